@@ -1,0 +1,162 @@
+"""Atomic publication of a static site folder, with a manifest of checksums.
+
+``publish(target, files)`` writes every file into a new sibling folder
+``.<name>.build-<stamp>``, adds ``manifest.json`` (SHA-256 and size of every file) and
+a ``.gz`` twin of each text file (for nginx ``gzip_static``), then points ``target``
+(a symbolic link) at the new folder with one ``rename(2)``, which is atomic on POSIX:
+a reader sees the old site or the new one, never a mix. Older builds are removed,
+keeping ``keep`` of them.
+
+If ``target`` exists as a plain folder (made by hand or by another tool) it is moved
+aside first; that first switch is the only one that is not atomic.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+MANIFEST = "manifest.json"
+COMPRESSIBLE = (
+    ".html",
+    ".css",
+    ".json",
+    ".geojson",
+    ".xml",
+    ".atom",
+    ".csv",
+    ".svg",
+    ".txt",
+    ".js",
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    path: Path
+    build: Path
+    files: int
+    changed: bool
+
+
+def _check_relpath(relpath: str) -> PurePosixPath:
+    pure = PurePosixPath(relpath)
+    if (
+        pure.is_absolute()
+        or ".." in pure.parts
+        or not pure.parts
+        or relpath.endswith("/")
+    ):
+        raise ValueError(f"not a safe relative file path: {relpath!r}")
+    return pure
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_for(files: Mapping[str, bytes]) -> dict[str, dict]:
+    return {
+        path: {"sha256": sha256(data), "bytes": len(data)}
+        for path, data in sorted(files.items())
+    }
+
+
+def current_manifest(target: Path) -> dict | None:
+    try:
+        return json.loads((target / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) -> Result:
+    """Publish ``files`` (relative POSIX path -> content) at ``target`` atomically.
+
+    Nothing is swapped when the content is identical to what is published already
+    (``Result.changed`` is then False).
+    """
+    target = Path(target).absolute()
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    all_files = dict(files)
+    for path, data in files.items():
+        _check_relpath(path)
+        if path.endswith(COMPRESSIBLE):
+            all_files[path + ".gz"] = gzip.compress(data, compresslevel=9, mtime=0)
+    entries = manifest_for(all_files)
+    old = current_manifest(target)
+    if old is not None and old.get("files") == entries:
+        return Result(target, target.resolve(), len(all_files), changed=False)
+
+    stamp = (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+    )
+    build = parent / f".{target.name}.build-{stamp}-{os.getpid()}"
+    build.mkdir()
+    try:
+        for path, data in all_files.items():
+            dest = build / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        manifest = {
+            "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "files": entries,
+        }
+        (build / MANIFEST).write_text(
+            json.dumps(manifest, indent=1, ensure_ascii=False)
+        )
+        for d in (build, *(p for p in build.rglob("*") if p.is_dir())):
+            d.chmod(0o755)
+        _fsync_tree(build)
+        if target.exists() and not target.is_symlink():
+            target.rename(parent / f".{target.name}.old-{stamp}")
+        link = parent / f".{target.name}.link-{stamp}-{os.getpid()}"
+        link.symlink_to(build.name)
+        os.replace(link, target)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _prune(target, build, keep)
+    return Result(target, build, len(all_files), changed=True)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def _prune(target: Path, current: Path, keep: int) -> None:
+    builds = sorted(
+        (p for p in target.parent.glob(f".{target.name}.build-*") if p != current),
+        key=lambda p: p.name,
+    )
+    for old in builds[: max(len(builds) - (keep - 1), 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def verify(target: Path | str) -> list[str]:
+    """Paths whose content does not match the manifest (empty when all is well)."""
+    target = Path(target)
+    manifest = current_manifest(target)
+    if manifest is None:
+        return [MANIFEST]
+    bad = []
+    for path, entry in manifest["files"].items():
+        try:
+            data = (target / path).read_bytes()
+        except OSError:
+            bad.append(path)
+            continue
+        if sha256(data) != entry["sha256"] or len(data) != entry["bytes"]:
+            bad.append(path)
+    return bad
