@@ -1,0 +1,3 @@
+"""sot: SOT-punkter (service- och trygghetspunkter) on backup power."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from sot.api.main import api
+
+urlpatterns = [path("", api.urls)]

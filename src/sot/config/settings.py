@@ -1,0 +1,140 @@
+"""Django settings for sot. Every value comes from a declared SOT_* setting (env.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from sot.config import env
+from sot.config.database import parse_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path.cwd()
+
+SECRET_KEY = env.get("SOT_SECRET_KEY")
+DEBUG = env.get("SOT_DEBUG")
+PRODUCTION = env.get("SOT_PRODUCTION")
+ALLOWED_HOSTS = env.get("SOT_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.get("SOT_CSRF_TRUSTED_ORIGINS")
+
+if PRODUCTION:
+    problems = []
+    if SECRET_KEY == env.DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+        problems.append("SOT_SECRET_KEY is the default or shorter than 32 characters")
+    if DEBUG:
+        problems.append("SOT_DEBUG is on")
+    if problems:
+        raise ImproperlyConfigured(
+            "sot refuses to start in production mode: " + "; ".join(problems) + "."
+        )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "sot.accounts",
+    "sot.registry",
+    "sot.operations",
+    "sot.feeds",
+    "sot.notify",
+    "sot.public",
+    "sot.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sot.config.urls"
+WSGI_APPLICATION = "sot.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": parse_database_url(env.get("SOT_DATABASE_URL"), base_dir=BASE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = env.get("SOT_LANGUAGE")
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env.get("SOT_TIME_ZONE")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / env.get("SOT_STATIC_ROOT")
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / env.get("SOT_MEDIA_ROOT")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+SITE_URL = env.get("SOT_SITE_URL").rstrip("/")
+PUBLISH_DIR = env.get("SOT_PUBLISH_DIR")
+
+EMAIL_BACKEND = env.get("SOT_EMAIL_BACKEND")
+EMAIL_HOST = env.get("SOT_EMAIL_HOST")
+EMAIL_PORT = env.get("SOT_EMAIL_PORT")
+EMAIL_HOST_USER = env.get("SOT_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.get("SOT_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.get("SOT_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env.get("SOT_DEFAULT_FROM_EMAIL")
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"sot": {"handlers": ["console"], "level": env.get("SOT_LOG_LEVEL")}},
+}

@@ -1,0 +1,20 @@
+"""Root URLs. Each app with a `urls.py` is included; the API lives at /api/v1/."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("sot.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Officials' pages first (operations, feeds, notify under their own prefixes),
+# the public site last since it owns the root.
+for app in ("registry", "operations", "feeds", "notify", "public"):
+    if find_spec(f"sot.{app}.urls") is not None:
+        module = import_module(f"sot.{app}.urls")
+        urlpatterns.append(path("", include(module)))

@@ -1,0 +1,1 @@
+"""Plain geometry helpers (no Django): coordinate systems, polygons, WKB."""

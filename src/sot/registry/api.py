@@ -1,0 +1,323 @@
+"""Register endpoints of the JSON API: points as JSON and GeoJSON.
+
+Anonymous callers get public points (approved or established) with public fields only.
+A signed-in caller or token also gets the points in their scope with internal fields
+(operator contacts, backup power, internal notes).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from sot.accounts import policy
+from sot.api.auth import token_auth
+from sot.registry.models import Contact, Lifecycle, Point, PointService
+from sot.registry import services
+
+router = Router()
+
+PUBLIC_LIFECYCLES = (Lifecycle.APPROVED, Lifecycle.ESTABLISHED)
+
+
+class ServiceOut(Schema):
+    code: str
+    name_sv: str
+    name_en: str
+    category: str
+    capacity_people: int | None = None
+
+
+class ContactOut(Schema):
+    name: str
+    title: str
+    organisation: str
+    phone: str
+    email: str
+
+
+class BackupPowerOut(Schema):
+    generator_kva: float | None
+    fuel_type: str
+    tank_l: int | None
+    consumption_l_per_h: dict[str, float | None]
+    connected_loads: str
+    heater_kw: float | None
+    quick_connect: bool
+    last_test_run_on: date | None
+    hours_on_full_tank_at_50_pct: float | None
+
+
+class PointOut(Schema):
+    id: str = Field(description="Stable id (slug)")
+    name: str
+    village: str
+    municipality_code: str
+    municipality: str
+    county_code: str
+    lat: float
+    lon: float
+    sweref99tm: tuple[float, float] = Field(description="(E, N) in metres, EPSG:3006")
+    address: str
+    postcode: str
+    lifecycle: str
+    established_on: date | None
+    store_name: str
+    fuel_station_name: str
+    public_description: str
+    opening_arrangements: str
+    accessibility_notes: str
+    services: list[ServiceOut]
+    public_contacts: list[ContactOut]
+    updated_at: datetime
+
+
+class PointInternalOut(PointOut):
+    planned_on: date | None
+    approved_on: date | None
+    decommissioned_on: date | None
+    store_chain: str
+    fuel_station_chain: str
+    store_to_fuel_m: int | None
+    responsible_organisation: str | None
+    contacts: list[ContactOut]
+    internal_notes: str
+    backup_power: BackupPowerOut | None
+
+
+class PointIn(Schema):
+    """Fields to create or change a point. Give lat/lon (WGS84) or sweref_e/sweref_n."""
+
+    id: str | None = Field(None, description="Stable id (slug); required on create")
+    name: str | None = None
+    village: str | None = None
+    municipality_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    sweref_e: float | None = None
+    sweref_n: float | None = None
+    address: str | None = None
+    postcode: str | None = None
+    lifecycle: Literal["planned", "approved", "established", "decommissioned"] | None = None
+    planned_on: date | None = None
+    approved_on: date | None = None
+    established_on: date | None = None
+    decommissioned_on: date | None = None
+    store_name: str | None = None
+    store_chain: str | None = None
+    fuel_station_name: str | None = None
+    fuel_station_chain: str | None = None
+    store_to_fuel_m: int | None = None
+    public_description: str | None = None
+    opening_arrangements: str | None = None
+    accessibility_notes: str | None = None
+    internal_notes: str | None = None
+    services: list[str] | None = Field(None, description="Service codes")
+    backup_power: dict | None = None
+    confirm: bool = Field(False, description="Save although the point lies outside its municipality")
+
+
+class PointFilters(Schema):
+    municipality: str | None = Field(None, description="Municipality code, e.g. 2321")
+    county: str | None = Field(None, description="County code, e.g. 23")
+    lifecycle: str | None = None
+    service: str | None = Field(None, description="Service code, e.g. fuel_diesel")
+    bbox: str | None = Field(None, description="minLon,minLat,maxLon,maxLat (WGS84)")
+
+
+def _contact(c: Contact) -> dict:
+    return {
+        "name": c.name, "title": c.title, "organisation": c.organisation.name,
+        "phone": c.phone, "email": c.email,
+    }
+
+
+def point_public_dict(p: Point) -> dict:
+    """The public fields of a point, as the API and the public feeds show them."""
+    e, n = p.sweref99tm
+    return {
+        "id": p.slug, "name": p.name, "village": p.village,
+        "municipality_code": p.municipality.code, "municipality": p.municipality.name,
+        "county_code": p.municipality.county_code,
+        "lat": p.lat, "lon": p.lon, "sweref99tm": (round(e, 1), round(n, 1)),
+        "address": p.address, "postcode": p.postcode, "lifecycle": p.lifecycle,
+        "established_on": p.established_on, "store_name": p.store_name,
+        "fuel_station_name": p.fuel_station_name,
+        "public_description": p.public_description,
+        "opening_arrangements": p.opening_arrangements,
+        "accessibility_notes": p.accessibility_notes,
+        "services": [
+            {
+                "code": ps.service.code, "name_sv": ps.service.name_sv,
+                "name_en": ps.service.name_en, "category": ps.service.category,
+                "capacity_people": ps.capacity_people,
+            }
+            for ps in p.point_services.all()
+        ],
+        "public_contacts": [_contact(c) for c in p.contacts.all() if c.is_public],
+        "updated_at": p.updated_at,
+    }
+
+
+def point_internal_dict(p: Point) -> dict:
+    data = point_public_dict(p)
+    bp = getattr(p, "backup_power", None) if hasattr(p, "backup_power") else None
+    data.update(
+        planned_on=p.planned_on, approved_on=p.approved_on,
+        decommissioned_on=p.decommissioned_on, store_chain=p.store_chain,
+        fuel_station_chain=p.fuel_station_chain, store_to_fuel_m=p.store_to_fuel_m,
+        responsible_organisation=(
+            p.responsible_organisation.name if p.responsible_organisation_id else None
+        ),
+        contacts=[_contact(c) for c in p.contacts.all()],
+        internal_notes=p.internal_notes,
+        backup_power=None,
+    )
+    if bp is not None:
+        hours = bp.hours_on_full_tank(50)
+        data["backup_power"] = {
+            "generator_kva": float(bp.generator_kva) if bp.generator_kva is not None else None,
+            "fuel_type": bp.fuel_type, "tank_l": bp.tank_l,
+            "consumption_l_per_h": {
+                "25": bp.consumption_25_l_per_h, "50": bp.consumption_50_l_per_h,
+                "75": bp.consumption_75_l_per_h, "100": bp.consumption_100_l_per_h,
+            },
+            "connected_loads": bp.connected_loads,
+            "heater_kw": float(bp.heater_kw) if bp.heater_kw is not None else None,
+            "quick_connect": bp.quick_connect, "last_test_run_on": bp.last_test_run_on,
+            "hours_on_full_tank_at_50_pct": round(hours, 1) if hours is not None else None,
+        }
+    return data
+
+
+def _base_queryset():
+    return Point.objects.select_related(
+        "municipality", "responsible_organisation", "backup_power"
+    ).prefetch_related(
+        Prefetch("point_services", queryset=PointService.objects.select_related("service")),
+        Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
+    )
+
+
+def visible_points(user, queryset=None):
+    """Public points for everyone, plus every point in the caller's scope."""
+    qs = queryset if queryset is not None else _base_queryset()
+    in_scope = policy.scope_q(user, municipality_path="municipality", point_path="")
+    if getattr(user, "is_authenticated", False) and policy.can(user, policy.VIEW_INTERNAL):
+        return qs.filter(Q(lifecycle__in=PUBLIC_LIFECYCLES) | in_scope)
+    return qs.filter(lifecycle__in=PUBLIC_LIFECYCLES)
+
+
+def _filtered(user, filters: PointFilters):
+    qs = visible_points(user)
+    if filters.municipality:
+        qs = qs.filter(municipality__code=filters.municipality)
+    if filters.county:
+        qs = qs.filter(municipality__county_code=filters.county)
+    if filters.lifecycle:
+        if filters.lifecycle not in Lifecycle.values:
+            raise ValidationError(
+                {"lifecycle": [f"unknown lifecycle; one of {', '.join(Lifecycle.values)}"]}
+            )
+        qs = qs.filter(lifecycle=filters.lifecycle)
+    if filters.service:
+        qs = qs.filter(point_services__service__code=filters.service)
+    if filters.bbox:
+        try:
+            w, s, e, n = (float(x) for x in filters.bbox.split(","))
+        except ValueError:
+            raise ValidationError(
+                {"bbox": ["bbox is minLon,minLat,maxLon,maxLat, four numbers"]}
+            ) from None
+        if w > e or s > n:
+            raise ValidationError({"bbox": ["bbox minimum is larger than maximum"]})
+        qs = qs.filter(lon__gte=w, lon__lte=e, lat__gte=s, lat__lte=n)
+    return qs.distinct().order_by("municipality__code", "slug")
+
+
+def _as_dict(user, p: Point) -> dict:
+    if policy.can(user, policy.VIEW_INTERNAL, p):
+        return point_internal_dict(p)
+    return point_public_dict(p)
+
+
+@router.get("/points", response=list[PointInternalOut | PointOut], summary="List points")
+def list_points(request, filters: Query[PointFilters]):
+    """Points visible to the caller; internal fields only on points in their scope."""
+    return [_as_dict(request.user, p) for p in _filtered(request.user, filters)]
+
+
+def point_feature(data: dict) -> dict:
+    """A GeoJSON Feature (RFC 7946: longitude first) for a point dict."""
+    props = {k: v for k, v in data.items() if k not in ("lat", "lon", "sweref99tm")}
+    for key, value in list(props.items()):
+        if isinstance(value, date | datetime):
+            props[key] = value.isoformat()
+    return {
+        "type": "Feature",
+        "id": data["id"],
+        "geometry": {"type": "Point", "coordinates": [data["lon"], data["lat"]]},
+        "properties": props,
+    }
+
+
+@router.get("/points.geojson", summary="Points as a GeoJSON FeatureCollection")
+def points_geojson(request, filters: Query[PointFilters]):
+    """RFC 7946 FeatureCollection of the points, public fields only."""
+    from django.http import JsonResponse
+
+    features = [point_feature(point_public_dict(p)) for p in _filtered(request.user, filters)]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@router.get("/points/{point_id}", response=PointInternalOut | PointOut, summary="One point")
+def get_point(request, point_id: str):
+    p = visible_points(request.user).filter(slug=point_id).first()
+    if p is None:
+        raise Http404("no such point")
+    return _as_dict(request.user, p)
+
+
+def _payload(body: PointIn) -> tuple[dict, list[str] | None, dict | None]:
+    data = body.dict(exclude_unset=True)
+    data.pop("confirm", None)
+    svc = data.pop("services", None)
+    bp = data.pop("backup_power", None)
+    if "id" in data:
+        data["slug"] = data.pop("id")
+    return data, svc, bp
+
+
+@router.post("/points", response={201: PointInternalOut}, auth=token_auth, summary="Create a point")
+def create_point(request, body: PointIn):
+    data, svc, bp = _payload(body)
+    p = services.save_point(
+        actor=request.user, data=data, services=svc, backup_power=bp, source="api",
+        confirm=body.confirm,
+    )
+    return 201, point_internal_dict(_base_queryset().get(pk=p.pk))
+
+
+@router.patch("/points/{point_id}", response=PointInternalOut, auth=token_auth, summary="Change a point")
+def update_point(request, point_id: str, body: PointIn):
+    p = get_object_or_404(Point, slug=point_id)
+    if not policy.can(request.user, policy.VIEW_INTERNAL, p) and not policy.can(
+        request.user, policy.CHANGE_POINT, p
+    ):
+        raise Http404("no such point")
+    data, svc, bp = _payload(body)
+    p = services.save_point(
+        actor=request.user, point=p, data=data, services=svc, backup_power=bp,
+        source="api", confirm=body.confirm,
+    )
+    return point_internal_dict(_base_queryset().get(pk=p.pk))

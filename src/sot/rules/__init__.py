@@ -1,0 +1,1 @@
+"""Plain domain rules (no Django): status lifecycle, fuel arithmetic, freshness."""

@@ -1,0 +1,100 @@
+"""Shared fixtures. Tests that touch the database are marked `db` automatically, so
+`./scripts/test` can run them again on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("django_db") or DB_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("live") and os.environ.get("SOT_LIVE_TESTS") != "1":
+            item.add_marker(pytest.mark.skip(reason="live test: set SOT_LIVE_TESTS=1"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data in ../shared/data; skips when it is absent."""
+    path = Path(os.environ.get("SOT_SHARED_DATA", REPO.parent / "shared" / "data"))
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}")
+    return path
+
+
+@pytest.fixture
+def jamtland(db):
+    """The Jämtland demo register: county, 8 municipalities, 8 points, demo users."""
+    from sot.registry import demo
+
+    demo.load()
+    return demo
+
+
+def _user(username):
+    from sot.accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def coordinator(jamtland):
+    """Jämtland's county coordinator."""
+    return _user("lansstyrelsen")
+
+
+@pytest.fixture
+def are_officer(jamtland):
+    """The municipal preparedness officer of Åre (2321)."""
+    return _user("are")
+
+
+@pytest.fixture
+def krokom_officer(jamtland):
+    """The municipal preparedness officer of Krokom (2309)."""
+    return _user("krokom")
+
+
+@pytest.fixture
+def kall_operator(jamtland):
+    """The operator of the Kall point."""
+    return _user("kall")
+
+
+@pytest.fixture
+def superuser(jamtland):
+    """The demo superuser."""
+    return _user("admin")
+
+
+@pytest.fixture
+def anonymous():
+    """A visitor who is not signed in."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def kall(jamtland):
+    """The Kall point (Åre, established)."""
+    from sot.registry.models import Point
+
+    return Point.objects.get(slug="kall")
+
+
+@pytest.fixture
+def valsjobyn(jamtland):
+    """The Valsjöbyn point (Krokom, approved)."""
+    from sot.registry.models import Point
+
+    return Point.objects.get(slug="valsjobyn")
