@@ -1,0 +1,263 @@
+"""Read-side helpers: the picture of each point in an event, the fuel list, the verify
+queue and the situation report. The public site reads :func:`point_states`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sot.operations.conf import fuel_target_hours, stale_after
+from sot.operations.models import (
+    Activation,
+    Event,
+    LogEntry,
+    PowerSource,
+    SituationReport,
+    State,
+    StatusReport,
+)
+from sot.rules import fuel, sitrep
+from sot.rules.freshness import age, is_stale
+from sot.rules.status import PointState
+
+DEFAULT_LOAD_PCT = 50.0
+
+
+@dataclass
+class PointRow:
+    """One point within an event as the dashboard, the fuel list and the public see it."""
+
+    activation: Activation
+    report: StatusReport | None
+    age: timedelta | None
+    stale: bool
+    on_generator: bool
+    endurance: fuel.Endurance | None
+    load_assumed: bool
+    open_items: int
+
+    @property
+    def point(self):
+        return self.activation.point
+
+    @property
+    def state(self) -> str:
+        return self.activation.state
+
+
+def _endurance(activation: Activation, now: datetime, target_hours: float):
+    if activation.fuel_level_l is None or activation.fuel_level_at is None:
+        return None, False
+    backup = getattr(activation.point, "backup_power", None)
+    try:
+        curve = backup.curve() if backup is not None else None
+    except fuel.FuelError:
+        curve = None
+    if curve is None:
+        return None, False
+    assumed = activation.load_pct is None
+    load = DEFAULT_LOAD_PCT if assumed else activation.load_pct
+    tank = float(backup.tank_l) if backup.tank_l else None
+    result = fuel.endurance(
+        key=activation.pk,
+        level_l=activation.fuel_level_l,
+        measured_at=activation.fuel_level_at,
+        now=now,
+        curve=curve,
+        load_pct=load,
+        target_hours=target_hours,
+        tank_l=tank,
+    )
+    return result, assumed
+
+
+def point_rows(
+    activations, *, now: datetime | None = None, target_hours: float | None = None
+) -> list[PointRow]:
+    """Rows for ``activations`` (a queryset) at ``now``."""
+    now = now or timezone.now()
+    target_hours = target_hours if target_hours is not None else fuel_target_hours()
+    qs = activations.select_related(
+        "event", "point", "point__municipality", "point__backup_power", "last_report"
+    ).annotate(
+        open_items=Count(
+            "checklists__items",
+            filter=Q(checklists__items__done_at__isnull=True),
+        )
+    )
+    rows = []
+    for a in qs:
+        report = a.last_report
+        on_generator = bool(report and report.power_source == PowerSource.GENERATOR)
+        endurance, assumed = (
+            _endurance(a, now, target_hours) if on_generator else (None, False)
+        )
+        rows.append(
+            PointRow(
+                activation=a,
+                report=report,
+                age=age(a.last_seen_at, now),
+                stale=a.event.ends_at is None
+                and is_stale(
+                    state=a.state,
+                    seen_at=a.last_seen_at,
+                    now=now,
+                    stale_after=stale_after(a.event),
+                    since=a.state_changed_at,
+                ),
+                on_generator=on_generator,
+                endurance=endurance,
+                load_assumed=assumed,
+                open_items=a.open_items,
+            )
+        )
+    return rows
+
+
+def point_states(event: Event, *, now: datetime | None = None) -> list[PointRow]:
+    """The current state of every point in ``event`` (for the public site too)."""
+    return point_rows(event.activations.all(), now=now)
+
+
+def current_activation(point) -> Activation | None:
+    """The point's activation in a running event (the newest), if any."""
+    return (
+        Activation.objects.filter(point=point, event__ends_at__isnull=True)
+        .select_related("event", "last_report")
+        .order_by("-event__starts_at")
+        .first()
+    )
+
+
+def fuel_list(rows: list[PointRow]) -> list[PointRow]:
+    """Points on generator power ordered by time to empty (unknown level last)."""
+    on = [r for r in rows if r.on_generator and r.state != State.CLOSED]
+    far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+    return sorted(on, key=lambda r: r.endurance.runs_dry_at if r.endurance else far)
+
+
+def verify_queue(rows: list[PointRow]) -> list[PointRow]:
+    """Stale points, oldest sign of life first."""
+    stale = [r for r in rows if r.stale]
+    return sorted(stale, key=lambda r: (r.age is None, -(r.age or timedelta(0)).total_seconds()))
+
+
+# --- situation report ------------------------------------------------------------
+
+
+def _sender(event: Event, user) -> str:
+    if user is not None and getattr(user, "municipality", None) is not None:
+        return f"{user.municipality.name} kommun"
+    names = ", ".join(m.name for m in event.municipalities.all())
+    return str(_("Länsstyrelsen, län %(code)s") % {"code": event.county_code}) + (
+        f" ({names})" if names else ""
+    )
+
+
+def build_sitrep(
+    event: Event, *, as_of: datetime | None = None, user=None, number: int | None = None
+) -> sitrep.Sitrep:
+    """Collect the facts for a situation report at ``as_of``."""
+    as_of = as_of or timezone.now()
+    previous = (
+        event.sitreps.filter(as_of__lt=as_of).order_by("-as_of").first()
+        if event.pk
+        else None
+    )
+    since = previous.as_of if previous else None
+    if number is None:
+        number = (event.sitreps.count() + 1) if event.pk else 1
+    points = []
+    for row in point_states(event, now=as_of):
+        report = row.report
+        limited = []
+        if report is not None:
+            limited = [
+                code for code, value in (report.services or {}).items()
+                if value in ("limited", "no")
+            ]
+            limited = _service_names(limited)
+        e = row.endurance
+        points.append(
+            sitrep.SitrepPoint(
+                name=row.point.name,
+                village=row.point.village,
+                municipality=row.point.municipality.name,
+                state=PointState(row.state),
+                state_reason=row.activation.state_reason,
+                power_source=report.power_source if report else "",
+                fuel_hours=e.hours_left if e else None,
+                runs_dry_at=e.runs_dry_at if e else None,
+                last_report_at=report.created_at if report else None,
+                stale=row.stale,
+                needs=tuple(report.needs()) if report else (),
+                limited_services=tuple(limited),
+                people_present=report.people_present if report else None,
+                capacity=report.capacity_people if report else None,
+                indoor_temp_c=report.indoor_temp_c if report else None,
+            )
+        )
+    log = LogEntry.objects.filter(event=event, at__lte=as_of)
+    if since is not None:
+        log = log.filter(at__gt=since)
+    log = log.exclude(kind="report")
+    return sitrep.Sitrep(
+        event_name=event.name,
+        event_kind=event.get_kind_display(),
+        as_of=as_of,
+        sender=_sender(event, user),
+        exercise=event.is_exercise,
+        number=number,
+        since=since,
+        municipalities=tuple(m.name for m in event.municipalities.all()),
+        severity=event.get_severity_display(),
+        started_at=event.starts_at,
+        decided_by=event.decided_by,
+        points=tuple(points),
+        log=tuple(
+            sitrep.SitrepLogEntry(at=e.at, author=e.author_name, text=e.text)
+            for e in log.order_by("at", "id")
+        ),
+        stale_after=stale_after(event),
+    )
+
+
+def _service_names(codes: list[str]) -> list[str]:
+    from sot.registry.models import Service
+
+    names = dict(Service.objects.filter(code__in=codes).values_list("code", "name_sv"))
+    return [names.get(c, c) for c in codes]
+
+
+def create_situation_report(
+    *, event: Event, created_by, as_of: datetime | None = None
+) -> SituationReport:
+    """Number, render and keep a situation report (the next one starts after it)."""
+    from sot.operations import permissions as perm
+
+    perm.require_on_event(created_by, perm.CREATE_SITREP, event)
+    as_of = as_of or timezone.now()
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)
+        number = event.sitreps.count() + 1
+        data = build_sitrep(event, as_of=as_of, user=created_by, number=number)
+        record = SituationReport.objects.create(
+            event=event,
+            number=number,
+            as_of=as_of,
+            created_by=created_by,
+            text=sitrep.render_text(data),
+            markdown=sitrep.render_markdown(data),
+        )
+        LogEntry.objects.create(
+            event=event, kind="message", at=as_of, author=created_by,
+            author_name=(created_by.get_full_name() or created_by.username)
+            if created_by else "",
+            text=_("Lägesrapport nr %(n)d sammanställd.") % {"n": number},
+        )
+    return record

@@ -1,0 +1,705 @@
+"""Service functions for running a disruption. Views, API, CLI and SMS call these.
+
+Every function takes keyword-only arguments, owns its transaction, checks the
+permission of the acting user (``None`` = the system itself), writes the log, and
+sends :mod:`sot.operations.signals` on commit. Refusals:
+
+* :class:`sot.operations.permissions.PermissionRefused`: the user may not;
+* :class:`sot.rules.status.TransitionRefused`: the lifecycle does not allow it
+  (``code`` and Swedish ``message``);
+* :class:`StaleReport`: a status report form based on an older report;
+* :class:`OperationRefused`: anything else (``code``, Swedish ``message``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sot.operations import permissions as perm
+from sot.operations.models import (
+    Activation,
+    Event,
+    FuelDelivery,
+    LogEntry,
+    LogKind,
+    ReportConfirmation,
+    Source,
+    State,
+    StateChange,
+    StatusReport,
+)
+from sot.operations.signals import point_activated, public_state_changed
+from sot.rules import fuel
+from sot.rules.status import (
+    STATE_LABELS_SV,
+    EventWindow,
+    PointState,
+    check_activation,
+    check_transition,
+    is_change,
+)
+
+
+class OperationRefused(ValueError):
+    """A request the operations rules refuse (not a lifecycle transition)."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+class StaleReport(OperationRefused):
+    """The form was based on an older report; ``newer`` is the current one."""
+
+    def __init__(self, newer: StatusReport | None):
+        self.newer = newer
+        super().__init__(
+            "stale_form",
+            _(
+                "Någon annan har rapporterat under tiden. Kontrollera de nya värdena "
+                "och skicka igen."
+            ),
+        )
+
+
+UNSET: Any = object()
+
+#: Fields of a status report that carry over from the previous report when not given.
+REPORT_FIELDS = (
+    "power_source",
+    "services",
+    "fuel_products",
+    "payment_methods",
+    "indoor_temp_c",
+    "people_present",
+    "capacity_people",
+    "queue",
+    "generator_fuel_l",
+    "generator_fuel_pct",
+    "generator_load_pct",
+    "needs_fuel",
+    "needs_staff",
+    "needs_supplies",
+    "needs_text",
+    "note",
+    "public_note",
+)
+#: Fields that describe a moment and do not carry over (a new report says them anew).
+NO_CARRY = {"generator_fuel_l", "generator_fuel_pct", "note"}
+
+
+def _name(user) -> str:
+    if user is None:
+        return str(_("systemet"))
+    return user.get_full_name() or user.username
+
+
+def _window(event: Event) -> EventWindow:
+    return EventWindow(starts_at=event.starts_at, ends_at=event.ends_at)
+
+
+def _notify(*, point=None, event: Event) -> None:
+    def send():
+        public_state_changed.send(sender=Event, point=point, event=event)
+
+    transaction.on_commit(send)
+
+
+def _log(*, event, kind, text, author=None, point=None, source=Source.WEB, at=None):
+    return LogEntry.objects.create(
+        event=event,
+        point=point,
+        kind=kind,
+        text=text,
+        author=author,
+        author_name=_name(author),
+        source=source,
+        at=at or timezone.now(),
+    )
+
+
+# --- events ------------------------------------------------------------------------
+
+
+def create_event(
+    *,
+    name: str,
+    kind: str,
+    municipalities,
+    created_by,
+    is_exercise: bool = False,
+    county_code: str | None = None,
+    starts_at: datetime | None = None,
+    severity: str = "moderate",
+    decided_by: str = "",
+    area: dict | None = None,
+    description: str = "",
+    public_message: str = "",
+    external_ref: str = "",
+    stale_after_minutes: int | None = None,
+    points=(),
+    source: str = Source.WEB,
+) -> Event:
+    """Open an event in ``municipalities`` (and activate ``points`` in it at once)."""
+    municipalities = list(municipalities)
+    if not municipalities:
+        raise OperationRefused("no_municipality", _("Ange minst en berörd kommun."))
+    counties = {m.county_code for m in municipalities}
+    if county_code is None:
+        if len(counties) != 1:
+            raise OperationRefused(
+                "county_required", _("Kommunerna ligger i olika län; ange länet.")
+            )
+        county_code = counties.pop()
+    for m in municipalities:
+        perm.require(created_by, perm.ADD_EVENT, m)
+    with transaction.atomic():
+        event = Event.objects.create(
+            name=name,
+            kind=kind,
+            is_exercise=is_exercise,
+            county_code=county_code,
+            starts_at=starts_at or timezone.now(),
+            severity=severity,
+            decided_by=decided_by or _name(created_by),
+            area=area,
+            description=description,
+            public_message=public_message,
+            external_ref=external_ref,
+            stale_after_minutes=stale_after_minutes,
+            created_by=created_by,
+        )
+        event.municipalities.set(municipalities)
+        _log(
+            event=event,
+            kind=LogKind.DECISION,
+            author=created_by,
+            source=source,
+            at=event.starts_at,
+            text=_("Händelsen öppnad: %(name)s (%(kind)s). Beslut: %(who)s.")
+            % {
+                "name": name,
+                "kind": event.get_kind_display(),
+                "who": event.decided_by,
+            },
+        )
+        _notify(event=event)
+        for point in points:
+            activate_point(event=event, point=point, activated_by=created_by, source=source)
+    return event
+
+
+def update_public_message(*, event: Event, by, public_message: str) -> Event:
+    """Change the event's message to the public."""
+    perm.require_on_event(by, perm.CHANGE_EVENT, event)
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(public_message=public_message)
+        event.public_message = public_message
+        _log(
+            event=event,
+            kind=LogKind.MESSAGE,
+            author=by,
+            text=_("Meddelande till allmänheten: %(text)s")
+            % {"text": public_message or "–"},
+        )
+        _notify(event=event)
+    return event
+
+
+def end_event(
+    *, event: Event, by, at: datetime | None = None, reason: str = ""
+) -> Event:
+    """End the event; every point still active in it is closed with ``reason``."""
+    perm.require_on_event(by, perm.CHANGE_EVENT, event)
+    at = at or timezone.now()
+    reason = reason.strip() or str(_("Händelsen avslutad"))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.ends_at is not None:
+            raise OperationRefused("already_ended", _("Händelsen är redan avslutad."))
+        for activation in event.activations.exclude(state=State.CLOSED):
+            _change_state(
+                activation=activation, target=PointState.CLOSED, reason=reason,
+                by=by, at=at, source=Source.WEB,
+            )
+        event.ends_at = at
+        event.save(update_fields=["ends_at"])
+        _log(
+            event=event, kind=LogKind.DECISION, author=by, at=at,
+            text=_("Händelsen avslutad: %(reason)s") % {"reason": reason},
+        )
+        _notify(event=event)
+    return event
+
+
+def delete_exercise(*, event: Event, by) -> None:
+    """Delete an exercise with everything in it. Real events are never deleted."""
+    perm.require_on_event(by, perm.DELETE_EXERCISE, event)
+    if not event.is_exercise:
+        raise OperationRefused(
+            "not_exercise", _("Bara övningar kan tas bort; verkliga händelser sparas.")
+        )
+    with transaction.atomic():
+        event = Event.objects.get(pk=event.pk)
+        # The Readiness of a point is not tied to an event, so nothing real is lost.
+        LogEntry.objects.filter(event=event).delete()
+        event.delete()
+        _notify(event=event)
+
+
+# --- activation and state ---------------------------------------------------------
+
+
+def activate_point(
+    *, event: Event, point, activated_by, source: str = Source.WEB, note: str = ""
+) -> Activation:
+    """Alert a point in a running event (or re-activate a closed one)."""
+    perm.require(activated_by, perm.ACTIVATE_POINT, point)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            Activation.objects.select_for_update().filter(event=event, point=point).first()
+        )
+        change = check_activation(
+            event=_window(event),
+            current=PointState(existing.state) if existing else None,
+            at=now,
+        )
+        if existing is None:
+            activation = Activation.objects.create(
+                event=event, point=point, state=change.state, state_changed_at=now,
+                activated_at=now, activated_by=activated_by,
+            )
+            StateChange.objects.create(
+                activation=activation, previous="", state=change.state, at=now,
+                by=activated_by, source=source, reason=note,
+            )
+            text = _("%(point)s larmad.") % {"point": point.name}
+            if note:
+                text += " " + note
+            _log(
+                event=event, point=point, kind=LogKind.DECISION, author=activated_by,
+                source=source, at=now, text=text,
+            )
+            from sot.operations.checklists import start_activation_checklist
+
+            start_activation_checklist(activation=activation, by=activated_by)
+        else:
+            activation = existing
+            _apply_change(activation, change, by=activated_by, source=source)
+            activation.activated_at = now
+            activation.activated_by = activated_by
+            activation.save(update_fields=["activated_at", "activated_by"])
+        _notify(point=point, event=event)
+        transaction.on_commit(
+            lambda: point_activated.send(sender=Activation, activation=activation)
+        )
+    return activation
+
+
+def _apply_change(activation, change, *, by, source, report=None) -> None:
+    StateChange.objects.create(
+        activation=activation,
+        previous=change.previous or "",
+        state=change.state,
+        reason=change.reason,
+        automatic=change.automatic,
+        at=change.at,
+        by=by,
+        source=source,
+        report=report,
+    )
+    activation.state = change.state
+    activation.state_reason = change.reason
+    activation.state_changed_at = change.at
+    activation.save(update_fields=["state", "state_reason", "state_changed_at"])
+    label = STATE_LABELS_SV[PointState(change.state)]
+    text = _("%(point)s: läget är nu %(state)s.") % {
+        "point": activation.point.name,
+        "state": _(label).lower(),
+    }
+    if change.reason:
+        text += " " + _("Orsak: %(reason)s") % {"reason": change.reason}
+    _log(
+        event=activation.event, point=activation.point, kind=LogKind.STATUS,
+        author=by, source=source, at=change.at, text=text,
+    )
+
+
+def _change_state(*, activation, target, reason, by, at, source, report=None,
+                  automatic=False):
+    change = check_transition(
+        event=_window(activation.event),
+        current=PointState(activation.state),
+        target=target,
+        at=at,
+        reason=reason,
+        automatic=automatic,
+    )
+    _apply_change(activation, change, by=by, source=source, report=report)
+    return change
+
+
+def get_activation(*, event: Event, point, lock: bool = False) -> Activation:
+    """The point's activation in the event, or refuse."""
+    qs = Activation.objects.select_related("event", "point", "point__municipality")
+    if lock:
+        qs = qs.select_for_update()
+    activation = qs.filter(event=event, point=point).first()
+    if activation is None:
+        raise OperationRefused(
+            "not_activated", _("Punkten är inte aktiverad i den här händelsen.")
+        )
+    return activation
+
+
+def set_point_state(
+    *, event: Event, point, state: str, by, reason: str = "", source: str = Source.WEB
+) -> Activation:
+    """Change a point's state without a full report (e.g. alerted → activating)."""
+    perm.require(by, perm.REPORT_STATUS, point)
+    with transaction.atomic():
+        activation = get_activation(event=event, point=point, lock=True)
+        _change_state(
+            activation=activation, target=PointState(state), reason=reason, by=by,
+            at=timezone.now(), source=source,
+        )
+        _notify(point=point, event=event)
+    return activation
+
+
+# --- status reports ---------------------------------------------------------------
+
+
+def submit_status_report(
+    *,
+    point,
+    event: Event,
+    reported_by,
+    source: str,
+    state: str,
+    based_on_report_id: int | None = None,
+    state_reason: str = "",
+    reporter_name: str = "",
+    created_at: datetime | None = None,
+    **fields: Any,
+) -> StatusReport:
+    """Record a status report from a point (append-only) and apply its state.
+
+    ``fields`` are any of :data:`REPORT_FIELDS`; a field not given carries over from
+    the previous report (except the fuel level and the note, which describe a
+    moment), so an SMS "ÖPPEN" keeps the rest of the picture.
+
+    ``based_on_report_id`` is the report the form was filled from (``0`` for "there
+    was none"); if another report arrived since, :class:`StaleReport` is raised and
+    nothing is saved. ``None`` skips the check (SMS and API clients that send a
+    whole report on purpose).
+    """
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    perm.require(reported_by, perm.REPORT_STATUS, point)
+    now = created_at or timezone.now()
+    with transaction.atomic():
+        activation = get_activation(event=event, point=point, lock=True)
+        previous = activation.last_report
+        if based_on_report_id is not None and based_on_report_id != (
+            activation.last_report_id or 0
+        ):
+            raise StaleReport(previous)
+        values = {}
+        for name in REPORT_FIELDS:
+            if name in fields and fields[name] is not UNSET:
+                values[name] = fields[name]
+            elif previous is not None and name not in NO_CARRY:
+                values[name] = getattr(previous, name)
+        report = StatusReport(
+            activation=activation,
+            created_at=now,
+            reported_by=reported_by,
+            reporter_name=reporter_name or _name(reported_by),
+            source=source,
+            based_on=previous,
+            state=PointState(state),
+            state_reason=state_reason.strip(),
+            **values,
+        )
+        for name in ("services", "fuel_products"):
+            if getattr(report, name) is None:
+                setattr(report, name, {})
+        if report.payment_methods is None:
+            report.payment_methods = []
+        for name in ("queue", "power_source", "needs_text", "note", "public_note"):
+            if getattr(report, name) is None:
+                setattr(report, name, "")
+        if report.needs_fuel is None:
+            report.needs_fuel = False
+        if report.needs_staff is None:
+            report.needs_staff = False
+        if report.needs_supplies is None:
+            report.needs_supplies = False
+        # Validate the state change before anything is written.
+        change = None
+        if is_change(PointState(activation.state), report.state):
+            change = check_transition(
+                event=_window(event),
+                current=PointState(activation.state),
+                target=report.state,
+                at=now,
+                reason=report.state_reason,
+            )
+        report.save()
+        # Optimistic concurrency at the database: only one report can follow another.
+        updated = Activation.objects.filter(
+            pk=activation.pk, last_report_id=activation.last_report_id
+        ).update(last_report=report, last_seen_at=now)
+        if updated != 1:  # pragma: no cover - the row lock makes this unreachable
+            raise StaleReport(activation.last_report)
+        activation.last_report = report
+        activation.last_seen_at = now
+        _update_fuel(activation, report)
+        if change is not None:
+            _apply_change(activation, change, by=reported_by, source=source, report=report)
+        _log(
+            event=event, point=point, kind=LogKind.REPORT, author=reported_by,
+            source=source, at=now, text=_report_summary(report),
+        )
+        _notify(point=point, event=event)
+    return report
+
+
+def _report_summary(report: StatusReport) -> str:
+    parts = [
+        _("Rapport från %(point)s: %(state)s")
+        % {
+            "point": report.activation.point.name,
+            "state": _(STATE_LABELS_SV[PointState(report.state)]).lower(),
+        }
+    ]
+    if report.power_source:
+        parts.append(report.get_power_source_display().lower())
+    hours = report_fuel_level_l(report)
+    if hours is not None:
+        parts.append(_("%(l)d l i tanken") % {"l": round(hours)})
+    needs = report.needs()
+    if needs:
+        parts.append(_("behov: %(needs)s") % {"needs": ", ".join(needs)})
+    return ", ".join(parts) + "."
+
+
+def report_fuel_level_l(report: StatusReport) -> float | None:
+    """The tank level a report gives, in litres (percent converted with the tank)."""
+    if report.generator_fuel_l is not None:
+        return float(report.generator_fuel_l)
+    if report.generator_fuel_pct is not None:
+        tank_l = _tank_l(report.activation.point)
+        if tank_l:
+            return fuel.level_from_pct(pct=report.generator_fuel_pct, tank_l=tank_l)
+    return None
+
+
+def _tank_l(point) -> float | None:
+    backup = getattr(point, "backup_power", None)
+    try:
+        return float(backup.tank_l) if backup and backup.tank_l else None
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        return None
+
+
+def _update_fuel(activation: Activation, report: StatusReport) -> None:
+    level = report_fuel_level_l(report)
+    update = []
+    if level is not None:
+        activation.fuel_level_l = level
+        activation.fuel_level_at = report.created_at
+        update += ["fuel_level_l", "fuel_level_at"]
+    if report.generator_load_pct is not None:
+        activation.load_pct = report.generator_load_pct
+        update.append("load_pct")
+    if update:
+        activation.save(update_fields=update)
+
+
+def confirm_report(
+    *, event: Event, point, by, source: str = Source.WEB, at: datetime | None = None
+) -> ReportConfirmation:
+    """"Still current": re-confirm the last report without changing it.
+
+    A point that went *unknown* returns to the state of that report.
+    """
+    perm.require(by, perm.REPORT_STATUS, point)
+    at = at or timezone.now()
+    with transaction.atomic():
+        activation = get_activation(event=event, point=point, lock=True)
+        report = activation.last_report
+        if report is None:
+            raise OperationRefused(
+                "no_report", _("Det finns ingen rapport att bekräfta ännu.")
+            )
+        confirmation = ReportConfirmation.objects.create(
+            report=report, confirmed_at=at, confirmed_by=by, source=source
+        )
+        activation.last_seen_at = at
+        activation.save(update_fields=["last_seen_at"])
+        if activation.state == State.UNKNOWN:
+            _change_state(
+                activation=activation, target=PointState(report.state),
+                reason=report.state_reason, by=by, at=at, source=source, report=report,
+            )
+        _log(
+            event=event, point=point, kind=LogKind.REPORT, author=by, source=source,
+            at=at,
+            text=_("%(point)s: rapporten från %(time)s bekräftad som aktuell.")
+            % {
+                "point": point.name,
+                "time": timezone.localtime(report.created_at).strftime("%H:%M"),
+            },
+        )
+        _notify(point=point, event=event)
+    return confirmation
+
+
+def mark_stale(*, now: datetime | None = None) -> list[Activation]:
+    """Set *unknown* on every point whose reports went stale (the freshness check).
+
+    Run by the ``mark_stale_points`` task, by ``sot mark_stale`` and before the
+    dashboard renders.
+    """
+    from sot.operations.conf import stale_after
+    from sot.rules.freshness import is_stale
+
+    now = now or timezone.now()
+    changed = []
+    candidates = Activation.objects.filter(
+        state__in=[State.ACTIVATING, State.OPEN, State.LIMITED],
+        event__ends_at__isnull=True,
+    ).select_related("event", "point")
+    for activation in candidates:
+        if not is_stale(
+            state=activation.state,
+            seen_at=activation.last_seen_at,
+            now=now,
+            stale_after=stale_after(activation.event),
+            since=activation.state_changed_at,
+        ):
+            continue
+        with transaction.atomic():
+            locked = Activation.objects.select_for_update().get(pk=activation.pk)
+            if locked.state not in REPORTING or locked.last_seen_at != activation.last_seen_at:
+                continue
+            locked.event = activation.event
+            locked.point = activation.point
+            _change_state(
+                activation=locked, target=PointState.UNKNOWN, by=None, at=now,
+                source=Source.SYSTEM, automatic=True,
+                reason=str(_("ingen aktuell rapport")),
+            )
+            _notify(point=locked.point, event=locked.event)
+        changed.append(locked)
+    return changed
+
+
+REPORTING = {State.ACTIVATING, State.OPEN, State.LIMITED}
+
+
+# --- fuel deliveries and log ------------------------------------------------------
+
+
+def record_fuel_delivery(
+    *,
+    point,
+    event: Event,
+    recorded_by,
+    delivered_l: float,
+    delivered_at: datetime | None = None,
+    supplier: str = "",
+    note: str = "",
+    source: str = Source.WEB,
+) -> FuelDelivery:
+    """Log a delivery to the point's generator tank and update the known level."""
+    perm.require(recorded_by, perm.RECORD_DELIVERY, point)
+    if delivered_l is None or delivered_l <= 0:
+        raise OperationRefused("bad_amount", _("Ange levererad mängd i liter."))
+    at = delivered_at or timezone.now()
+    with transaction.atomic():
+        activation = get_activation(event=event, point=point, lock=True)
+        before = after = None
+        if activation.fuel_level_l is not None and activation.fuel_level_at is not None:
+            curve = _curve(point)
+            if curve is not None:
+                before = fuel.level_at(
+                    level_l=activation.fuel_level_l,
+                    measured_at=activation.fuel_level_at,
+                    at=at,
+                    curve=curve,
+                    load_pct=activation.load_pct if activation.load_pct is not None else 50,
+                )
+            else:
+                before = activation.fuel_level_l
+            tank_l = _tank_l(point)
+            after = (
+                fuel.level_after_delivery(
+                    level_l=before, delivered_l=delivered_l, tank_l=tank_l
+                )
+                if tank_l
+                else before + delivered_l
+            )
+            activation.fuel_level_l = after
+            activation.fuel_level_at = at
+            activation.save(update_fields=["fuel_level_l", "fuel_level_at"])
+        delivery = FuelDelivery.objects.create(
+            activation=activation, delivered_at=at, delivered_l=delivered_l,
+            supplier=supplier, level_before_l=before, level_after_l=after,
+            recorded_by=recorded_by, source=source, note=note,
+        )
+        text = _("Bränsleleverans till %(point)s: %(l)d liter") % {
+            "point": point.name, "l": round(delivered_l),
+        }
+        if supplier:
+            text += f" ({supplier})"
+        if after is not None:
+            text += ", " + _("nivå nu %(l)d l") % {"l": round(after)}
+        _log(
+            event=event, point=point, kind=LogKind.DELIVERY, author=recorded_by,
+            source=source, at=at, text=text + ".",
+        )
+    return delivery
+
+
+def _curve(point) -> fuel.ConsumptionCurve | None:
+    backup = getattr(point, "backup_power", None)
+    try:
+        return backup.curve() if backup is not None else None
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist or a bad curve
+        return None
+
+
+def add_log_entry(
+    *,
+    event: Event,
+    author,
+    text: str,
+    kind: str = LogKind.NOTE,
+    point=None,
+    source: str = Source.WEB,
+    at: datetime | None = None,
+) -> LogEntry:
+    """Write a line in the event's logbook (decisions, actions, messages, notes)."""
+    if point is not None:
+        perm.require(author, perm.ADD_LOG, point)
+    else:
+        perm.require_on_event(author, perm.ADD_LOG, event)
+    text = (text or "").strip()
+    if not text:
+        raise OperationRefused("empty", _("Loggposten är tom."))
+    with transaction.atomic():
+        return _log(
+            event=event, point=point, kind=kind, text=text, author=author,
+            source=source, at=at,
+        )
