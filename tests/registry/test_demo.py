@@ -7,14 +7,19 @@ def test_demo_loads_the_eight_points_in_their_municipalities(jamtland):
     assert Municipality.objects.filter(county_code="23").count() == 8
     points = dict(Point.objects.values_list("slug", "municipality__code"))
     assert points == {
-        "kall": "2321", "valsjobyn": "2309", "rotviken": "2309",
-        "stora-blasjon": "2313", "lillhardal": "2361", "borgvattnet": "2303",
-        "ottsjo": "2321", "hallen": "2321",
+        "kall": "2321",
+        "valsjobyn": "2309",
+        "rotviken": "2309",
+        "stora-blasjon": "2313",
+        "lillhardal": "2361",
+        "borgvattnet": "2303",
+        "ottsjo": "2321",
+        "hallen": "2321",
     }
     assert Point.objects.get(slug="kall").lifecycle == "established"
-    assert set(Point.objects.exclude(slug="kall").values_list("lifecycle", flat=True)) == {
-        "approved"
-    }
+    assert set(
+        Point.objects.exclude(slug="kall").values_list("lifecycle", flat=True)
+    ) == {"approved"}
 
 
 def test_demo_is_idempotent(jamtland):

@@ -25,17 +25,26 @@ class User(AbstractUser):
         _("roll"), max_length=32, choices=Role.choices, default=Role.PUBLIC
     )
     county_code = models.CharField(
-        _("länskod"), max_length=2, blank=True,
+        _("länskod"),
+        max_length=2,
+        blank=True,
         help_text=_("För länssamordnare: länets tvåsiffriga kod, t.ex. 23."),
     )
     municipality = models.ForeignKey(
-        "registry.Municipality", verbose_name=_("kommun"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="officers",
+        "registry.Municipality",
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
         help_text=_("För kommunens beredskapshandläggare."),
     )
     points = models.ManyToManyField(
-        "registry.Point", verbose_name=_("SOT-punkter"), blank=True,
-        related_name="operators", help_text=_("För operatörer: de punkter de driver."),
+        "registry.Point",
+        verbose_name=_("SOT-punkter"),
+        blank=True,
+        related_name="operators",
+        help_text=_("För operatörer: de punkter de driver."),
     )
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
 
@@ -78,7 +87,9 @@ class ApiToken(models.Model):
         """Create a token and return it with the secret, which is not stored."""
         prefix = secrets.token_hex(4)
         secret = f"sot_{prefix}_{secrets.token_urlsafe(24)}"
-        token = cls.objects.create(user=user, name=name, prefix=prefix, key_hash=_hash(secret))
+        token = cls.objects.create(
+            user=user, name=name, prefix=prefix, key_hash=_hash(secret)
+        )
         return token, secret
 
     @classmethod

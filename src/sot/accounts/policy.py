@@ -67,7 +67,9 @@ def actions() -> dict[str, frozenset[str]]:
 
 
 def _active(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.is_active
+    )
 
 
 def in_scope(user: User, scope: Scope) -> bool:
@@ -75,7 +77,10 @@ def in_scope(user: User, scope: Scope) -> bool:
     if user.role == COORD:
         return bool(user.county_code) and scope.county_code == user.county_code
     if user.role == OFFICER:
-        return user.municipality_id is not None and scope.municipality_id == user.municipality_id
+        return (
+            user.municipality_id is not None
+            and scope.municipality_id == user.municipality_id
+        )
     if user.role == OPERATOR:
         if scope.point_id is None:
             return False
@@ -120,7 +125,11 @@ def scope_q(user, *, municipality_path: str, point_path: str | None = None) -> Q
 
 
 def filter_allowed(
-    user, action: str, queryset: QuerySet, *, municipality_path: str,
+    user,
+    action: str,
+    queryset: QuerySet,
+    *,
+    municipality_path: str,
     point_path: str | None = None,
 ) -> QuerySet:
     """The rows of `queryset` on which `user` may take `action`."""

@@ -30,8 +30,12 @@ api.version_info = sot.__version__
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+    errors = (
+        exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    )
+    return api.create_response(
+        request, {"detail": "invalid", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(PermissionDenied)

@@ -19,7 +19,9 @@ def parse_database_url(url: str, *, base_dir: Path | None = None) -> dict:
         if path.startswith("/"):
             path = path[1:]  # sqlite:///rel -> rel ; sqlite:////abs -> /abs
         if not path:
-            raise DatabaseURLError("a sqlite URL needs a file path: sqlite:///sot.sqlite3")
+            raise DatabaseURLError(
+                "a sqlite URL needs a file path: sqlite:///sot.sqlite3"
+            )
         name = Path(path)
         if not name.is_absolute() and base_dir is not None:
             name = base_dir / name
@@ -40,7 +42,9 @@ def parse_database_url(url: str, *, base_dir: Path | None = None) -> dict:
         }
     if scheme in ("postgres", "postgresql", "pgsql"):
         if not parsed.path or parsed.path == "/":
-            raise DatabaseURLError("a postgres URL needs a database name: postgres://host/sot")
+            raise DatabaseURLError(
+                "a postgres URL needs a database name: postgres://host/sot"
+            )
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -38,55 +38,96 @@ class Setting:
             try:
                 return int(raw)
             except ValueError:
-                raise ValueError(f"{self.name} must be a whole number, got {raw!r}") from None
+                raise ValueError(
+                    f"{self.name} must be a whole number, got {raw!r}"
+                ) from None
         if self.kind == "list":
             return [part.strip() for part in raw.split(",") if part.strip()]
         return raw
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("SOT_DATABASE_URL", "sqlite:///sot.sqlite3",
-            "Database URL. `sqlite:///path` (relative to the working directory, or "
-            "`sqlite:////absolute/path`) or `postgres://user:pass@host:5432/name`.",
-            secret=True),
-    Setting("SOT_SECRET_KEY", DEFAULT_SECRET_KEY,
-            "Django secret key. Must be set to a long random value in production.",
-            secret=True),
-    Setting("SOT_DEBUG", "false", "Django debug mode. Never on in production.", kind="bool"),
-    Setting("SOT_PRODUCTION", "false",
-            "Production mode: refuse to start with the default secret key or DEBUG on, "
-            "and send secure cookies.", kind="bool"),
-    Setting("SOT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]",
-            "Comma-separated host names the server answers to.", kind="list"),
-    Setting("SOT_CSRF_TRUSTED_ORIGINS", "",
-            "Comma-separated origins (https://sot.example.se) trusted for form posts "
-            "behind a proxy.", kind="list"),
+    Setting(
+        "SOT_DATABASE_URL",
+        "sqlite:///sot.sqlite3",
+        "Database URL. `sqlite:///path` (relative to the working directory, or "
+        "`sqlite:////absolute/path`) or `postgres://user:pass@host:5432/name`.",
+        secret=True,
+    ),
+    Setting(
+        "SOT_SECRET_KEY",
+        DEFAULT_SECRET_KEY,
+        "Django secret key. Must be set to a long random value in production.",
+        secret=True,
+    ),
+    Setting(
+        "SOT_DEBUG", "false", "Django debug mode. Never on in production.", kind="bool"
+    ),
+    Setting(
+        "SOT_PRODUCTION",
+        "false",
+        "Production mode: refuse to start with the default secret key or DEBUG on, "
+        "and send secure cookies.",
+        kind="bool",
+    ),
+    Setting(
+        "SOT_ALLOWED_HOSTS",
+        "localhost,127.0.0.1,[::1]",
+        "Comma-separated host names the server answers to.",
+        kind="list",
+    ),
+    Setting(
+        "SOT_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated origins (https://sot.example.se) trusted for form posts "
+        "behind a proxy.",
+        kind="list",
+    ),
     Setting("SOT_HOST", "127.0.0.1", "Address `sot serve` binds to."),
     Setting("SOT_PORT", "8000", "Port `sot serve` listens on.", kind="int"),
-    Setting("SOT_WORKERS", "2", "Web server worker processes for `sot serve`.", kind="int"),
-    Setting("SOT_RUN_TASK_WORKER", "true",
-            "Whether `sot serve` also starts the background task worker beside the web "
-            "server (the embedded default). Turn off when a separate worker runs.",
-            kind="bool"),
-    Setting("SOT_STATIC_ROOT", "staticfiles",
-            "Folder `sot serve` collects static files into."),
+    Setting(
+        "SOT_WORKERS", "2", "Web server worker processes for `sot serve`.", kind="int"
+    ),
+    Setting(
+        "SOT_RUN_TASK_WORKER",
+        "true",
+        "Whether `sot serve` also starts the background task worker beside the web "
+        "server (the embedded default). Turn off when a separate worker runs.",
+        kind="bool",
+    ),
+    Setting(
+        "SOT_STATIC_ROOT",
+        "staticfiles",
+        "Folder `sot serve` collects static files into.",
+    ),
     Setting("SOT_MEDIA_ROOT", "media", "Folder for uploaded files."),
-    Setting("SOT_PUBLISH_DIR", "",
-            "Folder the public static snapshot is written to and kept current "
-            "(empty: no automatic publishing)."),
-    Setting("SOT_SITE_URL", "http://127.0.0.1:8000",
-            "Public base URL of the site, used in feeds, QR codes and messages."),
+    Setting(
+        "SOT_PUBLISH_DIR",
+        "",
+        "Folder the public static snapshot is written to and kept current "
+        "(empty: no automatic publishing).",
+    ),
+    Setting(
+        "SOT_SITE_URL",
+        "http://127.0.0.1:8000",
+        "Public base URL of the site, used in feeds, QR codes and messages.",
+    ),
     Setting("SOT_TIME_ZONE", "Europe/Stockholm", "Time zone for display."),
     Setting("SOT_LANGUAGE", "sv", "Default language of the user interface (sv or en)."),
     Setting("SOT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING, ERROR)."),
-    Setting("SOT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend",
-            "Django e-mail backend for outgoing mail."),
+    Setting(
+        "SOT_EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend",
+        "Django e-mail backend for outgoing mail.",
+    ),
     Setting("SOT_EMAIL_HOST", "localhost", "SMTP host when the SMTP backend is used."),
     Setting("SOT_EMAIL_PORT", "25", "SMTP port.", kind="int"),
     Setting("SOT_EMAIL_HOST_USER", "", "SMTP user."),
     Setting("SOT_EMAIL_HOST_PASSWORD", "", "SMTP password.", secret=True),
     Setting("SOT_EMAIL_USE_TLS", "false", "Use STARTTLS for SMTP.", kind="bool"),
-    Setting("SOT_DEFAULT_FROM_EMAIL", "sot@localhost", "Sender address of outgoing mail."),
+    Setting(
+        "SOT_DEFAULT_FROM_EMAIL", "sot@localhost", "Sender address of outgoing mail."
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

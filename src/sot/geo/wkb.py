@@ -55,7 +55,9 @@ def wkb_to_geojson(data: bytes, *, ndigits: int | None = 6) -> dict:
     if ndigits is not None:
 
         def rnd(rings):
-            return [[[round(x, ndigits), round(y, ndigits)] for x, y in r] for r in rings]
+            return [
+                [[round(x, ndigits), round(y, ndigits)] for x, y in r] for r in rings
+            ]
 
         if geom["type"] == "Polygon":
             geom["coordinates"] = rnd(geom["coordinates"])

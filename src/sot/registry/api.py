@@ -18,8 +18,8 @@ from ninja import Field, Query, Router, Schema
 
 from sot.accounts import policy
 from sot.api.auth import token_auth
-from sot.registry.models import Contact, Lifecycle, Point, PointService
 from sot.registry import services
+from sot.registry.models import Contact, Lifecycle, Point, PointService
 
 router = Router()
 
@@ -104,7 +104,9 @@ class PointIn(Schema):
     sweref_n: float | None = None
     address: str | None = None
     postcode: str | None = None
-    lifecycle: Literal["planned", "approved", "established", "decommissioned"] | None = None
+    lifecycle: (
+        Literal["planned", "approved", "established", "decommissioned"] | None
+    ) = None
     planned_on: date | None = None
     approved_on: date | None = None
     established_on: date | None = None
@@ -120,7 +122,9 @@ class PointIn(Schema):
     internal_notes: str | None = None
     services: list[str] | None = Field(None, description="Service codes")
     backup_power: dict | None = None
-    confirm: bool = Field(False, description="Save although the point lies outside its municipality")
+    confirm: bool = Field(
+        False, description="Save although the point lies outside its municipality"
+    )
 
 
 class PointFilters(Schema):
@@ -133,8 +137,11 @@ class PointFilters(Schema):
 
 def _contact(c: Contact) -> dict:
     return {
-        "name": c.name, "title": c.title, "organisation": c.organisation.name,
-        "phone": c.phone, "email": c.email,
+        "name": c.name,
+        "title": c.title,
+        "organisation": c.organisation.name,
+        "phone": c.phone,
+        "email": c.email,
     }
 
 
@@ -142,20 +149,30 @@ def point_public_dict(p: Point) -> dict:
     """The public fields of a point, as the API and the public feeds show them."""
     e, n = p.sweref99tm
     return {
-        "id": p.slug, "name": p.name, "village": p.village,
-        "municipality_code": p.municipality.code, "municipality": p.municipality.name,
+        "id": p.slug,
+        "name": p.name,
+        "village": p.village,
+        "municipality_code": p.municipality.code,
+        "municipality": p.municipality.name,
         "county_code": p.municipality.county_code,
-        "lat": p.lat, "lon": p.lon, "sweref99tm": (round(e, 1), round(n, 1)),
-        "address": p.address, "postcode": p.postcode, "lifecycle": p.lifecycle,
-        "established_on": p.established_on, "store_name": p.store_name,
+        "lat": p.lat,
+        "lon": p.lon,
+        "sweref99tm": (round(e, 1), round(n, 1)),
+        "address": p.address,
+        "postcode": p.postcode,
+        "lifecycle": p.lifecycle,
+        "established_on": p.established_on,
+        "store_name": p.store_name,
         "fuel_station_name": p.fuel_station_name,
         "public_description": p.public_description,
         "opening_arrangements": p.opening_arrangements,
         "accessibility_notes": p.accessibility_notes,
         "services": [
             {
-                "code": ps.service.code, "name_sv": ps.service.name_sv,
-                "name_en": ps.service.name_en, "category": ps.service.category,
+                "code": ps.service.code,
+                "name_sv": ps.service.name_sv,
+                "name_en": ps.service.name_en,
+                "category": ps.service.category,
                 "capacity_people": ps.capacity_people,
             }
             for ps in p.point_services.all()
@@ -169,9 +186,12 @@ def point_internal_dict(p: Point) -> dict:
     data = point_public_dict(p)
     bp = getattr(p, "backup_power", None) if hasattr(p, "backup_power") else None
     data.update(
-        planned_on=p.planned_on, approved_on=p.approved_on,
-        decommissioned_on=p.decommissioned_on, store_chain=p.store_chain,
-        fuel_station_chain=p.fuel_station_chain, store_to_fuel_m=p.store_to_fuel_m,
+        planned_on=p.planned_on,
+        approved_on=p.approved_on,
+        decommissioned_on=p.decommissioned_on,
+        store_chain=p.store_chain,
+        fuel_station_chain=p.fuel_station_chain,
+        store_to_fuel_m=p.store_to_fuel_m,
         responsible_organisation=(
             p.responsible_organisation.name if p.responsible_organisation_id else None
         ),
@@ -182,16 +202,24 @@ def point_internal_dict(p: Point) -> dict:
     if bp is not None:
         hours = bp.hours_on_full_tank(50)
         data["backup_power"] = {
-            "generator_kva": float(bp.generator_kva) if bp.generator_kva is not None else None,
-            "fuel_type": bp.fuel_type, "tank_l": bp.tank_l,
+            "generator_kva": float(bp.generator_kva)
+            if bp.generator_kva is not None
+            else None,
+            "fuel_type": bp.fuel_type,
+            "tank_l": bp.tank_l,
             "consumption_l_per_h": {
-                "25": bp.consumption_25_l_per_h, "50": bp.consumption_50_l_per_h,
-                "75": bp.consumption_75_l_per_h, "100": bp.consumption_100_l_per_h,
+                "25": bp.consumption_25_l_per_h,
+                "50": bp.consumption_50_l_per_h,
+                "75": bp.consumption_75_l_per_h,
+                "100": bp.consumption_100_l_per_h,
             },
             "connected_loads": bp.connected_loads,
             "heater_kw": float(bp.heater_kw) if bp.heater_kw is not None else None,
-            "quick_connect": bp.quick_connect, "last_test_run_on": bp.last_test_run_on,
-            "hours_on_full_tank_at_50_pct": round(hours, 1) if hours is not None else None,
+            "quick_connect": bp.quick_connect,
+            "last_test_run_on": bp.last_test_run_on,
+            "hours_on_full_tank_at_50_pct": round(hours, 1)
+            if hours is not None
+            else None,
         }
     return data
 
@@ -200,7 +228,9 @@ def _base_queryset():
     return Point.objects.select_related(
         "municipality", "responsible_organisation", "backup_power"
     ).prefetch_related(
-        Prefetch("point_services", queryset=PointService.objects.select_related("service")),
+        Prefetch(
+            "point_services", queryset=PointService.objects.select_related("service")
+        ),
         Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
     )
 
@@ -209,7 +239,9 @@ def visible_points(user, queryset=None):
     """Public points for everyone, plus every point in the caller's scope."""
     qs = queryset if queryset is not None else _base_queryset()
     in_scope = policy.scope_q(user, municipality_path="municipality", point_path="")
-    if getattr(user, "is_authenticated", False) and policy.can(user, policy.VIEW_INTERNAL):
+    if getattr(user, "is_authenticated", False) and policy.can(
+        user, policy.VIEW_INTERNAL
+    ):
         return qs.filter(Q(lifecycle__in=PUBLIC_LIFECYCLES) | in_scope)
     return qs.filter(lifecycle__in=PUBLIC_LIFECYCLES)
 
@@ -223,7 +255,11 @@ def _filtered(user, filters: PointFilters):
     if filters.lifecycle:
         if filters.lifecycle not in Lifecycle.values:
             raise ValidationError(
-                {"lifecycle": [f"unknown lifecycle; one of {', '.join(Lifecycle.values)}"]}
+                {
+                    "lifecycle": [
+                        f"unknown lifecycle; one of {', '.join(Lifecycle.values)}"
+                    ]
+                }
             )
         qs = qs.filter(lifecycle=filters.lifecycle)
     if filters.service:
@@ -247,7 +283,9 @@ def _as_dict(user, p: Point) -> dict:
     return point_public_dict(p)
 
 
-@router.get("/points", response=list[PointInternalOut | PointOut], summary="List points")
+@router.get(
+    "/points", response=list[PointInternalOut | PointOut], summary="List points"
+)
 def list_points(request, filters: Query[PointFilters]):
     """Points visible to the caller; internal fields only on points in their scope."""
     return [_as_dict(request.user, p) for p in _filtered(request.user, filters)]
@@ -272,7 +310,9 @@ def points_geojson(request, filters: Query[PointFilters]):
     """RFC 7946 FeatureCollection of the points, public fields only."""
     from django.http import JsonResponse
 
-    features = [point_feature(point_public_dict(p)) for p in _filtered(request.user, filters)]
+    features = [
+        point_feature(point_public_dict(p)) for p in _filtered(request.user, filters)
+    ]
     return JsonResponse(
         {"type": "FeatureCollection", "features": features},
         content_type="application/geo+json",
@@ -280,7 +320,9 @@ def points_geojson(request, filters: Query[PointFilters]):
     )
 
 
-@router.get("/points/{point_id}", response=PointInternalOut | PointOut, summary="One point")
+@router.get(
+    "/points/{point_id}", response=PointInternalOut | PointOut, summary="One point"
+)
 def get_point(request, point_id: str):
     p = visible_points(request.user).filter(slug=point_id).first()
     if p is None:
@@ -298,17 +340,31 @@ def _payload(body: PointIn) -> tuple[dict, list[str] | None, dict | None]:
     return data, svc, bp
 
 
-@router.post("/points", response={201: PointInternalOut}, auth=token_auth, summary="Create a point")
+@router.post(
+    "/points",
+    response={201: PointInternalOut},
+    auth=token_auth,
+    summary="Create a point",
+)
 def create_point(request, body: PointIn):
     data, svc, bp = _payload(body)
     p = services.save_point(
-        actor=request.user, data=data, services=svc, backup_power=bp, source="api",
+        actor=request.user,
+        data=data,
+        services=svc,
+        backup_power=bp,
+        source="api",
         confirm=body.confirm,
     )
     return 201, point_internal_dict(_base_queryset().get(pk=p.pk))
 
 
-@router.patch("/points/{point_id}", response=PointInternalOut, auth=token_auth, summary="Change a point")
+@router.patch(
+    "/points/{point_id}",
+    response=PointInternalOut,
+    auth=token_auth,
+    summary="Change a point",
+)
 def update_point(request, point_id: str, body: PointIn):
     p = get_object_or_404(Point, slug=point_id)
     if not policy.can(request.user, policy.VIEW_INTERNAL, p) and not policy.can(
@@ -317,7 +373,12 @@ def update_point(request, point_id: str, body: PointIn):
         raise Http404("no such point")
     data, svc, bp = _payload(body)
     p = services.save_point(
-        actor=request.user, point=p, data=data, services=svc, backup_power=bp,
-        source="api", confirm=body.confirm,
+        actor=request.user,
+        point=p,
+        data=data,
+        services=svc,
+        backup_power=bp,
+        source="api",
+        confirm=body.confirm,
     )
     return point_internal_dict(_base_queryset().get(pk=p.pk))

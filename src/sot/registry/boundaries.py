@@ -36,7 +36,8 @@ def _read(kind: str, code_column: str, name_column: str) -> Iterator[Boundary]:
 def municipalities(county_code: str | None = None) -> list[Boundary]:
     """Every municipality (of one county, if given), ordered by code."""
     rows = [
-        b for b in _read_all("kommun", "kommun_kod", "kommun")
+        b
+        for b in _read_all("kommun", "kommun_kod", "kommun")
         if county_code is None or b.code.startswith(county_code)
     ]
     return sorted(rows, key=lambda b: b.code)

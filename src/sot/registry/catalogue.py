@@ -39,8 +39,12 @@ def load_catalogue(service_model) -> int:
         _obj, was_created = service_model.objects.update_or_create(
             code=code,
             defaults={
-                "name_sv": sv, "name_en": en, "category": category,
-                "has_capacity": capacity, "sort_order": order, "municipality": None,
+                "name_sv": sv,
+                "name_en": en,
+                "category": category,
+                "has_capacity": capacity,
+                "sort_order": order,
+                "municipality": None,
             },
         )
         created += int(was_created)

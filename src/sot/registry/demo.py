@@ -29,35 +29,112 @@ from sot.registry.services import save_point
 
 COUNTY_CODE = "23"
 POPULATION_2024 = {
-    "2303": 5146, "2305": 6035, "2309": 15680, "2313": 11023,
-    "2321": 12693, "2326": 7108, "2361": 10175, "2380": 64979,
+    "2303": 5146,
+    "2305": 6035,
+    "2309": 15680,
+    "2313": 11023,
+    "2321": 12693,
+    "2326": 7108,
+    "2361": 10175,
+    "2380": 64979,
 }
 
 # The password every demo user gets; printed by `sot demo`. Demo installs only.
 DEMO_PASSWORD = "sot-demo-2026"
 
 COMMON_SERVICES = [
-    "food", "fuel_petrol95", "fuel_diesel", "heating", "phone_charging",
-    "drinking_water", "toilets", "information", "pay_card", "pay_cash",
+    "food",
+    "fuel_petrol95",
+    "fuel_diesel",
+    "heating",
+    "phone_charging",
+    "drinking_water",
+    "toilets",
+    "information",
+    "pay_card",
+    "pay_cash",
 ]
 
 POINTS = [
     # slug, name, village, municipality, lat, lon, lifecycle, store, fuel station
-    ("kall", "Kall", "Kall", "2321", 63.4726, 13.2334, "established",
-     "ICA Nära Kall", "Bilisten Kall"),
-    ("valsjobyn", "Valsjöbyn", "Valsjöbyn", "2309", 64.0680, 14.1390, "approved",
-     "Valsjöbua Lanthandel", ""),
+    (
+        "kall",
+        "Kall",
+        "Kall",
+        "2321",
+        63.4726,
+        13.2334,
+        "established",
+        "ICA Nära Kall",
+        "Bilisten Kall",
+    ),
+    (
+        "valsjobyn",
+        "Valsjöbyn",
+        "Valsjöbyn",
+        "2309",
+        64.0680,
+        14.1390,
+        "approved",
+        "Valsjöbua Lanthandel",
+        "",
+    ),
     ("rotviken", "Rötviken", "Rötviken", "2309", 63.9737, 14.1642, "approved", "", ""),
-    ("stora-blasjon", "Stora Blåsjön", "Stora Blåsjön", "2313", 64.8321, 14.1076,
-     "approved", "Blåsjöfjäll Livs", ""),
-    ("lillhardal", "Lillhärdal", "Lillhärdal", "2361", 61.8510, 14.0683, "approved",
-     "", ""),
-    ("borgvattnet", "Borgvattnet", "Borgvattnet", "2303", 63.4268, 15.8275, "approved",
-     "", ""),
-    ("ottsjo", "Ottsjö", "Ottsjö", "2321", 63.2154, 13.0502, "approved",
-     "ICA Nära Ottsjö-Bua", ""),
-    ("hallen", "Hallen", "Hallen", "2321", 63.1759, 14.0936, "approved", "",
-     "Qstar Hallen"),
+    (
+        "stora-blasjon",
+        "Stora Blåsjön",
+        "Stora Blåsjön",
+        "2313",
+        64.8321,
+        14.1076,
+        "approved",
+        "Blåsjöfjäll Livs",
+        "",
+    ),
+    (
+        "lillhardal",
+        "Lillhärdal",
+        "Lillhärdal",
+        "2361",
+        61.8510,
+        14.0683,
+        "approved",
+        "",
+        "",
+    ),
+    (
+        "borgvattnet",
+        "Borgvattnet",
+        "Borgvattnet",
+        "2303",
+        63.4268,
+        15.8275,
+        "approved",
+        "",
+        "",
+    ),
+    (
+        "ottsjo",
+        "Ottsjö",
+        "Ottsjö",
+        "2321",
+        63.2154,
+        13.0502,
+        "approved",
+        "ICA Nära Ottsjö-Bua",
+        "",
+    ),
+    (
+        "hallen",
+        "Hallen",
+        "Hallen",
+        "2321",
+        63.1759,
+        14.0936,
+        "approved",
+        "",
+        "Qstar Hallen",
+    ),
 ]
 
 USERS = [
@@ -81,8 +158,11 @@ def load_places() -> None:
         Municipality.objects.update_or_create(
             code=b.code,
             defaults={
-                "name": b.name, "county_code": COUNTY_CODE, "boundary": b.geometry,
-                "population": POPULATION_2024.get(b.code), "population_year": 2024,
+                "name": b.name,
+                "county_code": COUNTY_CODE,
+                "boundary": b.geometry,
+                "population": POPULATION_2024.get(b.code),
+                "population_year": 2024,
             },
         )
 
@@ -90,7 +170,11 @@ def load_places() -> None:
 def _org(name: str, kind: str, municipality: Municipality | None) -> Organisation:
     org, _ = Organisation.objects.get_or_create(
         name=name,
-        defaults={"kind": kind, "municipality": municipality, "county_code": COUNTY_CODE},
+        defaults={
+            "kind": kind,
+            "municipality": municipality,
+            "county_code": COUNTY_CODE,
+        },
     )
     return org
 
@@ -104,10 +188,16 @@ def load_points() -> None:
         if Point.objects.filter(slug=slug).exists():
             continue
         data = {
-            "slug": slug, "name": name, "village": village, "municipality": muni,
-            "lat": lat, "lon": lon, "lifecycle": lifecycle,
+            "slug": slug,
+            "name": name,
+            "village": village,
+            "municipality": muni,
+            "lat": lat,
+            "lon": lon,
+            "lifecycle": lifecycle,
             "approved_on": dt.date(2025, 3, 1),
-            "store_name": store, "fuel_station_name": station,
+            "store_name": store,
+            "fuel_station_name": station,
             "responsible_organisation": responsible,
             "public_description": (
                 f"SOT-punkt i {village}: butik och drivmedel med reservkraft när "
@@ -122,8 +212,11 @@ def load_points() -> None:
         if slug == "kall":
             data.update(
                 established_on=dt.date(2025, 10, 1),
-                store_chain="ICA", fuel_station_chain="Qstar", store_to_fuel_m=280,
-                address="Kallvägen 1", postcode="83005",
+                store_chain="ICA",
+                fuel_station_chain="Qstar",
+                store_to_fuel_m=280,
+                address="Kallvägen 1",
+                postcode="83005",
                 public_description=(
                     "Butik och drivmedel drivs av ett 70 kVA reservkraftverk. En del "
                     "av skolan värms av ett 50 kW varmluftsaggregat och blir "
@@ -133,27 +226,43 @@ def load_points() -> None:
             )
             service_codes = [*COMMON_SERVICES, ("warm_room", 40), "first_aid"]
             backup = {
-                "generator_kva": 70, "fuel_type": "diesel", "tank_l": 1000,
-                "consumption_25_l_per_h": 6.0, "consumption_50_l_per_h": 9.9,
-                "consumption_75_l_per_h": 13.8, "consumption_100_l_per_h": 17.9,
+                "generator_kva": 70,
+                "fuel_type": "diesel",
+                "tank_l": 1000,
+                "consumption_25_l_per_h": 6.0,
+                "consumption_50_l_per_h": 9.9,
+                "consumption_75_l_per_h": 13.8,
+                "consumption_100_l_per_h": 17.9,
                 "connected_loads": "butik, drivmedelspumpar, del av skolan",
-                "heater_kw": 50, "quick_connect": True,
+                "heater_kw": 50,
+                "quick_connect": True,
                 "last_test_run_on": dt.date(2026, 11, 2),
             }
         point = save_point(
-            actor=None, data=data, services=service_codes, backup_power=backup,
+            actor=None,
+            data=data,
+            services=service_codes,
+            backup_power=backup,
             source="demo",
         )
         contact_org = responsible
         contact, _ = Contact.objects.get_or_create(
-            organisation=contact_org, name=f"Beredskapssamordnare {muni.name}",
-            defaults={"title": "Tjänsteperson i beredskap", "phone": "+46 0000 000 000",
-                      "is_public": False},
+            organisation=contact_org,
+            name=f"Beredskapssamordnare {muni.name}",
+            defaults={
+                "title": "Tjänsteperson i beredskap",
+                "phone": "+46 0000 000 000",
+                "is_public": False,
+            },
         )
         public_contact, _ = Contact.objects.get_or_create(
-            organisation=contact_org, name=f"{muni.name} kommun, växel",
-            defaults={"title": "Kommunens växel", "phone": "+46 0000 000 001",
-                      "is_public": True},
+            organisation=contact_org,
+            name=f"{muni.name} kommun, växel",
+            defaults={
+                "title": "Kommunens växel",
+                "phone": "+46 0000 000 001",
+                "is_public": True,
+            },
         )
         point.contacts.add(contact, public_contact)
         if backup is None:

@@ -17,7 +17,9 @@ class County(models.Model):
     """A county (län), identified by SCB's two-digit code."""
 
     code = models.CharField(
-        _("länskod"), max_length=2, unique=True,
+        _("länskod"),
+        max_length=2,
+        unique=True,
         validators=[RegexValidator(r"^\d{2}$", _("Länskoden är två siffror."))],
     )
     name = models.CharField(_("namn"), max_length=100)
@@ -36,17 +38,23 @@ class Municipality(models.Model):
     """A municipality (kommun), identified by SCB's four-digit code."""
 
     code = models.CharField(
-        _("kommunkod"), max_length=4, unique=True,
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
         validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden är fyra siffror."))],
     )
     name = models.CharField(_("namn"), max_length=100)
     county_code = models.CharField(_("länskod"), max_length=2, db_index=True)
     boundary = models.JSONField(
-        _("gräns (GeoJSON)"), null=True, blank=True,
+        _("gräns (GeoJSON)"),
+        null=True,
+        blank=True,
         help_text=_("Polygon eller MultiPolygon i WGS84."),
     )
     population = models.PositiveIntegerField(_("folkmängd"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(_("folkmängd år"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("folkmängd år"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("kommun")
@@ -76,8 +84,12 @@ class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=32, choices=OrganisationKind.choices)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="organisations",
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
     )
     county_code = models.CharField(_("länskod"), max_length=2, db_index=True)
     org_number = models.CharField(_("organisationsnummer"), max_length=20, blank=True)
@@ -99,7 +111,9 @@ class Contact(models.Model):
     """A person or function at an organisation; public or internal, flag by flag."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="contacts",
     )
     name = models.CharField(_("namn"), max_length=200)
@@ -107,7 +121,8 @@ class Contact(models.Model):
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
     is_public = models.BooleanField(
-        _("publik"), default=False,
+        _("publik"),
+        default=False,
         help_text=_("Visas för allmänheten på punktens sida och anslag."),
     )
 
@@ -149,14 +164,21 @@ class Service(models.Model):
     code = models.SlugField(_("kod"), max_length=40, unique=True)
     name_sv = models.CharField(_("namn (svenska)"), max_length=100)
     name_en = models.CharField(_("namn (engelska)"), max_length=100)
-    category = models.CharField(_("kategori"), max_length=20, choices=ServiceCategory.choices)
+    category = models.CharField(
+        _("kategori"), max_length=20, choices=ServiceCategory.choices
+    )
     has_capacity = models.BooleanField(
-        _("har kapacitet i personer"), default=False,
+        _("har kapacitet i personer"),
+        default=False,
         help_text=_("T.ex. värmestuga: hur många personer ryms."),
     )
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommun"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="own_services",
+        Municipality,
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_services",
         help_text=_("Tom för tjänster i den nationella katalogen."),
     )
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=100)
@@ -179,13 +201,18 @@ class Point(models.Model):
     """A SOT-punkt: a place in a village that keeps running on backup power."""
 
     slug = models.SlugField(
-        _("id"), max_length=64, unique=True,
+        _("id"),
+        max_length=64,
+        unique=True,
         help_text=_("Stabil identitet i adresser och flöden, t.ex. kall. Ändras inte."),
     )
     name = models.CharField(_("namn"), max_length=200)
     village = models.CharField(_("ort"), max_length=100)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="points"
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        related_name="points",
     )
     lat = models.FloatField(_("latitud (WGS84)"))
     lon = models.FloatField(_("longitud (WGS84)"))
@@ -200,14 +227,22 @@ class Point(models.Model):
     decommissioned_on = models.DateField(_("avvecklad"), null=True, blank=True)
     store_name = models.CharField(_("butik"), max_length=200, blank=True)
     store_chain = models.CharField(_("butikskedja"), max_length=100, blank=True)
-    fuel_station_name = models.CharField(_("drivmedelsstation"), max_length=200, blank=True)
-    fuel_station_chain = models.CharField(_("drivmedelskedja"), max_length=100, blank=True)
+    fuel_station_name = models.CharField(
+        _("drivmedelsstation"), max_length=200, blank=True
+    )
+    fuel_station_chain = models.CharField(
+        _("drivmedelskedja"), max_length=100, blank=True
+    )
     store_to_fuel_m = models.PositiveIntegerField(
         _("avstånd butik–station (m)"), null=True, blank=True
     )
     responsible_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("ansvarig organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="responsible_for",
+        Organisation,
+        verbose_name=_("ansvarig organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_for",
     )
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("kontakter"), blank=True, related_name="points"
@@ -217,7 +252,10 @@ class Point(models.Model):
     accessibility_notes = models.TextField(_("tillgänglighet"), blank=True)
     internal_notes = models.TextField(_("anteckningar (intern)"), blank=True)
     services = models.ManyToManyField(
-        Service, verbose_name=_("tjänster"), through="PointService", blank=True,
+        Service,
+        verbose_name=_("tjänster"),
+        through="PointService",
+        blank=True,
         related_name="points",
     )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
@@ -247,16 +285,24 @@ class Point(models.Model):
 class PointService(models.Model):
     """That a point offers a service, with its capacity where that applies."""
 
-    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="point_services")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="point_services")
-    capacity_people = models.PositiveIntegerField(_("kapacitet (personer)"), null=True, blank=True)
+    point = models.ForeignKey(
+        Point, on_delete=models.CASCADE, related_name="point_services"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="point_services"
+    )
+    capacity_people = models.PositiveIntegerField(
+        _("kapacitet (personer)"), null=True, blank=True
+    )
     notes = models.CharField(_("anmärkning"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("tjänst vid punkten")
         verbose_name_plural = _("tjänster vid punkten")
         constraints = [
-            models.UniqueConstraint(fields=["point", "service"], name="unique_point_service")
+            models.UniqueConstraint(
+                fields=["point", "service"], name="unique_point_service"
+            )
         ]
 
     def __str__(self) -> str:
@@ -273,9 +319,15 @@ class FuelType(models.TextChoices):
 class BackupPower(models.Model):
     """The point's generator and what it powers."""
 
-    point = models.OneToOneField(Point, on_delete=models.CASCADE, related_name="backup_power")
+    point = models.OneToOneField(
+        Point, on_delete=models.CASCADE, related_name="backup_power"
+    )
     generator_kva = models.DecimalField(
-        _("generator (kVA)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("generator (kVA)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     fuel_type = models.CharField(
@@ -285,23 +337,41 @@ class BackupPower(models.Model):
         _("tank (liter)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     consumption_25_l_per_h = models.FloatField(
-        _("förbrukning 25 % (l/h)"), null=True, blank=True, validators=[MinValueValidator(0)]
+        _("förbrukning 25 % (l/h)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     consumption_50_l_per_h = models.FloatField(
-        _("förbrukning 50 % (l/h)"), null=True, blank=True, validators=[MinValueValidator(0)]
+        _("förbrukning 50 % (l/h)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     consumption_75_l_per_h = models.FloatField(
-        _("förbrukning 75 % (l/h)"), null=True, blank=True, validators=[MinValueValidator(0)]
+        _("förbrukning 75 % (l/h)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     consumption_100_l_per_h = models.FloatField(
-        _("förbrukning 100 % (l/h)"), null=True, blank=True, validators=[MinValueValidator(0)]
+        _("förbrukning 100 % (l/h)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     connected_loads = models.CharField(
-        _("anslutna laster"), max_length=300, blank=True,
+        _("anslutna laster"),
+        max_length=300,
+        blank=True,
         help_text=_("T.ex. butik, drivmedelspumpar, skolans matsal."),
     )
     heater_kw = models.DecimalField(
-        _("värmare (kW)"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("värmare (kW)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     quick_connect = models.BooleanField(
@@ -337,7 +407,9 @@ class BackupPower(models.Model):
         curve = self.curve()
         if curve is None or not self.tank_l:
             return None
-        return fuel.hours_on_full_tank(tank_l=self.tank_l, curve=curve, load_pct=load_pct)
+        return fuel.hours_on_full_tank(
+            tank_l=self.tank_l, curve=curve, load_pct=load_pct
+        )
 
 
 class ChangeRecord(models.Model):
@@ -356,8 +428,12 @@ class ChangeRecord(models.Model):
         _("ändringar"), default=dict, help_text=_("{fält: [före, efter]}")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("användare"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     source = models.CharField(_("via"), max_length=20, default="admin")
     at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
@@ -368,4 +444,6 @@ class ChangeRecord(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.object_repr} {self.get_action_display()}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.object_repr} {self.get_action_display()}"
+        )

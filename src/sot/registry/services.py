@@ -29,16 +29,41 @@ from sot.registry.models import (
 SWEDEN_BBOX = (10.5, 55.0, 24.5, 69.2)
 
 POINT_FIELDS = (
-    "slug", "name", "village", "lat", "lon", "address", "postcode", "lifecycle",
-    "planned_on", "approved_on", "established_on", "decommissioned_on",
-    "store_name", "store_chain", "fuel_station_name", "fuel_station_chain",
-    "store_to_fuel_m", "public_description", "opening_arrangements",
-    "accessibility_notes", "internal_notes",
+    "slug",
+    "name",
+    "village",
+    "lat",
+    "lon",
+    "address",
+    "postcode",
+    "lifecycle",
+    "planned_on",
+    "approved_on",
+    "established_on",
+    "decommissioned_on",
+    "store_name",
+    "store_chain",
+    "fuel_station_name",
+    "fuel_station_chain",
+    "store_to_fuel_m",
+    "public_description",
+    "opening_arrangements",
+    "accessibility_notes",
+    "internal_notes",
 )
 BACKUP_FIELDS = (
-    "generator_kva", "fuel_type", "tank_l", "consumption_25_l_per_h",
-    "consumption_50_l_per_h", "consumption_75_l_per_h", "consumption_100_l_per_h",
-    "connected_loads", "heater_kw", "quick_connect", "last_test_run_on", "notes",
+    "generator_kva",
+    "fuel_type",
+    "tank_l",
+    "consumption_25_l_per_h",
+    "consumption_50_l_per_h",
+    "consumption_75_l_per_h",
+    "consumption_100_l_per_h",
+    "connected_loads",
+    "heater_kw",
+    "quick_connect",
+    "last_test_run_on",
+    "notes",
 )
 
 
@@ -59,11 +84,14 @@ def point_snapshot(point: Point) -> dict[str, Any]:
     snap = {f: _jsonable(getattr(point, f)) for f in POINT_FIELDS}
     snap["municipality"] = point.municipality.code if point.municipality_id else None
     snap["responsible_organisation"] = (
-        str(point.responsible_organisation) if point.responsible_organisation_id else None
+        str(point.responsible_organisation)
+        if point.responsible_organisation_id
+        else None
     )
     if point.pk:
         snap["services"] = sorted(
-            f"{ps.service.code}" + (f":{ps.capacity_people}" if ps.capacity_people else "")
+            f"{ps.service.code}"
+            + (f":{ps.capacity_people}" if ps.capacity_people else "")
             for ps in point.point_services.select_related("service")
         )
         bp = BackupPower.objects.filter(point=point).first()
@@ -115,7 +143,10 @@ def _check(actor, action: str, target=None) -> None:
 
 def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
     """Accept SWEREF 99 TM (sweref_e/sweref_n) as an alternative to lat/lon."""
-    has_sweref = data.get("sweref_e") not in (None, "") or data.get("sweref_n") not in (None, "")
+    has_sweref = data.get("sweref_e") not in (None, "") or data.get("sweref_n") not in (
+        None,
+        "",
+    )
     e = data.pop("sweref_e", None)
     n = data.pop("sweref_n", None)
     if not has_sweref:
@@ -129,8 +160,10 @@ def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
         return
     if not (200_000 <= e_f <= 1_000_000 and 6_100_000 <= n_f <= 7_700_000):
         errors.setdefault("sweref_e", []).append(
-            _("SWEREF 99 TM-koordinaten ligger inte i Sverige (E 200 000–1 000 000, "
-              "N 6 100 000–7 700 000). Har E och N bytt plats?")
+            _(
+                "SWEREF 99 TM-koordinaten ligger inte i Sverige (E 200 000–1 000 000, "
+                "N 6 100 000–7 700 000). Har E och N bytt plats?"
+            )
         )
         return
     lon, lat = crs.from_sweref99tm(e_f, n_f)
@@ -150,9 +183,17 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
     """Apply `data` to `point` and validate; raise ValidationError naming each field."""
     data = dict(data)
     errors: dict[str, list[str]] = {}
-    unknown = set(data) - set(POINT_FIELDS) - {
-        "municipality_code", "municipality", "sweref_e", "sweref_n", "responsible_organisation",
-    }
+    unknown = (
+        set(data)
+        - set(POINT_FIELDS)
+        - {
+            "municipality_code",
+            "municipality",
+            "sweref_e",
+            "sweref_n",
+            "responsible_organisation",
+        }
+    )
     for field in sorted(unknown):
         errors.setdefault(field, []).append(_("Okänt fält."))
     _resolve_coordinates(data, errors)
@@ -164,8 +205,11 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
         found = Municipality.objects.filter(code=code).first()
         if found is None:
             errors.setdefault("municipality_code", []).append(
-                _("Okänd kommunkod %(code)s. Kommunkoden är SCB:s fyra siffror, t.ex. 2321 "
-                  "för Åre; kommunen måste finnas i registret.") % {"code": code}
+                _(
+                    "Okänd kommunkod %(code)s. Kommunkoden är SCB:s fyra siffror, t.ex. 2321 "
+                    "för Åre; kommunen måste finnas i registret."
+                )
+                % {"code": code}
             )
         else:
             point.municipality = found
@@ -189,12 +233,19 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
     if point.municipality_id is None and "municipality_code" not in errors:
         errors.setdefault("municipality_code", []).append(_("Kommun måste anges."))
     lat, lon = _to_float(point.lat), _to_float(point.lon)
-    if "lat" not in errors and "lon" not in errors and lat is not None and lon is not None:
+    if (
+        "lat" not in errors
+        and "lon" not in errors
+        and lat is not None
+        and lon is not None
+    ):
         west, south, east, north = SWEDEN_BBOX
         if not (south <= lat <= north and west <= lon <= east):
             errors.setdefault("lat", []).append(
-                _("Koordinaten %(lat).5f N %(lon).5f E ligger utanför Sverige. Ange WGS84 i "
-                  "decimalgrader (latitud 55–69, longitud 11–24), eller SWEREF 99 TM.")
+                _(
+                    "Koordinaten %(lat).5f N %(lon).5f E ligger utanför Sverige. Ange WGS84 i "
+                    "decimalgrader (latitud 55–69, longitud 11–24), eller SWEREF 99 TM."
+                )
                 % {"lat": lat, "lon": lon}
             )
     if errors:
@@ -209,8 +260,10 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
             raise NeedsConfirmation(
                 {
                     "lat": [
-                        _("Punkten ligger utanför %(name)s kommuns gräns. Kontrollera "
-                          "koordinaten och kommunen; spara ändå bara om det är rätt.")
+                        _(
+                            "Punkten ligger utanför %(name)s kommuns gräns. Kontrollera "
+                            "koordinaten och kommunen; spara ändå bara om det är rätt."
+                        )
                         % {"name": muni.name}
                     ]
                 }
@@ -218,9 +271,19 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
 
 
 _TEXT_FIELDS = {
-    "address", "postcode", "store_name", "store_chain", "fuel_station_name",
-    "fuel_station_chain", "public_description", "opening_arrangements",
-    "accessibility_notes", "internal_notes", "name", "village", "slug",
+    "address",
+    "postcode",
+    "store_name",
+    "store_chain",
+    "fuel_station_name",
+    "fuel_station_chain",
+    "public_description",
+    "opening_arrangements",
+    "accessibility_notes",
+    "internal_notes",
+    "name",
+    "village",
+    "slug",
 }
 
 
@@ -248,7 +311,9 @@ def _clean_backup(point: Point, data: Mapping[str, Any]) -> BackupPower:
         try:
             bp.curve()
         except ValueError as exc:
-            errors.setdefault("backup_power.consumption_25_l_per_h", []).append(str(exc))
+            errors.setdefault("backup_power.consumption_25_l_per_h", []).append(
+                str(exc)
+            )
     if errors:
         raise ValidationError(errors)
     return bp
@@ -273,7 +338,11 @@ def _resolve_services(
             wanted.append((service, capacity))
     if missing:
         raise ValidationError(
-            {"services": [_("Okänd tjänst: %(codes)s.") % {"codes": ", ".join(missing)}]}
+            {
+                "services": [
+                    _("Okänd tjänst: %(codes)s.") % {"codes": ", ".join(missing)}
+                ]
+            }
         )
     return wanted
 
@@ -313,9 +382,11 @@ def save_point(
             _check(actor, policy.CHANGE_POINT, point)
             before = point_snapshot(point)
         _clean_point(point, data, confirm=confirm)
-        if creating:
-            _check(actor, policy.ADD_POINT, point.municipality)
-        elif point.municipality_id and "municipality" in diff(before, point_snapshot(point)):
+        if (
+            creating
+            or point.municipality_id
+            and "municipality" in diff(before, point_snapshot(point))
+        ):
             _check(actor, policy.ADD_POINT, point.municipality)
         if not creating and data.get("slug") not in (None, before.get("slug")):
             raise ValidationError({"slug": [_("En punkts id kan inte ändras.")]})
@@ -329,10 +400,13 @@ def save_point(
             _save_services(point, wanted)
         after = point_snapshot(point)
         changes = diff(before, after)
+        point.changes = changes  # what this call changed, for callers that report it
         if creating or changes:
             record_change(
                 obj=point,
-                action=ChangeRecord.Action.CREATE if creating else ChangeRecord.Action.UPDATE,
+                action=ChangeRecord.Action.CREATE
+                if creating
+                else ChangeRecord.Action.UPDATE,
                 changes=changes,
                 actor=actor,
                 source=source,
@@ -346,8 +420,11 @@ def delete_point(*, actor, point: Point, source: str = "admin") -> None:
     with transaction.atomic():
         before = point_snapshot(point)
         record_change(
-            obj=point, action=ChangeRecord.Action.DELETE,
-            changes=diff(before, {}), actor=actor, source=source,
+            obj=point,
+            action=ChangeRecord.Action.DELETE,
+            changes=diff(before, {}),
+            actor=actor,
+            source=source,
         )
         point.delete()
 

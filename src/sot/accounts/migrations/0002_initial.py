@@ -6,34 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='municipality',
-            field=models.ForeignKey(blank=True, help_text='För kommunens beredskapshandläggare.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='registry.municipality', verbose_name='kommun'),
+            model_name="user",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="För kommunens beredskapshandläggare.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="officers",
+                to="registry.municipality",
+                verbose_name="kommun",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='points',
-            field=models.ManyToManyField(blank=True, help_text='För operatörer: de punkter de driver.', related_name='operators', to='registry.point', verbose_name='SOT-punkter'),
+            model_name="user",
+            name="points",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="För operatörer: de punkter de driver.",
+                related_name="operators",
+                to="registry.point",
+                verbose_name="SOT-punkter",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL),
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,188 +16,720 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Länskoden är två siffror.')], verbose_name='länskod')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='gräns (GeoJSON)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{2}$", "Länskoden är två siffror."
+                            )
+                        ],
+                        verbose_name="länskod",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="gräns (GeoJSON)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'län',
-                'verbose_name_plural': 'län',
-                'ordering': ['code'],
+                "verbose_name": "län",
+                "verbose_name_plural": "län",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Kommunkoden är fyra siffror.')], verbose_name='kommunkod')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('county_code', models.CharField(db_index=True, max_length=2, verbose_name='länskod')),
-                ('boundary', models.JSONField(blank=True, help_text='Polygon eller MultiPolygon i WGS84.', null=True, verbose_name='gräns (GeoJSON)')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='folkmängd')),
-                ('population_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='folkmängd år')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=4,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}$", "Kommunkoden är fyra siffror."
+                            )
+                        ],
+                        verbose_name="kommunkod",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "county_code",
+                    models.CharField(
+                        db_index=True, max_length=2, verbose_name="länskod"
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Polygon eller MultiPolygon i WGS84.",
+                        null=True,
+                        verbose_name="gräns (GeoJSON)",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="folkmängd"
+                    ),
+                ),
+                (
+                    "population_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="folkmängd år"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kommun',
-                'verbose_name_plural': 'kommuner',
-                'ordering': ['code'],
+                "verbose_name": "kommun",
+                "verbose_name_plural": "kommuner",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRecord',
+            name="ChangeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(db_index=True, max_length=60, verbose_name='typ')),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='objekt')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='namn')),
-                ('action', models.CharField(choices=[('create', 'skapad'), ('update', 'ändrad'), ('delete', 'borttagen')], max_length=10, verbose_name='åtgärd')),
-                ('changes', models.JSONField(default=dict, help_text='{fält: [före, efter]}', verbose_name='ändringar')),
-                ('source', models.CharField(default='admin', max_length=20, verbose_name='via')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tid')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='användare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(db_index=True, max_length=60, verbose_name="typ"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        db_index=True, max_length=64, verbose_name="objekt"
+                    ),
+                ),
+                ("object_repr", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "skapad"),
+                            ("update", "ändrad"),
+                            ("delete", "borttagen"),
+                        ],
+                        max_length=10,
+                        verbose_name="åtgärd",
+                    ),
+                ),
+                (
+                    "changes",
+                    models.JSONField(
+                        default=dict,
+                        help_text="{fält: [före, efter]}",
+                        verbose_name="ändringar",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="admin", max_length=20, verbose_name="via"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="tid",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="användare",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ändringshistorik',
-                'verbose_name_plural': 'ändringshistorik',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "ändringshistorik",
+                "verbose_name_plural": "ändringshistorik",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('kind', models.CharField(choices=[('county_board', 'Länsstyrelse'), ('municipality', 'Kommun'), ('store', 'Företag: livsmedelsbutik'), ('fuel_station', 'Företag: drivmedelsstation'), ('volunteer_group', 'Frivillig resursgrupp (FRG)'), ('rescue_service', 'Räddningstjänst'), ('other', 'Annan')], max_length=32, verbose_name='typ')),
-                ('county_code', models.CharField(db_index=True, max_length=2, verbose_name='länskod')),
-                ('org_number', models.CharField(blank=True, max_length=20, verbose_name='organisationsnummer')),
-                ('notes', models.TextField(blank=True, verbose_name='anteckningar (intern)')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='registry.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("county_board", "Länsstyrelse"),
+                            ("municipality", "Kommun"),
+                            ("store", "Företag: livsmedelsbutik"),
+                            ("fuel_station", "Företag: drivmedelsstation"),
+                            ("volunteer_group", "Frivillig resursgrupp (FRG)"),
+                            ("rescue_service", "Räddningstjänst"),
+                            ("other", "Annan"),
+                        ],
+                        max_length=32,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(
+                        db_index=True, max_length=2, verbose_name="länskod"
+                    ),
+                ),
+                (
+                    "org_number",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="organisationsnummer"
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(blank=True, verbose_name="anteckningar (intern)"),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="registry.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisationer',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisationer",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='funktion')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='telefon')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-post')),
-                ('is_public', models.BooleanField(default=False, help_text='Visas för allmänheten på punktens sida och anslag.', verbose_name='publik')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='registry.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="funktion"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="telefon"),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="e-post"
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Visas för allmänheten på punktens sida och anslag.",
+                        verbose_name="publik",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="registry.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kontakt',
-                'verbose_name_plural': 'kontakter',
-                'ordering': ['organisation__name', 'name'],
+                "verbose_name": "kontakt",
+                "verbose_name_plural": "kontakter",
+                "ordering": ["organisation__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Point',
+            name="Point",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Stabil identitet i adresser och flöden, t.ex. kall. Ändras inte.', max_length=64, unique=True, verbose_name='id')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('village', models.CharField(max_length=100, verbose_name='ort')),
-                ('lat', models.FloatField(verbose_name='latitud (WGS84)')),
-                ('lon', models.FloatField(verbose_name='longitud (WGS84)')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='adress')),
-                ('postcode', models.CharField(blank=True, max_length=6, verbose_name='postnummer')),
-                ('lifecycle', models.CharField(choices=[('planned', 'Planerad'), ('approved', 'Beslutad'), ('established', 'Etablerad'), ('decommissioned', 'Avvecklad')], default='planned', max_length=20, verbose_name='skede')),
-                ('planned_on', models.DateField(blank=True, null=True, verbose_name='planerad')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='beslutad')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='etablerad')),
-                ('decommissioned_on', models.DateField(blank=True, null=True, verbose_name='avvecklad')),
-                ('store_name', models.CharField(blank=True, max_length=200, verbose_name='butik')),
-                ('store_chain', models.CharField(blank=True, max_length=100, verbose_name='butikskedja')),
-                ('fuel_station_name', models.CharField(blank=True, max_length=200, verbose_name='drivmedelsstation')),
-                ('fuel_station_chain', models.CharField(blank=True, max_length=100, verbose_name='drivmedelskedja')),
-                ('store_to_fuel_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='avstånd butik–station (m)')),
-                ('public_description', models.TextField(blank=True, verbose_name='beskrivning (publik)')),
-                ('opening_arrangements', models.TextField(blank=True, verbose_name='öppethållande vid störning')),
-                ('accessibility_notes', models.TextField(blank=True, verbose_name='tillgänglighet')),
-                ('internal_notes', models.TextField(blank=True, verbose_name='anteckningar (intern)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('contacts', models.ManyToManyField(blank=True, related_name='points', to='registry.contact', verbose_name='kontakter')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='points', to='registry.municipality', verbose_name='kommun')),
-                ('responsible_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responsible_for', to='registry.organisation', verbose_name='ansvarig organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Stabil identitet i adresser och flöden, t.ex. kall. Ändras inte.",
+                        max_length=64,
+                        unique=True,
+                        verbose_name="id",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("village", models.CharField(max_length=100, verbose_name="ort")),
+                ("lat", models.FloatField(verbose_name="latitud (WGS84)")),
+                ("lon", models.FloatField(verbose_name="longitud (WGS84)")),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=200, verbose_name="adress"),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=6, verbose_name="postnummer"
+                    ),
+                ),
+                (
+                    "lifecycle",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planerad"),
+                            ("approved", "Beslutad"),
+                            ("established", "Etablerad"),
+                            ("decommissioned", "Avvecklad"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="skede",
+                    ),
+                ),
+                (
+                    "planned_on",
+                    models.DateField(blank=True, null=True, verbose_name="planerad"),
+                ),
+                (
+                    "approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="beslutad"),
+                ),
+                (
+                    "established_on",
+                    models.DateField(blank=True, null=True, verbose_name="etablerad"),
+                ),
+                (
+                    "decommissioned_on",
+                    models.DateField(blank=True, null=True, verbose_name="avvecklad"),
+                ),
+                (
+                    "store_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="butik"),
+                ),
+                (
+                    "store_chain",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="butikskedja"
+                    ),
+                ),
+                (
+                    "fuel_station_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="drivmedelsstation"
+                    ),
+                ),
+                (
+                    "fuel_station_chain",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="drivmedelskedja"
+                    ),
+                ),
+                (
+                    "store_to_fuel_m",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="avstånd butik–station (m)"
+                    ),
+                ),
+                (
+                    "public_description",
+                    models.TextField(blank=True, verbose_name="beskrivning (publik)"),
+                ),
+                (
+                    "opening_arrangements",
+                    models.TextField(
+                        blank=True, verbose_name="öppethållande vid störning"
+                    ),
+                ),
+                (
+                    "accessibility_notes",
+                    models.TextField(blank=True, verbose_name="tillgänglighet"),
+                ),
+                (
+                    "internal_notes",
+                    models.TextField(blank=True, verbose_name="anteckningar (intern)"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="skapad",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="ändrad"),
+                ),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="points",
+                        to="registry.contact",
+                        verbose_name="kontakter",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="points",
+                        to="registry.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "responsible_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsible_for",
+                        to="registry.organisation",
+                        verbose_name="ansvarig organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SOT-punkt',
-                'verbose_name_plural': 'SOT-punkter',
-                'ordering': ['municipality__code', 'name'],
+                "verbose_name": "SOT-punkt",
+                "verbose_name_plural": "SOT-punkter",
+                "ordering": ["municipality__code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='BackupPower',
+            name="BackupPower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generator_kva', models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='generator (kVA)')),
-                ('fuel_type', models.CharField(choices=[('diesel', 'Diesel'), ('hvo100', 'HVO100'), ('petrol', 'Bensin'), ('other', 'Annat')], default='diesel', max_length=10, verbose_name='bränsle')),
-                ('tank_l', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='tank (liter)')),
-                ('consumption_25_l_per_h', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='förbrukning 25 % (l/h)')),
-                ('consumption_50_l_per_h', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='förbrukning 50 % (l/h)')),
-                ('consumption_75_l_per_h', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='förbrukning 75 % (l/h)')),
-                ('consumption_100_l_per_h', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='förbrukning 100 % (l/h)')),
-                ('connected_loads', models.CharField(blank=True, help_text='T.ex. butik, drivmedelspumpar, skolans matsal.', max_length=300, verbose_name='anslutna laster')),
-                ('heater_kw', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='värmare (kW)')),
-                ('quick_connect', models.BooleanField(default=False, verbose_name='snabbkoppling för mobilt reservkraftverk')),
-                ('last_test_run_on', models.DateField(blank=True, null=True, verbose_name='senaste provkörning')),
-                ('notes', models.TextField(blank=True, verbose_name='anteckningar')),
-                ('point', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='backup_power', to='registry.point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "generator_kva",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=7,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="generator (kVA)",
+                    ),
+                ),
+                (
+                    "fuel_type",
+                    models.CharField(
+                        choices=[
+                            ("diesel", "Diesel"),
+                            ("hvo100", "HVO100"),
+                            ("petrol", "Bensin"),
+                            ("other", "Annat"),
+                        ],
+                        default="diesel",
+                        max_length=10,
+                        verbose_name="bränsle",
+                    ),
+                ),
+                (
+                    "tank_l",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="tank (liter)",
+                    ),
+                ),
+                (
+                    "consumption_25_l_per_h",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="förbrukning 25 % (l/h)",
+                    ),
+                ),
+                (
+                    "consumption_50_l_per_h",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="förbrukning 50 % (l/h)",
+                    ),
+                ),
+                (
+                    "consumption_75_l_per_h",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="förbrukning 75 % (l/h)",
+                    ),
+                ),
+                (
+                    "consumption_100_l_per_h",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="förbrukning 100 % (l/h)",
+                    ),
+                ),
+                (
+                    "connected_loads",
+                    models.CharField(
+                        blank=True,
+                        help_text="T.ex. butik, drivmedelspumpar, skolans matsal.",
+                        max_length=300,
+                        verbose_name="anslutna laster",
+                    ),
+                ),
+                (
+                    "heater_kw",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="värmare (kW)",
+                    ),
+                ),
+                (
+                    "quick_connect",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="snabbkoppling för mobilt reservkraftverk",
+                    ),
+                ),
+                (
+                    "last_test_run_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="senaste provkörning"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="anteckningar")),
+                (
+                    "point",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="backup_power",
+                        to="registry.point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reservkraft',
-                'verbose_name_plural': 'reservkraft',
+                "verbose_name": "reservkraft",
+                "verbose_name_plural": "reservkraft",
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='kod')),
-                ('name_sv', models.CharField(max_length=100, verbose_name='namn (svenska)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='namn (engelska)')),
-                ('category', models.CharField(choices=[('food', 'Livsmedel'), ('fuel', 'Drivmedel'), ('heat', 'Värme'), ('power', 'El och laddning'), ('water', 'Vatten och sanitet'), ('information', 'Information och samband'), ('health', 'Hälsa'), ('payment', 'Betalning'), ('other', 'Annan samhällsservice')], max_length=20, verbose_name='kategori')),
-                ('has_capacity', models.BooleanField(default=False, help_text='T.ex. värmestuga: hur många personer ryms.', verbose_name='har kapacitet i personer')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='ordning')),
-                ('municipality', models.ForeignKey(blank=True, help_text='Tom för tjänster i den nationella katalogen.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='own_services', to='registry.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=40, unique=True, verbose_name="kod"),
+                ),
+                (
+                    "name_sv",
+                    models.CharField(max_length=100, verbose_name="namn (svenska)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=100, verbose_name="namn (engelska)"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("food", "Livsmedel"),
+                            ("fuel", "Drivmedel"),
+                            ("heat", "Värme"),
+                            ("power", "El och laddning"),
+                            ("water", "Vatten och sanitet"),
+                            ("information", "Information och samband"),
+                            ("health", "Hälsa"),
+                            ("payment", "Betalning"),
+                            ("other", "Annan samhällsservice"),
+                        ],
+                        max_length=20,
+                        verbose_name="kategori",
+                    ),
+                ),
+                (
+                    "has_capacity",
+                    models.BooleanField(
+                        default=False,
+                        help_text="T.ex. värmestuga: hur många personer ryms.",
+                        verbose_name="har kapacitet i personer",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=100, verbose_name="ordning"
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Tom för tjänster i den nationella katalogen.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="own_services",
+                        to="registry.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tjänst',
-                'verbose_name_plural': 'tjänster',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "tjänst",
+                "verbose_name_plural": "tjänster",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PointService',
+            name="PointService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity_people', models.PositiveIntegerField(blank=True, null=True, verbose_name='kapacitet (personer)')),
-                ('notes', models.CharField(blank=True, max_length=200, verbose_name='anmärkning')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='point_services', to='registry.point')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='point_services', to='registry.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "capacity_people",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="kapacitet (personer)"
+                    ),
+                ),
+                (
+                    "notes",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="anmärkning"
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="point_services",
+                        to="registry.point",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="point_services",
+                        to="registry.service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tjänst vid punkten',
-                'verbose_name_plural': 'tjänster vid punkten',
+                "verbose_name": "tjänst vid punkten",
+                "verbose_name_plural": "tjänster vid punkten",
             },
         ),
         migrations.AddField(
-            model_name='point',
-            name='services',
-            field=models.ManyToManyField(blank=True, related_name='points', through='registry.PointService', to='registry.service', verbose_name='tjänster'),
+            model_name="point",
+            name="services",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="points",
+                through="registry.PointService",
+                to="registry.service",
+                verbose_name="tjänster",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pointservice',
-            constraint=models.UniqueConstraint(fields=('point', 'service'), name='unique_point_service'),
+            model_name="pointservice",
+            constraint=models.UniqueConstraint(
+                fields=("point", "service"), name="unique_point_service"
+            ),
         ),
     ]

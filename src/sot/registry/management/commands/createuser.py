@@ -15,18 +15,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument(
-            "--role", required=True,
-            choices=[r.value for r in Role], help="The user's role.",
+            "--role",
+            required=True,
+            choices=[r.value for r in Role],
+            help="The user's role.",
         )
         parser.add_argument("--county", help="County code (coordinators), e.g. 23.")
-        parser.add_argument("--municipality", help="Municipality code (officers), e.g. 2321.")
         parser.add_argument(
-            "--point", action="append", default=[], help="Point id (operators); repeatable."
+            "--municipality", help="Municipality code (officers), e.g. 2321."
+        )
+        parser.add_argument(
+            "--point",
+            action="append",
+            default=[],
+            help="Point id (operators); repeatable.",
         )
         parser.add_argument("--email", default="")
         parser.add_argument("--name", default="", help="Full name.")
         parser.add_argument(
-            "--password", help="Password; a random one is generated and printed if omitted."
+            "--password",
+            help="Password; a random one is generated and printed if omitted.",
         )
         parser.add_argument(
             "--superuser", action="store_true", help="Also make the user a superuser."
@@ -58,7 +66,9 @@ class Command(BaseCommand):
         elif role == Role.POINT_OPERATOR:
             if not o["point"]:
                 raise CommandError("a point operator needs at least one --point ID")
-            missing = [p for p in o["point"] if not Point.objects.filter(slug=p).exists()]
+            missing = [
+                p for p in o["point"] if not Point.objects.filter(slug=p).exists()
+            ]
             if missing:
                 raise CommandError(f"unknown point id(s): {', '.join(missing)}")
         else:

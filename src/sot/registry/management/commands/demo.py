@@ -39,6 +39,8 @@ class Command(BaseCommand):
                     module.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demodata för Jämtland är laddade."))
         self.stdout.write("")
-        self.stdout.write(f"Demoinloggningar (lösenord för alla: {demo.DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Demoinloggningar (lösenord för alla: {demo.DEMO_PASSWORD}):"
+        )
         for username, role, scope in users:
             self.stdout.write(f"  {username:<14} {role} ({scope})")

