@@ -1,0 +1,228 @@
+"""Reach figures: population within X minutes per municipality and county, and what-if.
+
+Assumptions (also in docs/planning.md): a population unit counts at the road node it
+was snapped to; the stretch between the unit and that node is not timed; travel time is
+the free-flow time of the fastest road path (no traffic, no ferries, no turn costs).
+Units that could not be snapped count as *not reached* and are listed separately.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from sot.planning.areas import county_of
+from sot.planning.candidates import Sites
+from sot.planning.network import RoadNetwork
+from sot.planning.population import Population
+from sot.planning.reach import coverage_matrix, nearest_facility
+
+DEFAULT_THRESHOLDS_MIN = (5, 10, 15, 20, 30, 45, 60)
+
+
+def unit_times(
+    net: RoadNetwork, pop: Population, facility_nodes
+) -> tuple[np.ndarray, np.ndarray]:
+    """(time in s, nearest facility index) for every population unit (inf / -1)."""
+    time_node, near_node = nearest_facility(net, facility_nodes)
+    t = np.full(pop.ids.size, np.inf)
+    near = np.full(pop.ids.size, -1, dtype=np.int32)
+    ok = pop.snapped
+    t[ok] = time_node[pop.node[ok]]
+    near[ok] = near_node[pop.node[ok]]
+    return t, near
+
+
+def _within(weight, t, thresholds_min) -> dict[str, float]:
+    return {str(m): float(weight[t <= m * 60.0].sum()) for m in thresholds_min}
+
+
+def reach_summary(
+    net: RoadNetwork,
+    pop: Population,
+    facilities: Sites,
+    *,
+    threshold_min: float = 15.0,
+    thresholds_min=DEFAULT_THRESHOLDS_MIN,
+    names: dict[str, str] | None = None,
+    top_uncovered: int = 50,
+) -> dict:
+    """Population within X minutes of the nearest facility, overall and per area.
+
+    ``names`` maps municipality codes to names for the tables. Returns a JSON-ready
+    dict; ``unit_time_s`` (a list, inf as None) is included for maps.
+    """
+    names = names or {}
+    thresholds = sorted({*thresholds_min, threshold_min})
+    fac = facilities.only_snapped()
+    t, near = unit_times(net, pop, fac.node)
+    w = pop.weight
+    total = float(w.sum())
+    limit = threshold_min * 60.0
+    covered = t <= limit
+    by_muni: dict[str, list[int]] = defaultdict(list)
+    for i, code in enumerate(pop.municipality):
+        by_muni[str(code)].append(i)
+    municipalities = []
+    for code in sorted(by_muni):
+        idx = np.asarray(by_muni[code])
+        mw = w[idx]
+        mtot = float(mw.sum())
+        municipalities.append(
+            {
+                "code": code,
+                "name": names.get(code, code or "(no municipality)"),
+                "county": county_of(code),
+                "population": mtot,
+                "within": _within(mw, t[idx], thresholds),
+                "covered": float(mw[covered[idx]].sum()),
+                "share_covered": float(mw[covered[idx]].sum() / mtot) if mtot else 0.0,
+                "median_time_min": _weighted_median_min(t[idx], mw),
+            }
+        )
+    counties: dict[str, dict] = {}
+    for m in municipalities:
+        c = counties.setdefault(
+            m["county"], {"code": m["county"], "population": 0.0, "covered": 0.0}
+        )
+        c["population"] += m["population"]
+        c["covered"] += m["covered"]
+    for c in counties.values():
+        c["share_covered"] = c["covered"] / c["population"] if c["population"] else 0.0
+    order = np.argsort(-w * (~covered))
+    uncovered = [
+        {
+            "id": str(pop.ids[i]),
+            "population": float(w[i]),
+            "municipality": str(pop.municipality[i]),
+            "time_min": None if not np.isfinite(t[i]) else round(float(t[i]) / 60, 1),
+            "snapped": bool(pop.snapped[i]),
+        }
+        for i in order[:top_uncovered]
+        if not covered[i] and w[i] > 0
+    ]
+    per_facility = (
+        np.bincount(near[covered], weights=w[covered], minlength=len(fac))
+        if len(fac)
+        else np.zeros(0)
+    )
+    return {
+        "threshold_min": threshold_min,
+        "facilities": len(fac),
+        "facilities_not_on_network": facilities.unsnapped(),
+        "population": total,
+        "covered": float(w[covered].sum()),
+        "share_covered": float(w[covered].sum() / total) if total else 0.0,
+        "within": _within(w, t, thresholds),
+        "median_time_min": _weighted_median_min(t, w),
+        "unsnapped_population": pop.unsnapped()["population"],
+        "municipalities": municipalities,
+        "counties": sorted(counties.values(), key=lambda c: c["code"]),
+        "uncovered_largest": uncovered,
+        "per_facility": [
+            {"name": fac.name[j], "covered": float(per_facility[j])}
+            for j in range(len(fac))
+        ],
+        "unit_time_s": [None if not np.isfinite(v) else float(v) for v in t],
+    }
+
+
+def _weighted_median_min(t: np.ndarray, w: np.ndarray) -> float | None:
+    if w.sum() <= 0:
+        return None
+    order = np.argsort(t)
+    cum = np.cumsum(w[order])
+    k = int(np.searchsorted(cum, cum[-1] / 2))
+    value = t[order][k]
+    return None if not np.isfinite(value) else round(float(value) / 60, 2)
+
+
+def what_if(
+    net: RoadNetwork,
+    pop: Population,
+    facilities: Sites,
+    *,
+    remove: list[str] = (),
+    add: Sites | None = None,
+    threshold_min: float = 15.0,
+) -> dict:
+    """Population that loses or gains reach when points fail or are added.
+
+    ``remove``: names of facilities that fail (a broken generator, a closed road to
+    them). ``add``: new sites. Compares the set before and after; a unit *loses*
+    reach when it was within ``threshold_min`` before and is not after.
+    """
+    missing = [r for r in remove if r not in facilities.name]
+    if missing:
+        from sot.planning.errors import CandidateError
+
+        raise CandidateError(
+            f"no facility named {', '.join(missing)}; names are: "
+            f"{', '.join(facilities.name[:20])}"
+        )
+    before = facilities.only_snapped()
+    keep = [i for i, n in enumerate(before.name) if n not in set(remove)]
+    after = before.subset(keep)
+    if add is not None and len(add):
+        after = after.concat(add.only_snapped())
+    limit = threshold_min * 60.0
+    t0, _ = unit_times(net, pop, before.node)
+    t1, _ = unit_times(net, pop, after.node)
+    w = pop.weight
+    lost = (t0 <= limit) & (t1 > limit)
+    gained = (t0 > limit) & (t1 <= limit)
+    slower = (t1 > t0) & ~lost & np.isfinite(t1)
+    return {
+        "threshold_min": threshold_min,
+        "removed": list(remove),
+        "added": [] if add is None else list(add.only_snapped().name),
+        "covered_before": float(w[t0 <= limit].sum()),
+        "covered_after": float(w[t1 <= limit].sum()),
+        "lost_population": float(w[lost].sum()),
+        "lost_units": int(lost.sum()),
+        "gained_population": float(w[gained].sum()),
+        "gained_units": int(gained.sum()),
+        "slower_population": float(w[slower].sum()),
+        "lost_by_municipality": _by_muni(pop, lost),
+        "gained_by_municipality": _by_muni(pop, gained),
+    }
+
+
+def _by_muni(pop: Population, mask: np.ndarray) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for code, wt in zip(pop.municipality[mask], pop.weight[mask], strict=True):
+        out[str(code)] += float(wt)
+    return dict(sorted(out.items()))
+
+
+def criticality(
+    net: RoadNetwork,
+    pop: Population,
+    facilities: Sites,
+    *,
+    threshold_min: float = 15.0,
+) -> list[dict]:
+    """For every facility, the population that only it reaches within the threshold.
+
+    That is exactly the population that loses reach if this one point fails and the
+    others stay up. Computed from the facilities' bounded balls in one pass.
+    """
+    fac = facilities.only_snapped()
+    if not len(fac):
+        return []
+    nodes, weight = pop.demand()
+    cov = coverage_matrix(net, fac.node, threshold_min * 60.0, demand_nodes=nodes)
+    count = np.asarray(cov.sum(axis=0)).ravel()
+    sole = count == 1
+    rows = []
+    for j in range(len(fac)):
+        cols = cov.indices[cov.indptr[j] : cov.indptr[j + 1]]
+        rows.append(
+            {
+                "name": fac.name[j],
+                "covers": float(weight[cols].sum()),
+                "only_this_one": float(weight[cols[sole[cols]]].sum()),
+            }
+        )
+    return sorted(rows, key=lambda r: -r["only_this_one"])
