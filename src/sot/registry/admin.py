@@ -1,0 +1,535 @@
+"""The Django admin for officials, in Swedish, arranged for the register.
+
+Every permission question goes to `sot.accounts.policy`, object by object; every save
+goes through the register's service functions so that history is kept.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from sot.accounts import policy
+from sot.registry import services, tables
+from sot.registry.models import (
+    BackupPower,
+    ChangeRecord,
+    Contact,
+    County,
+    Municipality,
+    Organisation,
+    Point,
+    PointService,
+    Service,
+)
+
+admin.site.site_header = _("sot – SOT-punkter")
+admin.site.site_title = _("sot")
+admin.site.index_title = _("Register och drift")
+
+
+def _has_role(user) -> bool:
+    return user.is_active and (
+        user.is_superuser or user.role in policy.actions()[policy.VIEW_INTERNAL]
+    )
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin whose rows and rights follow the policy.
+
+    Subclasses name the policy actions and the lookups from the model to its
+    municipality and point.
+    """
+
+    view_action = policy.VIEW_INTERNAL
+    change_action = policy.CHANGE_POINT
+    add_action = policy.ADD_POINT
+    delete_action = policy.DELETE_POINT
+    municipality_path = "municipality"
+    point_path: str | None = None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return policy.filter_allowed(
+            request.user,
+            self.view_action,
+            qs,
+            municipality_path=self.municipality_path,
+            point_path=self.point_path,
+        )
+
+    def has_module_permission(self, request):
+        return _has_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can(request.user, self.view_action, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can(request.user, self.change_action, obj)
+
+    def has_add_permission(self, request):
+        return policy.can(request.user, self.add_action)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can(request.user, self.delete_action, obj)
+
+
+class PointServiceInline(admin.TabularInline):
+    model = PointService
+    extra = 1
+    autocomplete_fields = ["service"]
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or policy.can(request.user, policy.VIEW_INTERNAL, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or policy.can(request.user, policy.CHANGE_POINT, obj)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+class BackupPowerInline(PointServiceInline):
+    model = BackupPower
+    extra = 0
+    max_num = 1
+    autocomplete_fields = []
+    template = "admin/edit_inline/stacked.html"
+
+
+class PointForm(forms.ModelForm):
+    sweref_e = forms.FloatField(
+        label=_("SWEREF 99 TM E (m)"),
+        required=False,
+        help_text=_(
+            "Alternativ till latitud/longitud: fyll i E och N och lämna lat/lon."
+        ),
+    )
+    sweref_n = forms.FloatField(label=_("SWEREF 99 TM N (m)"), required=False)
+    confirm_outside = forms.BooleanField(
+        label=_("Spara även om punkten ligger utanför kommunens gräns"), required=False
+    )
+
+    class Meta:
+        model = Point
+        fields = (
+            *services.POINT_FIELDS,
+            "municipality",
+            "responsible_organisation",
+            "contacts",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lat"].required = False
+        self.fields["lon"].required = False
+        if self.instance.pk and self.instance.lat is not None:
+            e, n = self.instance.sweref99tm
+            self.initial.setdefault("sweref_e", round(e, 1))
+            self.initial.setdefault("sweref_n", round(n, 1))
+        if self.instance.pk and "slug" in self.fields:
+            self.fields["slug"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        e, n = data.get("sweref_e"), data.get("sweref_n")
+        moved_sweref = self.instance.pk is None or any(
+            f in self.changed_data for f in ("sweref_e", "sweref_n")
+        )
+        moved_latlon = any(f in self.changed_data for f in ("lat", "lon"))
+        if e is not None and n is not None and moved_sweref and not moved_latlon:
+            fields: dict = {"sweref_e": e, "sweref_n": n}
+            errors: dict[str, list[str]] = {}
+            services._resolve_coordinates(fields, errors)
+            if errors:
+                raise ValidationError({"sweref_e": errors["sweref_e"]})
+            data["lat"], data["lon"] = fields["lat"], fields["lon"]
+            self.instance.lat, self.instance.lon = fields["lat"], fields["lon"]
+        if data.get("lat") is None or data.get("lon") is None:
+            raise ValidationError(
+                _("Ange latitud och longitud (WGS84) eller SWEREF 99 TM E och N.")
+            )
+        try:
+            services.check_location(
+                lat=data["lat"],
+                lon=data["lon"],
+                municipality=data.get("municipality"),
+                confirm=data.get("confirm_outside", False),
+            )
+        except services.NeedsConfirmation as exc:
+            raise ValidationError(
+                {"confirm_outside": exc.message_dict["lat"]}
+            ) from None
+        except ValidationError as exc:
+            raise ValidationError({"lat": exc.message_dict["lat"]}) from None
+        return data
+
+
+@admin.register(Point)
+class PointAdmin(ScopedAdmin):
+    form = PointForm
+    list_display = ("name", "village", "municipality", "lifecycle", "updated_at")
+    list_filter = ("municipality", "lifecycle", "services", "municipality__county_code")
+    search_fields = ("name", "village", "slug", "store_name", "fuel_station_name")
+    ordering = ("municipality__code", "name")
+    point_path = ""
+    inlines = [PointServiceInline, BackupPowerInline]
+    filter_horizontal = ("contacts",)
+    actions = ["export_csv", "export_xlsx"]
+    change_list_template = "admin/registry/point/change_list.html"
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("slug", "name", "village", "municipality", "lifecycle")}),
+        (
+            _("Läge"),
+            {
+                "fields": (
+                    "lat",
+                    "lon",
+                    "sweref_e",
+                    "sweref_n",
+                    "confirm_outside",
+                    "address",
+                    "postcode",
+                )
+            },
+        ),
+        (
+            _("Datum"),
+            {
+                "fields": (
+                    "planned_on",
+                    "approved_on",
+                    "established_on",
+                    "decommissioned_on",
+                )
+            },
+        ),
+        (
+            _("Butik och drivmedel"),
+            {
+                "fields": (
+                    "store_name",
+                    "store_chain",
+                    "fuel_station_name",
+                    "fuel_station_chain",
+                    "store_to_fuel_m",
+                )
+            },
+        ),
+        (
+            _("Ansvar och kontakter"),
+            {"fields": ("responsible_organisation", "contacts")},
+        ),
+        (
+            _("Information"),
+            {
+                "fields": (
+                    "public_description",
+                    "opening_arrangements",
+                    "accessibility_notes",
+                    "internal_notes",
+                )
+            },
+        ),
+        (_("Ändrad"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            kwargs["queryset"] = _municipalities_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # History: snapshot before the form saves, record after the inlines are saved.
+    def save_model(self, request, obj, form, change):
+        if change:
+            original = Point.objects.get(pk=obj.pk)
+            if not policy.can(request.user, policy.CHANGE_POINT, original):
+                raise PermissionDenied
+            request._sot_before = services.point_snapshot(original)
+        else:
+            if not policy.can(request.user, policy.ADD_POINT, obj.municipality):
+                raise PermissionDenied
+            request._sot_before = {}
+        if (
+            change
+            and obj.municipality_id != original.municipality_id
+            and not policy.can(request.user, policy.ADD_POINT, obj.municipality)
+        ):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        point = form.instance
+        changes = services.diff(
+            getattr(request, "_sot_before", {}), services.point_snapshot(point)
+        )
+        if changes or not change:
+            services.record_change(
+                obj=point,
+                action=ChangeRecord.Action.UPDATE
+                if change
+                else ChangeRecord.Action.CREATE,
+                changes=changes,
+                actor=request.user,
+                source="admin",
+            )
+
+    def delete_model(self, request, obj):
+        services.delete_point(actor=request.user, point=obj, source="admin")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_point(actor=request.user, point=obj, source="admin")
+
+    def history_view(self, request, object_id, extra_context=None):
+        point = self.get_object(request, object_id)
+        if point is None or not self.has_view_permission(request, point):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Historik: %s") % point,
+            "object": point,
+            "opts": self.model._meta,
+            "records": services.history_of(point),
+        }
+        return TemplateResponse(request, "admin/registry/point/history.html", context)
+
+    # Import and export.
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="registry_point_import",
+            ),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_all),
+                name="registry_point_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _export(self, queryset, fmt: str) -> HttpResponse:
+        rows = tables.export_rows(
+            queryset.select_related("municipality").prefetch_related(
+                "point_services__service"
+            )
+        )
+        if fmt == "xlsx":
+            body = tables.to_xlsx(rows)
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body, ctype, fmt = tables.to_csv(rows), "text/csv; charset=utf-8", "csv"
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="sot-punkter.{fmt}"'
+        return response
+
+    @admin.action(description=_("Exportera markerade som CSV"))
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description=_("Exportera markerade som XLSX"))
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    def export_all(self, request, fmt):
+        return self._export(self.get_queryset(request), fmt)
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        errors = None
+        if request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            try:
+                rows = tables.read_table(upload.read(), upload.name)
+                result = tables.import_points(
+                    actor=request.user,
+                    rows=rows,
+                    source="admin-import",
+                    confirm_outside=bool(request.POST.get("confirm_outside")),
+                )
+            except tables.ImportFailed as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _("Importen är klar: %(c)d nya, %(u)d ändrade, %(n)d oförändrade.")
+                    % {
+                        "c": len(result.created),
+                        "u": len(result.updated),
+                        "n": len(result.unchanged),
+                    },
+                )
+                return redirect(reverse("admin:registry_point_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Importera SOT-punkter"),
+            "opts": self.model._meta,
+            "errors": errors,
+            "columns": tables.BASE_COLUMNS,
+        }
+        return render(request, "admin/registry/point/import.html", context)
+
+
+def _municipalities_for(user):
+    if user.is_superuser:
+        return Municipality.objects.all()
+    if user.role == policy.COORD:
+        return Municipality.objects.filter(county_code=user.county_code)
+    if user.role == policy.OFFICER:
+        return Municipality.objects.filter(pk=user.municipality_id)
+    return Municipality.objects.none()
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ScopedAdmin):
+    view_action = policy.VIEW_INTERNAL
+    change_action = policy.CHANGE_MUNICIPALITY
+    add_action = policy.CHANGE_MUNICIPALITY
+    delete_action = policy.CHANGE_MUNICIPALITY
+    municipality_path = "pk__in"
+    list_display = ("code", "name", "county_code", "population")
+    list_filter = ("county_code",)
+    search_fields = ("code", "name")
+    exclude = ("boundary",)
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        user = request.user
+        if user.is_superuser:
+            return qs
+        if user.role == policy.COORD:
+            return qs.filter(county_code=user.county_code)
+        if user.role == policy.OFFICER:
+            return qs.filter(pk=user.municipality_id)
+        if user.role == policy.OPERATOR:
+            return qs.filter(points__in=user.points.all()).distinct()
+        return qs.none()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or policy.can(request.user, policy.VIEW_ORGANISATION, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or policy.can(request.user, policy.CHANGE_ORGANISATION, obj)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    view_action = policy.VIEW_ORGANISATION
+    change_action = policy.CHANGE_ORGANISATION
+    add_action = policy.CHANGE_ORGANISATION
+    delete_action = policy.CHANGE_ORGANISATION
+    list_display = ("name", "kind", "municipality")
+    list_filter = ("kind", "municipality")
+    search_fields = ("name",)
+    inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        user = request.user
+        if user.is_superuser:
+            return qs
+        if user.role == policy.COORD:
+            return qs.filter(county_code=user.county_code)
+        if user.role == policy.OFFICER:
+            return qs.filter(municipality_id=user.municipality_id)
+        if user.role == policy.OPERATOR:
+            return qs.filter(responsible_for__in=user.points.all()).distinct()
+        return qs.none()
+
+    def save_model(self, request, obj, form, change):
+        if obj.municipality_id:
+            obj.county_code = obj.municipality.county_code
+        elif not obj.county_code:
+            obj.county_code = request.user.county_code or (
+                request.user.municipality.county_code
+                if request.user.municipality_id
+                else ""
+            )
+        if not policy.can(request.user, policy.CHANGE_ORGANISATION, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    """National services are read-only; a municipality adds its own."""
+
+    list_display = ("code", "name_sv", "name_en", "category", "municipality")
+    list_filter = ("category", "municipality")
+    search_fields = ("code", "name_sv", "name_en")
+
+    def has_module_permission(self, request):
+        return _has_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _has_role(request.user)
+
+    def has_add_permission(self, request):
+        return policy.can(request.user, policy.CHANGE_SERVICE_CATALOGUE)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.municipality_id is None:
+            return request.user.is_superuser
+        return policy.can(request.user, policy.CHANGE_SERVICE_CATALOGUE, obj)
+
+    has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality" and not request.user.is_superuser:
+            kwargs["queryset"] = _municipalities_for(request.user)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ("at", "object_repr", "action", "user", "source")
+    list_filter = ("action", "source", "model")
+    search_fields = ("object_repr", "object_id")
+    readonly_fields = [f.name for f in ChangeRecord._meta.fields]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or request.user.role == policy.COORD
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    exclude = ("boundary",)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

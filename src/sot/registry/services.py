@@ -233,41 +233,54 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
     if point.municipality_id is None and "municipality_code" not in errors:
         errors.setdefault("municipality_code", []).append(_("Kommun måste anges."))
     lat, lon = _to_float(point.lat), _to_float(point.lon)
-    if (
-        "lat" not in errors
-        and "lon" not in errors
-        and lat is not None
-        and lon is not None
-    ):
-        west, south, east, north = SWEDEN_BBOX
-        if not (south <= lat <= north and west <= lon <= east):
-            errors.setdefault("lat", []).append(
-                _(
-                    "Koordinaten %(lat).5f N %(lon).5f E ligger utanför Sverige. Ange WGS84 i "
-                    "decimalgrader (latitud 55–69, longitud 11–24), eller SWEREF 99 TM."
-                )
-                % {"lat": lat, "lon": lon}
-            )
     if errors:
         raise ValidationError(errors)
-    muni = point.municipality
-    if muni.boundary and not confirm:
-        try:
-            inside = point_in_geometry(lon, lat, muni.boundary)
-        except GeometryError:
-            inside = True
-        if not inside:
-            raise NeedsConfirmation(
-                {
-                    "lat": [
-                        _(
-                            "Punkten ligger utanför %(name)s kommuns gräns. Kontrollera "
-                            "koordinaten och kommunen; spara ändå bara om det är rätt."
-                        )
-                        % {"name": muni.name}
-                    ]
-                }
-            )
+    check_location(lat=lat, lon=lon, municipality=point.municipality, confirm=confirm)
+
+
+def check_location(
+    *,
+    lat: float | None,
+    lon: float | None,
+    municipality: Municipality | None,
+    confirm: bool,
+) -> None:
+    """Refuse coordinates outside Sweden; ask for confirmation (NeedsConfirmation)
+    when the point lies outside its municipality's boundary."""
+    if lat is None or lon is None:
+        return
+    west, south, east, north = SWEDEN_BBOX
+    if not (south <= lat <= north and west <= lon <= east):
+        raise ValidationError(
+            {
+                "lat": [
+                    _(
+                        "Koordinaten %(lat).5f N %(lon).5f E ligger utanför Sverige. Ange "
+                        "WGS84 i decimalgrader (latitud 55–69, longitud 11–24), eller "
+                        "SWEREF 99 TM."
+                    )
+                    % {"lat": lat, "lon": lon}
+                ]
+            }
+        )
+    if municipality is None or not municipality.boundary or confirm:
+        return
+    try:
+        inside = point_in_geometry(lon, lat, municipality.boundary)
+    except GeometryError:
+        inside = True
+    if not inside:
+        raise NeedsConfirmation(
+            {
+                "lat": [
+                    _(
+                        "Punkten ligger utanför %(name)s kommuns gräns. Kontrollera "
+                        "koordinaten och kommunen; spara ändå bara om det är rätt."
+                    )
+                    % {"name": municipality.name}
+                ]
+            }
+        )
 
 
 _TEXT_FIELDS = {
