@@ -6,3 +6,6 @@ class PublicConfig(AppConfig):
     name = "sot.public"
     label = "public"
     verbose_name = _("Publik information")
+
+    def ready(self):
+        from sot.public import permissions, receivers  # noqa: F401  (registers, connects)

@@ -1,8 +1,8 @@
 """CAP 1.2 (OASIS Common Alerting Protocol) messages for points opening and closing.
 
 One chain of messages per point and event: when a point opens the chain starts with
-an ``Alert``; each later change while it is open is an ``Update`` and when it closes
-(or goes back to standby) a ``Cancel``; both reference every earlier message of the
+an ``Alert``; each later change (including to *unknown*, when reports go stale) is an
+``Update``, and when it closes (or goes back to standby) a ``Cancel``; both reference every earlier message of the
 chain (``sender,identifier,sent`` triples, CAP 1.2 section 3.2.1 ``references``).
 If the point opens again a new chain starts. Exercises get ``status`` ``Exercise``.
 
@@ -28,12 +28,15 @@ from sot.publishing.model import (
     SERVICE_LABELS,
     STATE_LABELS,
     PublicPoint,
+    PublicState,
     StateChange,
     label,
 )
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+#: States that end a chain with a Cancel; others (unknown, preparing) are Updates.
+CLOSING_STATES = frozenset({PublicState.CLOSED, PublicState.STANDBY})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._\-@:]")
 
 
@@ -209,7 +212,8 @@ def messages_for_changes(
             last_signature = signature
             if not chain and not is_open:
                 continue
-            msg_type = "Alert" if not chain else ("Update" if is_open else "Cancel")
+            closes = change.state in CLOSING_STATES
+            msg_type = "Alert" if not chain else ("Cancel" if closes else "Update")
             counter += 1
             identifier = safe_token(f"sot.{event_id}.{slug}.{counter}")
             references = tuple((m.sender, m.identifier, m.sent) for m in chain)

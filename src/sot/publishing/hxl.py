@@ -55,7 +55,7 @@ def to_csv(points: Iterable[PublicPoint]) -> str:
                 label(STATE_LABELS, p.state),
                 isoformat(p.updated_at) or "",
                 " ".join(s.key for s in p.services if s.available),
-                " ".join(label(FUEL_LABELS, s.key) for s in p.fuel if s.available),
+                " ".join(s.label("sv", FUEL_LABELS) for s in p.fuel if s.available),
                 " ".join(p.payment),
                 p.event_name,
                 "ja" if p.exercise else "",

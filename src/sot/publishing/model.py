@@ -14,6 +14,7 @@ from enum import StrEnum
 class PublicState(StrEnum):
     """The state of a point as the public sees it."""
 
+    PREPARING = "preparing"
     OPEN = "open"
     LIMITED = "limited"
     CLOSED = "closed"
@@ -22,6 +23,7 @@ class PublicState(StrEnum):
 
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
+    PublicState.PREPARING: ("Förbereds för att öppna", "Getting ready to open"),
     PublicState.OPEN: ("Öppen", "Open"),
     PublicState.LIMITED: ("Öppen med begränsningar", "Open with limitations"),
     PublicState.CLOSED: ("Stängd", "Closed"),
@@ -31,6 +33,7 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
 
 #: Colours by state (contrast >= 3:1 against white, for map symbols).
 STATE_COLOURS: dict[str, str] = {
+    PublicState.PREPARING: "#55606e",
     PublicState.OPEN: "#1b7a2f",
     PublicState.LIMITED: "#a35c00",
     PublicState.CLOSED: "#b3261e",
@@ -79,11 +82,36 @@ def label(table: dict[str, tuple[str, str]], key: str, lang: str = "sv") -> str:
 
 @dataclass(frozen=True)
 class Service:
-    """One thing a point offers; ``available`` is None when nobody has reported."""
+    """One thing a point offers; ``available`` is None when nobody has reported.
+
+    ``limited`` marks "yes, but limited" (available is then True). The labels come
+    from the register's service catalogue; when empty the tables above are used.
+    """
 
     key: str
     available: bool | None = None
     detail: str = ""
+    limited: bool = False
+    label_sv: str = ""
+    label_en: str = ""
+
+    def label(self, lang: str = "sv", table: dict | None = None) -> str:
+        own = self.label_en if lang == "en" else self.label_sv
+        return own or label(
+            table if table is not None else SERVICE_LABELS, self.key, lang
+        )
+
+    def status_text(self, lang: str = "sv") -> str:
+        """Finns / Begränsat / Finns inte / Okänt (or English)."""
+        texts = {
+            "sv": ("Finns", "Begränsat", "Finns inte", "Ej rapporterat"),
+            "en": ("Available", "Limited", "Not available", "Not reported"),
+        }[lang if lang == "en" else "sv"]
+        if self.available is None:
+            return texts[3]
+        if self.available:
+            return texts[1] if self.limited else texts[0]
+        return texts[2]
 
 
 @dataclass(frozen=True)

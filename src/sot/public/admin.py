@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from sot.accounts import policy
+from sot.public.forms import PublicMessageForm
+from sot.public.models import GazetteerPlace, Postcode, PublicMessage
+from sot.public.permissions import POST_MESSAGE
+
+
+@admin.register(PublicMessage)
+class PublicMessageAdmin(admin.ModelAdmin):
+    form = PublicMessageForm
+    list_display = (
+        "text",
+        "municipality",
+        "point",
+        "event",
+        "published_at",
+        "withdrawn_at",
+    )
+    list_filter = ("municipality",)
+    search_fields = ("text", "text_en")
+    readonly_fields = ("author",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class WithUser(form):
+            user = request.user
+
+        return WithUser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return policy.filter_allowed(
+            request.user,
+            POST_MESSAGE,
+            qs,
+            municipality_path="municipality",
+            point_path="point",
+        )
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or policy.can(request.user, POST_MESSAGE)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or policy.can(request.user, POST_MESSAGE)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return policy.can(request.user, POST_MESSAGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(GazetteerPlace)
+class GazetteerPlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "municipality_code", "lat", "lon", "source")
+    search_fields = ("name",)
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "locality", "lat", "lon")
+    search_fields = ("code", "locality")

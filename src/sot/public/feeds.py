@@ -1,0 +1,67 @@
+"""The open feeds as bytes: GeoJSON, HXL CSV, CAP with its Atom index, messages Atom,
+and the OGC API - Features service object."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from sot.public import state
+from sot.public.pages import PublicData
+from sot.publishing import atom, cap, geojson, hxl, ogc
+
+
+def site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def cap_sender() -> str:
+    """CAP ``sender``: ``sot@<host of SOT_SITE_URL>`` (no spaces or commas)."""
+    host = urlsplit(site_url()).hostname or "localhost"
+    return f"sot@{host}"
+
+
+def geojson_bytes(data: PublicData) -> bytes:
+    return geojson.dumps(geojson.feature_collection(data.points, base_url=site_url()))
+
+
+def csv_bytes(data: PublicData) -> bytes:
+    return hxl.to_csv(data.points).encode("utf-8")
+
+
+def cap_messages() -> list[cap.CapMessage]:
+    return cap.messages_for_changes(
+        state.state_changes(),
+        sender=cap_sender(),
+        base_url=site_url(),
+        sender_name="SOT-punkter",
+    )
+
+
+def cap_atom_bytes(messages: list[cap.CapMessage]) -> bytes:
+    return atom.cap_index(messages, base_url=site_url(), author="SOT-punkter")
+
+
+def messages_atom_bytes(data: PublicData) -> bytes:
+    return atom.messages_feed(data.messages, base_url=site_url(), author="SOT-punkter")
+
+
+def ogc_api(data: PublicData, base_url: str) -> ogc.FeaturesAPI:
+    features = geojson.feature_collection(data.points, base_url=site_url())["features"]
+    points = ogc.Collection(
+        id="points",
+        title="SOT-punkter",
+        description="Service- och trygghetspunkter med aktuellt läge "
+        "(service and safety points with live status).",
+        features=features,
+        temporal_property="updated",
+        filters=("state", "municipality_code", "open"),
+        keywords=("SOT-punkt", "reservkraft", "krisberedskap"),
+    )
+    return ogc.FeaturesAPI(
+        base_url=base_url.rstrip("/"),
+        title="SOT-punkter – OGC API Features",
+        description="Öppna data om service- och trygghetspunkter.",
+        collections={"points": points},
+    )

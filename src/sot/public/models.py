@@ -1,0 +1,134 @@
+"""Public messages, and the gazetteer and postcode tables used to find the nearest point."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sot.accounts.policy import Scope
+
+
+class PublicMessageQuerySet(models.QuerySet):
+    def current(self, now=None):
+        """Published, not withdrawn and not expired."""
+        now = now or timezone.now()
+        return self.filter(published_at__lte=now, withdrawn_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class PublicMessage(models.Model):
+    """A short message from the municipality to the public, about an event or a point.
+
+    Example: "Diesel endast till räddningstjänst till kl 18". Shown on the pages and in
+    the Atom feed of messages. Withdrawn, never deleted, so feeds stay honest.
+    """
+
+    municipality = models.ForeignKey(
+        "registry.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        related_name="public_messages",
+    )
+    event = models.ForeignKey(
+        "operations.Event",
+        verbose_name=_("händelse"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="public_messages",
+    )
+    point = models.ForeignKey(
+        "registry.Point",
+        verbose_name=_("SOT-punkt"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="public_messages",
+    )
+    text = models.CharField(_("meddelande (svenska)"), max_length=300)
+    text_en = models.CharField(_("meddelande (engelska)"), max_length=300, blank=True)
+    published_at = models.DateTimeField(
+        _("publicerat"), default=timezone.now, db_index=True
+    )
+    expires_at = models.DateTimeField(_("gäller till"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("återkallat"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PublicMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meddelande till allmänheten")
+        verbose_name_plural = _("meddelanden till allmänheten")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def clean(self):
+        if (
+            self.point_id
+            and self.municipality_id
+            and (self.point.municipality_id != self.municipality_id)
+        ):
+            raise ValidationError({"point": _("Punkten ligger i en annan kommun.")})
+        if (
+            self.expires_at
+            and self.published_at
+            and self.expires_at <= self.published_at
+        ):
+            raise ValidationError({"expires_at": _("Måste vara efter publiceringen.")})
+
+    def policy_scope(self) -> Scope:
+        return Scope(
+            county_code=self.municipality.county_code,
+            municipality_id=self.municipality_id,
+            point_id=self.point_id,
+        )
+
+
+class GazetteerPlace(models.Model):
+    """A named place imported from a gazetteer CSV (e.g. Lantmäteriet's place names)."""
+
+    name = models.CharField(_("namn"), max_length=200, db_index=True)
+    kind = models.CharField(_("typ"), max_length=60, blank=True)
+    lat = models.FloatField(_("latitud"))
+    lon = models.FloatField(_("longitud"))
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    source = models.CharField(_("källa"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("ortnamn")
+        verbose_name_plural = _("ortnamn")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Postcode(models.Model):
+    """A postcode with a representative point (imported table)."""
+
+    code = models.CharField(_("postnummer"), max_length=5, unique=True)
+    locality = models.CharField(_("postort"), max_length=100, blank=True)
+    lat = models.FloatField(_("latitud"))
+    lon = models.FloatField(_("longitud"))
+
+    class Meta:
+        verbose_name = _("postnummer")
+        verbose_name_plural = _("postnummer")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code[:3]} {self.code[3:]} {self.locality}"

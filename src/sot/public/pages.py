@@ -1,0 +1,451 @@
+"""Render the public pages to bytes, for the live views and the static snapshot alike.
+
+``PublicData.load()`` reads everything once; each ``render_*`` function takes it, a
+language and the time, and returns the page. ``static=True`` renders for the
+snapshot: absolute times instead of "25 min sedan" (which would go stale on disk)
+and a search form that posts to the live site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sot.public import state
+from sot.public.texts import phrases
+from sot.publishing import nearest as near
+from sot.publishing import svgmap, words
+from sot.publishing.model import (
+    FUEL_LABELS,
+    PAYMENT_LABELS,
+    SERVICE_LABELS,
+    STATE_LABELS,
+    PublicMessageData,
+    PublicPoint,
+    PublicState,
+    label,
+)
+from sot.registry.models import County, Municipality
+
+ICONS = {PublicState.OPEN: "●", PublicState.LIMITED: "▲", PublicState.CLOSED: "■"}
+CSS_PATH = Path(__file__).parent / "templates" / "public" / "site.css"
+
+
+@cache
+def css() -> str:
+    """The site's CSS, minified a little (inlined into every page)."""
+    lines = [line.strip() for line in CSS_PATH.read_text().splitlines()]
+    return "".join(lines)
+
+
+@dataclass
+class PublicData:
+    points: list[PublicPoint]
+    events: list[state.EventInfo]
+    messages: list[PublicMessageData]
+    areas: list[svgmap.Area]
+    municipalities: list[tuple[str, str]]
+    county: str
+    now: datetime
+    _svg: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, now: datetime | None = None) -> PublicData:
+        now = now or timezone.now()
+        points = state.sort_for_public(state.public_points(now))
+        areas = state.areas(points)
+        codes = {a.code for a in areas} | {p.municipality_code for p in points}
+        munis = list(
+            Municipality.objects.filter(code__in=codes)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        counties = {m.county_code for m in Municipality.objects.filter(code__in=codes)}
+        county = ""
+        if len(counties) == 1:
+            c = County.objects.filter(code=next(iter(counties))).first()
+            county = c.name if c else ""
+        return cls(
+            points=points,
+            events=state.event_infos(now),
+            messages=state.public_messages(now),
+            areas=areas,
+            municipalities=munis,
+            county=county,
+            now=now,
+        )
+
+    def svg(self, *, large: bool, lang: str) -> str:
+        key = (large, lang)
+        if key not in self._svg:
+            prefix = "/en" if lang == "en" else ""
+            self._svg[key] = svgmap.render(
+                self.areas,
+                self.points,
+                width=800 if large else 300,
+                large=large,
+                lang=lang,
+                point_href=prefix + "/punkt/{slug}/",
+            )
+        return self._svg[key]
+
+    def point(self, slug: str) -> PublicPoint | None:
+        return next((p for p in self.points if p.slug == slug), None)
+
+
+def _status_class(available, limited) -> str:
+    if available is None:
+        return "muted"
+    if available:
+        return "lim" if limited else "yes"
+    return "no"
+
+
+def present_point(
+    pt: PublicPoint,
+    lang: str,
+    now: datetime,
+    *,
+    static: bool,
+    distance_m: float | None = None,
+) -> dict:
+    """The template's view of one point."""
+    prefix = "/en" if lang == "en" else ""
+    live = pt.state not in (PublicState.STANDBY,)
+    if pt.updated_at is None:
+        updated = ""
+    elif static:
+        updated = ("uppdaterad " if lang != "en" else "updated ") + words.clock(
+            pt.updated_at, None, lang
+        )
+    else:
+        updated = words.updated_phrase(pt.updated_at, now, lang)
+    t = phrases(lang)
+    next_update = ""
+    if pt.next_update and pt.state not in (PublicState.CLOSED, PublicState.STANDBY):
+        when = datetime.fromisoformat(pt.next_update)
+        next_update = t["next_update"].format(when=words.clock(when, now, lang))
+    return {
+        "slug": pt.slug,
+        "name": pt.name,
+        "url": f"{prefix}/punkt/{pt.slug}/",
+        "state": str(pt.state),
+        "state_label": label(STATE_LABELS, pt.state, lang),
+        "icon": ICONS.get(pt.state, "○"),
+        "updated": updated,
+        "next_update": next_update,
+        "village": pt.village,
+        "municipality": pt.municipality_name,
+        "municipality_code": pt.municipality_code,
+        "address": pt.address,
+        "lat": f"{pt.lat:.5f}",
+        "lon": f"{pt.lon:.5f}",
+        "directions": pt.directions,
+        "opening": pt.opening_hours,
+        "contact": pt.contact,
+        "note": pt.note,
+        "event": pt.event_name,
+        "exercise": pt.exercise,
+        "live": live,
+        "distance": words.distance(distance_m, lang) if distance_m is not None else "",
+        "services": [
+            {
+                "label": s.label(lang, SERVICE_LABELS),
+                "status": s.status_text(lang) if live else "✓",
+                "cls": _status_class(s.available, s.limited) if live else "",
+            }
+            for s in pt.services
+        ],
+        "fuel": [
+            {
+                "label": s.label(lang, FUEL_LABELS),
+                "status": s.status_text(lang) if live else "✓",
+                "cls": _status_class(s.available, s.limited) if live else "",
+            }
+            for s in pt.fuel
+        ],
+        "payment": ", ".join(label(PAYMENT_LABELS, k, lang) for k in pt.payment),
+    }
+
+
+def present_message(m: PublicMessageData, lang: str, now: datetime) -> dict:
+    text = m.text_en if lang == "en" and m.text_en else m.text
+    return {
+        "text": text,
+        "about": m.point_name or m.event_name,
+        "exercise": m.exercise,
+        "when": words.clock(m.published_at, now, lang),
+    }
+
+
+def _other_url(path: str, lang: str) -> str:
+    """The same page in the other language (``/x/`` <-> ``/en/x/``)."""
+    if lang == "en":
+        return path[3:] or "/"
+    return "/en" + path
+
+
+def _render(
+    template: str,
+    data: PublicData,
+    lang: str,
+    path: str,
+    *,
+    static: bool,
+    title: str,
+    **context,
+) -> bytes:
+    t = phrases(lang)
+    static_when = ""
+    if static:
+        static_when = t["snapshot_note"].format(when=words.clock(data.now, None, lang))
+    ctx = {
+        "lang": lang,
+        "t": t,
+        "p": "/en" if lang == "en" else "",
+        "other_lang": "sv" if lang == "en" else "en",
+        "other_url": _other_url(path, lang),
+        "css": css(),
+        "county": data.county,
+        "title": title,
+        "exercise": any(e.exercise for e in data.events),
+        "static_when": static_when,
+        "find_action": (settings.SITE_URL if static else "")
+        + ("/en" if lang == "en" else "")
+        + "/nara/",
+        "q": "",
+        **context,
+    }
+    return render_to_string(template, ctx).encode()
+
+
+def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    t = phrases(lang)
+    n_open = sum(1 for p in data.points if p.is_open)
+    path = "/en/" if lang == "en" else "/"
+    return _render(
+        "public/start.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=t["site_long"],
+        events=data.events,
+        open_of=t["open_of"].format(open=n_open, total=len(data.points)),
+        messages=[present_message(m, lang, data.now) for m in data.messages[:5]],
+        points=[present_point(p, lang, data.now, static=static) for p in data.points],
+        svg=data.svg(large=False, lang=lang),
+        municipalities=[{"code": c, "name": n} for c, n in data.municipalities],
+    )
+
+
+def render_point(
+    data: PublicData, slug: str, lang: str, *, static: bool = False
+) -> bytes | None:
+    pt = data.point(slug)
+    if pt is None:
+        return None
+    path = ("/en" if lang == "en" else "") + f"/punkt/{slug}/"
+    msgs = [
+        present_message(m, lang, data.now)
+        for m in data.messages
+        if m.point_slug == slug
+        or (m.event_id and m.event_id == pt.event_id and not m.point_slug)
+    ]
+    return _render(
+        "public/point.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=pt.name,
+        pt=present_point(pt, lang, data.now, static=static),
+        messages=msgs,
+    )
+
+
+def render_municipality(
+    data: PublicData, code: str, lang: str, *, static: bool = False
+) -> bytes | None:
+    name = dict(data.municipalities).get(code)
+    if name is None:
+        return None
+    t = phrases(lang)
+    path = ("/en" if lang == "en" else "") + f"/kommun/{code}/"
+    pts = [
+        present_point(p, lang, data.now, static=static)
+        for p in data.points
+        if p.municipality_code == code
+    ]
+    slugs = {p["slug"] for p in pts}
+    msgs = [
+        present_message(m, lang, data.now)
+        for m in data.messages
+        if m.municipality_code == code or m.point_slug in slugs
+    ]
+    heading = t["points_in"].format(name=name if lang == "en" else f"{name} kommun")
+    if lang == "en":
+        heading = t["points_in"].format(name=f"{name} municipality")
+    return _render(
+        "public/municipality.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=heading,
+        heading=heading,
+        points=pts,
+        messages=msgs,
+    )
+
+
+def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    t = phrases(lang)
+    path = ("/en" if lang == "en" else "") + "/karta/"
+    return _render(
+        "public/map.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=t["map"],
+        svg=data.svg(large=True, lang=lang),
+        tile_url=getattr(settings, "SOT_TILE_URL", ""),
+        points=[present_point(p, lang, data.now, static=static) for p in data.points],
+    )
+
+
+def render_messages(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    t = phrases(lang)
+    path = ("/en" if lang == "en" else "") + "/meddelanden/"
+    return _render(
+        "public/messages.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=t["messages"],
+        messages=[present_message(m, lang, data.now) for m in data.messages],
+    )
+
+
+def render_open_data(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    t = phrases(lang)
+    path = ("/en" if lang == "en" else "") + "/oppna-data/"
+    return _render(
+        "public/open_data.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=t["open_data"],
+        ogc_url=settings.SITE_URL + "/ogc/",
+    )
+
+
+def search_places(data: PublicData) -> list[near.Place]:
+    """Points, municipalities and the imported gazetteer, as places to search from."""
+    from sot.public.models import GazetteerPlace
+
+    places = [
+        near.Place(p.name, p.lat, p.lon, "point", p.municipality_name)
+        for p in data.points
+    ]
+    places += [
+        near.Place(p.village, p.lat, p.lon, "village", p.municipality_name)
+        for p in data.points
+        if p.village
+    ]
+    for area in data.areas:
+        centre = _centre(area.geometry)
+        if centre:
+            places.append(
+                near.Place(area.name, centre[1], centre[0], "municipality", area.name)
+            )
+    places += [
+        near.Place(g.name, g.lat, g.lon, g.kind or "place", g.municipality_code)
+        for g in GazetteerPlace.objects.all().only(
+            "name", "lat", "lon", "kind", "municipality_code"
+        )
+    ]
+    return places
+
+
+def _centre(geometry: dict | None):
+    """Mean of the largest ring's vertices: a rough centre, good enough to search from."""
+    if not geometry:
+        return None
+    polys = (
+        geometry["coordinates"]
+        if geometry.get("type") == "MultiPolygon"
+        else [geometry.get("coordinates", [])]
+    )
+    rings = [poly[0] for poly in polys if poly]
+    if not rings:
+        return None
+    ring = max(rings, key=len)
+    return (sum(c[0] for c in ring) / len(ring), sum(c[1] for c in ring) / len(ring))
+
+
+def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
+    from sot.public.models import Postcode
+
+    t = phrases(lang)
+    q = (q or "").strip()[:100]
+    origin = None
+    place_name = ""
+    not_found = ""
+    alternatives: list[str] = []
+    if q:
+        coords = near.parse_coordinates(q)
+        code = near.parse_postcode(q)
+        if coords:
+            origin, place_name = coords, f"{coords[0]:.4f}, {coords[1]:.4f}"
+        elif code:
+            pc = Postcode.objects.filter(code=code).first()
+            if pc:
+                origin = (pc.lat, pc.lon)
+                place_name = f"{code[:3]} {code[3:]} {pc.locality}".strip()
+        else:
+            matches = near.match_places(q, search_places(data))
+            if matches:
+                best = matches[0]
+                origin, place_name = (best.lat, best.lon), best.name
+                alternatives = sorted(
+                    {m.name for m in matches[1:] if m.name != best.name}
+                )
+        if origin is None:
+            not_found = t["not_found"].format(q=q)
+    points, heading = [], ""
+    if origin is not None:
+        ranked = near.nearest_points(origin[0], origin[1], data.points)
+        heading = t["results"].format(place=place_name)
+        if not ranked:
+            ranked = near.nearest_points(
+                origin[0], origin[1], data.points, open_only=False
+            )
+            heading = t["results_any"].format(place=place_name)
+        points = [
+            present_point(p, lang, data.now, static=False, distance_m=d)
+            for p, d in ranked
+        ]
+    path = ("/en" if lang == "en" else "") + "/nara/"
+    return _render(
+        "public/nearest.html",
+        data,
+        lang,
+        path,
+        static=False,
+        title=t["find_nearest"],
+        q=q,
+        not_found=not_found,
+        alternatives=alternatives,
+        heading=heading,
+        points=points,
+    )

@@ -1,0 +1,29 @@
+"""Republish the snapshot when something public changes.
+
+Listens to the operations app's ``public_state_changed`` (sent on commit) and to
+saves of public messages and points. With ``SOT_PUBLISH_DIR`` set, a running server
+republishes within a second (debounced in a thread, see :func:`site.request_publish`).
+Separate worker processes can use the ``publish_snapshot`` task instead.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from sot.operations.signals import public_state_changed
+from sot.public import site
+from sot.public.models import PublicMessage
+from sot.registry.models import Point
+
+
+@receiver(public_state_changed, dispatch_uid="sot.public.republish")
+def on_public_state_changed(sender, **kwargs):
+    site.request_publish()
+
+
+@receiver(post_save, sender=PublicMessage, dispatch_uid="sot.public.message_saved")
+@receiver(post_save, sender=Point, dispatch_uid="sot.public.point_saved")
+def on_public_row_saved(sender, **kwargs):
+    transaction.on_commit(site.request_publish)

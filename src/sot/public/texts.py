@@ -1,0 +1,127 @@
+"""The public site's words, Swedish first and English second.
+
+The public pages keep their own small phrase book instead of gettext catalogues so
+that the static snapshot renders both languages in one process without switching
+the active translation, and so that the words a resident reads sit in one file a
+communications officer can review. Keys are English.
+"""
+
+from __future__ import annotations
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "site": ("SOT-punkter", "Service points"),
+    "site_long": ("Service- och trygghetspunkter", "Service and safety points"),
+    "site_in": ("Service- och trygghetspunkter i {county}",
+                "Service and safety points in {county}"),
+    "skip": ("Hoppa till innehållet", "Skip to content"),
+    "other_lang": ("English", "Svenska"),
+    "exercise": ("ÖVNING", "EXERCISE"),
+    "exercise_note": (
+        "Det här är en övning, inte en verklig händelse.",
+        "This is an exercise, not a real event.",
+    ),
+    "intro": (
+        "När strömmen går under en längre tid håller SOT-punkterna öppet med "
+        "reservkraft: mat, drivmedel, värme, laddning och information.",
+        "When the power is out for a long time, the service points stay open on "
+        "backup power: food, fuel, heat, charging and information.",
+    ),
+    "active_events": ("Pågående händelser", "Ongoing events"),
+    "no_events": (
+        "Ingen pågående händelse. Punkterna är i beredskap.",
+        "No ongoing event. The points are on standby.",
+    ),
+    "points": ("Punkterna", "The points"),
+    "open_of": ("{open} av {total} punkter öppna", "{open} of {total} points open"),
+    "messages": ("Meddelanden", "Messages"),
+    "map": ("Karta", "Map"),
+    "larger_map": ("Större karta", "Larger map"),
+    "find_nearest": ("Hitta närmaste öppna punkt", "Find the nearest open point"),
+    "search_label": (
+        "Ort, postnummer eller koordinater",
+        "Place, postcode or coordinates",
+    ),
+    "search_hint": (
+        "T.ex. Kall, 830 05 eller 63.47, 13.23",
+        "E.g. Kall, 830 05 or 63.47, 13.23",
+    ),
+    "search": ("Sök", "Search"),
+    "use_location": ("Använd min position", "Use my location"),
+    "municipalities": ("Kommuner", "Municipalities"),
+    "municipality": ("kommun", "municipality"),
+    "what_works": ("Det här fungerar nu", "What works now"),
+    "what_offers": ("Det här kan punkten erbjuda", "What the point can offer"),
+    "services": ("Service", "Services"),
+    "fuel": ("Drivmedel", "Fuel"),
+    "payment": ("Betalning", "Payment"),
+    "find_here": ("Hitta hit", "How to get there"),
+    "address": ("Adress", "Address"),
+    "coordinates": ("Koordinater (WGS84)", "Coordinates (WGS84)"),
+    "open_in_map": ("Öppna i kartappen", "Open in your map app"),
+    "opening": ("Öppethållande vid störning", "Opening during a disruption"),
+    "contact": ("Kontakt", "Contact"),
+    "next_update": ("Nästa uppdatering senast {when}", "Next update by {when}"),
+    "notice": ("Anslag att skriva ut (PDF)", "Printable notice (PDF)"),
+    "county_list": ("Lista över alla punkter (PDF)", "List of all points (PDF)"),
+    "open_data": ("Öppna data", "Open data"),
+    "feeds_intro": (
+        "Samma uppgifter som maskinläsbara flöden:",
+        "The same information as machine-readable feeds:",
+    ),
+    "no_open": ("Ingen punkt är öppen just nu.", "No point is open right now."),
+    "results": (
+        "Närmaste öppna punkter från {place}",
+        "Nearest open points from {place}",
+    ),
+    "results_any": (
+        "Ingen punkt är öppen. Närmaste punkter från {place}:",
+        "No point is open. Nearest points from {place}:",
+    ),
+    "not_found": (
+        "Hittade ingen ort som heter ”{q}”. Prova ett annat namn, ett "
+        "postnummer eller koordinater.",
+        "Found no place called “{q}”. Try another name, a postcode or coordinates.",
+    ),
+    "did_you_mean": ("Menade du", "Did you mean"),
+    "distance": ("Avstånd", "Distance"),
+    "your_position": ("din position", "your position"),
+    "as_crow": ("fågelvägen", "as the crow flies"),
+    "all_points": ("Alla punkter", "All points"),
+    "back_home": ("Till startsidan", "Back to the start page"),
+    "points_in": ("SOT-punkter i {name}", "Service points in {name}"),
+    "no_points_here": (
+        "Kommunen har inga SOT-punkter ännu.",
+        "The municipality has no service points yet.",
+    ),
+    "event": ("Händelse", "Event"),
+    "no_messages": ("Inga meddelanden just nu.", "No messages right now."),
+    "state": ("Läge", "Status"),
+    "snapshot_note": (
+        "Sidan visar läget när den publicerades {when}.",
+        "This page shows the status when it was published {when}.",
+    ),
+    "published": ("publicerad", "published"),
+    "map_text": (
+        "Kartan visar punkterna: cirkel = öppen, triangel = öppen med "
+        "begränsningar, fyrkant = stängd, ring = inte aktiverad. Samma uppgifter "
+        "finns i listan.",
+        "The map shows the points: circle = open, triangle = open with "
+        "limitations, square = closed, ring = not activated. The list has the "
+        "same information.",
+    ),
+    "geojson": ("GeoJSON med aktuellt läge", "GeoJSON with live status"),
+    "csv": ("CSV (med HXL-rad)", "CSV (with HXL row)"),
+    "cap": ("CAP-varningar (Atom)", "CAP alerts (Atom)"),
+    "atom": ("Meddelanden (Atom)", "Messages (Atom)"),
+    "ogc": (
+        "OGC API – Features (för GIS, t.ex. QGIS)",
+        "OGC API – Features (for GIS, e.g. QGIS)",
+    ),
+    "tiles": ("Karta med bakgrund", "Map with background"),
+}
+
+
+def phrases(lang: str) -> dict[str, str]:
+    """All phrases in ``lang`` (``sv`` unless ``en``)."""
+    index = 1 if lang == "en" else 0
+    return {key: pair[index] for key, pair in PHRASES.items()}

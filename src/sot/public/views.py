@@ -1,0 +1,235 @@
+"""Thin views: load the public data, render with :mod:`sot.public.pages` or
+:mod:`sot.public.feeds`, and add cache headers, a strong ETag and gzip."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from sot.public import feeds, pages
+from sot.publishing import notice
+
+#: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
+MAX_AGE_S = 30
+
+
+def cached(
+    request: HttpRequest,
+    body: bytes,
+    content_type: str,
+    *,
+    max_age: int = MAX_AGE_S,
+    status: int = 200,
+) -> HttpResponse:
+    """A response with ``Cache-Control``, a strong ``ETag`` and 304 handling."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if status == 200:
+        conditional = get_conditional_response(request, etag=etag)
+        if conditional is not None:
+            patch_cache_control(conditional, public=True, max_age=max_age)
+            return conditional
+    response = HttpResponse(body, content_type=content_type, status=status)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=max_age)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+HTML = "text/html; charset=utf-8"
+
+
+def _lang(kwargs) -> str:
+    return "en" if kwargs.get("lang") == "en" else "sv"
+
+
+@gzip_page
+@require_safe
+def start(request, **kwargs):
+    data = pages.PublicData.load()
+    return cached(request, pages.render_start(data, _lang(kwargs)), HTML)
+
+
+@gzip_page
+@require_safe
+def point(request, slug, **kwargs):
+    body = pages.render_point(pages.PublicData.load(), slug, _lang(kwargs))
+    if body is None:
+        raise Http404("no such point")
+    return cached(request, body, HTML)
+
+
+@gzip_page
+@require_safe
+def municipality(request, code, **kwargs):
+    body = pages.render_municipality(pages.PublicData.load(), code, _lang(kwargs))
+    if body is None:
+        raise Http404("no such municipality")
+    return cached(request, body, HTML)
+
+
+@gzip_page
+@require_safe
+def map_page(request, **kwargs):
+    return cached(
+        request, pages.render_map(pages.PublicData.load(), _lang(kwargs)), HTML
+    )
+
+
+@gzip_page
+@require_safe
+def messages(request, **kwargs):
+    body = pages.render_messages(pages.PublicData.load(), _lang(kwargs))
+    return cached(request, body, HTML)
+
+
+@gzip_page
+@require_safe
+def open_data(request, **kwargs):
+    body = pages.render_open_data(pages.PublicData.load(), _lang(kwargs))
+    return cached(request, body, HTML)
+
+
+@gzip_page
+@require_safe
+def nearest(request, **kwargs):
+    body = pages.render_nearest(
+        pages.PublicData.load(), request.GET.get("q", ""), _lang(kwargs)
+    )
+    return cached(request, body, HTML)
+
+
+@gzip_page
+@require_safe
+def points_geojson(request):
+    return cached(
+        request, feeds.geojson_bytes(pages.PublicData.load()), "application/geo+json"
+    )
+
+
+@gzip_page
+@require_safe
+def points_csv(request):
+    response = cached(
+        request,
+        feeds.csv_bytes(pages.PublicData.load()),
+        "text/csv; charset=utf-8; header=present",
+    )
+    response["Content-Disposition"] = 'inline; filename="sot-punkter.csv"'
+    return response
+
+
+@gzip_page
+@require_safe
+def cap_atom(request):
+    return cached(
+        request,
+        feeds.cap_atom_bytes(feeds.cap_messages()),
+        "application/atom+xml; charset=utf-8",
+    )
+
+
+@require_safe
+def cap_message(request, identifier):
+    for message in feeds.cap_messages():
+        if message.identifier == identifier:
+            return cached(
+                request, message.xml, "application/cap+xml; charset=utf-8", max_age=3600
+            )
+    raise Http404("no such CAP message")
+
+
+@gzip_page
+@require_safe
+def messages_atom(request):
+    return cached(
+        request,
+        feeds.messages_atom_bytes(pages.PublicData.load()),
+        "application/atom+xml; charset=utf-8",
+    )
+
+
+@require_safe
+def point_notice(request, slug):
+    data = pages.PublicData.load()
+    pt = data.point(slug)
+    if pt is None:
+        raise Http404("no such point")
+    url = f"{feeds.site_url()}/punkt/{slug}/"
+    pdf = notice.point_notice(pt, url=url, now=data.now)
+    response = cached(request, pdf, "application/pdf", max_age=60)
+    response["Content-Disposition"] = f'inline; filename="sot-{slug}.pdf"'
+    return response
+
+
+@require_safe
+def county_list(request):
+    data = pages.PublicData.load()
+    title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
+    pdf = notice.county_list(
+        data.points, title=title, url=feeds.site_url() + "/", now=data.now
+    )
+    response = cached(request, pdf, "application/pdf", max_age=60)
+    response["Content-Disposition"] = 'inline; filename="sot-punkter.pdf"'
+    return response
+
+
+# -- OGC API - Features: thin wrappers around sot.publishing.ogc ------------------
+
+
+def _ogc(request, method: str, *args) -> HttpResponse:
+    base = request.build_absolute_uri("/ogc").rstrip("/")
+    api = feeds.ogc_api(pages.PublicData.load(), base)
+    headers, status, content = getattr(api, method)(request.GET.dict(), *args)
+    response = cached(
+        request, content.encode(), headers.pop("Content-Type"), status=status
+    )
+    for key, value in headers.items():
+        response[key] = value
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@gzip_page
+@require_safe
+def ogc_landing(request):
+    return _ogc(request, "landing_page")
+
+
+@gzip_page
+@require_safe
+def ogc_conformance(request):
+    return _ogc(request, "conformance")
+
+
+@gzip_page
+@require_safe
+def ogc_api_definition(request):
+    return _ogc(request, "api_definition")
+
+
+@gzip_page
+@require_safe
+def ogc_collections(request):
+    return _ogc(request, "list_collections")
+
+
+@gzip_page
+@require_safe
+def ogc_collection(request, collection_id):
+    return _ogc(request, "describe_collection", collection_id)
+
+
+@gzip_page
+@require_safe
+def ogc_items(request, collection_id):
+    return _ogc(request, "get_items", collection_id)
+
+
+@gzip_page
+@require_safe
+def ogc_item(request, collection_id, feature_id):
+    return _ogc(request, "get_item", collection_id, feature_id)
