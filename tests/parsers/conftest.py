@@ -1,0 +1,24 @@
+"""Fixtures for the plain parser tests (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def written() -> Path:
+    """The documents written for these tests (see data/README.md)."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def feeds(shared_data: Path) -> Path:
+    """The recorded real feed documents in ../shared/data/feeds (skips if absent)."""
+    path = shared_data / "feeds"
+    if not path.is_dir():
+        pytest.skip(f"no feeds folder in {shared_data}")
+    return path
