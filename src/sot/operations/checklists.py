@@ -65,7 +65,9 @@ def save_template(
     items = [line.strip() for line in items if line and line.strip()]
     with transaction.atomic():
         template, _created = ChecklistTemplate.objects.update_or_create(
-            municipality=municipality, kind=kind, defaults={"name": name, "items": items}
+            municipality=municipality,
+            kind=kind,
+            defaults={"name": name, "items": items},
         )
     return template
 
@@ -78,7 +80,11 @@ def _create(*, point, kind, by, activation=None) -> Checklist:
         name = _(DEFAULT_NAMES[kind])
         items = [_(text) for text in DEFAULT_ITEMS[kind]]
     checklist = Checklist.objects.create(
-        point=point, activation=activation, kind=kind, name=name, template=template,
+        point=point,
+        activation=activation,
+        kind=kind,
+        name=name,
+        template=template,
         created_by=by,
     )
     ChecklistItem.objects.bulk_create(
@@ -92,7 +98,9 @@ def start_activation_checklist(*, activation: Activation, by) -> Checklist:
     """The activation checklist for a point (called by ``activate_point``)."""
     with transaction.atomic():
         return _create(
-            point=activation.point, kind=ChecklistKind.ACTIVATION, by=by,
+            point=activation.point,
+            kind=ChecklistKind.ACTIVATION,
+            by=by,
             activation=activation,
         )
 
@@ -118,8 +126,12 @@ def tick_item(*, item: ChecklistItem, by) -> ChecklistItem:
         if checklist.activation_id:
             activation = checklist.activation
             LogEntry.objects.create(
-                event=activation.event, point=checklist.point, kind=LogKind.CHECKLIST,
-                author=by, author_name=_author(by), at=locked.done_at,
+                event=activation.event,
+                point=checklist.point,
+                kind=LogKind.CHECKLIST,
+                author=by,
+                author_name=_author(by),
+                at=locked.done_at,
                 text=_("%(point)s: ✓ %(item)s")
                 % {"point": checklist.point.name, "item": locked.text},
             )
@@ -141,7 +153,10 @@ def complete_checklist(
 
     if checklist.completed_at is not None:
         raise OperationRefused("completed", _("Checklistan är redan avslutad."))
-    if checklist.kind == ChecklistKind.GENERATOR_TEST and result not in TestResult.values:
+    if (
+        checklist.kind == ChecklistKind.GENERATOR_TEST
+        and result not in TestResult.values
+    ):
         raise OperationRefused(
             "result_required", _("Ange resultatet av provkörningen.")
         )

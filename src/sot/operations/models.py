@@ -65,13 +65,6 @@ class Availability(models.TextChoices):
     UNKNOWN = "unknown", _("Vet ej")
 
 
-class PaymentMethod(models.TextChoices):
-    CARD = "card", _("Kort")
-    CASH = "cash", _("Kontanter")
-    SWISH = "swish", _("Swish")
-    INVOICE = "invoice", _("Faktura/kredit")
-
-
 class Queue(models.TextChoices):
     NONE = "none", _("Ingen kö")
     SHORT = "short", _("Kort kö")
@@ -88,38 +81,55 @@ class Event(models.Model):
     )
     county_code = models.CharField(_("länskod"), max_length=2, db_index=True)
     municipalities = models.ManyToManyField(
-        "registry.Municipality", verbose_name=_("berörda kommuner"), related_name="events"
+        "registry.Municipality",
+        verbose_name=_("berörda kommuner"),
+        related_name="events",
     )
     area = models.JSONField(
-        _("område (GeoJSON)"), null=True, blank=True,
+        _("område (GeoJSON)"),
+        null=True,
+        blank=True,
         help_text=_("Polygon eller MultiPolygon i WGS84, valfritt."),
     )
     severity = models.CharField(
-        _("allvarlighet"), max_length=10, choices=Severity.choices,
+        _("allvarlighet"),
+        max_length=10,
+        choices=Severity.choices,
         default=Severity.MODERATE,
     )
     starts_at = models.DateTimeField(_("början"), default=timezone.now)
     ends_at = models.DateTimeField(_("slut"), null=True, blank=True)
     decided_by = models.CharField(
-        _("beslutad av"), max_length=200, blank=True,
+        _("beslutad av"),
+        max_length=200,
+        blank=True,
         help_text=_("Vem som beslutade, t.ex. namn och funktion."),
     )
     description = models.TextField(_("beskrivning (intern)"), blank=True)
     public_message = models.TextField(
-        _("meddelande till allmänheten"), blank=True,
+        _("meddelande till allmänheten"),
+        blank=True,
         help_text=_("Visas på den publika sidan och i flöden."),
     )
     stale_after_minutes = models.PositiveIntegerField(
-        _("rapport inaktuell efter (minuter)"), null=True, blank=True,
+        _("rapport inaktuell efter (minuter)"),
+        null=True,
+        blank=True,
         help_text=_("Tomt: standardvärdet SOT_STALE_AFTER_MINUTES."),
     )
     external_ref = models.CharField(
-        _("extern referens"), max_length=200, blank=True,
+        _("extern referens"),
+        max_length=200,
+        blank=True,
         help_text=_("T.ex. varningens id när händelsen skapades från ett förslag."),
     )
     created_by = models.ForeignKey(
-        USER, verbose_name=_("skapad av"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        USER,
+        verbose_name=_("skapad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
 
@@ -142,7 +152,9 @@ class Event(models.Model):
 class Activation(models.Model):
     """A point within an event, with its current state (history in StateChange)."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="activations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="activations"
+    )
     point = models.ForeignKey(
         "registry.Point", on_delete=models.PROTECT, related_name="activations"
     )
@@ -151,14 +163,24 @@ class Activation(models.Model):
     state_changed_at = models.DateTimeField(_("läget ändrat"), default=timezone.now)
     activated_at = models.DateTimeField(_("aktiverad"), default=timezone.now)
     activated_by = models.ForeignKey(
-        USER, verbose_name=_("aktiverad av"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        USER,
+        verbose_name=_("aktiverad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     last_report = models.ForeignKey(
-        "StatusReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "StatusReport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     last_seen_at = models.DateTimeField(
-        _("senaste livstecken"), null=True, blank=True,
+        _("senaste livstecken"),
+        null=True,
+        blank=True,
         help_text=_("Senaste rapport eller bekräftelse ”fortfarande aktuell”."),
     )
     # Fuel bookkeeping: the last known level, when, and at which load.
@@ -197,13 +219,20 @@ class StateChange(models.Model):
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     report = models.ForeignKey(
-        "StatusReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "StatusReport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = _("lägesändring")
         verbose_name_plural = _("lägesändringar")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.previous or '–'} → {self.state} {self.at:%Y-%m-%d %H:%M}"
 
 
 class StatusReport(models.Model):
@@ -214,13 +243,21 @@ class StatusReport(models.Model):
     )
     created_at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
     reported_by = models.ForeignKey(
-        USER, verbose_name=_("rapportör"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        USER,
+        verbose_name=_("rapportör"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reporter_name = models.CharField(_("rapportörens namn"), max_length=200, blank=True)
     source = models.CharField(_("via"), max_length=10, choices=Source.choices)
     based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Den rapport formuläret utgick från."),
     )
     state = models.CharField(_("läge"), max_length=12, choices=State.choices)
@@ -229,23 +266,44 @@ class StatusReport(models.Model):
         _("strömkälla"), max_length=10, choices=PowerSource.choices, blank=True
     )
     services = models.JSONField(
-        _("tjänster"), default=dict, blank=True,
+        _("tjänster"),
+        default=dict,
+        blank=True,
         help_text=_("{tjänstekod: yes|limited|no|unknown}"),
     )
     fuel_products = models.JSONField(
-        _("drivmedel"), default=dict, blank=True,
-        help_text=_("{diesel|hvo100|petrol|other: yes|limited|no|unknown}"),
+        _("drivmedel"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "{drivmedelstjänstens kod (fuel_diesel …): yes|limited|no|unknown}"
+        ),
     )
     payment_methods = models.JSONField(
-        _("betalsätt som fungerar"), default=list, blank=True
+        _("betalsätt som fungerar"),
+        default=list,
+        blank=True,
+        help_text=_("Koder för betalningstjänster (pay_card, pay_cash …)."),
     )
-    indoor_temp_c = models.FloatField(_("inomhustemperatur (°C)"), null=True, blank=True)
-    people_present = models.PositiveIntegerField(_("personer på plats"), null=True, blank=True)
-    capacity_people = models.PositiveIntegerField(_("kapacitet (personer)"), null=True, blank=True)
+    indoor_temp_c = models.FloatField(
+        _("inomhustemperatur (°C)"), null=True, blank=True
+    )
+    people_present = models.PositiveIntegerField(
+        _("personer på plats"), null=True, blank=True
+    )
+    capacity_people = models.PositiveIntegerField(
+        _("kapacitet (personer)"), null=True, blank=True
+    )
     queue = models.CharField(_("kö"), max_length=10, choices=Queue.choices, blank=True)
-    generator_fuel_l = models.FloatField(_("bränsle i tanken (l)"), null=True, blank=True)
-    generator_fuel_pct = models.FloatField(_("bränsle i tanken (%)"), null=True, blank=True)
-    generator_load_pct = models.FloatField(_("elverkets last (%)"), null=True, blank=True)
+    generator_fuel_l = models.FloatField(
+        _("bränsle i tanken (l)"), null=True, blank=True
+    )
+    generator_fuel_pct = models.FloatField(
+        _("bränsle i tanken (%)"), null=True, blank=True
+    )
+    generator_load_pct = models.FloatField(
+        _("elverkets last (%)"), null=True, blank=True
+    )
     needs_fuel = models.BooleanField(_("behöver bränsle"), default=False)
     needs_staff = models.BooleanField(_("behöver personal"), default=False)
     needs_supplies = models.BooleanField(_("behöver förnödenheter"), default=False)
@@ -281,7 +339,7 @@ class StatusReport(models.Model):
 
 
 class ReportConfirmation(models.Model):
-    """"Still current": someone re-confirmed a report without changing it."""
+    """ "Still current": someone re-confirmed a report without changing it."""
 
     report = models.ForeignKey(
         StatusReport, on_delete=models.CASCADE, related_name="confirmations"
@@ -296,6 +354,9 @@ class ReportConfirmation(models.Model):
         verbose_name = _("bekräftelse")
         verbose_name_plural = _("bekräftelser")
         ordering = ["-confirmed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.confirmed_at:%Y-%m-%d %H:%M}"
 
 
 class FuelDelivery(models.Model):
@@ -320,6 +381,9 @@ class FuelDelivery(models.Model):
         verbose_name_plural = _("bränsleleveranser")
         ordering = ["-delivered_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.delivered_l:g} l {self.delivered_at:%Y-%m-%d %H:%M}"
+
 
 class LogKind(models.TextChoices):
     DECISION = "decision", _("Beslut")
@@ -337,7 +401,11 @@ class LogEntry(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="log")
     point = models.ForeignKey(
-        "registry.Point", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Point",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
     kind = models.CharField(_("typ"), max_length=12, choices=LogKind.choices)
@@ -375,8 +443,13 @@ class SituationReport(models.Model):
         verbose_name_plural = _("lägesrapporter")
         ordering = ["event", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "number"], name="unique_sitrep_number")
+            models.UniqueConstraint(
+                fields=["event", "number"], name="unique_sitrep_number"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.event} nr {self.number}"
 
 
 class ChecklistKind(models.TextChoices):
@@ -388,8 +461,12 @@ class ChecklistTemplate(models.Model):
     """A checklist a municipality edits; no municipality = the default for all."""
 
     municipality = models.ForeignKey(
-        "registry.Municipality", verbose_name=_("kommun"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="checklist_templates",
+        "registry.Municipality",
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checklist_templates",
     )
     kind = models.CharField(_("typ"), max_length=20, choices=ChecklistKind.choices)
     name = models.CharField(_("namn"), max_length=200)
@@ -425,13 +502,19 @@ class Checklist(models.Model):
         "registry.Point", on_delete=models.PROTECT, related_name="checklists"
     )
     activation = models.ForeignKey(
-        Activation, null=True, blank=True, on_delete=models.CASCADE,
+        Activation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="checklists",
     )
     kind = models.CharField(_("typ"), max_length=20, choices=ChecklistKind.choices)
     name = models.CharField(_("namn"), max_length=200)
     template = models.ForeignKey(
-        ChecklistTemplate, null=True, blank=True, on_delete=models.SET_NULL,
+        ChecklistTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -462,7 +545,9 @@ class Checklist(models.Model):
 class ChecklistItem(models.Model):
     """One item of a checklist, copied from its template; ticked once, by whom, when."""
 
-    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.CASCADE, related_name="items"
+    )
     order = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=300)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -473,6 +558,9 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["checklist", "order"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Readiness(models.Model):
     """A point's readiness from its latest generator test-run."""
@@ -481,7 +569,9 @@ class Readiness(models.Model):
         "registry.Point", on_delete=models.CASCADE, related_name="readiness"
     )
     last_test_at = models.DateTimeField(null=True, blank=True)
-    last_result = models.CharField(max_length=10, choices=TestResult.choices, blank=True)
+    last_result = models.CharField(
+        max_length=10, choices=TestResult.choices, blank=True
+    )
     note = models.CharField(max_length=300, blank=True)
     checklist = models.ForeignKey(
         Checklist, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -490,6 +580,9 @@ class Readiness(models.Model):
     class Meta:
         verbose_name = _("beredskap")
         verbose_name_plural = _("beredskap")
+
+    def __str__(self) -> str:
+        return f"{self.point}: {self.last_result or '–'}"
 
     def is_ready(self, now=None) -> bool:
         """Ready: the last test passed and is at most 35 days old."""

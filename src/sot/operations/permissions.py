@@ -35,7 +35,9 @@ RECORD_DELIVERY = register_action("fuel.delivery", roles=ALL)
 ADD_LOG = register_action("log.add", roles=ALL)
 CREATE_SITREP = register_action("sitrep.create", roles=OFFICIALS)
 VIEW_DASHBOARD = register_action("dashboard.view", roles=OFFICIALS)
-CHANGE_CHECKLIST_TEMPLATE = register_action("checklist.template_change", roles=OFFICIALS)
+CHANGE_CHECKLIST_TEMPLATE = register_action(
+    "checklist.template_change", roles=OFFICIALS
+)
 TICK_CHECKLIST = register_action("checklist.tick", roles=ALL)
 
 

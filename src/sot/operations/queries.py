@@ -144,7 +144,9 @@ def fuel_list(rows: list[PointRow]) -> list[PointRow]:
 def verify_queue(rows: list[PointRow]) -> list[PointRow]:
     """Stale points, oldest sign of life first."""
     stale = [r for r in rows if r.stale]
-    return sorted(stale, key=lambda r: (r.age is None, -(r.age or timedelta(0)).total_seconds()))
+    return sorted(
+        stale, key=lambda r: (r.age is None, -(r.age or timedelta(0)).total_seconds())
+    )
 
 
 # --- situation report ------------------------------------------------------------
@@ -178,7 +180,8 @@ def build_sitrep(
         limited = []
         if report is not None:
             limited = [
-                code for code, value in (report.services or {}).items()
+                code
+                for code, value in (report.services or {}).items()
                 if value in ("limited", "no")
             ]
             limited = _service_names(limited)
@@ -255,9 +258,13 @@ def create_situation_report(
             markdown=sitrep.render_markdown(data),
         )
         LogEntry.objects.create(
-            event=event, kind="message", at=as_of, author=created_by,
+            event=event,
+            kind="message",
+            at=as_of,
+            author=created_by,
             author_name=(created_by.get_full_name() or created_by.username)
-            if created_by else "",
+            if created_by
+            else "",
             text=_("Lägesrapport nr %(n)d sammanställd.") % {"n": number},
         )
     return record

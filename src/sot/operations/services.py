@@ -191,7 +191,9 @@ def create_event(
         )
         _notify(event=event)
         for point in points:
-            activate_point(event=event, point=point, activated_by=created_by, source=source)
+            activate_point(
+                event=event, point=point, activated_by=created_by, source=source
+            )
     return event
 
 
@@ -225,13 +227,20 @@ def end_event(
             raise OperationRefused("already_ended", _("Händelsen är redan avslutad."))
         for activation in event.activations.exclude(state=State.CLOSED):
             _change_state(
-                activation=activation, target=PointState.CLOSED, reason=reason,
-                by=by, at=at, source=Source.WEB,
+                activation=activation,
+                target=PointState.CLOSED,
+                reason=reason,
+                by=by,
+                at=at,
+                source=Source.WEB,
             )
         event.ends_at = at
         event.save(update_fields=["ends_at"])
         _log(
-            event=event, kind=LogKind.DECISION, author=by, at=at,
+            event=event,
+            kind=LogKind.DECISION,
+            author=by,
+            at=at,
             text=_("Händelsen avslutad: %(reason)s") % {"reason": reason},
         )
         _notify(event=event)
@@ -264,7 +273,9 @@ def activate_point(
     now = timezone.now()
     with transaction.atomic():
         existing = (
-            Activation.objects.select_for_update().filter(event=event, point=point).first()
+            Activation.objects.select_for_update()
+            .filter(event=event, point=point)
+            .first()
         )
         change = check_activation(
             event=_window(event),
@@ -273,19 +284,33 @@ def activate_point(
         )
         if existing is None:
             activation = Activation.objects.create(
-                event=event, point=point, state=change.state, state_changed_at=now,
-                activated_at=now, activated_by=activated_by,
+                event=event,
+                point=point,
+                state=change.state,
+                state_changed_at=now,
+                activated_at=now,
+                activated_by=activated_by,
             )
             StateChange.objects.create(
-                activation=activation, previous="", state=change.state, at=now,
-                by=activated_by, source=source, reason=note,
+                activation=activation,
+                previous="",
+                state=change.state,
+                at=now,
+                by=activated_by,
+                source=source,
+                reason=note,
             )
             text = _("%(point)s larmad.") % {"point": point.name}
             if note:
                 text += " " + note
             _log(
-                event=event, point=point, kind=LogKind.DECISION, author=activated_by,
-                source=source, at=now, text=text,
+                event=event,
+                point=point,
+                kind=LogKind.DECISION,
+                author=activated_by,
+                source=source,
+                at=now,
+                text=text,
             )
             from sot.operations.checklists import start_activation_checklist
 
@@ -327,13 +352,19 @@ def _apply_change(activation, change, *, by, source, report=None) -> None:
     if change.reason:
         text += " " + _("Orsak: %(reason)s") % {"reason": change.reason}
     _log(
-        event=activation.event, point=activation.point, kind=LogKind.STATUS,
-        author=by, source=source, at=change.at, text=text,
+        event=activation.event,
+        point=activation.point,
+        kind=LogKind.STATUS,
+        author=by,
+        source=source,
+        at=change.at,
+        text=text,
     )
 
 
-def _change_state(*, activation, target, reason, by, at, source, report=None,
-                  automatic=False):
+def _change_state(
+    *, activation, target, reason, by, at, source, report=None, automatic=False
+):
     change = check_transition(
         event=_window(activation.event),
         current=PointState(activation.state),
@@ -367,8 +398,12 @@ def set_point_state(
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
         _change_state(
-            activation=activation, target=PointState(state), reason=reason, by=by,
-            at=timezone.now(), source=source,
+            activation=activation,
+            target=PointState(state),
+            reason=reason,
+            by=by,
+            at=timezone.now(),
+            source=source,
         )
         _notify(point=point, event=event)
     return activation
@@ -465,10 +500,17 @@ def submit_status_report(
         activation.last_seen_at = now
         _update_fuel(activation, report)
         if change is not None:
-            _apply_change(activation, change, by=reported_by, source=source, report=report)
+            _apply_change(
+                activation, change, by=reported_by, source=source, report=report
+            )
         _log(
-            event=event, point=point, kind=LogKind.REPORT, author=reported_by,
-            source=source, at=now, text=_report_summary(report),
+            event=event,
+            point=point,
+            kind=LogKind.REPORT,
+            author=reported_by,
+            source=source,
+            at=now,
+            text=_report_summary(report),
         )
         _notify(point=point, event=event)
     return report
@@ -529,7 +571,7 @@ def _update_fuel(activation: Activation, report: StatusReport) -> None:
 def confirm_report(
     *, event: Event, point, by, source: str = Source.WEB, at: datetime | None = None
 ) -> ReportConfirmation:
-    """"Still current": re-confirm the last report without changing it.
+    """ "Still current": re-confirm the last report without changing it.
 
     A point that went *unknown* returns to the state of that report.
     """
@@ -549,11 +591,20 @@ def confirm_report(
         activation.save(update_fields=["last_seen_at"])
         if activation.state == State.UNKNOWN:
             _change_state(
-                activation=activation, target=PointState(report.state),
-                reason=report.state_reason, by=by, at=at, source=source, report=report,
+                activation=activation,
+                target=PointState(report.state),
+                reason=report.state_reason,
+                by=by,
+                at=at,
+                source=source,
+                report=report,
             )
         _log(
-            event=event, point=point, kind=LogKind.REPORT, author=by, source=source,
+            event=event,
+            point=point,
+            kind=LogKind.REPORT,
+            author=by,
+            source=source,
             at=at,
             text=_("%(point)s: rapporten från %(time)s bekräftad som aktuell.")
             % {
@@ -591,13 +642,20 @@ def mark_stale(*, now: datetime | None = None) -> list[Activation]:
             continue
         with transaction.atomic():
             locked = Activation.objects.select_for_update().get(pk=activation.pk)
-            if locked.state not in REPORTING or locked.last_seen_at != activation.last_seen_at:
+            if (
+                locked.state not in REPORTING
+                or locked.last_seen_at != activation.last_seen_at
+            ):
                 continue
             locked.event = activation.event
             locked.point = activation.point
             _change_state(
-                activation=locked, target=PointState.UNKNOWN, by=None, at=now,
-                source=Source.SYSTEM, automatic=True,
+                activation=locked,
+                target=PointState.UNKNOWN,
+                by=None,
+                at=now,
+                source=Source.SYSTEM,
+                automatic=True,
                 reason=str(_("ingen aktuell rapport")),
             )
             _notify(point=locked.point, event=locked.event)
@@ -638,7 +696,9 @@ def record_fuel_delivery(
                     measured_at=activation.fuel_level_at,
                     at=at,
                     curve=curve,
-                    load_pct=activation.load_pct if activation.load_pct is not None else 50,
+                    load_pct=activation.load_pct
+                    if activation.load_pct is not None
+                    else 50,
                 )
             else:
                 before = activation.fuel_level_l
@@ -654,20 +714,32 @@ def record_fuel_delivery(
             activation.fuel_level_at = at
             activation.save(update_fields=["fuel_level_l", "fuel_level_at"])
         delivery = FuelDelivery.objects.create(
-            activation=activation, delivered_at=at, delivered_l=delivered_l,
-            supplier=supplier, level_before_l=before, level_after_l=after,
-            recorded_by=recorded_by, source=source, note=note,
+            activation=activation,
+            delivered_at=at,
+            delivered_l=delivered_l,
+            supplier=supplier,
+            level_before_l=before,
+            level_after_l=after,
+            recorded_by=recorded_by,
+            source=source,
+            note=note,
         )
         text = _("Bränsleleverans till %(point)s: %(l)d liter") % {
-            "point": point.name, "l": round(delivered_l),
+            "point": point.name,
+            "l": round(delivered_l),
         }
         if supplier:
             text += f" ({supplier})"
         if after is not None:
             text += ", " + _("nivå nu %(l)d l") % {"l": round(after)}
         _log(
-            event=event, point=point, kind=LogKind.DELIVERY, author=recorded_by,
-            source=source, at=at, text=text + ".",
+            event=event,
+            point=point,
+            kind=LogKind.DELIVERY,
+            author=recorded_by,
+            source=source,
+            at=at,
+            text=text + ".",
         )
     return delivery
 
@@ -700,6 +772,11 @@ def add_log_entry(
         raise OperationRefused("empty", _("Loggposten är tom."))
     with transaction.atomic():
         return _log(
-            event=event, point=point, kind=kind, text=text, author=author,
-            source=source, at=at,
+            event=event,
+            point=point,
+            kind=kind,
+            text=text,
+            author=author,
+            source=source,
+            at=at,
         )

@@ -7,276 +7,1095 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_service_catalogue'),
+        ("registry", "0002_service_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activation',
+            name="Activation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('alerted', 'Larmad'), ('activating', 'Aktiveras'), ('open', 'Öppen'), ('limited', 'Begränsad'), ('closed', 'Stängd'), ('unknown', 'Okänd')], max_length=12, verbose_name='läge')),
-                ('state_reason', models.CharField(blank=True, max_length=300, verbose_name='orsak')),
-                ('state_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='läget ändrat')),
-                ('activated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aktiverad')),
-                ('last_seen_at', models.DateTimeField(blank=True, help_text='Senaste rapport eller bekräftelse ”fortfarande aktuell”.', null=True, verbose_name='senaste livstecken')),
-                ('fuel_level_l', models.FloatField(blank=True, null=True, verbose_name='bränslenivå (l)')),
-                ('fuel_level_at', models.DateTimeField(blank=True, null=True, verbose_name='bränslenivå tid')),
-                ('load_pct', models.FloatField(blank=True, null=True, verbose_name='last (%)')),
-                ('activated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='aktiverad av')),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activations', to='registry.point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("alerted", "Larmad"),
+                            ("activating", "Aktiveras"),
+                            ("open", "Öppen"),
+                            ("limited", "Begränsad"),
+                            ("closed", "Stängd"),
+                            ("unknown", "Okänd"),
+                        ],
+                        max_length=12,
+                        verbose_name="läge",
+                    ),
+                ),
+                (
+                    "state_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="orsak"),
+                ),
+                (
+                    "state_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="läget ändrat"
+                    ),
+                ),
+                (
+                    "activated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="aktiverad"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Senaste rapport eller bekräftelse ”fortfarande aktuell”.",
+                        null=True,
+                        verbose_name="senaste livstecken",
+                    ),
+                ),
+                (
+                    "fuel_level_l",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="bränslenivå (l)"
+                    ),
+                ),
+                (
+                    "fuel_level_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="bränslenivå tid"
+                    ),
+                ),
+                (
+                    "load_pct",
+                    models.FloatField(blank=True, null=True, verbose_name="last (%)"),
+                ),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aktiverad av",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activations",
+                        to="registry.point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aktivering',
-                'verbose_name_plural': 'aktiveringar',
-                'ordering': ['point__municipality__code', 'point__name'],
+                "verbose_name": "aktivering",
+                "verbose_name_plural": "aktiveringar",
+                "ordering": ["point__municipality__code", "point__name"],
             },
         ),
         migrations.CreateModel(
-            name='Checklist',
+            name="Checklist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('activation', 'Aktivering'), ('generator_test', 'Månatlig provkörning av elverk')], max_length=20, verbose_name='typ')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.CharField(blank=True, choices=[('passed', 'Godkänd'), ('failed', 'Fel upptäckt')], max_length=10, verbose_name='resultat')),
-                ('result_note', models.CharField(blank=True, max_length=300, verbose_name='anmärkning')),
-                ('activation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checklists', to='operations.activation')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('point', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checklists', to='registry.point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("activation", "Aktivering"),
+                            ("generator_test", "Månatlig provkörning av elverk"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("passed", "Godkänd"), ("failed", "Fel upptäckt")],
+                        max_length=10,
+                        verbose_name="resultat",
+                    ),
+                ),
+                (
+                    "result_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="anmärkning"
+                    ),
+                ),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklists",
+                        to="operations.activation",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checklists",
+                        to="registry.point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklista',
-                'verbose_name_plural': 'checklistor',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "checklista",
+                "verbose_name_plural": "checklistor",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=300)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('checklist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='operations.checklist')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=300)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="operations.checklist",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['checklist', 'order'],
+                "ordering": ["checklist", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistTemplate',
+            name="ChecklistTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('activation', 'Aktivering'), ('generator_test', 'Månatlig provkörning av elverk')], max_length=20, verbose_name='typ')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('active', models.BooleanField(default=True, verbose_name='i bruk')),
-                ('items', models.JSONField(default=list, help_text='En rad per punkt, i ordning.', verbose_name='punkter')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checklist_templates', to='registry.municipality', verbose_name='kommun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("activation", "Aktivering"),
+                            ("generator_test", "Månatlig provkörning av elverk"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("active", models.BooleanField(default=True, verbose_name="i bruk")),
+                (
+                    "items",
+                    models.JSONField(
+                        default=list,
+                        help_text="En rad per punkt, i ordning.",
+                        verbose_name="punkter",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist_templates",
+                        to="registry.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklistmall',
-                'verbose_name_plural': 'checklistmallar',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "checklistmall",
+                "verbose_name_plural": "checklistmallar",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.AddField(
-            model_name='checklist',
-            name='template',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='operations.checklisttemplate'),
+            model_name="checklist",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="operations.checklisttemplate",
+            ),
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('kind', models.CharField(choices=[('storm', 'Storm'), ('power_outage', 'Elavbrott'), ('telecom_outage', 'Avbrott i telefoni och data'), ('cold', 'Sträng kyla'), ('water', 'Avbrott i vattenförsörjning'), ('other', 'Annan störning')], max_length=20, verbose_name='typ')),
-                ('is_exercise', models.BooleanField(default=False, help_text='Märks ÖVNING överallt.', verbose_name='övning')),
-                ('county_code', models.CharField(db_index=True, max_length=2, verbose_name='länskod')),
-                ('area', models.JSONField(blank=True, help_text='Polygon eller MultiPolygon i WGS84, valfritt.', null=True, verbose_name='område (GeoJSON)')),
-                ('severity', models.CharField(choices=[('minor', 'begränsad'), ('moderate', 'betydande'), ('severe', 'allvarlig'), ('extreme', 'mycket allvarlig')], default='moderate', max_length=10, verbose_name='allvarlighet')),
-                ('starts_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='början')),
-                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='slut')),
-                ('decided_by', models.CharField(blank=True, help_text='Vem som beslutade, t.ex. namn och funktion.', max_length=200, verbose_name='beslutad av')),
-                ('description', models.TextField(blank=True, verbose_name='beskrivning (intern)')),
-                ('public_message', models.TextField(blank=True, help_text='Visas på den publika sidan och i flöden.', verbose_name='meddelande till allmänheten')),
-                ('stale_after_minutes', models.PositiveIntegerField(blank=True, help_text='Tomt: standardvärdet SOT_STALE_AFTER_MINUTES.', null=True, verbose_name='rapport inaktuell efter (minuter)')),
-                ('external_ref', models.CharField(blank=True, help_text='T.ex. varningens id när händelsen skapades från ett förslag.', max_length=200, verbose_name='extern referens')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='skapad')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='skapad av')),
-                ('municipalities', models.ManyToManyField(related_name='events', to='registry.municipality', verbose_name='berörda kommuner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("storm", "Storm"),
+                            ("power_outage", "Elavbrott"),
+                            ("telecom_outage", "Avbrott i telefoni och data"),
+                            ("cold", "Sträng kyla"),
+                            ("water", "Avbrott i vattenförsörjning"),
+                            ("other", "Annan störning"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "is_exercise",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Märks ÖVNING överallt.",
+                        verbose_name="övning",
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(
+                        db_index=True, max_length=2, verbose_name="länskod"
+                    ),
+                ),
+                (
+                    "area",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Polygon eller MultiPolygon i WGS84, valfritt.",
+                        null=True,
+                        verbose_name="område (GeoJSON)",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("minor", "begränsad"),
+                            ("moderate", "betydande"),
+                            ("severe", "allvarlig"),
+                            ("extreme", "mycket allvarlig"),
+                        ],
+                        default="moderate",
+                        max_length=10,
+                        verbose_name="allvarlighet",
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="början"
+                    ),
+                ),
+                (
+                    "ends_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="slut"),
+                ),
+                (
+                    "decided_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="Vem som beslutade, t.ex. namn och funktion.",
+                        max_length=200,
+                        verbose_name="beslutad av",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="beskrivning (intern)"),
+                ),
+                (
+                    "public_message",
+                    models.TextField(
+                        blank=True,
+                        help_text="Visas på den publika sidan och i flöden.",
+                        verbose_name="meddelande till allmänheten",
+                    ),
+                ),
+                (
+                    "stale_after_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Tomt: standardvärdet SOT_STALE_AFTER_MINUTES.",
+                        null=True,
+                        verbose_name="rapport inaktuell efter (minuter)",
+                    ),
+                ),
+                (
+                    "external_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="T.ex. varningens id när händelsen skapades från ett förslag.",
+                        max_length=200,
+                        verbose_name="extern referens",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="skapad",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="skapad av",
+                    ),
+                ),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        related_name="events",
+                        to="registry.municipality",
+                        verbose_name="berörda kommuner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'händelse',
-                'verbose_name_plural': 'händelser',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "händelse",
+                "verbose_name_plural": "händelser",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='activation',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activations', to='operations.event'),
+            model_name="activation",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="activations",
+                to="operations.event",
+            ),
         ),
         migrations.CreateModel(
-            name='FuelDelivery',
+            name="FuelDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='levererat')),
-                ('delivered_l', models.FloatField(verbose_name='levererat (l)')),
-                ('supplier', models.CharField(blank=True, max_length=200, verbose_name='leverantör')),
-                ('level_before_l', models.FloatField(blank=True, null=True, verbose_name='nivå före (l)')),
-                ('level_after_l', models.FloatField(blank=True, null=True, verbose_name='nivå efter (l)')),
-                ('source', models.CharField(choices=[('web', 'webb'), ('api', 'API'), ('sms', 'SMS'), ('system', 'systemet')], default='web', max_length=10)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='kommentar')),
-                ('activation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='operations.activation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="levererat"
+                    ),
+                ),
+                ("delivered_l", models.FloatField(verbose_name="levererat (l)")),
+                (
+                    "supplier",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="leverantör"
+                    ),
+                ),
+                (
+                    "level_before_l",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="nivå före (l)"
+                    ),
+                ),
+                (
+                    "level_after_l",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="nivå efter (l)"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "webb"),
+                            ("api", "API"),
+                            ("sms", "SMS"),
+                            ("system", "systemet"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="kommentar"
+                    ),
+                ),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="operations.activation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bränsleleverans',
-                'verbose_name_plural': 'bränsleleveranser',
-                'ordering': ['-delivered_at', '-id'],
+                "verbose_name": "bränsleleverans",
+                "verbose_name_plural": "bränsleleveranser",
+                "ordering": ["-delivered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LogEntry',
+            name="LogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tid')),
-                ('kind', models.CharField(choices=[('decision', 'Beslut'), ('action', 'Åtgärd'), ('message', 'Meddelande'), ('status', 'Lägesändring'), ('report', 'Rapport'), ('delivery', 'Bränsleleverans'), ('checklist', 'Checklista'), ('note', 'Anteckning')], max_length=12, verbose_name='typ')),
-                ('text', models.TextField(verbose_name='text')),
-                ('author_name', models.CharField(blank=True, max_length=200, verbose_name='av')),
-                ('source', models.CharField(choices=[('web', 'webb'), ('api', 'API'), ('sms', 'SMS'), ('system', 'systemet')], default='web', max_length=10)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='operations.event')),
-                ('point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="tid",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Beslut"),
+                            ("action", "Åtgärd"),
+                            ("message", "Meddelande"),
+                            ("status", "Lägesändring"),
+                            ("report", "Rapport"),
+                            ("delivery", "Bränsleleverans"),
+                            ("checklist", "Checklista"),
+                            ("note", "Anteckning"),
+                        ],
+                        max_length=12,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "author_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="av"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "webb"),
+                            ("api", "API"),
+                            ("sms", "SMS"),
+                            ("system", "systemet"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="log",
+                        to="operations.event",
+                    ),
+                ),
+                (
+                    "point",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'loggpost',
-                'verbose_name_plural': 'loggbok',
-                'ordering': ['at', 'id'],
+                "verbose_name": "loggpost",
+                "verbose_name_plural": "loggbok",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Readiness',
+            name="Readiness",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_test_at', models.DateTimeField(blank=True, null=True)),
-                ('last_result', models.CharField(blank=True, choices=[('passed', 'Godkänd'), ('failed', 'Fel upptäckt')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('checklist', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='operations.checklist')),
-                ('point', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='readiness', to='registry.point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("last_test_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("passed", "Godkänd"), ("failed", "Fel upptäckt")],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="operations.checklist",
+                    ),
+                ),
+                (
+                    "point",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readiness",
+                        to="registry.point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'beredskap',
-                'verbose_name_plural': 'beredskap',
+                "verbose_name": "beredskap",
+                "verbose_name_plural": "beredskap",
             },
         ),
         migrations.CreateModel(
-            name='StatusReport',
+            name="StatusReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tid')),
-                ('reporter_name', models.CharField(blank=True, max_length=200, verbose_name='rapportörens namn')),
-                ('source', models.CharField(choices=[('web', 'webb'), ('api', 'API'), ('sms', 'SMS'), ('system', 'systemet')], max_length=10, verbose_name='via')),
-                ('state', models.CharField(choices=[('alerted', 'Larmad'), ('activating', 'Aktiveras'), ('open', 'Öppen'), ('limited', 'Begränsad'), ('closed', 'Stängd'), ('unknown', 'Okänd')], max_length=12, verbose_name='läge')),
-                ('state_reason', models.CharField(blank=True, max_length=300, verbose_name='orsak')),
-                ('power_source', models.CharField(blank=True, choices=[('grid', 'Nätström'), ('generator', 'Reservkraft (elverk)'), ('none', 'Ingen ström')], max_length=10, verbose_name='strömkälla')),
-                ('services', models.JSONField(blank=True, default=dict, help_text='{tjänstekod: yes|limited|no|unknown}', verbose_name='tjänster')),
-                ('fuel_products', models.JSONField(blank=True, default=dict, help_text='{diesel|hvo100|petrol|other: yes|limited|no|unknown}', verbose_name='drivmedel')),
-                ('payment_methods', models.JSONField(blank=True, default=list, verbose_name='betalsätt som fungerar')),
-                ('indoor_temp_c', models.FloatField(blank=True, null=True, verbose_name='inomhustemperatur (°C)')),
-                ('people_present', models.PositiveIntegerField(blank=True, null=True, verbose_name='personer på plats')),
-                ('capacity_people', models.PositiveIntegerField(blank=True, null=True, verbose_name='kapacitet (personer)')),
-                ('queue', models.CharField(blank=True, choices=[('none', 'Ingen kö'), ('short', 'Kort kö'), ('long', 'Lång kö')], max_length=10, verbose_name='kö')),
-                ('generator_fuel_l', models.FloatField(blank=True, null=True, verbose_name='bränsle i tanken (l)')),
-                ('generator_fuel_pct', models.FloatField(blank=True, null=True, verbose_name='bränsle i tanken (%)')),
-                ('generator_load_pct', models.FloatField(blank=True, null=True, verbose_name='elverkets last (%)')),
-                ('needs_fuel', models.BooleanField(default=False, verbose_name='behöver bränsle')),
-                ('needs_staff', models.BooleanField(default=False, verbose_name='behöver personal')),
-                ('needs_supplies', models.BooleanField(default=False, verbose_name='behöver förnödenheter')),
-                ('needs_text', models.CharField(blank=True, max_length=300, verbose_name='behov, detaljer')),
-                ('note', models.TextField(blank=True, verbose_name='kommentar (intern)')),
-                ('public_note', models.CharField(blank=True, max_length=300, verbose_name='meddelande till allmänheten')),
-                ('activation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='operations.activation')),
-                ('based_on', models.ForeignKey(blank=True, help_text='Den rapport formuläret utgick från.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='operations.statusreport')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rapportör')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="tid",
+                    ),
+                ),
+                (
+                    "reporter_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="rapportörens namn"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "webb"),
+                            ("api", "API"),
+                            ("sms", "SMS"),
+                            ("system", "systemet"),
+                        ],
+                        max_length=10,
+                        verbose_name="via",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("alerted", "Larmad"),
+                            ("activating", "Aktiveras"),
+                            ("open", "Öppen"),
+                            ("limited", "Begränsad"),
+                            ("closed", "Stängd"),
+                            ("unknown", "Okänd"),
+                        ],
+                        max_length=12,
+                        verbose_name="läge",
+                    ),
+                ),
+                (
+                    "state_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="orsak"),
+                ),
+                (
+                    "power_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("grid", "Nätström"),
+                            ("generator", "Reservkraft (elverk)"),
+                            ("none", "Ingen ström"),
+                        ],
+                        max_length=10,
+                        verbose_name="strömkälla",
+                    ),
+                ),
+                (
+                    "services",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="{tjänstekod: yes|limited|no|unknown}",
+                        verbose_name="tjänster",
+                    ),
+                ),
+                (
+                    "fuel_products",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="{diesel|hvo100|petrol|other: yes|limited|no|unknown}",
+                        verbose_name="drivmedel",
+                    ),
+                ),
+                (
+                    "payment_methods",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="betalsätt som fungerar"
+                    ),
+                ),
+                (
+                    "indoor_temp_c",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="inomhustemperatur (°C)"
+                    ),
+                ),
+                (
+                    "people_present",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="personer på plats"
+                    ),
+                ),
+                (
+                    "capacity_people",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="kapacitet (personer)"
+                    ),
+                ),
+                (
+                    "queue",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "Ingen kö"),
+                            ("short", "Kort kö"),
+                            ("long", "Lång kö"),
+                        ],
+                        max_length=10,
+                        verbose_name="kö",
+                    ),
+                ),
+                (
+                    "generator_fuel_l",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="bränsle i tanken (l)"
+                    ),
+                ),
+                (
+                    "generator_fuel_pct",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="bränsle i tanken (%)"
+                    ),
+                ),
+                (
+                    "generator_load_pct",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="elverkets last (%)"
+                    ),
+                ),
+                (
+                    "needs_fuel",
+                    models.BooleanField(default=False, verbose_name="behöver bränsle"),
+                ),
+                (
+                    "needs_staff",
+                    models.BooleanField(default=False, verbose_name="behöver personal"),
+                ),
+                (
+                    "needs_supplies",
+                    models.BooleanField(
+                        default=False, verbose_name="behöver förnödenheter"
+                    ),
+                ),
+                (
+                    "needs_text",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="behov, detaljer"
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(blank=True, verbose_name="kommentar (intern)"),
+                ),
+                (
+                    "public_note",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="meddelande till allmänheten",
+                    ),
+                ),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="operations.activation",
+                    ),
+                ),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Den rapport formuläret utgick från.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="operations.statusreport",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rapportör",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lägesrapport från punkt',
-                'verbose_name_plural': 'lägesrapporter från punkter',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "lägesrapport från punkt",
+                "verbose_name_plural": "lägesrapporter från punkter",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StateChange',
+            name="StateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous', models.CharField(blank=True, choices=[('alerted', 'Larmad'), ('activating', 'Aktiveras'), ('open', 'Öppen'), ('limited', 'Begränsad'), ('closed', 'Stängd'), ('unknown', 'Okänd')], max_length=12)),
-                ('state', models.CharField(choices=[('alerted', 'Larmad'), ('activating', 'Aktiveras'), ('open', 'Öppen'), ('limited', 'Begränsad'), ('closed', 'Stängd'), ('unknown', 'Okänd')], max_length=12)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('automatic', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('source', models.CharField(choices=[('web', 'webb'), ('api', 'API'), ('sms', 'SMS'), ('system', 'systemet')], default='web', max_length=10)),
-                ('activation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='state_changes', to='operations.activation')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='operations.statusreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("alerted", "Larmad"),
+                            ("activating", "Aktiveras"),
+                            ("open", "Öppen"),
+                            ("limited", "Begränsad"),
+                            ("closed", "Stängd"),
+                            ("unknown", "Okänd"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("alerted", "Larmad"),
+                            ("activating", "Aktiveras"),
+                            ("open", "Öppen"),
+                            ("limited", "Begränsad"),
+                            ("closed", "Stängd"),
+                            ("unknown", "Okänd"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("automatic", models.BooleanField(default=False)),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "webb"),
+                            ("api", "API"),
+                            ("sms", "SMS"),
+                            ("system", "systemet"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="state_changes",
+                        to="operations.activation",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="operations.statusreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lägesändring',
-                'verbose_name_plural': 'lägesändringar',
-                'ordering': ['at', 'id'],
+                "verbose_name": "lägesändring",
+                "verbose_name_plural": "lägesändringar",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportConfirmation',
+            name="ReportConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confirmed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.CharField(choices=[('web', 'webb'), ('api', 'API'), ('sms', 'SMS'), ('system', 'systemet')], default='web', max_length=10)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmations', to='operations.statusreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "webb"),
+                            ("api", "API"),
+                            ("sms", "SMS"),
+                            ("system", "systemet"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="confirmations",
+                        to="operations.statusreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bekräftelse',
-                'verbose_name_plural': 'bekräftelser',
-                'ordering': ['-confirmed_at'],
+                "verbose_name": "bekräftelse",
+                "verbose_name_plural": "bekräftelser",
+                "ordering": ["-confirmed_at"],
             },
         ),
         migrations.AddField(
-            model_name='activation',
-            name='last_report',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='operations.statusreport'),
+            model_name="activation",
+            name="last_report",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="operations.statusreport",
+            ),
         ),
         migrations.CreateModel(
-            name='SituationReport',
+            name="SituationReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='nummer')),
-                ('as_of', models.DateTimeField(verbose_name='tidpunkt')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('text', models.TextField()),
-                ('markdown', models.TextField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sitreps', to='operations.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="nummer")),
+                ("as_of", models.DateTimeField(verbose_name="tidpunkt")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("text", models.TextField()),
+                ("markdown", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sitreps",
+                        to="operations.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lägesrapport',
-                'verbose_name_plural': 'lägesrapporter',
-                'ordering': ['event', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('event', 'number'), name='unique_sitrep_number')],
+                "verbose_name": "lägesrapport",
+                "verbose_name_plural": "lägesrapporter",
+                "ordering": ["event", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "number"), name="unique_sitrep_number"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='activation',
-            constraint=models.UniqueConstraint(fields=('event', 'point'), name='unique_activation'),
+            model_name="activation",
+            constraint=models.UniqueConstraint(
+                fields=("event", "point"), name="unique_activation"
+            ),
         ),
     ]

@@ -1,0 +1,232 @@
+"""Forms of the officials' and operators' pages (plain HTML, no JavaScript)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sot.operations.models import (
+    Availability,
+    EventKind,
+    LogKind,
+    PowerSource,
+    Queue,
+    Severity,
+    State,
+    StatusReport,
+)
+from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
+
+REPORTABLE_STATES = [
+    (State.OPEN, _("Öppen")),
+    (State.LIMITED, _("Begränsad")),
+    (State.ACTIVATING, _("Aktiveras")),
+    (State.CLOSED, _("Stängd")),
+]
+
+
+class EventForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(label=_("Typ"), choices=EventKind.choices)
+    is_exercise = forms.BooleanField(label=_("Övning"), required=False)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Berörda kommuner"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    severity = forms.ChoiceField(
+        label=_("Allvarlighet"), choices=Severity.choices, initial=Severity.MODERATE
+    )
+    decided_by = forms.CharField(label=_("Beslutad av"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Beskrivning (intern)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    public_message = forms.CharField(
+        label=_("Meddelande till allmänheten"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipalities
+
+
+class ActivateForm(forms.Form):
+    point = forms.ModelChoiceField(label=_("SOT-punkt"), queryset=None)
+    note = forms.CharField(label=_("Kommentar"), max_length=200, required=False)
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = points
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ"),
+        choices=[
+            (k, lbl)
+            for k, lbl in LogKind.choices
+            if k in ("decision", "action", "message", "note")
+        ],
+        initial=LogKind.NOTE,
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliveryForm(forms.Form):
+    delivered_l = forms.FloatField(label=_("Levererat (liter)"), min_value=1)
+    supplier = forms.CharField(label=_("Leverantör"), max_length=200, required=False)
+    note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+
+
+class CloseEventForm(forms.Form):
+    reason = forms.CharField(label=_("Orsak"), max_length=300, required=False)
+
+
+class PublicMessageForm(forms.Form):
+    public_message = forms.CharField(
+        label=_("Meddelande till allmänheten"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    items = forms.CharField(
+        label=_("Punkter, en per rad"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class ReportForm(forms.Form):
+    """The operator's status report; built for the point's own services."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    state = forms.ChoiceField(
+        label=_("Läge"), choices=REPORTABLE_STATES, widget=forms.RadioSelect
+    )
+    state_reason = forms.CharField(
+        label=_("Orsak (krävs vid stängning)"), max_length=300, required=False
+    )
+    power_source = forms.ChoiceField(
+        label=_("Ström"),
+        choices=PowerSource.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    generator_fuel_l = forms.FloatField(
+        label=_("Bränsle i elverkets tank (liter)"), min_value=0, required=False
+    )
+    generator_fuel_pct = forms.FloatField(
+        label=_("… eller i procent"), min_value=0, max_value=100, required=False
+    )
+    generator_load_pct = forms.FloatField(
+        label=_("Elverkets last (%)"), min_value=0, max_value=100, required=False
+    )
+    indoor_temp_c = forms.FloatField(label=_("Inomhustemperatur (°C)"), required=False)
+    people_present = forms.IntegerField(
+        label=_("Personer på plats"), min_value=0, required=False
+    )
+    queue = forms.ChoiceField(
+        label=_("Kö"), choices=[("", "–"), *Queue.choices], required=False
+    )
+    needs_fuel = forms.BooleanField(label=_("Behöver bränsle"), required=False)
+    needs_staff = forms.BooleanField(label=_("Behöver personal"), required=False)
+    needs_supplies = forms.BooleanField(
+        label=_("Behöver förnödenheter"), required=False
+    )
+    needs_text = forms.CharField(
+        label=_("Behov, detaljer"), max_length=300, required=False
+    )
+    public_note = forms.CharField(
+        label=_("Meddelande till allmänheten"), max_length=300, required=False
+    )
+    note = forms.CharField(
+        label=_("Kommentar till kommunen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, point, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_fields = []
+        self.fuel_fields = []
+        services = [ps.service for ps in point.point_services.select_related("service")]
+        payments = [s for s in services if s.code in PAYMENT_SERVICES]
+        for service in services:
+            if service.code in PAYMENT_SERVICES:
+                continue
+            name = f"svc_{service.code}"
+            self.fields[name] = forms.ChoiceField(
+                label=service.name_sv,
+                choices=Availability.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            (
+                self.fuel_fields
+                if service.code in FUEL_SERVICES
+                else self.service_fields
+            ).append(name)
+        self.fields["payment_methods"] = forms.MultipleChoiceField(
+            label=_("Betalsätt som fungerar"),
+            choices=[(s.code, s.name_sv) for s in payments],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+
+    @staticmethod
+    def initial_from(report: StatusReport | None) -> dict:
+        """The form filled with the last report's values (the operator changes only
+        what changed)."""
+        if report is None:
+            return {"based_on": 0}
+        data = {
+            "based_on": report.pk,
+            "state": report.state if report.state != State.UNKNOWN else "",
+            "state_reason": report.state_reason,
+            "power_source": report.power_source,
+            "generator_load_pct": report.generator_load_pct,
+            "indoor_temp_c": report.indoor_temp_c,
+            "people_present": report.people_present,
+            "queue": report.queue,
+            "needs_fuel": report.needs_fuel,
+            "needs_staff": report.needs_staff,
+            "needs_supplies": report.needs_supplies,
+            "needs_text": report.needs_text,
+            "public_note": report.public_note,
+            "payment_methods": list(report.payment_methods or []),
+        }
+        for code, value in {
+            **(report.services or {}),
+            **(report.fuel_products or {}),
+        }.items():
+            data[f"svc_{code}"] = value
+        return data
+
+    def report_fields(self) -> dict:
+        """Keyword arguments for ``submit_status_report``."""
+        c = self.cleaned_data
+        services = {name[4:]: c[name] for name in self.service_fields if c.get(name)}
+        fuel_products = {name[4:]: c[name] for name in self.fuel_fields if c.get(name)}
+        return {
+            "state": c["state"],
+            "state_reason": c.get("state_reason") or "",
+            "power_source": c.get("power_source") or "",
+            "services": services,
+            "fuel_products": fuel_products,
+            "payment_methods": list(c.get("payment_methods") or []),
+            "indoor_temp_c": c.get("indoor_temp_c"),
+            "people_present": c.get("people_present"),
+            "queue": c.get("queue") or "",
+            "generator_fuel_l": c.get("generator_fuel_l"),
+            "generator_fuel_pct": c.get("generator_fuel_pct"),
+            "generator_load_pct": c.get("generator_load_pct"),
+            "needs_fuel": c.get("needs_fuel", False),
+            "needs_staff": c.get("needs_staff", False),
+            "needs_supplies": c.get("needs_supplies", False),
+            "needs_text": c.get("needs_text") or "",
+            "note": c.get("note") or "",
+            "public_note": c.get("public_note") or "",
+        }

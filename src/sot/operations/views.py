@@ -1,0 +1,520 @@
+"""Officials' and operators' pages: server-rendered, Swedish, no JavaScript needed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sot.accounts import policy
+from sot.operations import checklists, queries
+from sot.operations import permissions as perm
+from sot.operations import services as ops
+from sot.operations.conf import fuel_target_hours
+from sot.operations.forms import (
+    ActivateForm,
+    CloseEventForm,
+    DeliveryForm,
+    EventForm,
+    LogForm,
+    PublicMessageForm,
+    ReportForm,
+    TemplateForm,
+)
+from sot.operations.models import (
+    Activation,
+    Checklist,
+    ChecklistItem,
+    ChecklistKind,
+    ChecklistTemplate,
+    Event,
+    LogEntry,
+)
+from sot.registry.models import Municipality, Point
+from sot.rules import sitrep
+from sot.rules.status import TransitionRefused
+
+
+def _refusal_text(exc) -> str:
+    if isinstance(exc, TransitionRefused):
+        return _(exc.message)
+    if isinstance(exc, perm.PermissionRefused):
+        return _("Du har inte behörighet till det.")
+    return str(getattr(exc, "message", exc))
+
+
+REFUSALS = (TransitionRefused, ops.OperationRefused, perm.PermissionRefused)
+
+
+def visible_events(user):
+    """Events the user may see, newest first."""
+    qs = Event.objects.prefetch_related("municipalities")
+    if user.is_superuser:
+        return qs
+    if user.role == policy.COORD:
+        return qs.filter(county_code=user.county_code)
+    if user.role == policy.OFFICER:
+        return qs.filter(municipalities=user.municipality_id).distinct()
+    if user.role == policy.OPERATOR:
+        return qs.filter(activations__point__in=user.points.all()).distinct()
+    return qs.none()
+
+
+def _event(request, event_id, action=perm.VIEW_EVENT) -> Event:
+    event = get_object_or_404(Event, pk=event_id)
+    if not perm.can_on_event(request.user, action, event):
+        raise PermissionDenied
+    return event
+
+
+def _municipalities(user):
+    qs = Municipality.objects.all()
+    if user.is_superuser:
+        return qs
+    if user.role == policy.COORD:
+        return qs.filter(county_code=user.county_code)
+    if user.role == policy.OFFICER:
+        return qs.filter(pk=user.municipality_id)
+    return qs.none()
+
+
+@login_required
+def home(request):
+    """Operators go to their points, officials to the dashboard."""
+    if request.user.role == policy.OPERATOR and not request.user.is_superuser:
+        return redirect("operations:operator")
+    return redirect("operations:dashboard")
+
+
+@login_required
+def dashboard(request):
+    """All points of the county in running events, with filters and the verify queue."""
+    if not policy.can(request.user, perm.VIEW_DASHBOARD):
+        raise PermissionDenied
+    ops.mark_stale()
+    events = visible_events(request.user)
+    running = events.filter(ends_at__isnull=True)
+    event_id = request.GET.get("event") or ""
+    muni_code = request.GET.get("kommun") or ""
+    activations = Activation.objects.filter(event__in=running)
+    if event_id.isdigit():
+        activations = Activation.objects.filter(
+            event__in=events, event_id=int(event_id)
+        )
+    if muni_code:
+        activations = activations.filter(point__municipality__code=muni_code)
+    activations = activations.filter(
+        policy.scope_q(
+            request.user, municipality_path="point__municipality", point_path="point"
+        )
+        | Q(event__in=events)
+    )
+    rows = queries.point_rows(activations)
+    return render(
+        request,
+        "operations/dashboard.html",
+        {
+            "rows": rows,
+            "verify": queries.verify_queue(rows),
+            "fuel": queries.fuel_list(rows)[:10],
+            "events": events[:50],
+            "running": running,
+            "municipalities": _municipalities(request.user),
+            "event_id": event_id,
+            "muni_code": muni_code,
+            "can_add_event": policy.can(request.user, perm.ADD_EVENT),
+        },
+    )
+
+
+@login_required
+def event_new(request):
+    if not policy.can(request.user, perm.ADD_EVENT):
+        raise PermissionDenied
+    munis = _municipalities(request.user)
+    form = EventForm(request.POST or None, municipalities=munis)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = ops.create_event(
+                name=data["name"],
+                kind=data["kind"],
+                is_exercise=data["is_exercise"],
+                municipalities=data["municipalities"],
+                created_by=request.user,
+                severity=data["severity"],
+                decided_by=data["decided_by"],
+                description=data["description"],
+                public_message=data["public_message"],
+            )
+        except REFUSALS as exc:
+            form.add_error(None, _refusal_text(exc))
+        else:
+            return redirect("operations:event", event_id=event.pk)
+    return render(request, "operations/event_form.html", {"form": form})
+
+
+@login_required
+def event_detail(request, event_id):
+    event = _event(request, event_id)
+    rows = queries.point_states(event)
+    activated = {r.point.pk for r in rows}
+    can_activate = perm.can_on_event(request.user, perm.CHANGE_EVENT, event)
+    candidates = Point.objects.filter(municipality__in=event.municipalities.all())
+    candidates = candidates.exclude(pk__in=activated) if event.ends_at is None else None
+    return render(
+        request,
+        "operations/event.html",
+        {
+            "event": event,
+            "rows": rows,
+            "log": event.log.select_related("point").order_by("-at", "-id")[:100],
+            "activate_form": ActivateForm(points=candidates)
+            if can_activate and candidates is not None
+            else None,
+            "log_form": LogForm(),
+            "close_form": CloseEventForm(),
+            "message_form": PublicMessageForm(
+                initial={"public_message": event.public_message}
+            ),
+            "can_change": can_activate,
+            "sitreps": event.sitreps.order_by("-number"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_action(request, event_id, action):
+    """POST-only actions on an event: activate, log, message, end, delete."""
+    event = _event(request, event_id)
+    try:
+        if action == "activate":
+            form = ActivateForm(request.POST, points=Point.objects.all())
+            if form.is_valid():
+                ops.activate_point(
+                    event=event,
+                    point=form.cleaned_data["point"],
+                    activated_by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("Punkten är larmad."))
+        elif action == "log":
+            form = LogForm(request.POST)
+            if form.is_valid():
+                ops.add_log_entry(
+                    event=event,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    kind=form.cleaned_data["kind"],
+                )
+        elif action == "message":
+            form = PublicMessageForm(request.POST)
+            if form.is_valid():
+                ops.update_public_message(
+                    event=event,
+                    by=request.user,
+                    public_message=form.cleaned_data["public_message"],
+                )
+        elif action == "end":
+            form = CloseEventForm(request.POST)
+            if form.is_valid():
+                ops.end_event(
+                    event=event, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Händelsen är avslutad."))
+        elif action == "delete":
+            ops.delete_exercise(event=event, by=request.user)
+            messages.success(request, _("Övningen är borttagen."))
+            return redirect("operations:dashboard")
+        else:
+            raise PermissionDenied
+    except REFUSALS as exc:
+        messages.error(request, _refusal_text(exc))
+    return redirect("operations:event", event_id=event.pk)
+
+
+@login_required
+def point_in_event(request, event_id, slug):
+    """A point's history within an event; deliveries and "still current"."""
+    event = _event(request, event_id)
+    point = get_object_or_404(Point, slug=slug)
+    if not policy.can(request.user, policy.VIEW_INTERNAL, point):
+        raise PermissionDenied
+    activation = get_object_or_404(Activation, event=event, point=point)
+    if request.method == "POST":
+        try:
+            if "confirm" in request.POST:
+                ops.confirm_report(event=event, point=point, by=request.user)
+                messages.success(request, _("Rapporten är bekräftad som aktuell."))
+            else:
+                form = DeliveryForm(request.POST)
+                if form.is_valid():
+                    ops.record_fuel_delivery(
+                        point=point,
+                        event=event,
+                        recorded_by=request.user,
+                        **form.cleaned_data,
+                    )
+                    messages.success(request, _("Leveransen är registrerad."))
+                else:
+                    messages.error(request, _("Ange levererad mängd i liter."))
+        except REFUSALS as exc:
+            messages.error(request, _refusal_text(exc))
+        return redirect(request.path)
+    row = queries.point_rows(Activation.objects.filter(pk=activation.pk))[0]
+    return render(
+        request,
+        "operations/point.html",
+        {
+            "event": event,
+            "point": point,
+            "row": row,
+            "reports": activation.reports.select_related("reported_by")[:50],
+            "changes": activation.state_changes.order_by("-at", "-id"),
+            "deliveries": activation.deliveries.all(),
+            "checklists": activation.checklists.prefetch_related("items"),
+            "delivery_form": DeliveryForm(),
+        },
+    )
+
+
+@login_required
+def operator(request):
+    """The operator's start page: their points and the events they are active in."""
+    user = request.user
+    points = (
+        Point.objects.all() if user.is_superuser else user.points.all()
+    ).select_related("municipality")
+    activations = (
+        Activation.objects.filter(point__in=points, event__ends_at__isnull=True)
+        .select_related("event", "point", "last_report")
+        .order_by("-event__starts_at")
+    )
+    return render(
+        request,
+        "operations/operator.html",
+        {"rows": queries.point_rows(activations), "points": points},
+    )
+
+
+@login_required
+def report(request, event_id, slug):
+    """The status report form: filled with the last values; a stale form is refused."""
+    event = get_object_or_404(Event, pk=event_id)
+    point = get_object_or_404(Point, slug=slug)
+    if not policy.can(request.user, perm.REPORT_STATUS, point):
+        raise PermissionDenied
+    activation = get_object_or_404(Activation, event=event, point=point)
+    last = activation.last_report
+    conflict = None
+    if request.method == "POST":
+        form = ReportForm(request.POST, point=point)
+        if form.is_valid():
+            capacity = (
+                point.point_services.filter(capacity_people__isnull=False)
+                .values_list("capacity_people", flat=True)
+                .first()
+            )
+            try:
+                ops.submit_status_report(
+                    point=point,
+                    event=event,
+                    reported_by=request.user,
+                    source="web",
+                    based_on_report_id=form.cleaned_data.get("based_on") or 0,
+                    capacity_people=capacity,
+                    **form.report_fields(),
+                )
+            except ops.StaleReport as exc:
+                conflict = exc.newer
+                # Show the newer values; the operator checks them and sends again.
+                form = ReportForm(
+                    initial=ReportForm.initial_from(exc.newer), point=point
+                )
+                messages.error(request, _refusal_text(exc))
+            except REFUSALS as exc:
+                form.add_error(None, _refusal_text(exc))
+            else:
+                messages.success(request, _("Tack! Rapporten är skickad."))
+                return redirect("operations:operator")
+    else:
+        form = ReportForm(initial=ReportForm.initial_from(last), point=point)
+    return render(
+        request,
+        "operations/report.html",
+        {
+            "event": event,
+            "point": point,
+            "activation": activation,
+            "form": form,
+            "last": last,
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+def situation_report(request, event_id):
+    """Preview the lägesrapport (text and Markdown); POST keeps it numbered."""
+    event = _event(request, event_id, perm.CREATE_SITREP)
+    if request.method == "POST":
+        record = queries.create_situation_report(event=event, created_by=request.user)
+        messages.success(
+            request, _("Lägesrapport nr %(n)d sparad.") % {"n": record.number}
+        )
+        return redirect(f"{request.path}?nr={record.number}")
+    number = request.GET.get("nr")
+    if number and number.isdigit():
+        record = get_object_or_404(event.sitreps, number=int(number))
+        text, markdown, saved = record.text, record.markdown, record
+    else:
+        data = queries.build_sitrep(event, user=request.user)
+        text, markdown, saved = (
+            sitrep.render_text(data),
+            sitrep.render_markdown(data),
+            None,
+        )
+    fmt = request.GET.get("format")
+    if fmt in ("txt", "md"):
+        body = text if fmt == "txt" else markdown
+        ctype = "text/plain" if fmt == "txt" else "text/markdown"
+        return HttpResponse(body, content_type=f"{ctype}; charset=utf-8")
+    return render(
+        request,
+        "operations/sitrep.html",
+        {
+            "event": event,
+            "text": text,
+            "markdown": markdown,
+            "saved": saved,
+            "sitreps": event.sitreps.order_by("-number"),
+        },
+    )
+
+
+@login_required
+def fuel_list(request, event_id):
+    """Points on generator power by time to empty, with litres to reach N hours."""
+    event = _event(request, event_id, perm.VIEW_EVENT)
+    try:
+        hours = max(1, min(int(request.GET.get("timmar", "")), 24 * 14))
+    except ValueError:
+        hours = fuel_target_hours()
+    rows = queries.point_rows(event.activations.all(), target_hours=hours)
+    return render(
+        request,
+        "operations/fuel.html",
+        {"event": event, "rows": queries.fuel_list(rows), "hours": hours},
+    )
+
+
+@login_required
+def checklist(request, checklist_id):
+    item_qs = ChecklistItem.objects.select_related("done_by")
+    cl = get_object_or_404(Checklist.objects.select_related("point"), pk=checklist_id)
+    if not policy.can(request.user, perm.TICK_CHECKLIST, cl.point):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if "item" in request.POST:
+                item = get_object_or_404(cl.items, pk=request.POST["item"])
+                checklists.tick_item(item=item, by=request.user)
+            elif "complete" in request.POST:
+                checklists.complete_checklist(
+                    checklist=cl,
+                    by=request.user,
+                    result=request.POST.get("result", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Checklistan är avslutad."))
+        except REFUSALS as exc:
+            messages.error(request, _refusal_text(exc))
+        return redirect(request.path)
+    return render(
+        request,
+        "operations/checklist.html",
+        {"checklist": cl, "items": item_qs.filter(checklist=cl).order_by("order")},
+    )
+
+
+@login_required
+@require_POST
+def generator_test(request, slug):
+    point = get_object_or_404(Point, slug=slug)
+    try:
+        cl = checklists.start_generator_test(point=point, by=request.user)
+    except REFUSALS as exc:
+        raise PermissionDenied from exc
+    return redirect("operations:checklist", checklist_id=cl.pk)
+
+
+@login_required
+def templates(request):
+    """The municipality edits its activation and generator-test checklists."""
+    user = request.user
+    munis = _municipalities(user)
+    if not munis.exists() or not policy.can(user, perm.CHANGE_CHECKLIST_TEMPLATE):
+        raise PermissionDenied
+    code = request.GET.get("kommun") or munis.first().code
+    muni = get_object_or_404(munis, code=code)
+    forms_by_kind = {}
+    for kind, label in ChecklistKind.choices:
+        current = checklists.template_for(point=Point(municipality=muni), kind=kind)
+        if current is not None:
+            initial = {"name": current.name, "items": "\n".join(current.items)}
+        else:
+            initial = {
+                "name": _(checklists.DEFAULT_NAMES[kind]),
+                "items": "\n".join(_(t) for t in checklists.DEFAULT_ITEMS[kind]),
+            }
+        prefix = kind
+        bound = request.method == "POST" and request.POST.get("kind") == kind
+        form = TemplateForm(
+            request.POST if bound else None, initial=initial, prefix=prefix
+        )
+        if bound and form.is_valid():
+            try:
+                checklists.save_template(
+                    municipality=muni,
+                    kind=kind,
+                    name=form.cleaned_data["name"],
+                    items=form.cleaned_data["items"].splitlines(),
+                    by=user,
+                )
+            except REFUSALS as exc:
+                messages.error(request, _refusal_text(exc))
+            else:
+                messages.success(request, _("Mallen är sparad."))
+                return redirect(f"{request.path}?kommun={muni.code}")
+        forms_by_kind[kind] = (label, form)
+    return render(
+        request,
+        "operations/templates.html",
+        {
+            "municipality": muni,
+            "municipalities": munis,
+            "forms": forms_by_kind,
+            "own": ChecklistTemplate.objects.filter(municipality=muni),
+        },
+    )
+
+
+@login_required
+def log_since(request, event_id):
+    """The event's logbook as plain text (oldest first)."""
+    event = _event(request, event_id)
+    lines = [
+        f"{timezone.localtime(e.at):%Y-%m-%d %H:%M} {e.author_name}: {e.text}"
+        for e in LogEntry.objects.filter(event=event).order_by("at", "id")
+    ]
+    prefix = "ÖVNING\n" if event.is_exercise else ""
+    return HttpResponse(
+        prefix + "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
