@@ -5,4 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class NotifyConfig(AppConfig):
     name = "sot.notify"
     label = "notify"
-    verbose_name = _("Meddelanden")
+    verbose_name = _("Utskick: frivilliga, SMS och prenumerationer")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sot.notify import (
+            permissions,  # noqa: F401  (registers actions)
+            receivers,  # noqa: F401  (connects signals)
+        )
