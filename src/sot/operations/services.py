@@ -266,11 +266,17 @@ def delete_exercise(*, event: Event, by) -> None:
 
 
 def activate_point(
-    *, event: Event, point, activated_by, source: str = Source.WEB, note: str = ""
+    *,
+    event: Event,
+    point,
+    activated_by,
+    source: str = Source.WEB,
+    note: str = "",
+    at: datetime | None = None,
 ) -> Activation:
     """Alert a point in a running event (or re-activate a closed one)."""
     perm.require(activated_by, perm.ACTIVATE_POINT, point)
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         existing = (
             Activation.objects.select_for_update()
@@ -391,7 +397,14 @@ def get_activation(*, event: Event, point, lock: bool = False) -> Activation:
 
 
 def set_point_state(
-    *, event: Event, point, state: str, by, reason: str = "", source: str = Source.WEB
+    *,
+    event: Event,
+    point,
+    state: str,
+    by,
+    reason: str = "",
+    source: str = Source.WEB,
+    at: datetime | None = None,
 ) -> Activation:
     """Change a point's state without a full report (e.g. alerted → activating)."""
     perm.require(by, perm.REPORT_STATUS, point)
@@ -402,7 +415,7 @@ def set_point_state(
             target=PointState(state),
             reason=reason,
             by=by,
-            at=timezone.now(),
+            at=at or timezone.now(),
             source=source,
         )
         _notify(point=point, event=event)

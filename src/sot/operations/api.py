@@ -1,0 +1,471 @@
+"""Operations over the JSON API: events, activations, status reports, deliveries, log.
+
+Every endpoint needs a signed-in user or a bearer token and calls the same service
+functions as the web pages, with the same permissions. Refusals map to HTTP codes:
+403 (not allowed), 404 (not found or not visible), 409 (stale report form), 422
+(lifecycle or other rule, with ``code`` and Swedish ``detail``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from sot.operations import permissions as perm
+from sot.operations import queries
+from sot.operations import services as ops
+from sot.operations.models import Activation, Event, StatusReport
+from sot.operations.views import visible_events
+from sot.registry.models import Municipality, Point
+from sot.rules import sitrep
+from sot.rules.status import TransitionRefused
+
+router = Router()
+PREFIX = "/operations"
+
+
+class EventIn(Schema):
+    name: str
+    kind: Literal["storm", "power_outage", "telecom_outage", "cold", "water", "other"]
+    municipality_codes: list[str]
+    is_exercise: bool = False
+    severity: Literal["minor", "moderate", "severe", "extreme"] = "moderate"
+    decided_by: str = ""
+    description: str = ""
+    public_message: str = ""
+    area: dict | None = None
+    external_ref: str = ""
+    point_ids: list[str] = []
+
+
+class EventOut(Schema):
+    id: int
+    name: str
+    kind: str
+    is_exercise: bool
+    label: str
+    county_code: str
+    municipality_codes: list[str]
+    severity: str
+    starts_at: datetime
+    ends_at: datetime | None
+    decided_by: str
+    public_message: str
+
+
+class EndIn(Schema):
+    reason: str = ""
+
+
+class ActivateIn(Schema):
+    point_id: str
+    note: str = ""
+
+
+class PointStateOut(Schema):
+    point_id: str
+    name: str
+    municipality_code: str
+    state: str
+    state_reason: str
+    state_changed_at: datetime
+    last_report_id: int | None
+    last_seen_at: datetime | None
+    stale: bool
+    power_source: str
+    fuel_hours_left: float | None
+    fuel_runs_dry_at: datetime | None
+    fuel_litres_needed: float | None
+    needs: list[str]
+
+
+class ReportIn(Schema):
+    state: Literal["activating", "open", "limited", "closed"]
+    based_on_report_id: int | None = None
+    state_reason: str = ""
+    power_source: Literal["grid", "generator", "none", ""] | None = None
+    services: dict[str, Literal["yes", "limited", "no", "unknown"]] | None = None
+    fuel_products: dict[str, Literal["yes", "limited", "no", "unknown"]] | None = None
+    payment_methods: list[str] | None = None
+    indoor_temp_c: float | None = None
+    people_present: int | None = None
+    capacity_people: int | None = None
+    queue: Literal["none", "short", "long", ""] | None = None
+    generator_fuel_l: float | None = None
+    generator_fuel_pct: float | None = None
+    generator_load_pct: float | None = None
+    needs_fuel: bool | None = None
+    needs_staff: bool | None = None
+    needs_supplies: bool | None = None
+    needs_text: str | None = None
+    note: str | None = None
+    public_note: str | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    point_id: str
+    created_at: datetime
+    reported_by: str
+    source: str
+    based_on_id: int | None
+    state: str
+    state_reason: str
+    power_source: str
+    services: dict
+    fuel_products: dict
+    payment_methods: list
+    indoor_temp_c: float | None
+    people_present: int | None
+    capacity_people: int | None
+    queue: str
+    generator_fuel_l: float | None
+    generator_fuel_pct: float | None
+    generator_load_pct: float | None
+    needs: list[str]
+    note: str
+    public_note: str
+
+
+class DeliveryIn(Schema):
+    delivered_l: float
+    delivered_at: datetime | None = None
+    supplier: str = ""
+    note: str = ""
+
+
+class DeliveryOut(Schema):
+    id: int
+    delivered_at: datetime
+    delivered_l: float
+    supplier: str
+    level_before_l: float | None
+    level_after_l: float | None
+
+
+class LogIn(Schema):
+    text: str
+    kind: Literal["decision", "action", "message", "note"] = "note"
+    point_id: str | None = None
+
+
+class LogOut(Schema):
+    id: int
+    at: datetime
+    kind: str
+    text: str
+    author: str
+    point_id: str | None
+    source: str
+
+
+class SitrepOut(Schema):
+    text: str
+    markdown: str
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise HttpError(401, "authentication required")
+    return user
+
+
+def _event(request, event_id: int) -> Event:
+    user = _user(request)
+    event = visible_events(user).filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def _point(slug: str) -> Point:
+    return get_object_or_404(Point.objects.select_related("municipality"), slug=slug)
+
+
+def _call(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except perm.PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ops.StaleReport as exc:
+        raise HttpError(409, exc.message) from exc
+    except TransitionRefused as exc:
+        raise HttpError(422, f"{exc.code}: {exc.message}") from exc
+    except ops.OperationRefused as exc:
+        raise HttpError(422, f"{exc.code}: {exc.message}") from exc
+
+
+def _event_out(e: Event) -> dict:
+    return {
+        "id": e.pk,
+        "name": e.name,
+        "kind": e.kind,
+        "is_exercise": e.is_exercise,
+        "label": str(e),
+        "county_code": e.county_code,
+        "municipality_codes": [m.code for m in e.municipalities.all()],
+        "severity": e.severity,
+        "starts_at": e.starts_at,
+        "ends_at": e.ends_at,
+        "decided_by": e.decided_by,
+        "public_message": e.public_message,
+    }
+
+
+def _report_out(r: StatusReport) -> dict:
+    return {
+        "id": r.pk,
+        "point_id": r.activation.point.slug,
+        "created_at": r.created_at,
+        "reported_by": r.reporter_name,
+        "source": r.source,
+        "based_on_id": r.based_on_id,
+        "state": r.state,
+        "state_reason": r.state_reason,
+        "power_source": r.power_source,
+        "services": r.services,
+        "fuel_products": r.fuel_products,
+        "payment_methods": r.payment_methods,
+        "indoor_temp_c": r.indoor_temp_c,
+        "people_present": r.people_present,
+        "capacity_people": r.capacity_people,
+        "queue": r.queue,
+        "generator_fuel_l": r.generator_fuel_l,
+        "generator_fuel_pct": r.generator_fuel_pct,
+        "generator_load_pct": r.generator_load_pct,
+        "needs": r.needs(),
+        "note": r.note,
+        "public_note": r.public_note,
+    }
+
+
+@router.get(f"{PREFIX}/events", response=list[EventOut])
+def list_events(request, running: bool = False):
+    """Events the caller may see (newest first)."""
+    qs = visible_events(_user(request))
+    if running:
+        qs = qs.filter(ends_at__isnull=True)
+    return [_event_out(e) for e in qs[:200]]
+
+
+@router.post(f"{PREFIX}/events", response={201: EventOut})
+def create_event(request, data: EventIn):
+    """Open an event (optionally activating points at once)."""
+    user = _user(request)
+    munis = list(Municipality.objects.filter(code__in=data.municipality_codes))
+    if len(munis) != len(set(data.municipality_codes)):
+        raise HttpError(422, "unknown municipality code")
+    points = [_point(slug) for slug in data.point_ids]
+    event = _call(
+        ops.create_event,
+        name=data.name,
+        kind=data.kind,
+        municipalities=munis,
+        created_by=user,
+        is_exercise=data.is_exercise,
+        severity=data.severity,
+        decided_by=data.decided_by,
+        description=data.description,
+        public_message=data.public_message,
+        area=data.area,
+        external_ref=data.external_ref,
+        points=points,
+        source="api",
+    )
+    return 201, _event_out(event)
+
+
+@router.get(f"{PREFIX}/events/{{event_id}}", response=EventOut)
+def get_event(request, event_id: int):
+    return _event_out(_event(request, event_id))
+
+
+@router.post(f"{PREFIX}/events/{{event_id}}/end", response=EventOut)
+def end_event(request, event_id: int, data: EndIn):
+    """End the event; its points are closed with the reason."""
+    event = _event(request, event_id)
+    event = _call(ops.end_event, event=event, by=request.user, reason=data.reason)
+    return _event_out(event)
+
+
+@router.get(f"{PREFIX}/events/{{event_id}}/points", response=list[PointStateOut])
+def event_points(request, event_id: int):
+    """Every activated point: state, freshness, power, fuel endurance, needs."""
+    event = _event(request, event_id)
+    out = []
+    for row in queries.point_states(event):
+        e = row.endurance
+        out.append(
+            {
+                "point_id": row.point.slug,
+                "name": row.point.name,
+                "municipality_code": row.point.municipality.code,
+                "state": row.state,
+                "state_reason": row.activation.state_reason,
+                "state_changed_at": row.activation.state_changed_at,
+                "last_report_id": row.activation.last_report_id,
+                "last_seen_at": row.activation.last_seen_at,
+                "stale": row.stale,
+                "power_source": row.report.power_source if row.report else "",
+                "fuel_hours_left": e.hours_left if e else None,
+                "fuel_runs_dry_at": e.runs_dry_at if e else None,
+                "fuel_litres_needed": e.litres_needed if e else None,
+                "needs": row.report.needs() if row.report else [],
+            }
+        )
+    return out
+
+
+@router.post(f"{PREFIX}/events/{{event_id}}/activations", response={201: PointStateOut})
+def activate(request, event_id: int, data: ActivateIn):
+    """Alert a point in the event."""
+    event = _event(request, event_id)
+    point = _point(data.point_id)
+    _call(
+        ops.activate_point,
+        event=event,
+        point=point,
+        activated_by=request.user,
+        source="api",
+        note=data.note,
+    )
+    rows = [r for r in event_points(request, event_id) if r["point_id"] == point.slug]
+    return 201, rows[0]
+
+
+@router.get(
+    f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/reports",
+    response=list[ReportOut],
+)
+def list_reports(request, event_id: int, point_id: str):
+    event = _event(request, event_id)
+    point = _point(point_id)
+    if not perm.can(request.user, "point.view_internal", point):
+        raise PermissionDenied
+    activation = get_object_or_404(Activation, event=event, point=point)
+    return [
+        _report_out(r) for r in activation.reports.select_related("activation__point")
+    ]
+
+
+@router.post(
+    f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/reports",
+    response={201: ReportOut},
+)
+def submit_report(request, event_id: int, point_id: str, data: ReportIn):
+    """A status report. Omitted fields carry over from the previous report;
+    ``based_on_report_id`` (0 = none) makes a report from an older state refused
+    with 409."""
+    event = _event(request, event_id)
+    point = _point(point_id)
+    fields = {
+        k: v for k, v in data.dict().items() if k in ops.REPORT_FIELDS and v is not None
+    }
+    report = _call(
+        ops.submit_status_report,
+        point=point,
+        event=event,
+        reported_by=request.user,
+        source="api",
+        state=data.state,
+        based_on_report_id=data.based_on_report_id,
+        state_reason=data.state_reason,
+        **fields,
+    )
+    return 201, _report_out(report)
+
+
+@router.post(f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/confirm")
+def confirm(request, event_id: int, point_id: str):
+    """ "Still current": re-confirm the last report without changing it."""
+    event = _event(request, event_id)
+    c = _call(
+        ops.confirm_report,
+        event=event,
+        point=_point(point_id),
+        by=request.user,
+        source="api",
+    )
+    return {"report_id": c.report_id, "confirmed_at": c.confirmed_at}
+
+
+@router.post(
+    f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/deliveries",
+    response={201: DeliveryOut},
+)
+def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
+    """Log a fuel delivery; the known tank level is updated."""
+    event = _event(request, event_id)
+    d = _call(
+        ops.record_fuel_delivery,
+        point=_point(point_id),
+        event=event,
+        recorded_by=request.user,
+        delivered_l=data.delivered_l,
+        delivered_at=data.delivered_at,
+        supplier=data.supplier,
+        note=data.note,
+        source="api",
+    )
+    return 201, d
+
+
+@router.get(f"{PREFIX}/events/{{event_id}}/log", response=list[LogOut])
+def get_log(request, event_id: int, since: datetime | None = None):
+    event = _event(request, event_id)
+    qs = event.log.select_related("point").order_by("at", "id")
+    if since is not None:
+        qs = qs.filter(at__gt=since)
+    return [
+        {
+            "id": e.pk,
+            "at": e.at,
+            "kind": e.kind,
+            "text": e.text,
+            "author": e.author_name,
+            "point_id": e.point.slug if e.point else None,
+            "source": e.source,
+        }
+        for e in qs
+    ]
+
+
+@router.post(f"{PREFIX}/events/{{event_id}}/log", response={201: LogOut})
+def post_log(request, event_id: int, data: LogIn):
+    event = _event(request, event_id)
+    point = _point(data.point_id) if data.point_id else None
+    e = _call(
+        ops.add_log_entry,
+        event=event,
+        author=request.user,
+        text=data.text,
+        kind=data.kind,
+        point=point,
+        source="api",
+    )
+    return 201, {
+        "id": e.pk,
+        "at": e.at,
+        "kind": e.kind,
+        "text": e.text,
+        "author": e.author_name,
+        "point_id": point.slug if point else None,
+        "source": e.source,
+    }
+
+
+@router.get(f"{PREFIX}/events/{{event_id}}/situation-report", response=SitrepOut)
+def situation_report(request, event_id: int):
+    """The situation report as of now (not saved), as text and Markdown."""
+    event = _event(request, event_id)
+    if not perm.can_on_event(request.user, perm.CREATE_SITREP, event):
+        raise PermissionDenied
+    data = queries.build_sitrep(event, user=request.user)
+    return {"text": sitrep.render_text(data), "markdown": sitrep.render_markdown(data)}

@@ -1,0 +1,204 @@
+"""Demo: the exercise "Övning Storm" in western Jämtland, so the whole loop is visible.
+
+Eight hours ago Åre's officer opened the exercise and alerted Kall, Hallen and Ottsjö.
+Kall opened on generator power, reported three times, got a fuel delivery and is
+open now; Hallen reported once six hours ago and has gone stale (verify queue);
+Ottsjö is still only alerted. There is a log and one situation report. Idempotent:
+if the exercise exists nothing is added. All of it is marked ÖVNING and can be
+deleted from the event page without touching real history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from sot.operations import services as ops
+from sot.operations.models import Event, LogKind
+
+NAME = "Övning Storm"
+
+
+def _services(point, **overrides) -> tuple[dict, dict, list]:
+    """(services, fuel_products, payment_methods) for a point, all working."""
+    from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
+
+    codes = list(point.point_services.values_list("service__code", flat=True))
+    services = {
+        c: "yes" for c in codes if c not in FUEL_SERVICES and c not in PAYMENT_SERVICES
+    }
+    fuels = {c: "yes" for c in codes if c in FUEL_SERVICES}
+    payments = [c for c in codes if c in PAYMENT_SERVICES]
+    for key, value in overrides.items():
+        (fuels if key in FUEL_SERVICES else services)[key] = value
+    return services, fuels, payments
+
+
+def load(stdout=None) -> Event | None:
+    """Load the exercise unless it exists; returns it (or None if the register lacks
+    the demo points)."""
+    from sot.accounts.models import User
+    from sot.registry.models import Municipality, Point
+
+    existing = Event.objects.filter(name=NAME, is_exercise=True).first()
+    if existing is not None:
+        return existing
+    officer = User.objects.filter(username="are").first()
+    operator = User.objects.filter(username="kall").first()
+    coordinator = User.objects.filter(username="lansstyrelsen").first()
+    points = {
+        p.slug: p for p in Point.objects.filter(slug__in=["kall", "hallen", "ottsjo"])
+    }
+    are = Municipality.objects.filter(code="2321").first()
+    if are is None or "kall" not in points or officer is None:
+        return None
+    kall = points["kall"]
+    now = timezone.now().replace(second=0, microsecond=0)
+
+    def t(hours: float):
+        return now - timedelta(hours=hours)
+
+    with transaction.atomic():
+        event = ops.create_event(
+            name=NAME,
+            kind="storm",
+            is_exercise=True,
+            municipalities=[are],
+            created_by=officer,
+            starts_at=t(8),
+            severity="severe",
+            decided_by="Åsa Beredskapshandläggare, TiB Åre kommun",
+            description=(
+                "Övning: SMHI orange varning för storm i västra Jämtland; "
+                "omfattande elavbrott väntas i Åre kommun."
+            ),
+            public_message=(
+                "ÖVNING. SOT-punkten i Kall är öppen med reservkraft: livsmedel, "
+                "drivmedel, värmestuga och laddning av telefoner."
+            ),
+        )
+        for slug in ("kall", "hallen", "ottsjo"):
+            if slug in points:
+                ops.activate_point(
+                    event=event, point=points[slug], activated_by=officer, at=t(7.8)
+                )
+        ops.add_log_entry(
+            event=event,
+            author=officer,
+            kind=LogKind.ACTION,
+            at=t(7.7),
+            text="Operatörerna i Kall, Hallen och Ottsjö larmade per telefon.",
+        )
+        services, fuels, payments = _services(kall)
+        ops.submit_status_report(
+            point=kall,
+            event=event,
+            reported_by=operator,
+            source="web",
+            state="activating",
+            power_source="none",
+            created_at=t(7.5),
+            services=dict.fromkeys(services, "unknown"),
+            note="Elverket startas.",
+        )
+        ops.submit_status_report(
+            point=kall,
+            event=event,
+            reported_by=operator,
+            source="web",
+            state="open",
+            power_source="generator",
+            generator_fuel_l=700,
+            generator_load_pct=55,
+            services=services,
+            fuel_products=fuels,
+            payment_methods=payments,
+            indoor_temp_c=19,
+            people_present=6,
+            capacity_people=40,
+            queue="short",
+            created_at=t(7),
+            public_note="Värmestugan i skolans matsal är öppen.",
+        )
+        if "hallen" in points:
+            hallen = points["hallen"]
+            h_services, h_fuels, h_payments = _services(hallen)
+            ops.submit_status_report(
+                point=hallen,
+                event=event,
+                reported_by=officer,
+                source="web",
+                state="open",
+                power_source="grid",
+                services=h_services,
+                fuel_products=h_fuels,
+                payment_methods=h_payments,
+                created_at=t(6),
+                note="Rapporterat per telefon av kommunen.",
+            )
+        ops.add_log_entry(
+            event=event,
+            author=officer,
+            kind=LogKind.DECISION,
+            at=t(5.5),
+            text="Beslut: bränsle till Kall beställs för minst 48 timmars drift.",
+        )
+        services_limited = dict(services, pay_card="no") if services else services
+        ops.submit_status_report(
+            point=kall,
+            event=event,
+            reported_by=operator,
+            source="sms",
+            state="limited",
+            state_reason="Kortterminalen fungerar inte, bara kontanter",
+            generator_fuel_l=480,
+            generator_load_pct=60,
+            services=services_limited,
+            payment_methods=[p for p in payments if p != "pay_card"],
+            people_present=18,
+            needs_fuel=True,
+            created_at=t(4.5),
+        )
+        if coordinator is not None:
+            from sot.operations.queries import create_situation_report
+
+            create_situation_report(event=event, created_by=coordinator, as_of=t(4))
+        ops.record_fuel_delivery(
+            point=kall,
+            event=event,
+            recorded_by=operator,
+            delivered_l=400,
+            supplier="Bränsleleverantör (övning)",
+            delivered_at=t(3),
+        )
+        ops.submit_status_report(
+            point=kall,
+            event=event,
+            reported_by=operator,
+            source="web",
+            state="open",
+            services=services,
+            payment_methods=payments,
+            people_present=23,
+            indoor_temp_c=20,
+            needs_fuel=False,
+            created_at=t(1),
+            note="Kortbetalning fungerar igen via reservlänk.",
+        )
+        ops.add_log_entry(
+            event=event,
+            author=officer,
+            kind=LogKind.ACTION,
+            at=t(0.5),
+            text="Hallen svarar inte på telefon; FRG ombedd att åka dit.",
+        )
+        ops.mark_stale(now=now)
+    if stdout is not None:
+        stdout.write(
+            f"Operations: loaded the exercise “{NAME}” (Kall open on generator power, "
+            "Hallen stale, Ottsjö alerted). Sign in as are, kall or lansstyrelsen "
+            "and open /drift/.\n"
+        )
+    return event
