@@ -18,7 +18,8 @@ def client(handler):
     return httpx.Client(transport=httpx.MockTransport(handler))
 
 
-def poll(handler, state=FeedState(), **kw):
+def poll(handler, state=None, **kw):
+    state = state or FeedState()
     kw.setdefault("now", NOW)
     kw.setdefault("interval_s", 60)
     return fetch.poll(

@@ -6,3 +6,6 @@ class FeedsConfig(AppConfig):
     name = "sot.feeds"
     label = "feeds"
     verbose_name = _("Varningar in")
+
+    def ready(self) -> None:
+        from sot.feeds import permissions  # noqa: F401  (registers the actions)

@@ -1,0 +1,117 @@
+"""The feeds app's own settings (declared once; listed in docs/warnings.md)."""
+
+from __future__ import annotations
+
+from sot.config import env
+
+_S = env.Setting
+
+SMHI_URL = env.register(
+    _S(
+        "SOT_FEED_SMHI_URL",
+        "https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json",
+        "SMHI impact-based warnings (warning.json). Empty: do not poll SMHI.",
+    )
+)
+SMHI_INTERVAL = env.register(
+    _S("SOT_FEED_SMHI_INTERVAL_S", "300", "Seconds between polls of SMHI.", kind="int")
+)
+KRISINFORMATION_URL = env.register(
+    _S(
+        "SOT_FEED_KRISINFORMATION_URL",
+        "https://api.krisinformation.se/v3/news?days=3",
+        "Krisinformation API v3 list to poll. Empty: do not poll Krisinformation.",
+    )
+)
+KRISINFORMATION_INTERVAL = env.register(
+    _S(
+        "SOT_FEED_KRISINFORMATION_INTERVAL_S",
+        "600",
+        "Seconds between polls of Krisinformation.",
+        kind="int",
+    )
+)
+VMA_URL = env.register(
+    _S(
+        "SOT_FEED_VMA_URL",
+        "https://vmaapi.sr.se/api/v3/alerts",
+        "Sveriges Radio VMA API v3 alerts. Empty: do not poll VMA.",
+    )
+)
+VMA_INTERVAL = env.register(
+    _S("SOT_FEED_VMA_INTERVAL_S", "60", "Seconds between polls of VMA.", kind="int")
+)
+DEFAULT_INTERVAL = env.register(
+    _S(
+        "SOT_FEED_DEFAULT_INTERVAL_S",
+        "300",
+        "Seconds between polls of other feeds (CAP, outage) without their own interval.",
+        kind="int",
+    )
+)
+TIMEOUT = env.register(
+    _S("SOT_FEED_TIMEOUT_S", "20", "Timeout of one feed request, seconds.", kind="int")
+)
+MAX_BYTES = env.register(
+    _S(
+        "SOT_FEED_MAX_BYTES",
+        "8388608",
+        "Largest feed response accepted, bytes (larger ones are refused).",
+        kind="int",
+    )
+)
+MAX_BACKOFF = env.register(
+    _S(
+        "SOT_FEED_MAX_BACKOFF_S",
+        "3600",
+        "Longest wait after repeated feed errors, seconds (Retry-After may ask longer, "
+        "up to a day).",
+        kind="int",
+    )
+)
+STALE_AFTER = env.register(
+    _S(
+        "SOT_FEED_STALE_AFTER_MINUTES",
+        "30",
+        "A feed whose last good data is older than this (or three intervals) shows as "
+        "unhealthy.",
+        kind="int",
+    )
+)
+CAP_XSD = env.register(
+    _S(
+        "SOT_CAP_XSD",
+        "",
+        "Path to the OASIS CAP 1.2 schema (CAP-v1.2.xsd). When set, `sot warnings "
+        "import` and uploads validate CAP XML against it.",
+    )
+)
+
+BUILTIN_SOURCES = (
+    # slug, name, format, url setting, interval setting
+    ("smhi", "SMHI vädervarningar", "smhi-ibww", SMHI_URL, SMHI_INTERVAL),
+    (
+        "krisinformation",
+        "Krisinformation.se",
+        "krisinformation-v3",
+        KRISINFORMATION_URL,
+        KRISINFORMATION_INTERVAL,
+    ),
+    ("vma", "VMA (Sveriges Radio)", "sr-vma", VMA_URL, VMA_INTERVAL),
+)
+INTERVAL_BY_FORMAT = {
+    "smhi-ibww": SMHI_INTERVAL,
+    "krisinformation-v3": KRISINFORMATION_INTERVAL,
+    "sr-vma": VMA_INTERVAL,
+}
+
+
+def get(setting: env.Setting):
+    return env.get(setting.name)
+
+
+def interval_s(source) -> int:
+    """Seconds between polls of ``source`` (its own, else the format's setting)."""
+    if source.interval_s:
+        return source.interval_s
+    return get(INTERVAL_BY_FORMAT.get(source.format, DEFAULT_INTERVAL))

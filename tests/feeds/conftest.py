@@ -1,0 +1,24 @@
+"""Fixtures for the feeds app tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+WRITTEN = Path(__file__).resolve().parents[1] / "parsers" / "data"
+
+
+@pytest.fixture
+def written() -> Path:
+    """The documents written for the parser tests (tests/parsers/data/README.md)."""
+    return WRITTEN
+
+
+@pytest.fixture
+def rules(jamtland):
+    """The default suggestion rules, over the Jämtland demo register."""
+    from sot.feeds.rules import ensure_default_rules
+
+    ensure_default_rules()
+    return jamtland
