@@ -22,3 +22,12 @@ def rules(jamtland):
 
     ensure_default_rules()
     return jamtland
+
+
+@pytest.fixture
+def feeds_xsd(shared_data) -> Path:
+    """The OASIS CAP 1.2 schema in ../shared/data/feeds/cap (skips if absent)."""
+    path = shared_data / "feeds" / "cap" / "CAP-v1.2.xsd"
+    if not path.is_file():
+        pytest.skip("CAP-v1.2.xsd not found")
+    return path

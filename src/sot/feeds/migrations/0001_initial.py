@@ -7,168 +7,706 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('operations', '0002_alter_statusreport_fuel_products_and_more'),
-        ('registry', '0002_service_catalogue'),
+        ("operations", "0002_alter_statusreport_fuel_products_and_more"),
+        ("registry", "0002_service_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedSource',
+            name="FeedSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='kortnamn')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('format', models.CharField(choices=[('smhi-ibww', 'SMHI warning.json (IBW)'), ('krisinformation-v3', 'Krisinformation API v3'), ('sr-vma', 'Sveriges Radio VMA API v3'), ('cap-xml', 'CAP 1.2 XML'), ('cap-json', 'CAP som JSON'), ('outage-geojson', 'Elavbrott, GeoJSON'), ('outage-csv', 'Elavbrott, CSV')], max_length=30, verbose_name='format')),
-                ('url', models.URLField(max_length=500, verbose_name='adress')),
-                ('enabled', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('interval_s', models.PositiveIntegerField(blank=True, help_text='Tomt: inställningens standardvärde för formatet.', null=True, verbose_name='intervall (sekunder)')),
-                ('etag', models.CharField(blank=True, editable=False, max_length=500)),
-                ('last_modified', models.CharField(blank=True, editable=False, max_length=100)),
-                ('failures', models.PositiveIntegerField(default=0, editable=False, verbose_name='fel i följd')),
-                ('retry_at', models.DateTimeField(blank=True, null=True, verbose_name='nästa försök')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='senaste försök')),
-                ('last_success_at', models.DateTimeField(blank=True, null=True, verbose_name='senast lyckad')),
-                ('last_error_at', models.DateTimeField(blank=True, null=True, verbose_name='senaste fel')),
-                ('last_error', models.TextField(blank=True, verbose_name='felorsak')),
-                ('last_status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('data_as_of', models.DateTimeField(blank=True, help_text='När det senaste godkända dokumentet hämtades.', null=True, verbose_name='data hämtade')),
-                ('last_document_sha256', models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=40, unique=True, verbose_name="kortnamn"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("smhi-ibww", "SMHI warning.json (IBW)"),
+                            ("krisinformation-v3", "Krisinformation API v3"),
+                            ("sr-vma", "Sveriges Radio VMA API v3"),
+                            ("cap-xml", "CAP 1.2 XML"),
+                            ("cap-json", "CAP som JSON"),
+                            ("outage-geojson", "Elavbrott, GeoJSON"),
+                            ("outage-csv", "Elavbrott, CSV"),
+                        ],
+                        max_length=30,
+                        verbose_name="format",
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="adress")),
+                ("enabled", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "interval_s",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Tomt: inställningens standardvärde för formatet.",
+                        null=True,
+                        verbose_name="intervall (sekunder)",
+                    ),
+                ),
+                ("etag", models.CharField(blank=True, editable=False, max_length=500)),
+                (
+                    "last_modified",
+                    models.CharField(blank=True, editable=False, max_length=100),
+                ),
+                (
+                    "failures",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="fel i följd"
+                    ),
+                ),
+                (
+                    "retry_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="nästa försök"
+                    ),
+                ),
+                (
+                    "last_attempt_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="senaste försök"
+                    ),
+                ),
+                (
+                    "last_success_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="senast lyckad"
+                    ),
+                ),
+                (
+                    "last_error_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="senaste fel"
+                    ),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="felorsak")),
+                (
+                    "last_status_code",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "data_as_of",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="När det senaste godkända dokumentet hämtades.",
+                        null=True,
+                        verbose_name="data hämtade",
+                    ),
+                ),
+                (
+                    "last_document_sha256",
+                    models.CharField(blank=True, editable=False, max_length=64),
+                ),
             ],
             options={
-                'verbose_name': 'flöde',
-                'verbose_name_plural': 'flöden',
-                'ordering': ['slug'],
+                "verbose_name": "flöde",
+                "verbose_name_plural": "flöden",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='SuggestionRule',
+            name="SuggestionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='namn')),
-                ('enabled', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('order', models.PositiveSmallIntegerField(default=100, help_text='Lägre först; första träffen gäller.', verbose_name='ordning')),
-                ('county_code', models.CharField(blank=True, help_text='Tomt: alla län.', max_length=2, verbose_name='länskod')),
-                ('sources', models.JSONField(blank=True, default=list, help_text='Lista av källor (smhi, krisinformation, vma, cap, outage); tom: alla.', verbose_name='källor')),
-                ('hazards', models.JSONField(blank=True, default=list, help_text='Lista av typer (wind, snow, power_outage, ...); tom: alla.', verbose_name='typer')),
-                ('min_level', models.CharField(blank=True, choices=[('MESSAGE', 'Meddelande'), ('YELLOW', 'Gul'), ('ORANGE', 'Orange'), ('RED', 'Röd')], help_text='Tomt: nivån spelar ingen roll (elavbrott och VMA saknar nivå).', max_length=10, verbose_name='lägsta nivå')),
-                ('include_exercises', models.BooleanField(default=True, help_text='Övningsmeddelanden ger förslag märkta ÖVNING.', verbose_name='även övningar')),
-                ('action', models.CharField(choices=[('raise_readiness', 'Höj beredskapen vid punkterna'), ('open_event', 'Öppna en händelse med punkterna')], default='raise_readiness', max_length=20, verbose_name='föreslagen åtgärd')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="namn")),
+                ("enabled", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        help_text="Lägre först; första träffen gäller.",
+                        verbose_name="ordning",
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Tomt: alla län.",
+                        max_length=2,
+                        verbose_name="länskod",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Lista av källor (smhi, krisinformation, vma, cap, outage); tom: alla.",
+                        verbose_name="källor",
+                    ),
+                ),
+                (
+                    "hazards",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Lista av typer (wind, snow, power_outage, ...); tom: alla.",
+                        verbose_name="typer",
+                    ),
+                ),
+                (
+                    "min_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("MESSAGE", "Meddelande"),
+                            ("YELLOW", "Gul"),
+                            ("ORANGE", "Orange"),
+                            ("RED", "Röd"),
+                        ],
+                        help_text="Tomt: nivån spelar ingen roll (elavbrott och VMA saknar nivå).",
+                        max_length=10,
+                        verbose_name="lägsta nivå",
+                    ),
+                ),
+                (
+                    "include_exercises",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Övningsmeddelanden ger förslag märkta ÖVNING.",
+                        verbose_name="även övningar",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("raise_readiness", "Höj beredskapen vid punkterna"),
+                            ("open_event", "Öppna en händelse med punkterna"),
+                        ],
+                        default="raise_readiness",
+                        max_length=20,
+                        verbose_name="föreslagen åtgärd",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="ändrad"),
+                ),
             ],
             options={
-                'verbose_name': 'förslagsregel',
-                'verbose_name_plural': 'förslagsregler',
-                'ordering': ['order', 'id'],
+                "verbose_name": "förslagsregel",
+                "verbose_name_plural": "förslagsregler",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WarningMessage',
+            name="WarningMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('smhi', 'SMHI'), ('krisinformation', 'Krisinformation'), ('vma', 'VMA (Sveriges Radio)'), ('cap', 'CAP'), ('outage', 'Elavbrott (nätägare)')], max_length=20, verbose_name='källa')),
-                ('identifier', models.CharField(max_length=255, verbose_name='id')),
-                ('format', models.CharField(choices=[('smhi-ibww', 'SMHI warning.json (IBW)'), ('krisinformation-v3', 'Krisinformation API v3'), ('sr-vma', 'Sveriges Radio VMA API v3'), ('cap-xml', 'CAP 1.2 XML'), ('cap-json', 'CAP som JSON'), ('outage-geojson', 'Elavbrott, GeoJSON'), ('outage-csv', 'Elavbrott, CSV')], max_length=30, verbose_name='format')),
-                ('sender', models.CharField(blank=True, max_length=1000, verbose_name='avsändare')),
-                ('sent', models.DateTimeField(verbose_name='utfärdad')),
-                ('msg_type', models.CharField(choices=[('alert', 'Varning'), ('update', 'Uppdatering'), ('cancel', 'Upphävande')], max_length=10, verbose_name='meddelandetyp')),
-                ('status', models.CharField(choices=[('actual', 'Skarp'), ('exercise', 'Övning'), ('test', 'Test')], max_length=10, verbose_name='status')),
-                ('event_code', models.CharField(blank=True, max_length=1000, verbose_name='händelsekod')),
-                ('hazard', models.CharField(choices=[('wind', 'Vind'), ('snow', 'Snö'), ('rain', 'Regn'), ('thunder', 'Åska'), ('fire', 'Brand'), ('flood', 'Översvämning'), ('temperature', 'Temperatur'), ('sea', 'Till havs'), ('water_shortage', 'Vattenbrist'), ('public_warning', 'VMA'), ('power_outage', 'Elavbrott'), ('other', 'Annat')], max_length=20, verbose_name='typ')),
-                ('level', models.CharField(blank=True, choices=[('MESSAGE', 'Meddelande'), ('YELLOW', 'Gul'), ('ORANGE', 'Orange'), ('RED', 'Röd')], max_length=10, verbose_name='nivå')),
-                ('severity', models.CharField(blank=True, max_length=1000, verbose_name='allvarlighet (CAP)')),
-                ('headline_sv', models.CharField(blank=True, max_length=1000, verbose_name='rubrik')),
-                ('headline_en', models.CharField(blank=True, max_length=1000, verbose_name='rubrik (engelska)')),
-                ('description_sv', models.TextField(blank=True, verbose_name='beskrivning')),
-                ('description_en', models.TextField(blank=True, verbose_name='beskrivning (engelska)')),
-                ('instruction_sv', models.TextField(blank=True, verbose_name='råd')),
-                ('instruction_en', models.TextField(blank=True, verbose_name='råd (engelska)')),
-                ('onset', models.DateTimeField(blank=True, null=True, verbose_name='gäller från')),
-                ('expires', models.DateTimeField(blank=True, null=True, verbose_name='gäller till')),
-                ('web', models.CharField(blank=True, max_length=1000, verbose_name='webb')),
-                ('customers_affected', models.PositiveIntegerField(blank=True, null=True, verbose_name='kunder utan ström')),
-                ('restoration_expected', models.DateTimeField(blank=True, null=True, verbose_name='beräknad återställning')),
-                ('state', models.CharField(choices=[('in_force', 'Gäller'), ('replaced', 'Ersatt'), ('cancelled', 'Upphävd'), ('ended', 'Avslutad'), ('expired', 'Utgången')], db_index=True, default='in_force', max_length=10, verbose_name='läge')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='upphörde')),
-                ('ended_reason', models.CharField(blank=True, max_length=200, verbose_name='varför')),
-                ('keep_after_expiry', models.BooleanField(default=False, help_text='Ett manuellt importerat, redan utgånget dokument (övning, återuppspelning) gäller tills det upphävs eller avslutas för hand.', verbose_name='gäller tills vidare')),
-                ('imported_via', models.CharField(max_length=10, verbose_name='inläst via')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='inläst')),
-                ('feed', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='messages', to='feeds.feedsource', verbose_name='flöde')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inläst av')),
-                ('municipalities', models.ManyToManyField(blank=True, related_name='warnings', to='registry.municipality', verbose_name='berörda kommuner')),
-                ('points', models.ManyToManyField(blank=True, related_name='warnings', to='registry.point', verbose_name='berörda SOT-punkter')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replaces', to='feeds.warningmessage', verbose_name='ersatt av')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("smhi", "SMHI"),
+                            ("krisinformation", "Krisinformation"),
+                            ("vma", "VMA (Sveriges Radio)"),
+                            ("cap", "CAP"),
+                            ("outage", "Elavbrott (nätägare)"),
+                        ],
+                        max_length=20,
+                        verbose_name="källa",
+                    ),
+                ),
+                ("identifier", models.CharField(max_length=255, verbose_name="id")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("smhi-ibww", "SMHI warning.json (IBW)"),
+                            ("krisinformation-v3", "Krisinformation API v3"),
+                            ("sr-vma", "Sveriges Radio VMA API v3"),
+                            ("cap-xml", "CAP 1.2 XML"),
+                            ("cap-json", "CAP som JSON"),
+                            ("outage-geojson", "Elavbrott, GeoJSON"),
+                            ("outage-csv", "Elavbrott, CSV"),
+                        ],
+                        max_length=30,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="avsändare"
+                    ),
+                ),
+                ("sent", models.DateTimeField(verbose_name="utfärdad")),
+                (
+                    "msg_type",
+                    models.CharField(
+                        choices=[
+                            ("alert", "Varning"),
+                            ("update", "Uppdatering"),
+                            ("cancel", "Upphävande"),
+                        ],
+                        max_length=10,
+                        verbose_name="meddelandetyp",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("actual", "Skarp"),
+                            ("exercise", "Övning"),
+                            ("test", "Test"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "event_code",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="händelsekod"
+                    ),
+                ),
+                (
+                    "hazard",
+                    models.CharField(
+                        choices=[
+                            ("wind", "Vind"),
+                            ("snow", "Snö"),
+                            ("rain", "Regn"),
+                            ("thunder", "Åska"),
+                            ("fire", "Brand"),
+                            ("flood", "Översvämning"),
+                            ("temperature", "Temperatur"),
+                            ("sea", "Till havs"),
+                            ("water_shortage", "Vattenbrist"),
+                            ("public_warning", "VMA"),
+                            ("power_outage", "Elavbrott"),
+                            ("other", "Annat"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("MESSAGE", "Meddelande"),
+                            ("YELLOW", "Gul"),
+                            ("ORANGE", "Orange"),
+                            ("RED", "Röd"),
+                        ],
+                        max_length=10,
+                        verbose_name="nivå",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="allvarlighet (CAP)"
+                    ),
+                ),
+                (
+                    "headline_sv",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="rubrik"
+                    ),
+                ),
+                (
+                    "headline_en",
+                    models.CharField(
+                        blank=True, max_length=1000, verbose_name="rubrik (engelska)"
+                    ),
+                ),
+                (
+                    "description_sv",
+                    models.TextField(blank=True, verbose_name="beskrivning"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="beskrivning (engelska)"),
+                ),
+                ("instruction_sv", models.TextField(blank=True, verbose_name="råd")),
+                (
+                    "instruction_en",
+                    models.TextField(blank=True, verbose_name="råd (engelska)"),
+                ),
+                (
+                    "onset",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="gäller från"
+                    ),
+                ),
+                (
+                    "expires",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="gäller till"
+                    ),
+                ),
+                (
+                    "web",
+                    models.CharField(blank=True, max_length=1000, verbose_name="webb"),
+                ),
+                (
+                    "customers_affected",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="kunder utan ström"
+                    ),
+                ),
+                (
+                    "restoration_expected",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="beräknad återställning"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("in_force", "Gäller"),
+                            ("replaced", "Ersatt"),
+                            ("cancelled", "Upphävd"),
+                            ("ended", "Avslutad"),
+                            ("expired", "Utgången"),
+                        ],
+                        db_index=True,
+                        default="in_force",
+                        max_length=10,
+                        verbose_name="läge",
+                    ),
+                ),
+                (
+                    "ended_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="upphörde"
+                    ),
+                ),
+                (
+                    "ended_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="varför"),
+                ),
+                (
+                    "keep_after_expiry",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ett manuellt importerat, redan utgånget dokument (övning, återuppspelning) gäller tills det upphävs eller avslutas för hand.",
+                        verbose_name="gäller tills vidare",
+                    ),
+                ),
+                (
+                    "imported_via",
+                    models.CharField(max_length=10, verbose_name="inläst via"),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="inläst"
+                    ),
+                ),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="messages",
+                        to="feeds.feedsource",
+                        verbose_name="flöde",
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="inläst av",
+                    ),
+                ),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="warnings",
+                        to="registry.municipality",
+                        verbose_name="berörda kommuner",
+                    ),
+                ),
+                (
+                    "points",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="warnings",
+                        to="registry.point",
+                        verbose_name="berörda SOT-punkter",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replaces",
+                        to="feeds.warningmessage",
+                        verbose_name="ersatt av",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'varning',
-                'verbose_name_plural': 'varningar',
-                'ordering': ['-sent', '-id'],
+                "verbose_name": "varning",
+                "verbose_name_plural": "varningar",
+                "ordering": ["-sent", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('raise_readiness', 'Höj beredskapen vid punkterna'), ('open_event', 'Öppna en händelse med punkterna')], max_length=20, verbose_name='föreslagen åtgärd')),
-                ('state', models.CharField(choices=[('open', 'Väntar på beslut'), ('accepted', 'Beslutad'), ('dismissed', 'Avfärdad'), ('cleared', 'Inaktuell (varningen upphörde)')], db_index=True, default='open', max_length=10, verbose_name='läge')),
-                ('is_exercise', models.BooleanField(default=False, verbose_name='övning')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('decision', models.CharField(blank=True, choices=[('readiness_raised', 'Beredskapen höjd'), ('event_opened', 'Händelse öppnad'), ('dismissed', 'Avfärdad')], max_length=20, verbose_name='beslut')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='beslutad')),
-                ('note', models.TextField(blank=True, verbose_name='anteckning')),
-                ('cause_ended_at', models.DateTimeField(blank=True, null=True, verbose_name='orsaken upphörde')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='beslutad av')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='warning_suggestions', to='operations.event', verbose_name='händelse')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warning_suggestions', to='registry.municipality', verbose_name='kommun')),
-                ('points', models.ManyToManyField(related_name='suggestions', to='registry.point', verbose_name='SOT-punkter')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='suggestions', to='feeds.suggestionrule', verbose_name='regel')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='feeds.warningmessage', verbose_name='orsak')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("raise_readiness", "Höj beredskapen vid punkterna"),
+                            ("open_event", "Öppna en händelse med punkterna"),
+                        ],
+                        max_length=20,
+                        verbose_name="föreslagen åtgärd",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Väntar på beslut"),
+                            ("accepted", "Beslutad"),
+                            ("dismissed", "Avfärdad"),
+                            ("cleared", "Inaktuell (varningen upphörde)"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="läge",
+                    ),
+                ),
+                (
+                    "is_exercise",
+                    models.BooleanField(default=False, verbose_name="övning"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="skapad"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="ändrad"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("readiness_raised", "Beredskapen höjd"),
+                            ("event_opened", "Händelse öppnad"),
+                            ("dismissed", "Avfärdad"),
+                        ],
+                        max_length=20,
+                        verbose_name="beslut",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="beslutad"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="anteckning")),
+                (
+                    "cause_ended_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="orsaken upphörde"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="beslutad av",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="warning_suggestions",
+                        to="operations.event",
+                        verbose_name="händelse",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="warning_suggestions",
+                        to="registry.municipality",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "points",
+                    models.ManyToManyField(
+                        related_name="suggestions",
+                        to="registry.point",
+                        verbose_name="SOT-punkter",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="suggestions",
+                        to="feeds.suggestionrule",
+                        verbose_name="regel",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="feeds.warningmessage",
+                        verbose_name="orsak",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'förslag',
-                'verbose_name_plural': 'förslag',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "förslag",
+                "verbose_name_plural": "förslag",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MessageReference',
+            name="MessageReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(max_length=255)),
-                ('sender', models.CharField(blank=True, max_length=1000)),
-                ('sent', models.DateTimeField(blank=True, null=True)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='feeds.warningmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("identifier", models.CharField(max_length=255)),
+                ("sender", models.CharField(blank=True, max_length=1000)),
+                ("sent", models.DateTimeField(blank=True, null=True)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="feeds.warningmessage",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MessageArea',
+            name="MessageArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(blank=True, verbose_name='område')),
-                ('geometries', models.JSONField(blank=True, default=list, verbose_name='geometrier (GeoJSON)')),
-                ('county_codes', models.JSONField(blank=True, default=list)),
-                ('municipality_codes', models.JSONField(blank=True, default=list)),
-                ('municipality_names', models.JSONField(blank=True, default=list)),
-                ('nuts3_codes', models.JSONField(blank=True, default=list)),
-                ('localities', models.JSONField(blank=True, default=list)),
-                ('postcodes', models.JSONField(blank=True, default=list)),
-                ('other_codes', models.JSONField(blank=True, default=list)),
-                ('whole_country', models.BooleanField(default=False)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='feeds.warningmessage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="område")),
+                (
+                    "geometries",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="geometrier (GeoJSON)"
+                    ),
+                ),
+                ("county_codes", models.JSONField(blank=True, default=list)),
+                ("municipality_codes", models.JSONField(blank=True, default=list)),
+                ("municipality_names", models.JSONField(blank=True, default=list)),
+                ("nuts3_codes", models.JSONField(blank=True, default=list)),
+                ("localities", models.JSONField(blank=True, default=list)),
+                ("postcodes", models.JSONField(blank=True, default=list)),
+                ("other_codes", models.JSONField(blank=True, default=list)),
+                ("whole_country", models.BooleanField(default=False)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="feeds.warningmessage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'område',
-                'verbose_name_plural': 'områden',
+                "verbose_name": "område",
+                "verbose_name_plural": "områden",
             },
         ),
         migrations.AddConstraint(
-            model_name='warningmessage',
-            constraint=models.UniqueConstraint(fields=('source', 'identifier'), name='feeds_message_unique_identifier'),
+            model_name="warningmessage",
+            constraint=models.UniqueConstraint(
+                fields=("source", "identifier"), name="feeds_message_unique_identifier"
+            ),
         ),
     ]
