@@ -122,3 +122,25 @@ def test_nearest_equals_scipy_min_only_on_a_seeded_random_grid():
     exact = dijkstra(net.matrix().T.tocsr(), indices=fac)
     assert np.allclose(exact[near, np.arange(net.n_nodes)], t)
     assert src.shape == t.shape
+
+
+def test_reach_by_road_distance_on_a_grid():
+    net = grid_network(5, 5, spacing_m=500, jitter=0.9, seed=1)  # times vary, lengths not
+    m = ball_times(net, [0], 1000.0, weight="length")
+    # from the corner, within two 500 m steps: nodes (0,0) (0,1) (0,2) (1,0) (1,1) (2,0)
+    assert sorted(m.indices.tolist()) == [0, 1, 2, 5, 6, 10]
+    assert sorted(m.data.tolist()) == [0, 500, 500, 1000, 1000, 1000]
+    t, _ = nearest_facility(net, [24], weight="length")
+    assert t[0] == 4000
+
+
+def test_tiny_village_lengths_follow_the_arcs(tiny_net):
+    t, _ = nearest_facility(tiny_net, [0], weight="length")
+    # node 2 (osm 3) to node 1: 2 x 1000.76 m; node 3 (osm 4): 4-5-1
+    assert t[2] == pytest.approx(2 * 1000.756, abs=0.1)
+    assert t[3] == pytest.approx(1000.756 + 1003.6, abs=1.0)
+
+
+def test_length_needs_lengths(line):
+    with pytest.raises(ValueError, match="no arc lengths"):
+        nearest_facility(line, [0], weight="length")

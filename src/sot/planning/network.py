@@ -5,6 +5,8 @@
 - ``indptr`` (n+1, int64) and ``indices`` (m, int32): the arcs out of node ``u`` go to
   ``indices[indptr[u]:indptr[u+1]]``;
 - ``time_s`` (m, float32): travel time of each arc in seconds;
+- ``length_m`` (m, float32): length of each arc in metres (great-circle, NaN when
+  unknown), for reach by road distance instead of time;
 - ``lon``/``lat`` (WGS84 degrees) and ``x``/``y`` (SWEREF 99 TM metres) of every node;
 - ``osm_id`` (int64): the OpenStreetMap node id (or -1 for generated networks).
 
@@ -72,6 +74,7 @@ class RoadNetwork:
     x: np.ndarray
     y: np.ndarray
     osm_id: np.ndarray
+    length_m: np.ndarray
 
     @property
     def n_nodes(self) -> int:
@@ -88,26 +91,32 @@ class RoadNetwork:
             shape=(self.n_nodes, self.n_nodes),
         )
 
+    def tails(self) -> np.ndarray:
+        """The tail node of every arc (the CSR row expanded)."""
+        return np.repeat(np.arange(self.n_nodes, dtype=np.int32), np.diff(self.indptr))
+
     def reverse(self) -> RoadNetwork:
         """The same network with every arc turned around (times *to* a node)."""
-        t = self.matrix().T.tocsr()
-        t.sort_indices()
+        order = np.argsort(self.indices, kind="stable")
+        indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.indices, minlength=self.n_nodes), out=indptr[1:])
         return RoadNetwork(
-            indptr=t.indptr.astype(np.int64),
-            indices=t.indices.astype(np.int32),
-            time_s=t.data.astype(np.float32),
+            indptr=indptr,
+            indices=self.tails()[order],
+            time_s=self.time_s[order],
             lon=self.lon,
             lat=self.lat,
             x=self.x,
             y=self.y,
             osm_id=self.osm_id,
+            length_m=self.length_m[order],
         )
 
     def save(self, path: str | Path) -> None:
         """Write the network to a compressed ``.npz`` file."""
         np.savez_compressed(
             path,
-            format=np.array("sot-road-network-1"),
+            format=np.array("sot-road-network-2"),
             indptr=self.indptr,
             indices=self.indices,
             time_s=self.time_s,
@@ -116,6 +125,7 @@ class RoadNetwork:
             x=self.x,
             y=self.y,
             osm_id=self.osm_id,
+            length_m=self.length_m,
         )
 
     @classmethod
@@ -129,7 +139,7 @@ class RoadNetwork:
             )
         try:
             with np.load(path, allow_pickle=False) as z:
-                if str(z["format"]) != "sot-road-network-1":
+                if str(z["format"]) != "sot-road-network-2":
                     raise KeyError("format")
                 arrays = {k: z[k] for k in cls.__dataclass_fields__}
         except (KeyError, ValueError, OSError) as exc:
@@ -211,6 +221,7 @@ def from_arcs(
     lat: np.ndarray,
     osm_id: np.ndarray | None = None,
     *,
+    length_m: np.ndarray | None = None,
     largest_component: bool = True,
 ) -> RoadNetwork:
     """Build a network from arc lists; duplicate arcs keep the fastest, self-loops go.
@@ -221,8 +232,12 @@ def from_arcs(
     tail = np.asarray(tail, dtype=np.int64)
     head = np.asarray(head, dtype=np.int64)
     time_s = np.asarray(time_s, dtype=np.float64)
+    if length_m is None:
+        length_m = np.full(time_s.shape, np.nan)
+    length_m = np.asarray(length_m, dtype=np.float64)
     keep = tail != head
     tail, head, time_s = tail[keep], head[keep], time_s[keep]
+    length_m = length_m[keep]
     if osm_id is None:
         osm_id = np.full(n, -1, dtype=np.int64)
     if tail.size == 0:
@@ -232,9 +247,11 @@ def from_arcs(
         )
     order = np.lexsort((time_s, head, tail))
     tail, head, time_s = tail[order], head[order], time_s[order]
+    length_m = length_m[order]
     first = np.ones(tail.size, dtype=bool)
     first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
     tail, head, time_s = tail[first], head[first], time_s[first]
+    length_m = length_m[first]
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     if largest_component:
@@ -249,6 +266,7 @@ def from_arcs(
         tail = new_index[tail[arc_keep]]
         head = new_index[head[arc_keep]]
         time_s = time_s[arc_keep]
+        length_m = length_m[arc_keep]
         lon, lat, osm_id = lon[node_keep], lat[node_keep], osm_id[node_keep]
         n = int(node_keep.sum())
         if tail.size == 0:
@@ -268,6 +286,7 @@ def from_arcs(
         x=np.asarray(x, dtype=np.float64),
         y=np.asarray(y, dtype=np.float64),
         osm_id=np.asarray(osm_id, dtype=np.int64),
+        length_m=length_m.astype(np.float32),
     )
 
 
@@ -372,6 +391,7 @@ def from_pbf(
         all_lon[first_at],
         all_lat[first_at],
         uniq,
+        length_m=np.concatenate([dist_m[fwd], dist_m[bwd]]),
     )
 
 
@@ -408,6 +428,7 @@ def grid_network(
     lon, lat = from_sweref99tm(e, nn)
     order = np.argsort(tail, kind="stable")
     tail, head, times = tail[order], head[order], times[order]
+    length = np.full(tail.size, spacing_m, dtype=np.float32)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
     return RoadNetwork(
@@ -419,6 +440,7 @@ def grid_network(
         x=e.astype(np.float64),
         y=nn.astype(np.float64),
         osm_id=np.full(n, -1, dtype=np.int64),
+        length_m=length,
     )
 
 

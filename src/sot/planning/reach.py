@@ -129,8 +129,9 @@ def _multi_source(indptr, indices, weight, sources, cutoff, n):
             if nd <= cutoff and nd < dist[v]:
                 dist[v] = nd
                 label[v] = lab
-                hkey = _grow_f8(hkey, size + 1)
-                hnode = _grow_i4(hnode, size + 1)
+                if size >= hkey.shape[0]:
+                    hkey = _grow_f8(hkey, size + 1)
+                    hnode = _grow_i4(hnode, size + 1)
                 _heap_push(hkey, hnode, size, nd, v)
                 size += 1
     return dist, label
@@ -164,8 +165,9 @@ def _balls(indptr, indices, weight, sources, cutoff, col_of_node, n):
                 continue
             c = col_of_node[u]
             if c >= 0:
-                out_col = _grow_i4(out_col, n_out + 1)
-                out_t = _grow_f4(out_t, n_out + 1)
+                if n_out >= out_col.shape[0]:
+                    out_col = _grow_i4(out_col, n_out + 1)
+                    out_t = _grow_f4(out_t, n_out + 1)
                 out_col[n_out] = c
                 out_t[n_out] = d
                 n_out += 1
@@ -174,12 +176,14 @@ def _balls(indptr, indices, weight, sources, cutoff, col_of_node, n):
                 nd = d + weight[e]
                 if nd <= cutoff and nd < dist[v]:
                     if dist[v] == np.inf:
-                        touched = _grow_i4(touched, n_touched + 1)
+                        if n_touched >= touched.shape[0]:
+                            touched = _grow_i4(touched, n_touched + 1)
                         touched[n_touched] = v
                         n_touched += 1
                     dist[v] = nd
-                    hkey = _grow_f8(hkey, size + 1)
-                    hnode = _grow_i4(hnode, size + 1)
+                    if size >= hkey.shape[0]:
+                        hkey = _grow_f8(hkey, size + 1)
+                        hnode = _grow_i4(hnode, size + 1)
                     _heap_push(hkey, hnode, size, nd, v)
                     size += 1
         for i in range(n_touched):
@@ -198,6 +202,16 @@ def _graph(net: RoadNetwork, to_facility: bool) -> RoadNetwork:
     return cached
 
 
+def _weights(g: RoadNetwork, weight: str) -> np.ndarray:
+    if weight == "time":
+        return g.time_s
+    if weight == "length":
+        if np.isnan(g.length_m).any():
+            raise ValueError("this network has no arc lengths; rebuild it from OSM")
+        return g.length_m
+    raise ValueError(f"weight must be 'time' or 'length', not {weight!r}")
+
+
 def _check_nodes(net: RoadNetwork, nodes, what: str) -> np.ndarray:
     arr = np.asarray(nodes, dtype=np.int64).ravel()
     if arr.size and (arr.min() < 0 or arr.max() >= net.n_nodes):
@@ -211,6 +225,7 @@ def nearest_facility(
     *,
     cutoff_s: float = _INF,
     to_facility: bool = True,
+    weight: str = "time",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Travel time (s) from every node to its nearest facility, and which facility.
 
@@ -223,7 +238,7 @@ def nearest_facility(
     if src.size == 0:
         return np.full(net.n_nodes, np.inf), np.full(net.n_nodes, -1, dtype=np.int32)
     return _multi_source(
-        g.indptr, g.indices, g.time_s, src, float(cutoff_s), net.n_nodes
+        g.indptr, g.indices, _weights(g, weight), src, float(cutoff_s), net.n_nodes
     )
 
 
@@ -236,6 +251,7 @@ def ball_times(
     to_facility: bool = True,
     threads: int | None = None,
     sort: bool = True,
+    weight: str = "time",
 ) -> csr_matrix:
     """Travel times within ``cutoff_s`` as a sparse matrix (sources × demand).
 
@@ -244,7 +260,8 @@ def ball_times(
     A time of exactly 0 (the source node itself) is stored as 0, so use the matrix's
     structure, not its values, to tell "reached". ``demand_nodes`` (node indices, one
     column each, no repeats) default to every node. ``threads`` defaults to the
-    number of CPUs.
+    number of CPUs. ``weight="length"`` gives road distances in metres (and
+    ``cutoff_s`` is then metres).
     """
     src = _check_nodes(net, sources, "sources")
     n = net.n_nodes
@@ -259,13 +276,12 @@ def ball_times(
             raise ValueError("demand_nodes must not repeat a node; sum weights first")
         n_cols = int(dem.size)
     g = _graph(net, to_facility)
+    w = _weights(g, weight)
     threads = max(1, min(threads or os.cpu_count() or 1, max(1, src.size)))
     chunks = np.array_split(src, threads) if src.size else [src]
 
     def run(chunk):
-        return _balls(
-            g.indptr, g.indices, g.time_s, chunk, float(cutoff_s), col_of_node, n
-        )
+        return _balls(g.indptr, g.indices, w, chunk, float(cutoff_s), col_of_node, n)
 
     if threads == 1:
         parts = [run(chunks[0])]
@@ -297,6 +313,7 @@ def coverage_matrix(
     demand_nodes=None,
     to_facility: bool = True,
     threads: int | None = None,
+    weight: str = "time",
 ) -> csr_matrix:
     """Boolean coverage (candidates × demand): True where within ``cutoff_s``."""
     times = ball_times(
@@ -306,6 +323,7 @@ def coverage_matrix(
         demand_nodes=demand_nodes,
         to_facility=to_facility,
         threads=threads,
+        weight=weight,
     )
     return csr_matrix(
         (np.ones(times.nnz, dtype=bool), times.indices, times.indptr),
