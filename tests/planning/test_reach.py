@@ -125,7 +125,8 @@ def test_nearest_equals_scipy_min_only_on_a_seeded_random_grid():
 
 
 def test_reach_by_road_distance_on_a_grid():
-    net = grid_network(5, 5, spacing_m=500, jitter=0.9, seed=1)  # times vary, lengths not
+    # times vary with the jitter, lengths do not
+    net = grid_network(5, 5, spacing_m=500, jitter=0.9, seed=1)
     m = ball_times(net, [0], 1000.0, weight="length")
     # from the corner, within two 500 m steps: nodes (0,0) (0,1) (0,2) (1,0) (1,1) (2,0)
     assert sorted(m.indices.tolist()) == [0, 1, 2, 5, 6, 10]
