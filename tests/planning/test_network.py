@@ -179,3 +179,21 @@ def test_real_extracts_match_recorded_counts(roads, data_dir, name):
 
     n, _ = connected_components(net.matrix(), directed=True, connection="strong")
     assert n == 1
+
+
+def test_simplify_keeps_a_network_of_junctions_unchanged(tiny_net, data_dir):
+    simple = from_pbf(data_dir / "tiny_village.osm", simplify_m=1000)
+    assert _arcs(simple) == pytest.approx(_arcs(tiny_net))
+
+
+def test_simplify_keeps_travel_times_between_kept_nodes(andorra, roads):
+    from sot.planning.reach import nearest_facility
+
+    simple = from_pbf(roads / "valhalla_andorra_2020.osm.pbf", simplify_m=1000)
+    assert simple.n_nodes < andorra.n_nodes / 5
+    index = {int(o): i for i, o in enumerate(andorra.osm_id)}
+    same = np.array([index[int(o)] for o in simple.osm_id])
+    for s in np.random.default_rng(0).choice(simple.n_nodes, 3, replace=False):
+        t_simple, _ = nearest_facility(simple, [s])
+        t_full, _ = nearest_facility(andorra, [same[s]])
+        assert np.allclose(t_simple, t_full[same], atol=1e-3)

@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="libosmium node cache, e.g. sparse_file_array,/tmp/nodes.bin for Sweden",
     )
 
+    p.add_argument(
+        "--simplify-m",
+        type=float,
+        help="keep only junctions, way ends and one node per this many metres",
+    )
+
     p = sub.add_parser("population", parents=[common], help="snap population to roads")
     p.add_argument("file", help="SCB grid (CSV/GPKG), localities CSV or totals CSV")
     p.add_argument(
@@ -157,10 +163,13 @@ def cmd_network(args, wd) -> dict:
         use_maxspeed=not args.no_maxspeed,
         progress=not args.quiet,
         node_cache=args.node_cache,
+        simplify_m=args.simplify_m,
     )
     wd.ensure()
     net.save(wd.file("network.npz"))
-    wd.update_state(pbf=str(Path(args.pbf).resolve()), speeds_kmh=speeds)
+    wd.update_state(
+        pbf=str(Path(args.pbf).resolve()), speeds_kmh=speeds, simplify_m=args.simplify_m
+    )
     result = {**net.summary(), "seconds": round(time.perf_counter() - t0, 2)}
     result["file"] = str(wd.file("network.npz"))
     _say(

@@ -297,6 +297,7 @@ def from_pbf(
     use_maxspeed: bool = True,
     progress: bool = False,
     node_cache: str = "flex_mem",
+    simplify_m: float | None = None,
 ) -> RoadNetwork:
     """Read the drivable road network from an OpenStreetMap ``.osm.pbf`` (streaming).
 
@@ -304,6 +305,11 @@ def from_pbf(
     class is absent is skipped. ``node_cache`` is the libosmium location store
     (``flex_mem`` for county extracts; ``sparse_file_array,/tmp/nodes.cache`` keeps a
     whole-country run in a few GB). Raises `NetworkError` when no road is found.
+
+    ``simplify_m`` (e.g. 1000) keeps only the nodes where ways meet or end, plus one
+    node every ``simplify_m`` metres along a way (so that population still snaps
+    nearby); the arcs between kept nodes carry the summed length and time, so travel
+    times between kept nodes are unchanged. Without it every OSM node is kept.
     """
     import osmium  # imported here so the rest of the package works without it
 
@@ -363,24 +369,53 @@ def from_pbf(
             f"{'/'.join(sorted(speeds)[:4])}/...); check that it is a road extract, "
             "or widen the speed table"
         )
+    return _build(refs, lons, lats, way_speed, way_fwd, way_bwd, simplify_m=simplify_m)
+
+
+def _build(refs, lons, lats, way_speed, way_fwd, way_bwd, *, simplify_m):
+    """Arcs between consecutive kept nodes of each way; see `from_pbf`."""
     lengths = np.fromiter((r.size for r in refs), dtype=np.int64, count=len(refs))
     all_refs = np.concatenate(refs)
     all_lon = np.concatenate(lons)
     all_lat = np.concatenate(lats)
+    n_pos = all_refs.size
+    ends = np.cumsum(lengths) - 1
+    starts = ends - lengths + 1
+    way_of = np.repeat(np.arange(len(refs)), lengths)
+    # length and time of the step from position p to p + 1 (0 across ways)
+    step_m = np.zeros(n_pos)
+    step_m[:-1] = haversine_m(all_lon[:-1], all_lat[:-1], all_lon[1:], all_lat[1:])
+    step_m[ends] = 0.0
+    step_s = step_m / (np.asarray(way_speed)[way_of] / 3.6)
+    cum_m = np.concatenate([[0.0], np.cumsum(step_m)[:-1]])
+    cum_s = np.concatenate([[0.0], np.cumsum(step_s)[:-1]])
+    if simplify_m:
+        _, inverse, counts = np.unique(
+            all_refs, return_inverse=True, return_counts=True
+        )
+        keep = counts[inverse] >= 2  # shared by two ways (or twice by one)
+        keep[starts] = True
+        keep[ends] = True
+        along = cum_m - cum_m[starts][way_of]
+        bucket = np.floor(along / simplify_m)
+        keep[1:] |= bucket[1:] != bucket[:-1]
+        kept = np.nonzero(keep)[0]
+    else:
+        kept = np.arange(n_pos)
+    a, b = kept[:-1], kept[1:]
+    same_way = way_of[a] == way_of[b]
+    a, b = a[same_way], b[same_way]
+    dist_m = cum_m[b] - cum_m[a]
+    t = cum_s[b] - cum_s[a]
     uniq, first_at, inverse = np.unique(
-        all_refs, return_index=True, return_inverse=True
+        all_refs[kept], return_index=True, return_inverse=True
     )
-    seg_ok = np.ones(all_refs.size, dtype=bool)
-    seg_ok[np.cumsum(lengths) - 1] = False  # the last node of a way starts no segment
-    a = np.nonzero(seg_ok)[0]
-    b = a + 1
-    way_of = np.repeat(np.arange(len(refs)), lengths)[a]
-    dist_m = haversine_m(all_lon[a], all_lat[a], all_lon[b], all_lat[b])
-    speed_ms = np.asarray(way_speed)[way_of] / 3.6
-    t = dist_m / speed_ms
-    fwd = np.asarray(way_fwd)[way_of]
-    bwd = np.asarray(way_bwd)[way_of]
-    u, v = inverse[a], inverse[b]
+    node_of_pos = np.full(n_pos, -1, dtype=np.int64)
+    node_of_pos[kept] = inverse
+    first_at = kept[first_at]
+    fwd = np.asarray(way_fwd)[way_of[a]]
+    bwd = np.asarray(way_bwd)[way_of[a]]
+    u, v = node_of_pos[a], node_of_pos[b]
     tail = np.concatenate([u[fwd], v[bwd]])
     head = np.concatenate([v[fwd], u[bwd]])
     times = np.concatenate([t[fwd], t[bwd]])
