@@ -27,6 +27,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="live test: set SOT_LIVE_TESTS=1"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hash passwords with a fast hasher in tests (PBKDF2 costs ~1 s per user here)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real public data in ../shared/data; skips when it is absent."""

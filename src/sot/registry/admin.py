@@ -127,8 +127,9 @@ class PointForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lat"].required = False
-        self.fields["lon"].required = False
+        for name in ("lat", "lon"):
+            if name in self.fields:
+                self.fields[name].required = False
         if self.instance.pk and self.instance.lat is not None:
             e, n = self.instance.sweref99tm
             self.initial.setdefault("sweref_e", round(e, 1))
@@ -454,8 +455,6 @@ class OrganisationAdmin(ScopedAdmin):
             return qs.filter(county_code=user.county_code)
         if user.role == policy.OFFICER:
             return qs.filter(municipality_id=user.municipality_id)
-        if user.role == policy.OPERATOR:
-            return qs.filter(responsible_for__in=user.points.all()).distinct()
         return qs.none()
 
     def save_model(self, request, obj, form, change):

@@ -13,8 +13,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from sot.accounts import policy
 from sot.api.auth import token_auth
@@ -356,7 +355,7 @@ def create_point(request, body: PointIn):
         source="api",
         confirm=body.confirm,
     )
-    return 201, point_internal_dict(_base_queryset().get(pk=p.pk))
+    return Status(201, point_internal_dict(_base_queryset().get(pk=p.pk)))
 
 
 @router.patch(
@@ -366,10 +365,8 @@ def create_point(request, body: PointIn):
     summary="Change a point",
 )
 def update_point(request, point_id: str, body: PointIn):
-    p = get_object_or_404(Point, slug=point_id)
-    if not policy.can(request.user, policy.VIEW_INTERNAL, p) and not policy.can(
-        request.user, policy.CHANGE_POINT, p
-    ):
+    p = visible_points(request.user).filter(slug=point_id).first()
+    if p is None:
         raise Http404("no such point")
     data, svc, bp = _payload(body)
     p = services.save_point(

@@ -149,7 +149,8 @@ def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
     )
     e = data.pop("sweref_e", None)
     n = data.pop("sweref_n", None)
-    if not has_sweref:
+    has_latlon = data.get("lat") not in (None, "") and data.get("lon") not in (None, "")
+    if not has_sweref or has_latlon:  # lat/lon win when both are given (as in exports)
         return
     try:
         e_f, n_f = float(str(e).replace(",", ".")), float(str(n).replace(",", "."))

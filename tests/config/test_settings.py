@@ -1,0 +1,120 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sot.config import env
+from sot.config.database import DatabaseURLError, parse_database_url
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_sqlite_url_gives_wal_and_busy_timeout(tmp_path):
+    db = parse_database_url("sqlite:///sot.sqlite3", base_dir=tmp_path)
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(tmp_path / "sot.sqlite3")
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["timeout"] == 20
+    assert (
+        parse_database_url("sqlite:////var/lib/sot/db.sqlite3")["NAME"]
+        == "/var/lib/sot/db.sqlite3"
+    )
+
+
+def test_postgres_url():
+    db = parse_database_url(
+        "postgres://sot:hemligt%21@db.example:6543/sot?sslmode=require"
+    )
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "sot",
+        "sot",
+        "hemligt!",
+        "db.example",
+        "6543",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host", "sqlite://"])
+def test_bad_database_urls_are_refused(url):
+    with pytest.raises(DatabaseURLError):
+        parse_database_url(url)
+
+
+def test_typed_values_and_clear_errors():
+    assert env.get("SOT_DEBUG", {"SOT_DEBUG": "ja"} | {"SOT_DEBUG": "yes"}) is True
+    assert env.get("SOT_PORT", {"SOT_PORT": "8080"}) == 8080
+    assert env.get("SOT_ALLOWED_HOSTS", {"SOT_ALLOWED_HOSTS": "a.se, b.se"}) == [
+        "a.se",
+        "b.se",
+    ]
+    with pytest.raises(ValueError, match="SOT_PORT must be a whole number"):
+        env.get("SOT_PORT", {"SOT_PORT": "åtta"})
+    with pytest.raises(ValueError, match="SOT_DEBUG must be true or false"):
+        env.get("SOT_DEBUG", {"SOT_DEBUG": "kanske"})
+
+
+def test_effective_settings_mask_secrets():
+    rows = {
+        name: shown
+        for name, shown, _ in env.effective(
+            {
+                "SOT_SECRET_KEY": "a-very-long-secret-value-123456",
+                "SOT_DATABASE_URL": "postgres://sot:topsecret@db/sot",
+            }
+        )
+    }
+    assert "topsecret" not in rows["SOT_DATABASE_URL"]
+    assert rows["SOT_DATABASE_URL"] == "postgres://sot:****@db/sot"
+    assert "very-long-secret" not in rows["SOT_SECRET_KEY"]
+
+
+def test_every_setting_is_documented():
+    doc = (REPO / "docs" / "configuration.md").read_text()
+    missing = [s.name for s in env.BY_NAME.values() if f"`{s.name}`" not in doc]
+    assert missing == []
+
+
+def _django_setup(extra_env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOT_")}
+    environment.update(extra_env)
+    environment["DJANGO_SETTINGS_MODULE"] = "sot.config.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_default_secret_and_debug():
+    result = _django_setup({"SOT_PRODUCTION": "true", "SOT_DEBUG": "true"})
+    assert result.returncode != 0
+    assert "refuses to start in production" in result.stderr
+    assert "SOT_SECRET_KEY" in result.stderr and "SOT_DEBUG" in result.stderr
+    ok = _django_setup({"SOT_PRODUCTION": "true", "SOT_SECRET_KEY": "x" * 50})
+    assert ok.returncode == 0, ok.stderr
+    assert "started" in ok.stdout
+
+
+def test_sot_check_prints_settings_masked(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOT_")}
+    environment.update(
+        SOT_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+        SOT_SECRET_KEY="s3cr3t-value-that-is-long-enough-000000",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sot.cli", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SOT_SECRET_KEY" in result.stdout
+    assert "s3cr3t-value-that-is-long" not in result.stdout
+    assert re.search(r"SOT_PORT\s+8000\s+\*", result.stdout)
