@@ -11,6 +11,75 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def jamtland(db):
+    """A light register for these tests (instead of the full Jämtland demo, which
+    loads every boundary): Åre and Krokom, the Kall and Valsjöbyn points with the
+    demo's services, and the demo users. ``full_demo`` loads the real thing."""
+    import datetime as dt
+
+    from sot.accounts.models import Role, User
+    from sot.registry import demo
+    from sot.registry.catalogue import load_catalogue
+    from sot.registry.models import Municipality, Point, Service
+
+    load_catalogue(Service)
+    are = Municipality.objects.create(code="2321", name="Åre", county_code="23")
+    krokom = Municipality.objects.create(code="2309", name="Krokom", county_code="23")
+    kall = Point.objects.create(
+        slug="kall",
+        name="Kall",
+        village="Kall",
+        municipality=are,
+        lat=63.4726,
+        lon=13.2334,
+        lifecycle="established",
+        established_on=dt.date(2025, 10, 1),
+    )
+    Point.objects.create(
+        slug="valsjobyn",
+        name="Valsjöbyn",
+        village="Valsjöbyn",
+        municipality=krokom,
+        lat=64.068,
+        lon=14.139,
+        lifecycle="approved",
+    )
+    for code in demo.COMMON_SERVICES:
+        kall.point_services.create(service=Service.objects.get(code=code))
+    for username, role, scope in (
+        ("admin", None, None),
+        ("lansstyrelsen", Role.COUNTY_COORDINATOR, "23"),
+        ("are", Role.MUNICIPAL_OFFICER, are),
+        ("krokom", Role.MUNICIPAL_OFFICER, krokom),
+        ("kall", Role.POINT_OPERATOR, kall),
+    ):
+        user = User(
+            username=username, is_staff=True, role=role or Role.COUNTY_COORDINATOR
+        )
+        if role is None:
+            user.is_superuser, user.county_code = True, "23"
+        elif role == Role.COUNTY_COORDINATOR:
+            user.county_code = scope
+        elif role == Role.MUNICIPAL_OFFICER:
+            user.municipality = scope
+        user.save()
+        if role == Role.POINT_OPERATOR:
+            user.points.add(scope)
+    return demo
+
+
+@pytest.fixture
+def full_demo(db):
+    """The whole `sot demo` data set: the registry's demo, then the notify demo."""
+    from sot.notify import demo as notify_demo
+    from sot.registry import demo
+
+    demo.load()
+    notify_demo.load()
+    return notify_demo
+
+
 @pytest.fixture(autouse=True)
 def outbox(monkeypatch):
     """SMS sent through the console channel in this test (emptied before and after)."""

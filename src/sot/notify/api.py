@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sot.accounts import policy
@@ -219,7 +219,7 @@ def callout_start(request, payload: CallOutIn):
     except ValueError as exc:  # an unknown skill
         raise ValidationError({"skills": [str(exc)]}) from exc
     deliver_due()
-    return 201, _callout_out(callout)
+    return Status(201, _callout_out(callout))
 
 
 def _visible_callout(request, callout_id: int) -> CallOut:
@@ -319,4 +319,4 @@ def subscribe(request, payload: SubscribeIn):
         target=target,
         language="en" if payload.language == "en" else "sv",
     )
-    return 202, {"detail": "confirmation sent"}
+    return Status(202, {"detail": "confirmation sent"})

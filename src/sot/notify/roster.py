@@ -106,16 +106,9 @@ class ImportReport:
 
 def _rows_csv(data: bytes) -> list[dict[str, str]]:
     text = data.decode("utf-8-sig", errors="replace")
-    dialect = (
-        csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else None
-    )
-    reader = (
-        csv.reader(io.StringIO(text), dialect)
-        if dialect
-        else csv.reader(io.StringIO(text))
-    )
-    rows = list(reader)
-    return _to_dicts(rows)
+    header = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=header.count)
+    return _to_dicts(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
 
 
 def _rows_xlsx(data: bytes) -> list[dict[str, str]]:

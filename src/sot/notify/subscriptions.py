@@ -265,7 +265,7 @@ def alert_residents(*, activation_id: int) -> int:
             template = "point_opened"
         elif state == "closed" and notice.state in _SHOWN:
             template = "point_closed"
-        elif state in _SHOWN and offers != notice.offers:
+        elif state in _SHOWN and (offers != notice.offers or state != notice.state):
             template = "point_changed"
         else:
             return 0
