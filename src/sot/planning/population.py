@@ -371,7 +371,8 @@ def read_scb_grid(
             f"{path}: unknown columns {header}. A population grid needs a square id "
             f"column ({'/'.join(ID_COLUMNS[:3])}) or x and y columns in SWEREF 99 TM, "
             f"and a population column ({'/'.join(POP_COLUMNS[:5])}); rename the "
-            "columns, or use --points for a localities CSV (name, lat, lon, population)"
+            "columns, or give a localities CSV (name, lat, lon, population) with "
+            "--kind points"
         )
     pop = np.array([_number(r[ip], "population", path, k) for k, r in enumerate(rows)])
     if ix is not None and iy is not None:
