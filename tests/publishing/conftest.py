@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from sot.publishing.model import PublicPoint, Service
 
 
-def shared_data_dir() -> Path | None:
-    env = os.environ.get("SOT_SHARED_DATA")
-    path = (
-        Path(env)
-        if env
-        else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-    )
-    return path if path.is_dir() else None
-
-
 @pytest.fixture
-def shared_dir() -> Path:
-    """The shared real-data folder (skips when absent)."""
-    path = shared_data_dir()
-    if path is None:
-        pytest.skip("../shared/data is not present")
-    return path
-
-
-@pytest.fixture
-def cap_schema(shared_dir):
+def cap_schema(shared_data):
     """The OASIS CAP 1.2 XML schema, loaded with lxml."""
     from lxml import etree
 
-    xsd = shared_dir / "feeds" / "cap" / "CAP-v1.2.xsd"
+    xsd = shared_data / "feeds" / "cap" / "CAP-v1.2.xsd"
     if not xsd.exists():
         pytest.skip("CAP-v1.2.xsd not present")
     return etree.XMLSchema(etree.parse(str(xsd)))

@@ -127,9 +127,11 @@ def test_every_message_validates_against_oasis_schema(cap_schema, change):
         cap_schema.assertValid(etree.fromstring(m.xml))
 
 
-def test_schema_rejects_wrong_version(cap_schema, shared_dir):
+def test_schema_rejects_wrong_version(cap_schema, shared_data):
     """The negative control: the real CAP 1.1 message must not validate."""
-    doc = etree.parse(str(shared_dir / "feeds" / "cap" / "nws_real_alert_5c2cf27b.xml"))
+    doc = etree.parse(
+        str(shared_data / "feeds" / "cap" / "nws_real_alert_5c2cf27b.xml")
+    )
     assert not cap_schema.validate(doc)
 
 

@@ -44,9 +44,9 @@ def test_point_links(point_factory):
     assert '<a href="/punkt/kall/">' in svg
 
 
-def test_jamtland_small_map_is_small(shared_dir, point_factory):
+def test_jamtland_small_map_is_small(shared_data, point_factory):
     data = json.loads(
-        (shared_dir / "boundaries" / "jamtland_municipalities_scb.geojson").read_text()
+        (shared_data / "boundaries" / "jamtland_municipalities_scb.geojson").read_text()
     )
     areas = [
         svgmap.Area(

@@ -122,7 +122,7 @@ def present_point(
         updated = ""
     elif static:
         updated = ("uppdaterad " if lang != "en" else "updated ") + words.clock(
-            pt.updated_at, None, lang
+            pt.updated_at, now, lang
         )
     else:
         updated = words.updated_phrase(pt.updated_at, now, lang)

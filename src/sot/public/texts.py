@@ -11,8 +11,10 @@ from __future__ import annotations
 PHRASES: dict[str, tuple[str, str]] = {
     "site": ("SOT-punkter", "Service points"),
     "site_long": ("Service- och trygghetspunkter", "Service and safety points"),
-    "site_in": ("Service- och trygghetspunkter i {county}",
-                "Service and safety points in {county}"),
+    "site_in": (
+        "Service- och trygghetspunkter i {county}",
+        "Service and safety points in {county}",
+    ),
     "skip": ("Hoppa till innehållet", "Skip to content"),
     "other_lang": ("English", "Svenska"),
     "exercise": ("ÖVNING", "EXERCISE"),

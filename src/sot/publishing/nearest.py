@@ -36,8 +36,6 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     m = _COORDS.match(text)
     if not m:
         return None
-    if "," in text and "." not in text and text.count(",") != 1:
-        return None
     lat, lon = (float(g.replace(",", ".")) for g in m.groups())
     if -90 <= lat <= 90 and -180 <= lon <= 180:
         return lat, lon

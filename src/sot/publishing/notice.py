@@ -171,7 +171,7 @@ def _page(
             + ", ".join(label(PAYMENT_LABELS, k, lang) for k in point.payment)
         )
     for row in rows:
-        y = _wrap(c, "• " + row, left, y, right - left - 60 * mm, "Helvetica", 14, 18)
+        y = _wrap(c, "– " + row, left, y, right - left - 60 * mm, "Helvetica", 14, 18)
     y -= 6 * mm
     if point.next_update:
         nxt = words.clock(datetime.fromisoformat(point.next_update), None, lang)
@@ -211,10 +211,12 @@ def _page(
     c.showPage()
 
 
-def point_notice(point: PublicPoint, *, url: str, now: datetime) -> bytes:
+def point_notice(
+    point: PublicPoint, *, url: str, now: datetime, compress: bool = True
+) -> bytes:
     """A two-page A4 PDF: the notice in Swedish, then in English."""
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, invariant=1)
+    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=int(compress), invariant=1)
     c.setTitle(f"SOT-punkt {point.name}")
     c.setAuthor("SOT-punkter")
     for lang in ("sv", "en"):

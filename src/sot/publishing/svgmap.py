@@ -8,7 +8,9 @@ each ring is simplified with Douglas-Peucker at ``tolerance_px`` and rounded to 
 units of the viewBox, and written with relative path commands to keep it small.
 
 Colour is never the only cue (WCAG 1.4.1): each state has its own shape, the legend
-names them, and every symbol has a ``<title>``.
+names them, and every symbol has a ``<title>``. With ``point_href`` the symbols are
+links (named by their ``<title>``) and the map is a ``group``, not an ``img``, since
+an image may not contain interactive elements.
 """
 
 from __future__ import annotations
@@ -202,8 +204,8 @@ def render(
     height = project.height + legend_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="maptitle mapdesc" '
-        f'class="map">',
+        f'width="{width}" height="{height}" role="{"group" if point_href else "img"}" '
+        f'aria-labelledby="maptitle mapdesc" class="map">',
         f'<title id="maptitle">{escape(title)}</title><desc id="mapdesc">{escape(desc)}</desc>',
         '<g fill="#eef0f2" stroke="#7b8590" stroke-width="1" fill-rule="evenodd">',
     ]
@@ -239,10 +241,12 @@ def render(
     for p in sorted(points, key=lambda p: order.get(p.state, 0)):
         x, y = project(p.lon, p.lat)
         state_text = label(STATE_LABELS, p.state, lang)
-        symbol = _symbol(p.state, x, y, r, f"{p.name}: {state_text}")
+        name = f"{p.name}: {state_text}"
         if point_href:
             href = escape(point_href.format(slug=p.slug))
-            symbol = f'<a href="{href}">{symbol}</a>'
+            symbol = f'<a href="{href}"><title>{escape(name)}</title>{_symbol(p.state, x, y, r)}</a>'
+        else:
+            symbol = _symbol(p.state, x, y, r, name)
         parts.append(symbol)
         if large:
             parts.append(

@@ -1,0 +1,186 @@
+"""The public pages in headless Chromium: axe-core finds no WCAG 2.1 A/AA violation,
+and a phone on a throttled 2G link gets the start page with Kall open.
+
+Needs Debian's ``chromium`` (driven by PyPI ``playwright`` with ``executable_path``)
+and axe-core's ``axe.min.js`` (``npm ci`` at the repository root puts it in
+``node_modules/axe-core/``; or point ``SOT_AXE_JS`` at a copy). Skips with the
+reason when either is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = (
+    os.environ.get("SOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
+AXE_JS = Path(
+    os.environ.get("SOT_AXE_JS", REPO / "node_modules" / "axe-core" / "axe.min.js")
+)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    "/",
+    "/punkt/kall/",
+    "/punkt/valsjobyn/",
+    "/kommun/2321/",
+    "/karta/",
+    "/nara/?q=Huså",
+    "/nara/?q=Atlantis",
+    "/meddelanden/",
+    "/oppna-data/",
+    "/en/",
+    "/en/punkt/kall/",
+    "/en/nara/?q=Kall",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (skips when chromium, playwright or axe-core is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    if not AXE_JS.exists():
+        pytest.skip(
+            f"axe-core not found at {AXE_JS} (run `npm ci` at the repository root)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright)")
+    # Playwright's sync API runs an event loop in this thread; the database set-up and
+    # teardown of the tests around it are synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo_site(transactional_db, settings):
+    """The demo register with a running exercise and Kall open, committed so that the
+    live server thread sees it."""
+    from django.utils import timezone
+
+    from sot.accounts.models import User
+    from sot.operations import services as ops
+    from sot.public.imports import import_places
+    from sot.public.models import PublicMessage
+    from sot.registry import demo
+    from sot.registry.models import Municipality, Point
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PUBLISH_DIR = ""
+    demo.load()
+    officer, operator = (
+        User.objects.get(username="are"),
+        User.objects.get(username="kall"),
+    )
+    kall = Point.objects.get(slug="kall")
+    event = ops.create_event(
+        name="Övning Storm Jämtland",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=officer,
+        is_exercise=True,
+        starts_at=timezone.now() - timedelta(hours=1),
+        public_message="Långvarigt strömavbrott i västra Åre.",
+    )
+    ops.activate_point(event=event, point=kall, activated_by=officer)
+    ops.submit_status_report(
+        point=kall,
+        event=event,
+        reported_by=operator,
+        source="web",
+        state="open",
+        power_source="generator",
+        services={
+            "food": "yes",
+            "heating": "yes",
+            "phone_charging": "limited",
+            "drinking_water": "no",
+        },
+        fuel_products={"diesel": "yes", "petrol": "no"},
+        payment_methods=["card", "cash"],
+    )
+    PublicMessage.objects.create(
+        municipality=kall.municipality,
+        point=kall,
+        event=event,
+        text="Diesel endast till räddningstjänst till kl 18",
+    )
+    import_places(Path(__file__).parent / "data" / "places.csv")
+    return event
+
+
+def test_axe_finds_no_violations(browser, demo_site, live_server):
+    axe = AXE_JS.read_text()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems = {}
+    for path in PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        page.add_script_tag(content=axe)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_TAGS,
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} – "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+            for v in result["violations"]
+        ]
+        assert result["passes"], path  # axe really ran
+        if violations:
+            problems[path] = violations
+    context.close()
+    assert problems == {}
+
+
+def test_phone_on_2g_without_javascript_sees_kall_open(browser, demo_site, live_server):
+    """A 360 px phone, JavaScript off, on Chrome DevTools' "Slow 2G"-like profile."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        java_script_enabled=False,
+        is_mobile=True,
+    )
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 800,  # ms round trip
+            "downloadThroughput": 50 * 1024 // 8 * 4,  # 200 kbit/s
+            "uploadThroughput": 50 * 1024 // 8,
+        },
+    )
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(live_server.url + "/", timeout=30_000)
+    first = page.locator("ul.pts li").first
+    assert "Kall" in first.inner_text() and "Öppen" in first.inner_text()
+    assert page.get_by_text("ÖVNING").first.is_visible()
+    # one request: no CSS, font, script or image files to fetch
+    assert [u for u in requests if not u.startswith(live_server.url + "/")] == []
+    assert len(requests) == 1, requests
+    context.close()

@@ -1,0 +1,96 @@
+"""`sot publish DIR` and republishing when the public state changes."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.core.management import call_command
+
+from sot.public import site
+from sot.publishing import snapshot
+
+
+def test_publish_command_writes_the_whole_site(tmp_path, kall_open):
+    target = tmp_path / "site"
+    call_command("publish", str(target))
+    files = json.loads((target / "manifest.json").read_text())["files"]
+    for path in [
+        "index.html",
+        "en/index.html",
+        "punkt/kall/index.html",
+        "en/punkt/kall/index.html",
+        "kommun/2321/index.html",
+        "karta/index.html",
+        "site.css",
+        "punkter.geojson",
+        "punkter.csv",
+        "feeds/cap.atom",
+        "feeds/meddelanden.atom",
+        "punkt/kall/anslag.pdf",
+        "anslag/lista.pdf",
+        "index.html.gz",
+    ]:
+        assert path in files, path
+    assert any(p.startswith("cap/") and p.endswith(".xml") for p in files)
+    assert snapshot.verify(target) == []
+    page = (target / "punkt" / "kall" / "index.html").read_text()
+    assert "Öppen" in page and "uppdaterad kl" in page  # absolute time on disk
+    assert (
+        'action="https://sot.example.se/nara/"' in (target / "index.html").read_text()
+    )
+    call_command("publish", str(target), "--verify")
+
+
+def test_status_change_by_operator_reaches_the_snapshot(
+    tmp_path,
+    settings,
+    kall_open,
+    exercise,
+    kall,
+    kall_operator,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """The operations signal republishes (synchronously here: debounce 0)."""
+    from sot.operations import services as ops
+
+    settings.PUBLISH_DIR = str(tmp_path / "site")
+    site.publish(settings.PUBLISH_DIR)
+    assert "Öppen" in (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
+    monkeypatch.setattr(site, "DEBOUNCE_S", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        ops.submit_status_report(
+            point=kall,
+            event=exercise,
+            reported_by=kall_operator,
+            source="sms",
+            state="closed",
+            state_reason="Elverket stannade",
+        )
+    page = (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
+    assert "Stängd" in page
+    assert snapshot.verify(tmp_path / "site") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_server_republishes_in_the_background(tmp_path, settings):
+    """With the debounce thread: a saved public message appears without a request."""
+    from sot.public.models import PublicMessage
+    from sot.registry import demo
+    from sot.registry.models import Point
+
+    demo.load()
+    settings.PUBLISH_DIR = str(tmp_path / "site")
+    point = Point.objects.get(slug="kall")
+    PublicMessage.objects.create(
+        municipality=point.municipality, point=point, text="Kaffe finns"
+    )
+    page = tmp_path / "site" / "punkt" / "kall" / "index.html"
+    deadline = time.monotonic() + 20  # a bound on waiting, not a speed requirement
+    while time.monotonic() < deadline:
+        if page.exists() and "Kaffe finns" in page.read_text():
+            break
+        time.sleep(0.05)
+    assert "Kaffe finns" in page.read_text()
