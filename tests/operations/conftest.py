@@ -1,8 +1,36 @@
-"""Fixtures for the operations tests."""
+"""Fixtures for the operations tests.
+
+The Jämtland register is loaded once per module inside a transaction that is rolled
+back at the end of the module; each test runs in a savepoint within it (the ``db``
+fixture), so tests stay isolated and the suite stays fast. A module that needs real
+commits (the concurrency test) overrides ``jamtland`` to load per test.
+"""
 
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _module_register(django_db_setup, django_db_blocker):
+    """The registry demo, loaded once for the module and rolled back after it."""
+    from sot.registry import demo
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        with transaction.atomic():
+            demo.load()
+            yield demo
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def jamtland(_module_register, db):
+    """The Jämtland demo register (shared by the module, isolated per test)."""
+    return _module_register
 
 
 @pytest.fixture
@@ -32,4 +60,4 @@ def kall_active(storm, kall, are_officer):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Cheap password hashing: the demo users are created in every test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER

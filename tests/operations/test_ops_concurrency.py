@@ -15,6 +15,15 @@ from sot.operations import services as ops
 from sot.operations.models import Activation, StatusReport
 
 
+@pytest.fixture
+def jamtland(transactional_db):
+    """The register loaded and committed for this test (threads must see it)."""
+    from sot.registry import demo
+
+    demo.load()
+    return demo
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reports_no_lost_update(
     storm, kall, kall_active, kall_operator, are_officer

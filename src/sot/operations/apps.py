@@ -9,4 +9,4 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sot.operations import permissions  # noqa: F401  (registers actions)
+        from sot.operations import conf, permissions  # noqa: F401  (registers)
