@@ -60,7 +60,9 @@ def test_krisinformation_recorded_news(feeds):
     assert "<p>" not in jamtland.description.sv
     assert "Personer avråds starkt" in jamtland.description.sv
     south = by_id["18478"]
-    assert south.areas[0].whole_country  # only "Sverige" is given
+    # Only "Sverige" is given, on a warning for southern Sweden: it touches nothing.
+    assert not south.areas[0].whole_country
+    assert south.areas[0].other_codes == (("country", "Sverige"),)
     vma_item = by_id["18434"]
     assert vma_item.hazard is Hazard.PUBLIC_WARNING and vma_item.level is None
     assert vma_item.areas[0].county_codes == ("12",)

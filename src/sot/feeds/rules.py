@@ -8,6 +8,9 @@
 | a VMA over a point | raise readiness |
 
 They apply to every county (``county_code`` empty) and to exercises (marked ÖVNING).
+The wind and snow rules take SMHI's own warnings (and CAP): Krisinformation restates
+SMHI's warnings tagged by county, which would put a duplicate, county-wide suggestion
+before every officer of the county.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ DEFAULT_RULES = (
     {
         "name": "Röd varning för vind eller snö över en SOT-punkt",
         "order": 10,
+        "sources": ["smhi", "cap"],
         "hazards": ["wind", "snow"],
         "min_level": "RED",
         "action": SuggestedAction.OPEN_EVENT,
@@ -25,6 +29,7 @@ DEFAULT_RULES = (
     {
         "name": "Orange varning för vind eller snö över en SOT-punkt",
         "order": 20,
+        "sources": ["smhi", "cap"],
         "hazards": ["wind", "snow"],
         "min_level": "ORANGE",
         "action": SuggestedAction.RAISE_READINESS,

@@ -193,5 +193,8 @@ def _areas(value: Any, path: str, budget: f.VertexBudget) -> tuple[Area, ...]:
                 )
             )
     if country and not areas:
-        areas.append(Area(description="Sverige", whole_country=True))
+        # News items are tagged "Sverige" even when the warning is regional (item
+        # 18478, a warning for southern Sweden, carries only that tag), so the tag
+        # is kept as a description and touches nothing.
+        areas.append(Area(description="Sverige", other_codes=(("country", "Sverige"),)))
     return tuple(areas)
