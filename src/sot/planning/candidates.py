@@ -209,17 +209,21 @@ def pois_from_csv(path: str | Path, kind: str) -> list[Poi]:
     ]
 
 
-def pois_from_pbf(path: str | Path) -> list[Poi]:
+def pois_from_pbf(path: str | Path, *, progress: bool = False) -> list[Poi]:
     """Grocery stores and fuel stations (nodes, and ways at their mean position)."""
     import osmium
 
+    from sot.planning.network import _progress_bar
+
     out: list[Poi] = []
+    bar = _progress_bar(progress, "reading shops and stations", "objects")
     processor = (
         osmium.FileProcessor(str(path))
         .with_locations()
         .with_filter(osmium.filter.KeyFilter("shop", "amenity"))
     )
     for obj in processor:
+        bar.update(1)
         tags = obj.tags
         if tags.get("shop") in GROCERY_SHOPS:
             kind = "grocery"
@@ -245,6 +249,7 @@ def pois_from_pbf(path: str | Path) -> list[Poi]:
             or f"{kind} (OSM {'node' if obj.is_node() else 'way'} {obj.id})"
         )
         out.append(Poi(label, lon, lat, kind))
+    bar.close()
     return out
 
 

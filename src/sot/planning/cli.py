@@ -337,7 +337,7 @@ def cmd_candidates(args, wd) -> dict:
         pbf = args.pbf or wd.state().get("pbf")
         if not pbf:
             raise PlanningError("give --pbf FILE.osm.pbf or --stores and --fuel CSVs")
-        pois = cand.pois_from_pbf(pbf)
+        pois = cand.pois_from_pbf(pbf, progress=not args.quiet)
         origin = pbf
     extra = (
         cand.read_sites_csv(args.add, net, source="user", max_snap_m=args.max_snap_m)

@@ -243,6 +243,7 @@ def write_report(wd: Workdir, out: Path, *, title: str, progress: bool = False) 
     ] + [
         [f"Inom {k} min", _pct(v, reach["population"])]
         for k, v in reach["within"].items()
+        if float(k) != float(m)
     ]
     site_rows = [
         [
