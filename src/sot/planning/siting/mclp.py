@@ -141,7 +141,7 @@ def lagrangian_bound(
     best_lam = lam
     best_set: list[int] | None = None
     best_val = incumbent
-    theta = 1.0
+    theta = 2.0
     stall = 0
     for _ in range(max_iter):
         r = a @ lam
@@ -151,7 +151,7 @@ def lagrangian_bound(
             best_l, best_lam, stall = value_l, lam.copy(), 0
         else:
             stall += 1
-            if stall >= 15:
+            if stall >= 30:
                 theta *= 0.5
                 stall = 0
         count = _counts(at, top, n)
@@ -161,7 +161,7 @@ def lagrangian_bound(
         if best_l - best_val <= max(target_gap * best_val, 1e-9 * max(1.0, best_val)):
             break
         g = count - (lam < w)
-        norm = float(g @ g)
+        norm = float(np.square(g).sum())
         if norm == 0 or theta < 1e-6 or time.perf_counter() - t0 > time_limit_s:
             break
         step = theta * (value_l - best_val) / norm
@@ -345,6 +345,7 @@ def solve_mclp(
             inc_val,
             time_limit_s=min(remaining, 0.3 * time_limit_s),
             target_gap=target,
+            max_iter=600,
         )
         bound_r = min(bound_r, total_w)
         if lset is not None and lval > inc_val:

@@ -55,7 +55,7 @@ class _Entries:
 
     def cost_of(self, chosen) -> float:
         d1 = self.best_cost(chosen)
-        return float(self.w @ d1)
+        return float((self.w * d1).sum())
 
     def best_cost(self, chosen) -> np.ndarray:
         d = self.f.copy()
@@ -163,7 +163,7 @@ def lagrangian_bound(
     n = e.n_cand
     p = min(p, n)
     s = e.w[e.col] * (e.c - e.f[e.col])
-    base = float(e.w @ e.f)
+    base = float((e.w * e.f).sum())
     mu = np.zeros(e.n_dem)
     np.maximum.at(mu, e.col, -s)
     mu *= 0.5
@@ -193,7 +193,7 @@ def lagrangian_bound(
         x[top] = 1.0
         g = np.bincount(e.col, weights=(v < 0) * x[e.row], minlength=e.n_dem) - 1.0
         g[(mu <= 0) & (g < 0)] = 0.0
-        norm = float(g @ g)
+        norm = float(np.square(g).sum())
         if norm == 0 or theta < 1e-6 or time.perf_counter() - t0 > time_limit_s:
             break
         mu = np.maximum(0.0, mu + theta * (best_val - value_l) / norm * g)
@@ -342,7 +342,7 @@ def solve_pmedian(
         red.n_zero_weight = int((active & (w_full == 0)).sum())
         active &= w_full > 0
     fixed = reachable & ~active
-    constant = float(w_full[fixed] @ f[fixed])
+    constant = float((w_full[fixed] * f[fixed]).sum())
     red.n_already_covered = int(fixed.sum())
     red.already_covered_weight = float(w_full[fixed].sum())
     ct = sp.csr_matrix(sp.csc_matrix(c0)[:, np.flatnonzero(active)].T)
@@ -379,7 +379,7 @@ def solve_pmedian(
     inc = e.cost_of(chosen)
     timings["heuristic_s"] = time.perf_counter() - t
     method_name, bound_source, status = "greedy+interchange", "lagrangian", ""
-    base = float(e.w @ e.f)
+    base = float((e.w * e.f).sum())
     if p_free >= a.shape[0] or a.shape[1] == 0:
         bound_r, bound_source = inc, "trivial (every useful candidate open)"
     else:
@@ -441,7 +441,7 @@ def solve_pmedian(
         better = vals < best[cols]
         best[cols[better]] = vals[better]
         assignment[cols[better]] = j
-    objective = float(w_full[reachable] @ best[reachable])
+    objective = float((w_full[reachable] * best[reachable]).sum())
     served_w = float(w_full[assignment >= 0].sum())
     timings["total_s"] = time.perf_counter() - t_start
     reach_w = float(w_full[reachable].sum())
