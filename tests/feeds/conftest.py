@@ -31,3 +31,12 @@ def feeds_xsd(shared_data) -> Path:
     if not path.is_file():
         pytest.skip("CAP-v1.2.xsd not found")
     return path
+
+
+@pytest.fixture
+def feeds_dir(shared_data) -> Path:
+    """../shared/data/feeds (skips if absent)."""
+    path = shared_data / "feeds"
+    if not path.is_dir():
+        pytest.skip("no feeds folder in the shared data")
+    return path

@@ -134,3 +134,36 @@ def test_bad_document_stores_nothing(rules, written):
     with pytest.raises(ParseError):
         import_bytes(data=data[:-40], filename="x.json", via="cli")
     assert not WarningMessage.objects.exists()
+
+
+def test_rematch_after_a_point_is_added(rules, written, are_officer):
+    from sot.registry.models import Municipality, Point
+
+    load(written, "smhi_ibww_jamtland_orange_wind.json")
+    (suggestion,) = services.suggestions_for(are_officer)
+    # A new point in Vålådalen (Åre), inside the mountain polygon.
+    Point.objects.create(
+        slug="valadalen",
+        name="Vålådalen",
+        village="Vålådalen",
+        municipality=Municipality.objects.get(code="2321"),
+        lat=63.15,
+        lon=13.05,
+        lifecycle="planned",
+    )
+    assert services.rematch_in_force() == 1
+    assert sorted(suggestion.points.values_list("slug", flat=True)) == [
+        "kall",
+        "ottsjo",
+        "valadalen",
+    ]
+
+
+def test_krisinformation_list_is_a_snapshot(rules, feeds_dir):
+    data = (feeds_dir / "krisinformation_v3_news_2023-03.json").read_bytes()
+    import_bytes(data=data, via="cli")
+    assert WarningMessage.objects.filter(state=MessageState.IN_FORCE).count() == 3
+    later = import_bytes(data=b"[]", format="krisinformation-v3", via="cli")
+    assert sorted(later.ended) == ["18434", "18435", "18478"]
+    # Krisinformation's county-wide restatement of SMHI's warning gave no suggestion.
+    assert not Suggestion.objects.exists()

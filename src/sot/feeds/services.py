@@ -10,8 +10,10 @@ command, the upload view, the API and the poller all call :func:`import_document
   otherwise skipped as unchanged.
 * An Update replaces the messages it references; a Cancel cancels them. A reference
   to a message that has itself been replaced is followed to the newest message.
-* A snapshot (SMHI ``warning.json``, an operator's outage list) ends the in-force
-  messages of the same source, sender and status that it no longer lists.
+* A snapshot (SMHI ``warning.json``, a Krisinformation list, an operator's outage
+  list) ends the in-force messages of the same source, status and (where the
+  document names one) sender that it no longer lists; a polled snapshot only those
+  that came from the same feed.
 * Each message in force is matched to municipalities and points
   (:mod:`sot.parsers.match`), and the suggestion rules put at most one suggestion per
   municipality in front of its officer. Suggestions move along with updates and are
@@ -157,10 +159,13 @@ def import_document(
             statuses = {m.status.value for m in document.messages} or {status.value}
             stale = WarningMessage.objects.filter(
                 source=document.source.value,
-                sender=document.snapshot_sender,
                 state=MessageState.IN_FORCE,
                 status__in=statuses,
             ).exclude(identifier__in=listed)
+            if document.snapshot_sender:
+                stale = stale.filter(sender=document.snapshot_sender)
+            if feed is not None:  # two feeds of one source do not end each other
+                stale = stale.filter(feed=feed)
             for message in stale:
                 report.cleared_suggestions += _end(
                     message, MessageState.ENDED, "no longer in the feed", now
@@ -356,6 +361,48 @@ def _end(message: WarningMessage, state: str, reason: str, now: datetime) -> int
     return suggestions.filter(state=SuggestionState.OPEN).update(
         state=SuggestionState.CLEARED
     )
+
+
+def stored_areas(message: WarningMessage) -> list:
+    """The stored areas of ``message`` as parser areas, for matching again."""
+    from sot.parsers.model import Area
+
+    return [
+        Area(
+            description=a.description,
+            geometries=tuple(a.geometries),
+            county_codes=tuple(a.county_codes),
+            municipality_codes=tuple(a.municipality_codes),
+            municipality_names=tuple(a.municipality_names),
+            nuts3_codes=tuple(a.nuts3_codes),
+            localities=tuple(a.localities),
+            postcodes=tuple(a.postcodes),
+            whole_country=a.whole_country,
+        )
+        for a in message.areas.all()
+    ]
+
+
+def rematch_in_force(*, now: datetime | None = None) -> int:
+    """Match every in-force message again (after points were added or moved).
+
+    Returns how many messages changed their points. Suggestions are reconciled.
+    """
+    now = now or timezone.now()
+    changed = 0
+    with transaction.atomic():
+        municipalities, points = registry_records()
+        for message in in_force().exclude(msg_type="cancel"):
+            result = match.match_areas(stored_areas(message), municipalities, points)
+            before = set(message.points.values_list("pk", flat=True))
+            message.municipalities.set(
+                Municipality.objects.filter(code__in=result.municipality_codes)
+            )
+            message.points.set(Point.objects.filter(pk__in=result.point_ids))
+            if before != result.point_ids:
+                changed += 1
+            reconcile_suggestions(message, now=now)
+    return changed
 
 
 # --------------------------------------------------------------------- suggestions

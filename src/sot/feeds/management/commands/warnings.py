@@ -56,6 +56,10 @@ class Command(BaseCommand):
         health = sub.add_parser("health", help="Show the health of every feed.")
         health.add_argument("--json", action="store_true")
         sub.add_parser("setup", help="Create the built-in feeds and the default rules.")
+        sub.add_parser(
+            "rematch",
+            help="Match the warnings in force again (after points were added or moved).",
+        )
 
     def handle(self, *args, **options):
         return getattr(self, f"_{options['action']}")(options)
@@ -153,6 +157,12 @@ class Command(BaseCommand):
                 f"{r['slug']:16} {r['health']:8} senast lyckad {r['last_success_at'] or '–'}"
                 f"  fel: {r['last_error'] or '–'}"
             )
+
+    def _rematch(self, options):
+        from sot.feeds import services
+
+        changed = services.rematch_in_force()
+        self.stdout.write(f"varningar med ändrade punkter: {changed}")
 
     def _setup(self, options):
         from sot.feeds import polling
