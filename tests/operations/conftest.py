@@ -20,11 +20,14 @@ def _module_register(django_db_setup, django_db_blocker):
     """The registry demo, loaded once for the module and rolled back after it."""
     from sot.registry import demo
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            demo.load()
-            yield demo
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        demo.load()
+        yield demo
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -152,13 +152,22 @@ def verify_queue(rows: list[PointRow]) -> list[PointRow]:
 # --- situation report ------------------------------------------------------------
 
 
+def municipality_label(name: str) -> str:
+    """ "Åre kommun", "Krokoms kommun", "Östersunds kommun" (Swedish genitive)."""
+    if name.endswith(("s", "x", "z")) or name[-1:].lower() in "aeiouyåäö":
+        return f"{name} kommun"
+    return f"{name}s kommun"
+
+
 def _sender(event: Event, user) -> str:
+    from sot.registry.models import County
+
     if user is not None and getattr(user, "municipality", None) is not None:
-        return f"{user.municipality.name} kommun"
-    names = ", ".join(m.name for m in event.municipalities.all())
-    return str(_("Länsstyrelsen, län %(code)s") % {"code": event.county_code}) + (
-        f" ({names})" if names else ""
-    )
+        return municipality_label(user.municipality.name)
+    county = County.objects.filter(code=event.county_code).first()
+    if county is not None:
+        return str(_("Länsstyrelsen i %(county)s") % {"county": county.name})
+    return str(_("Länsstyrelsen, län %(code)s") % {"code": event.county_code})
 
 
 def build_sitrep(
