@@ -191,3 +191,29 @@ def test_delete_exercise_only(storm, are_officer, kall):
     assert not type(storm).objects.filter(pk=drill.pk).exists()
     assert type(storm).objects.filter(pk=storm.pk).exists()
     assert LogEntry.objects.filter(event=storm).exists()
+
+
+def test_report_without_state_brings_an_unknown_point_back(
+    storm, kall, kall_active, kall_operator
+):
+    ops.submit_status_report(
+        point=kall,
+        event=storm,
+        reported_by=kall_operator,
+        source="web",
+        state="limited",
+        state_reason="Bara kontanter",
+    )
+    ops.mark_stale(now=timezone.now() + timedelta(hours=5))
+    kall_active.refresh_from_db()
+    assert kall_active.state == "unknown"
+    report = ops.submit_status_report(
+        point=kall,
+        event=storm,
+        reported_by=kall_operator,
+        source="sms",
+        state=None,
+        generator_fuel_pct=50,
+    )
+    kall_active.refresh_from_db()
+    assert report.state == "limited" and kall_active.state == "limited"

@@ -431,7 +431,7 @@ def submit_status_report(
     event: Event,
     reported_by,
     source: str,
-    state: str,
+    state: str | None,
     based_on_report_id: int | None = None,
     state_reason: str = "",
     reporter_name: str = "",
@@ -443,6 +443,9 @@ def submit_status_report(
     ``fields`` are any of :data:`REPORT_FIELDS`; a field not given carries over from
     the previous report (except the fuel level and the note, which describe a
     moment), so an SMS "ÖPPEN" keeps the rest of the picture.
+
+    ``state=None`` (or ``"unknown"``, which only the system sets) keeps the state:
+    the last report's state, so a report from a point gone *unknown* brings it back.
 
     ``based_on_report_id`` is the report the form was filled from (``0`` for "there
     was none"); if another report arrived since, :class:`StaleReport` is raised and
@@ -467,6 +470,19 @@ def submit_status_report(
                 values[name] = fields[name]
             elif previous is not None and name not in NO_CARRY:
                 values[name] = getattr(previous, name)
+        if state is None or state == PointState.UNKNOWN:
+            if activation.state != State.UNKNOWN:
+                state = activation.state
+            elif previous is not None:
+                state = previous.state
+            else:
+                state = PointState.ACTIVATING
+            if (
+                not state_reason.strip()
+                and previous is not None
+                and previous.state == state
+            ):
+                state_reason = previous.state_reason
         report = StatusReport(
             activation=activation,
             created_at=now,
