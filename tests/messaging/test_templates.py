@@ -3,7 +3,7 @@ realistic values (issue #7, point 4)."""
 
 import pytest
 
-from sot.messaging.gsm import segment_info
+from sot.messaging.gsm import segment_info, to_gsm7
 from sot.messaging.templates import (
     LANGUAGES,
     REALISTIC_MAX,
@@ -13,6 +13,7 @@ from sot.messaging.templates import (
     describe_status,
     render,
 )
+from sot.rules.status import REFUSAL_MESSAGES_SV
 
 ALL_SERVICES = {
     "food": True,
@@ -48,7 +49,9 @@ def longest_values(lang: str) -> dict[str, str]:
         "summary": summary,
         "offers": offers,
         "unknown": "DIESELL NIEJ BRÄNSEL 60 PROC",
-        "url": "sot.example.se/p/stora-blasjon",
+        "url": "sot.example.se/punkt/stora-blasjon",
+        # the longest refusal text the status rules give
+        "reason": max(REFUSAL_MESSAGES_SV.values(), key=len),
     }
     for field, value in values.items():
         assert len(value) <= REALISTIC_MAX[field], field
@@ -64,7 +67,7 @@ def test_every_template_fits_one_segment(key, lang):
     assert info.segments == 1, (len(text), text)
     # nothing had to be shortened: each value appears whole
     for field in TEMPLATES[(key, lang)].fields:
-        assert values[field] in text, field
+        assert to_gsm7(values[field]) in text, field
 
 
 def test_both_languages_for_every_template():

@@ -38,7 +38,8 @@ REALISTIC_MAX = {
     "summary": 80,
     "offers": 70,
     "unknown": 30,
-    "url": 30,
+    "url": 34,
+    "reason": 100,
 }
 
 
@@ -110,6 +111,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "SOT: du kan inte rapportera för {point}. Inget ändrat.",
         "en": "SOT: you cannot report for {point}. Nothing changed.",
     },
+    "status_not_active": {
+        "sv": "SOT: {point} är inte aktiverad just nu. Inget ändrat.",
+        "en": "SOT: {point} is not activated now. Nothing changed.",
+    },
+    "status_refused": {
+        "sv": "SOT {point}: inget ändrat. {reason}",
+        "en": "SOT {point}: nothing changed. {reason}",
+    },
     "help": {
         "sv": "SOT: <PUNKT> ÖPPEN/STÄNGD/BEGRÄNSAD, DIESEL/BENSIN/MAT/VATTEN JA/NEJ, "
         "BRÄNSLE 60%. Utrop: JA/NEJ/SENARE. START <PUNKT>, STOPP.",
@@ -133,8 +142,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "to start again.",
     },
     "point_opened": {
-        "sv": "SOT-punkt {point} är ÖPPEN från {time}: {offers}. {url}",
-        "en": "SOT point {point} is OPEN from {time}: {offers}. {url}",
+        "sv": "SOT-punkt {point} ÖPPEN från {time}: {offers}. {url}",
+        "en": "SOT point {point} OPEN from {time}: {offers}. {url}",
     },
     "point_changed": {
         "sv": "SOT-punkt {point} ändrad {time}: {offers}. {url}",

@@ -293,7 +293,7 @@ def _save(
 
 def _load(callout_id: int) -> tuple[CallOut, list[Recipient]]:
     callout = (
-        CallOut.objects.select_for_update()
+        CallOut.objects.select_for_update(of=("self",))
         .select_related("activation__point", "activation__event", "created_by")
         .get(pk=callout_id)
     )

@@ -86,6 +86,9 @@ def handle_inbound_sms(
 ) -> InboundResult:
     """Act on one inbound SMS. Never raises for bad input."""
     received_at = received_at or timezone.now()
+    # PostgreSQL text cannot hold NUL; other control characters are noise in an SMS.
+    body = "".join(c for c in body if c in "\n\t" or c >= " ")
+    sender = "".join(c for c in sender if c >= " ")
     try:
         phone = normalize_phone(sender)
     except PhoneNumberError:

@@ -252,7 +252,7 @@ def alert_residents(*, activation_id: int) -> int:
 
     with transaction.atomic():
         activation = (
-            Activation.objects.select_for_update()
+            Activation.objects.select_for_update(of=("self",))
             .select_related("point", "event", "last_report")
             .get(pk=activation_id)
         )
