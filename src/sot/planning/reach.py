@@ -4,7 +4,7 @@ Two computations, both Dijkstra's algorithm (Dijkstra 1959) with a binary heap,
 compiled with numba:
 
 - `nearest_facility`: the travel time from every node to the nearest of a set of
-  facilities. One search from a virtual super-source joined to every facility by an
+  facilities (indexed heap with decrease-key, each node in the heap at most once). One search from a virtual super-source joined to every facility by an
   arc of length 0 (Cormen et al., *Introduction to Algorithms*, 3rd ed., §24.1
   exercise on multiple sources): the heap starts with all facilities at time 0, and
   each node remembers which facility reached it first. Work O((n + m) log n), once,
@@ -98,42 +98,93 @@ def _grow_f4(a, need):
     return b
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sift_up(hkey, hnode, pos, i):
+    """Indexed heap: move item i up; ``pos[node]`` follows every move."""
+    key = hkey[i]
+    node = hnode[i]
+    while i > 0:
+        parent = (i - 1) >> 1
+        if hkey[parent] <= key:
+            break
+        hkey[i] = hkey[parent]
+        hnode[i] = hnode[parent]
+        pos[hnode[i]] = i
+        i = parent
+    hkey[i] = key
+    hnode[i] = node
+    pos[node] = i
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sift_down_last(hkey, hnode, pos, size):
+    """Indexed heap of ``size`` items after the root left: put item ``size`` in."""
+    key = hkey[size]
+    node = hnode[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and hkey[child + 1] < hkey[child]:
+            child += 1
+        if hkey[child] >= key:
+            break
+        hkey[i] = hkey[child]
+        hnode[i] = hnode[child]
+        pos[hnode[i]] = i
+        i = child
+    hkey[i] = key
+    hnode[i] = node
+    pos[node] = i
+
+
 @numba.njit(cache=True, nogil=True)
 def _multi_source(indptr, indices, weight, sources, cutoff, n):
-    """Dijkstra from all ``sources`` at once; (time, index into sources) per node."""
+    """Dijkstra from all ``sources`` at once; (time, index into sources) per node.
+
+    An indexed binary heap with decrease-key (each node at most once in the heap):
+    the whole-network search is memory-bound and this keeps the heap small.
+    """
     dist = np.full(n, np.inf)
     label = np.full(n, -1, dtype=np.int32)
-    hkey = np.empty(max(16, 2 * sources.shape[0]), dtype=np.float64)
-    hnode = np.empty(hkey.shape[0], dtype=np.int32)
+    pos = np.full(n, -1, dtype=np.int32)  # -1: not seen, -2: settled
+    hkey = np.empty(n, dtype=np.float64)
+    hnode = np.empty(n, dtype=np.int32)
     size = 0
     for i in range(sources.shape[0]):
         s = sources[i]
-        if dist[s] > 0.0:
+        if pos[s] == -1:
             dist[s] = 0.0
             label[s] = i
-            hkey = _grow_f8(hkey, size + 1)
-            hnode = _grow_i4(hnode, size + 1)
-            _heap_push(hkey, hnode, size, 0.0, s)
+            hkey[size] = 0.0
+            hnode[size] = s
+            _sift_up(hkey, hnode, pos, size)
             size += 1
     while size > 0:
         d = hkey[0]
         u = hnode[0]
-        _heap_pop(hkey, hnode, size)
+        pos[u] = -2
         size -= 1
-        if d > dist[u]:
-            continue
+        if size > 0:
+            _sift_down_last(hkey, hnode, pos, size)
         lab = label[u]
         for e in range(indptr[u], indptr[u + 1]):
             v = indices[e]
+            if pos[v] == -2:
+                continue
             nd = d + weight[e]
             if nd <= cutoff and nd < dist[v]:
                 dist[v] = nd
                 label[v] = lab
-                if size >= hkey.shape[0]:
-                    hkey = _grow_f8(hkey, size + 1)
-                    hnode = _grow_i4(hnode, size + 1)
-                _heap_push(hkey, hnode, size, nd, v)
-                size += 1
+                if pos[v] == -1:
+                    hkey[size] = nd
+                    hnode[size] = v
+                    _sift_up(hkey, hnode, pos, size)
+                    size += 1
+                else:
+                    hkey[pos[v]] = nd
+                    _sift_up(hkey, hnode, pos, pos[v])
     return dist, label
 
 
