@@ -33,12 +33,8 @@ PAGES = [
     "/kommun/2321/",
     "/karta/",
     "/nara/?q=Huså",
-    "/nara/?q=Atlantis",
     "/meddelanden/",
-    "/oppna-data/",
-    "/en/",
     "/en/punkt/kall/",
-    "/en/nara/?q=Kall",
 ]
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
 
-import pytest
 from django.core.management import call_command
 
 from sot.public import site
@@ -72,25 +70,3 @@ def test_status_change_by_operator_reaches_the_snapshot(
     page = (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
     assert "Stängd" in page
     assert snapshot.verify(tmp_path / "site") == []
-
-
-@pytest.mark.django_db(transaction=True)
-def test_running_server_republishes_in_the_background(tmp_path, settings):
-    """With the debounce thread: a saved public message appears without a request."""
-    from sot.public.models import PublicMessage
-    from sot.registry import demo
-    from sot.registry.models import Point
-
-    demo.load()
-    settings.PUBLISH_DIR = str(tmp_path / "site")
-    point = Point.objects.get(slug="kall")
-    PublicMessage.objects.create(
-        municipality=point.municipality, point=point, text="Kaffe finns"
-    )
-    page = tmp_path / "site" / "punkt" / "kall" / "index.html"
-    deadline = time.monotonic() + 20  # a bound on waiting, not a speed requirement
-    while time.monotonic() < deadline:
-        if page.exists() and "Kaffe finns" in page.read_text():
-            break
-        time.sleep(0.05)
-    assert "Kaffe finns" in page.read_text()

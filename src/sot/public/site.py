@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from sot.public import feeds, pages
 from sot.publishing import notice, snapshot
@@ -52,15 +53,22 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
     for m in messages:
         files[f"cap/{m.filename}"] = m.xml
     base = feeds.site_url()
+    minute = data.now.replace(second=0, microsecond=0)
     for pt in data.points:
-        files[f"punkt/{pt.slug}/anslag.pdf"] = notice.point_notice(
-            pt, url=f"{base}/punkt/{pt.slug}/", now=data.now
+        files[f"punkt/{pt.slug}/anslag.pdf"] = _notice(
+            pt, f"{base}/punkt/{pt.slug}/", minute
         )
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
     files["anslag/lista.pdf"] = notice.county_list(
         data.points, title=title, url=base + "/", now=data.now
     )
     return files
+
+
+@lru_cache(maxsize=256)
+def _notice(point, url: str, minute) -> bytes:
+    """A point's notice, reused while the point and the minute are the same."""
+    return notice.point_notice(point, url=url, now=minute)
 
 
 def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:
@@ -76,7 +84,6 @@ DEBOUNCE_S = 0.3
 
 
 def _publish_now(directory: str) -> None:
-    close_old_connections()
     try:
         result = publish(directory)
         log.info(
@@ -87,8 +94,6 @@ def _publish_now(directory: str) -> None:
         )
     except Exception:  # a failed publish must never break the request that caused it
         log.exception("publishing the public snapshot to %s failed", directory)
-    finally:
-        close_old_connections()
 
 
 def request_publish(*, delay_s: float | None = None) -> bool:
@@ -115,7 +120,12 @@ def request_publish(*, delay_s: float | None = None) -> bool:
 
 
 def _run_timer(directory: str) -> None:
+    """In the timer thread, which has its own database connection to clean up."""
     global _timer
     with _lock:
         _timer = None
-    _publish_now(directory)
+    close_old_connections()
+    try:
+        _publish_now(directory)
+    finally:
+        connections.close_all()

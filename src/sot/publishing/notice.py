@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 import qrcode
 from reportlab.lib.pagesizes import A4
@@ -65,16 +66,24 @@ TEXT = {
 }
 
 
-def _qr_image(url: str) -> ImageReader:
+@lru_cache(maxsize=512)
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url`` as PNG (cached: a point's URL never changes)."""
     qr = qrcode.QRCode(
-        border=2, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M
+        border=2,
+        box_size=8,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        mask_pattern=0,  # a fixed mask: any is valid, and searching costs 60 ms
     )
     qr.add_data(url)
     qr.make(fit=True)
     buffer = io.BytesIO()
     qr.make_image().save(buffer, format="PNG")
-    buffer.seek(0)
-    return ImageReader(buffer)
+    return buffer.getvalue()
+
+
+def _qr_image(url: str) -> ImageReader:
+    return ImageReader(io.BytesIO(qr_png(url)))
 
 
 def _wrap(

@@ -115,7 +115,6 @@ def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) ->
         )
         for d in (build, *(p for p in build.rglob("*") if p.is_dir())):
             d.chmod(0o755)
-        _fsync_tree(build)
         if target.exists() and not target.is_symlink():
             target.rename(parent / f".{target.name}.old-{stamp}")
         link = parent / f".{target.name}.link-{stamp}-{os.getpid()}"
@@ -126,13 +125,6 @@ def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) ->
         raise
     _prune(target, build, keep)
     return Result(target, build, len(all_files), changed=True)
-
-
-def _fsync_tree(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())
 
 
 def _prune(target: Path, current: Path, keep: int) -> None:
