@@ -101,10 +101,12 @@ def test_anonymous_is_sent_to_login(client, storm):
 def test_sitrep_saved_and_numbered(client, are_officer, storm, reported):
     client.force_login(are_officer)
     url = reverse("operations:sitrep", args=[storm.pk])
-    response = client.post(url)
+    response = client.post(url, {"nasta": "3"})
     assert response.status_code == 302
     text = client.get(url + "?nr=1&format=txt").content.decode()
     assert text.startswith("LÄGESRAPPORT nr 1 – Storm i västra Jämtland")
+    assert "Från: Åre kommun" in text
+    assert "Nästa lägesrapport:" in text
     assert "Kall" in text and "reservkraft (elverk)" in text
 
 

@@ -46,6 +46,32 @@ class EventForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    stale_after_minutes = forms.IntegerField(
+        label=_("Rapport inaktuell efter (minuter)"),
+        min_value=15,
+        required=False,
+        help_text=_("Tomt: standard (240 minuter)."),
+    )
+    area = forms.JSONField(
+        label=_("Område (GeoJSON Polygon eller MultiPolygon, valfritt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_area(self):
+        area = self.cleaned_data.get("area")
+        if area in (None, "", {}):
+            return None
+        if isinstance(area, dict) and area.get("type") == "Feature":
+            area = area.get("geometry")
+        if not isinstance(area, dict) or area.get("type") not in (
+            "Polygon",
+            "MultiPolygon",
+        ):
+            raise forms.ValidationError(
+                _("Ange en GeoJSON Polygon eller MultiPolygon.")
+            )
+        return area
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)

@@ -171,7 +171,12 @@ def _sender(event: Event, user) -> str:
 
 
 def build_sitrep(
-    event: Event, *, as_of: datetime | None = None, user=None, number: int | None = None
+    event: Event,
+    *,
+    as_of: datetime | None = None,
+    user=None,
+    number: int | None = None,
+    next_report_at: datetime | None = None,
 ) -> sitrep.Sitrep:
     """Collect the facts for a situation report at ``as_of``."""
     as_of = as_of or timezone.now()
@@ -236,6 +241,7 @@ def build_sitrep(
             for e in log.order_by("at", "id")
         ),
         stale_after=stale_after(event),
+        next_report_at=next_report_at,
     )
 
 
@@ -247,7 +253,11 @@ def _service_names(codes: list[str]) -> list[str]:
 
 
 def create_situation_report(
-    *, event: Event, created_by, as_of: datetime | None = None
+    *,
+    event: Event,
+    created_by,
+    as_of: datetime | None = None,
+    next_report_at: datetime | None = None,
 ) -> SituationReport:
     """Number, render and keep a situation report (the next one starts after it)."""
     from sot.operations import permissions as perm
@@ -257,7 +267,13 @@ def create_situation_report(
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)
         number = event.sitreps.count() + 1
-        data = build_sitrep(event, as_of=as_of, user=created_by, number=number)
+        data = build_sitrep(
+            event,
+            as_of=as_of,
+            user=created_by,
+            number=number,
+            next_report_at=next_report_at,
+        )
         record = SituationReport.objects.create(
             event=event,
             number=number,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -152,6 +154,8 @@ def event_new(request):
                 decided_by=data["decided_by"],
                 description=data["description"],
                 public_message=data["public_message"],
+                stale_after_minutes=data["stale_after_minutes"],
+                area=data["area"],
             )
         except REFUSALS as exc:
             form.add_error(None, _refusal_text(exc))
@@ -362,10 +366,21 @@ def report(request, event_id, slug):
 
 @login_required
 def situation_report(request, event_id):
-    """Preview the lägesrapport (text and Markdown); POST keeps it numbered."""
+    """Preview the lägesrapport (text and Markdown); POST keeps it numbered.
+
+    ``nasta`` (hours) sets when the next report is due."""
     event = _event(request, event_id, perm.CREATE_SITREP)
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        next_hours = float(params.get("nasta", ""))
+    except ValueError:
+        next_hours = None
+    now = timezone.now()
+    next_at = now + timedelta(hours=next_hours) if next_hours else None
     if request.method == "POST":
-        record = queries.create_situation_report(event=event, created_by=request.user)
+        record = queries.create_situation_report(
+            event=event, created_by=request.user, as_of=now, next_report_at=next_at
+        )
         messages.success(
             request, _("Lägesrapport nr %(n)d sparad.") % {"n": record.number}
         )
@@ -375,12 +390,11 @@ def situation_report(request, event_id):
         record = get_object_or_404(event.sitreps, number=int(number))
         text, markdown, saved = record.text, record.markdown, record
     else:
-        data = queries.build_sitrep(event, user=request.user)
-        text, markdown, saved = (
-            sitrep.render_text(data),
-            sitrep.render_markdown(data),
-            None,
+        data = queries.build_sitrep(
+            event, user=request.user, as_of=now, next_report_at=next_at
         )
+        text, markdown = sitrep.render_text(data), sitrep.render_markdown(data)
+        saved = None
     fmt = request.GET.get("format")
     if fmt in ("txt", "md"):
         body = text if fmt == "txt" else markdown
@@ -394,6 +408,7 @@ def situation_report(request, event_id):
             "text": text,
             "markdown": markdown,
             "saved": saved,
+            "next_hours": params.get("nasta", ""),
             "sitreps": event.sitreps.order_by("-number"),
         },
     )
