@@ -141,3 +141,26 @@ def test_p_larger_than_the_candidates_opens_what_helps():
     res = solve_mclp(cov, [1, 1, 1], 10)
     assert res.objective == 2 and res.optimal
     assert res.uncoverable.tolist() == [2]
+
+
+@pytest.mark.parametrize("method", ["exact", "heuristic"])
+def test_edge_cases_p_zero_all_forced_all_covered(method):
+    cov = np.array([[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], dtype=bool)
+    w = [1.0, 2.0, 3.0, 4.0]
+    r = solve_mclp(cov, w, 0, method=method)
+    assert r.chosen.size == 0 and r.objective == 0 and r.optimal
+    r = solve_mclp(cov, w, 1, forced=[0], method=method)
+    assert r.chosen.tolist() == [0] and r.objective == 3 and r.optimal
+    r = solve_mclp(cov, w, 2, forced=[0], method=method)
+    assert r.chosen.tolist() == [0, 2] and r.objective == 10
+    r = solve_mclp(cov, w, 1, existing=np.ones(4, bool), method=method)
+    assert r.objective == 10 and r.optimal
+    cost = np.where(cov, [[0.0], [1.0], [2.0]], np.inf)
+    r = solve_pmedian(cost, w, 0, unserved_cost=5.0, method=method)
+    assert r.chosen.size == 0 and r.objective == 50
+    r = solve_pmedian(cost, w, 1, existing_cost=np.zeros(4), method=method)
+    assert r.objective == 0 and r.optimal
+    r = solve_lscp(np.zeros((2, 3), dtype=bool), method=method)
+    assert r.objective == 0 and r.uncoverable.tolist() == [0, 1, 2]
+    r = solve_lscp(cov, forced=[0, 1, 2], method=method)
+    assert r.objective == 3 and r.optimal

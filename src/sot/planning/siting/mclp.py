@@ -331,7 +331,7 @@ def solve_mclp(
     bound_source = "lagrangian"
     status = ""
     red.n_demand_kept, red.n_candidates_kept, red.nnz_kept = a.shape[1], nc, a.nnz
-    if p_free >= nc or inc_val >= total_w - 1e-9 * max(1.0, total_w):
+    if p_free == 0 or p_free >= nc or inc_val >= total_w - 1e-9 * max(1.0, total_w):
         bound_r, bound_source = inc_val, "trivial (all coverable demand covered)"
     else:
         t = time.perf_counter()

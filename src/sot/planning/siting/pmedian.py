@@ -380,7 +380,7 @@ def solve_pmedian(
     timings["heuristic_s"] = time.perf_counter() - t
     method_name, bound_source, status = "greedy+interchange", "lagrangian", ""
     base = float((e.w * e.f).sum())
-    if p_free >= a.shape[0] or a.shape[1] == 0:
+    if p_free == 0 or p_free >= a.shape[0] or a.shape[1] == 0:
         bound_r, bound_source = inc, "trivial (every useful candidate open)"
     else:
         t = time.perf_counter()
