@@ -40,6 +40,22 @@ CHANGE_CHECKLIST_TEMPLATE = register_action(
 )
 TICK_CHECKLIST = register_action("checklist.tick", roles=ALL)
 
+#: Every action this app declares (the permission-matrix test covers each).
+OPERATIONS_ACTIONS = (
+    VIEW_EVENT,
+    ADD_EVENT,
+    CHANGE_EVENT,
+    DELETE_EXERCISE,
+    ACTIVATE_POINT,
+    REPORT_STATUS,
+    RECORD_DELIVERY,
+    ADD_LOG,
+    CREATE_SITREP,
+    VIEW_DASHBOARD,
+    CHANGE_CHECKLIST_TEMPLATE,
+    TICK_CHECKLIST,
+)
+
 
 def can_on_event(user, action: str, event) -> bool:
     """May ``user`` take ``action`` on the event as a whole?"""
