@@ -104,3 +104,26 @@ def test_criticality_is_the_sole_coverage(line, villages):
     for row in rows:
         res = what_if(line, villages, fac, remove=[row["name"]], threshold_min=15)
         assert res["lost_population"] == row["only_this_one"]
+
+
+def test_a_closed_road_cuts_the_villages_beyond_it(line, villages):
+    fac = _points(line, [0], ["P0"])
+    # close the road at node 2 (C): D and E can no longer drive west; C is cut off
+    res = what_if(
+        line,
+        villages,
+        fac,
+        closed=[(float(line.lon[2]), float(line.lat[2]), 100.0)],
+        threshold_min=60,
+    )
+    assert res["closed_arcs"] == 4  # B<->C and C<->D
+    # before: within 60 min A..E (0, 10, 20, 30, 40 min); after: only A and B
+    assert res["covered_before"] == 1500 and res["covered_after"] == 300
+    assert res["lost_population"] == 1200
+
+
+def test_without_arcs_keeps_node_numbering(line):
+    fewer = line.without_arcs(np.arange(line.n_arcs) == 0)
+    assert fewer.n_nodes == line.n_nodes and fewer.n_arcs == line.n_arcs - 1
+    assert np.array_equal(fewer.indices, line.indices[1:])
+    assert list(np.diff(fewer.indptr)) == [0] + list(np.diff(line.indptr)[1:])

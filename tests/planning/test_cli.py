@@ -189,3 +189,21 @@ def test_andorra_end_to_end(roads, data_dir, tmp_path, capsys):
     assert site["covered_after"] == expected["mclp_p3_10min_covered"]
     assert _run(capsys, "report", "--workdir", wd, "--quiet")[0] == 0
     assert (wd / "report.pdf").stat().st_size > 10_000
+
+
+def test_what_if_closed_road(village_workdir, capsys):
+    # close the roads around node 1 (63.170, 14.60): Söderby can reach Skolan only
+    # through node 1 (2 -> 4 is one-way the wrong way), so it loses reach
+    code, out, _ = _run(
+        capsys, "what-if", "--close", "63.170,14.60,50", "--workdir", village_workdir
+    )
+    assert code == 0
+    assert "roads closed: 4 arcs removed" in out
+    assert "lose reach: 80 persons (1 units)" in out
+
+
+def test_bad_close_exits_2(village_workdir, capsys):
+    code, _, err = _run(
+        capsys, "what-if", "--close", "63.1", "--workdir", village_workdir
+    )
+    assert code == 2 and "LAT,LON,RADIUS_M" in err

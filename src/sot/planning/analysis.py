@@ -145,13 +145,16 @@ def what_if(
     *,
     remove: list[str] = (),
     add: Sites | None = None,
+    closed: list[tuple[float, float, float]] = (),
     threshold_min: float = 15.0,
 ) -> dict:
     """Population that loses or gains reach when points fail or are added.
 
-    ``remove``: names of facilities that fail (a broken generator, a closed road to
-    them). ``add``: new sites. Compares the set before and after; a unit *loses*
-    reach when it was within ``threshold_min`` before and is not after.
+    ``remove``: names of facilities that fail (a broken generator). ``add``: new
+    sites. ``closed``: roads closed around (lon, lat, radius_m) positions (a fallen
+    tree, a washed-out bridge): every arc touching a node within the radius goes.
+    Compares before and after; a unit *loses* reach when it was within
+    ``threshold_min`` before and is not after.
     """
     missing = [r for r in remove if r not in facilities.name]
     if missing:
@@ -168,7 +171,10 @@ def what_if(
         after = after.concat(add.only_snapped())
     limit = threshold_min * 60.0
     t0, _ = unit_times(net, pop, before.node)
-    t1, _ = unit_times(net, pop, after.node)
+    net_after = net
+    for lon, lat, radius_m in closed:
+        net_after = net_after.close_around(lon, lat, radius_m)
+    t1, _ = unit_times(net_after, pop, after.node)
     w = pop.weight
     lost = (t0 <= limit) & (t1 > limit)
     gained = (t0 > limit) & (t1 <= limit)
@@ -177,6 +183,8 @@ def what_if(
         "threshold_min": threshold_min,
         "removed": list(remove),
         "added": [] if add is None else list(add.only_snapped().name),
+        "closed": [list(c) for c in closed],
+        "closed_arcs": int(net.n_arcs - net_after.n_arcs),
         "covered_before": float(w[t0 <= limit].sum()),
         "covered_after": float(w[t1 <= limit].sum()),
         "lost_population": float(w[lost].sum()),

@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="append", default=[], metavar="NAME")
     p.add_argument("--add", help="CSV of points to add (name, lat, lon)")
     p.add_argument("--add-candidate", action="append", default=[], metavar="NAME")
+    p.add_argument(
+        "--close",
+        action="append",
+        default=[],
+        metavar="LAT,LON,RADIUS_M",
+        help="close every road within RADIUS_M of LAT,LON (repeatable)",
+    )
     p.add_argument("--minutes", type=float, default=15.0)
 
     p = sub.add_parser("report", parents=[common], help="write the HTML and PDF report")
@@ -494,8 +501,15 @@ def cmd_what_if(args, wd) -> dict:
             )
         picked = cands.subset([cands.name.index(n) for n in args.add_candidate])
         add = picked if add is None else add.concat(picked)
+    closed = [_parse_close(c) for c in args.close]
     res = what_if(
-        net, pop, fac, remove=args.remove, add=add, threshold_min=args.minutes
+        net,
+        pop,
+        fac,
+        remove=args.remove,
+        add=add,
+        closed=closed,
+        threshold_min=args.minutes,
     )
     res["criticality"] = criticality(net, pop, fac, threshold_min=args.minutes)
     wd.write_json("whatif.json", res)
@@ -504,6 +518,8 @@ def cmd_what_if(args, wd) -> dict:
         f"within {m:g} min before: {res['covered_before']:.0f}, after: "
         f"{res['covered_after']:.0f}"
     )
+    if closed:
+        _say(f"  roads closed: {res['closed_arcs']} arcs removed")
     _say(
         f"  lose reach: {res['lost_population']:.0f} persons ({res['lost_units']} units)"
     )
@@ -514,6 +530,16 @@ def cmd_what_if(args, wd) -> dict:
     for row in res["criticality"][:20]:
         _say(f"  {row['name'][:50]:<50}{row['only_this_one']:>10.0f}")
     return res
+
+
+def _parse_close(text: str) -> tuple[float, float, float]:
+    try:
+        lat, lon, radius = (float(v) for v in text.split(","))
+    except ValueError:
+        raise PlanningError(
+            f"--close {text!r}: give LAT,LON,RADIUS_M, e.g. --close 63.17,14.64,200"
+        ) from None
+    return lon, lat, radius
 
 
 # -- report ---------------------------------------------------------------------------

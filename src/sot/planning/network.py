@@ -112,6 +112,38 @@ class RoadNetwork:
             length_m=self.length_m[order],
         )
 
+    def without_arcs(self, drop: np.ndarray) -> RoadNetwork:
+        """A copy without the arcs where ``drop`` (bool, one per arc) is True.
+
+        Nodes stay (same indices), so population and sites keep their nodes; a node
+        left without arcs is simply unreachable.
+        """
+        keep = ~np.asarray(drop, dtype=bool)
+        counts = np.bincount(self.tails()[keep], minlength=self.n_nodes)
+        indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return RoadNetwork(
+            indptr=indptr,
+            indices=self.indices[keep],
+            time_s=self.time_s[keep],
+            lon=self.lon,
+            lat=self.lat,
+            x=self.x,
+            y=self.y,
+            osm_id=self.osm_id,
+            length_m=self.length_m[keep],
+        )
+
+    def close_around(self, lon: float, lat: float, radius_m: float) -> RoadNetwork:
+        """The network with every arc touching a node within ``radius_m`` removed.
+
+        Models a closed road, bridge or area (a fallen tree, a flood). The distance
+        is measured in SWEREF 99 TM from the given WGS84 position.
+        """
+        e, n = to_sweref99tm(lon, lat)
+        near = np.hypot(self.x - e, self.y - n) <= radius_m
+        return self.without_arcs(near[self.tails()] | near[self.indices])
+
     def save(self, path: str | Path) -> None:
         """Write the network to a compressed ``.npz`` file."""
         np.savez_compressed(
