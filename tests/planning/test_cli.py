@@ -102,6 +102,7 @@ def test_candidates_site_whatif_report(village_workdir, tmp_path, capsys):
     assert code == 0
     html = (wd / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "Per kommun" in html and "Metod" in html
+    assert "Punkter som fallerar</td><td>Skolan" in html
     assert (wd / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 

@@ -342,6 +342,11 @@ def write_report(wd: Workdir, out: Path, *, title: str, progress: bool = False) 
                 ],
             ),
         ]
+        if whatif.get("removed") or whatif.get("added") or whatif.get("closed"):
+            parts += [
+                f"<h2>Scenario (inom {whatif['threshold_min']:g} min)</h2>",
+                _table_html(["", ""], _scenario_rows(whatif)),
+            ]
     parts += [
         "<h2>Metod</h2>",
         f"<p>{html.escape(METHOD_SV)}</p>",
@@ -402,6 +407,21 @@ def write_report(wd: Workdir, out: Path, *, title: str, progress: bool = False) 
         ],
     )
     return {"html": html_path, "pdf": pdf_path}
+
+
+def _scenario_rows(w: dict) -> list[list]:
+    closed = "; ".join(f"{lat:.5f}, {lon:.5f} ({r:g} m)" for lon, lat, r in w["closed"])
+    return [
+        ["Punkter som fallerar", ", ".join(w["removed"]) or "-"],
+        ["Punkter som läggs till", ", ".join(w["added"]) or "-"],
+        ["Stängda vägar kring", closed or "-"],
+        ["Nådda före → efter", f"{w['covered_before']:.0f} → {w['covered_after']:.0f}"],
+        [
+            "Förlorar räckvidd",
+            f"{w['lost_population']:.0f} ({w['lost_units']} enheter)",
+        ],
+        ["Får räckvidd", f"{w['gained_population']:.0f} ({w['gained_units']} enheter)"],
+    ]
 
 
 def _text_page(pdf: PdfPages, heading: str, paragraphs: list[str]) -> None:
