@@ -234,6 +234,11 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
     if point.municipality_id is None and "municipality_code" not in errors:
         errors.setdefault("municipality_code", []).append(_("Kommun måste anges."))
     lat, lon = _to_float(point.lat), _to_float(point.lon)
+    if "lat" not in errors and "lon" not in errors:
+        try:  # report a position outside Sweden together with every other error
+            check_location(lat=lat, lon=lon, municipality=None, confirm=True)
+        except ValidationError as exc:
+            errors.setdefault("lat", []).extend(exc.message_dict["lat"])
     if errors:
         raise ValidationError(errors)
     check_location(lat=lat, lon=lon, municipality=point.municipality, confirm=confirm)

@@ -55,11 +55,11 @@ class Command(BaseCommand):
             )
         except tables.ImportFailed as exc:
             self.stderr.write(
-                f"{path.name}: nothing was imported; {len(exc.errors)} fel:"
+                f"{path.name}: ingenting importerades; {len(exc.errors)} fel:"
             )
             for err in exc.errors:
                 self.stderr.write(f"  {err}")
-            raise CommandError("import failed") from None
+            raise CommandError("import failed: nothing was saved") from None
         verb = "would create" if o["dry_run"] else "created"
         self.stdout.write(
             f"{path.name}: {verb} {len(result.created)}, updated {len(result.updated)}, "
