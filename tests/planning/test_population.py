@@ -253,3 +253,33 @@ def test_snap_limit_is_inclusive_of_near_and_excludes_far(grid):
     node, dist = snap(grid, [450000.0, 450000.0], [6899000.0, 6898000.0], 1500)
     assert list(node) == [0, -1]
     assert dist[0] == pytest.approx(1000)
+
+
+def test_jamtland_totals_spread_over_a_grid_in_the_county(shared_data):
+    """Real SCB totals and municipality polygons, spread over a 5 km grid."""
+    import csv
+
+    totals = (
+        shared_data
+        / "population"
+        / "jamtland_municipality_population_scb_1990_2024.csv"
+    )
+    polygons = shared_data / "boundaries" / "jamtland_municipalities_scb.geojson"
+    if not totals.exists() or not polygons.exists():
+        pytest.skip("Jämtland population or boundaries not in shared data")
+    net = grid_network(85, 61, spacing_m=5000, origin_e=320000, origin_n=6820000)
+    pop = read_municipality_totals(
+        totals,
+        net,
+        municipalities=read_areas(polygons),
+        population_column="pop_2024_12_31",
+    )
+    with open(totals, encoding="utf-8") as fh:
+        rows = {r["kommun_kod"]: int(r["pop_2024_12_31"]) for r in csv.DictReader(fh)}
+    # the county row (23) is recognised as the sum of the others, not spread again
+    assert pop.total == rows["23"] == 132839
+    assert pop.unsnapped()["count"] == 0
+    for code, value in rows.items():
+        if len(code) == 4:
+            assert pop.weight[pop.municipality == code].sum() == pytest.approx(value)
+    assert any("row 23: a subtotal" in n for n in pop.notes)

@@ -485,6 +485,14 @@ def read_municipality_totals(
     totals = np.array(
         [_number(r[ipop], "population", path, k) for k, r in enumerate(rows)]
     )
+    notes = []
+    # a row whose code starts other codes (a county '23' above '2303') is a subtotal
+    aggregate = [any(o != c and o.startswith(c) for o in codes) for c in codes]
+    for c, agg in zip(codes, aggregate, strict=True):
+        if agg:
+            notes.append(f"row {c}: a subtotal of other rows, not spread again")
+    codes = [c for c, agg in zip(codes, aggregate, strict=True) if not agg]
+    totals = totals[~np.asarray(aggregate, dtype=bool)]
     by_code = {a.code: i for i, a in enumerate(municipalities)}
     ids, weight, xs, ys, munis = [], [], [], [], []
     if localities is not None:
@@ -495,7 +503,6 @@ def read_municipality_totals(
         muni = np.asarray(muni, dtype=object)
     else:
         node_area = areas_mod.locate(net.lon, net.lat, municipalities)
-    notes = []
     for code, total in zip(codes, totals, strict=True):
         if localities is not None:
             sel = np.nonzero(muni == code)[0]
