@@ -82,6 +82,13 @@ def test_operator_of_another_point_is_refused(kall_active, frg, sms_in, valsjoby
     assert StatusReport.objects.count() == 0
 
 
+def test_volunteer_may_not_report(kall_active, frg, sms_in):
+    result = sms_in("+46701740605", "KALL ÖPPEN", "v1")
+    assert result.outcome == "not allowed"
+    assert result.reply == "SOT: du kan inte rapportera för Kall. Inget ändrat."
+    assert StatusReport.objects.count() == 0
+
+
 def test_point_not_activated(jamtland, frg, sms_in):
     result = sms_in(frg.OPERATOR_PHONE, "KALL ÖPPEN", "n1")
     assert result.outcome == "point not activated"
@@ -104,16 +111,18 @@ def test_unknown_number_gets_nothing_and_is_logged(kall_active, frg, sms_in, cap
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(text=st.text(max_size=200))
-def test_arbitrary_text_from_unknown_numbers_never_changes_state(
-    kall_active, frg, sms_in, text
+@given(text=st.text(max_size=200), sender=st.sampled_from(["stranger", "volunteer"]))
+def test_arbitrary_text_from_unauthorised_numbers_never_changes_state(
+    kall_active, frg, sms_in, text, sender
 ):
+    """Neither a stranger nor a volunteer (known, but no operator) changes a status."""
+    phone = "+46701740666" if sender == "stranger" else "+46701740605"
     before = (StatusReport.objects.count(), kall_active.state)
     n = InboundSms.objects.count()
-    result = sms_in("+46701740666", text, f"h{n}")
+    result = sms_in(phone, text, f"h{n}")
     kall_active.refresh_from_db()
     assert (StatusReport.objects.count(), kall_active.state) == before
-    if result.kind not in ("subscribe", "unsubscribe"):
+    if sender == "stranger" and result.kind not in ("subscribe", "unsubscribe"):
         assert result.reply == ""
 
 

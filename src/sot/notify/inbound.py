@@ -130,6 +130,14 @@ def handle_inbound_sms(
         result.outcome = _answer(cmd, member, inbound)
     elif cmd.kind is Kind.STATUS and user is not None:
         result.outcome, result.reply = _status(cmd, user, keywords, received_at)
+    elif cmd.kind is Kind.STATUS and cmd.point is not None:
+        # a volunteer in the roster, not an operator: may not report
+        result.outcome = "not allowed"
+        result.reply = render(
+            "status_not_allowed",
+            _lang(user, member),
+            {"point": keywords[cmd.point].name},
+        )
     else:
         lang = _lang(user, member)
         words = " ".join(cmd.unknown) or body.strip()[:30]
