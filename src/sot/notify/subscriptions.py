@@ -274,7 +274,10 @@ def alert_residents(*, activation_id: int) -> int:
         notice.sent_at = timezone.now()
         notice.save()
         point = activation.point
-        when = timezone.localtime(activation.state_changed_at).strftime("%H:%M")
+        changed_at = activation.state_changed_at
+        if template == "point_changed" and activation.last_report is not None:
+            changed_at = max(changed_at, activation.last_report.created_at)
+        when = timezone.localtime(changed_at).strftime("%H:%M")
         url = _absolute(f"/punkt/{point.slug}").split("://", 1)[-1]
         prefix = "ÖVNING " if activation.event.is_exercise else ""
         sent = 0
