@@ -25,7 +25,7 @@ def test_officer_starts_and_follows_a_callout(
     assert "Tack Anna" in console.content.decode()
     assert Recipient.objects.get(member=first).status == "yes"
     page = client.get(url).content.decode()
-    assert "Anna Berg" in page and "ja 1" in page
+    assert "Anna Berg" in page and "ja 1" in page and "Första hjälpen" in page
     cancel = client.post(f"/utskick/utrop/{callout.pk}/avsluta/")
     assert cancel.status_code == 302
     assert CallOut.objects.get().state == "cancelled"

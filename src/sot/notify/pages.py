@@ -47,6 +47,32 @@ class SmsForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Text"), max_length=480)
 
 
+STATUS_LABELS = {
+    "pending": gettext_lazy("inget svar"),
+    "yes": gettext_lazy("ja"),
+    "no": gettext_lazy("nej"),
+    "later": gettext_lazy("senare"),
+    "surplus": gettext_lazy("ja, men behövs inte"),
+    "not_needed": gettext_lazy("behövs inte"),
+}
+CALLOUT_STATE_LABELS = {
+    "open": gettext_lazy("pågår"),
+    "filled": gettext_lazy("fyllt"),
+    "cancelled": gettext_lazy("avslutat"),
+}
+SKILL_LABELS = dict(Skill.choices)
+
+
+def _recipient_row(r) -> dict:
+    return {
+        "rank": r.rank,
+        "name": r.member.name,
+        "skills": ", ".join(str(SKILL_LABELS.get(s, s)) for s in r.matched_skills),
+        "km": None if r.distance_m is None else round(r.distance_m / 1000, 1),
+        "status": STATUS_LABELS.get(r.status, r.status),
+    }
+
+
 def _activation(request, activation_id: int) -> Activation:
     activation = get_object_or_404(
         Activation.objects.select_related("point__municipality", "event"),
@@ -92,10 +118,14 @@ def activation_callouts(request, activation_id: int):
         rows.append(
             {
                 "callout": callout,
+                "state": CALLOUT_STATE_LABELS.get(callout.state, callout.state),
                 "counts": callouts.summary(callout),
-                "recipients": callout.recipients.select_related("member").order_by(
-                    "rank"
-                ),
+                "recipients": [
+                    _recipient_row(r)
+                    for r in callout.recipients.select_related("member").order_by(
+                        "rank"
+                    )
+                ],
             }
         )
     return render(
