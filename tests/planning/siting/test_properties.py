@@ -155,3 +155,21 @@ def test_exact_uses_highs_when_the_bound_alone_cannot_prove():
     assert res.optimal
     assert res.objective == pytest.approx(_mclp_brute(cov, w, 3, np.zeros(80, bool)))
     assert heur.objective <= res.objective <= heur.bound + TOL
+
+
+def test_pmedian_exact_uses_highs_after_fixing():
+    # points in a 10 x 10 square, 4-unit cutoff: the bound alone does not prove this one
+    rng = np.random.default_rng(0)
+    xy_d = rng.random((120, 2)) * 10
+    xy_c = rng.random((25, 2)) * 10
+    d = np.hypot(*(xy_c[:, None, :] - xy_d[None, :, :]).transpose(2, 0, 1))
+    cost = np.where(d <= 4, d, np.inf)
+    w = rng.integers(1, 30, 120).astype(float)
+    exact = solve_pmedian(cost, w, 4, unserved_cost=4.0)
+    heur = solve_pmedian(cost, w, 4, unserved_cost=4.0, method="heuristic")
+    unreduced = solve_pmedian(cost, w, 4, unserved_cost=4.0, reduce=False)
+    assert exact.method.startswith("highs")
+    assert exact.reduction.n_fixed_closed > 0
+    assert exact.optimal and unreduced.optimal
+    assert exact.objective == pytest.approx(unreduced.objective)
+    assert heur.bound - 1e-6 <= exact.objective <= heur.objective + 1e-9

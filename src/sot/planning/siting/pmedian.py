@@ -200,7 +200,9 @@ def lagrangian_bound(
     return best_l, best_mu, best_set, best_val
 
 
-def _highs_pmedian(e: _Entries, p: int, start, time_limit_s: float, mip_gap: float):
+def _highs_pmedian(
+    e: _Entries, p: int, start, time_limit_s: float, mip_gap: float, fixed_open=()
+):
     """HiGHS on the saving form: ``min const + sum s_e z_e``, ``sum_i z <= 1``, ``z <= x``."""
     n_c, nnz = e.n_cand, e.c.size
     s = e.w[e.col] * (e.c - e.f[e.col])
@@ -233,9 +235,11 @@ def _highs_pmedian(e: _Entries, p: int, start, time_limit_s: float, mip_gap: flo
         z[(target[e.col] == e.row)] = 1.0
         # a demand can tie between two entries of the same candidate only once: fine
         x0 = np.concatenate([x, z])
+    lower = np.zeros(n_c + nnz)
+    lower[np.asarray(list(fixed_open), dtype=np.int64)] = 1.0
     return highs.solve(
         cost=np.concatenate([np.zeros(n_c), s]),
-        lower=np.zeros(n_c + nnz),
+        lower=lower,
         upper=np.ones(n_c + nnz),
         rows=rows,
         row_lower=np.full(e.n_dem + nnz + 1, -np.inf),
@@ -410,7 +414,14 @@ def solve_pmedian(
             start = [pos[j] for j in chosen if j in pos]
             red.n_candidates_kept, red.nnz_kept = sub.n_cand, sub.a.nnz
             remaining = max(0.5, time_limit_s - (time.perf_counter() - t_start))
-            out = _highs_pmedian(sub, p_free, start, remaining, mip_gap)
+            out = _highs_pmedian(
+                sub,
+                p_free,
+                start,
+                remaining,
+                mip_gap,
+                fixed_open=[pos[int(j)] for j in np.flatnonzero(open_)],
+            )
             status = out.status
             if out.values is not None:
                 cand = [
