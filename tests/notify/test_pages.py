@@ -50,3 +50,22 @@ def test_anonymous_is_sent_to_login(client, kall_active):
     assert (
         client.get(f"/utskick/aktiveringar/{kall_active.pk}/utrop/").status_code == 302
     )
+
+
+def test_roster_admin_scoped_and_erasing(
+    client, frg, are_officer, krokom_officer, kall_operator
+):
+    from sot.notify.models import Member
+
+    member = Member.objects.get(name="Anna Berg")
+    url = f"/admin/notify/member/{member.pk}/change/"
+    client.force_login(kall_operator)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(krokom_officer)
+    assert client.get(url).status_code in (302, 404)
+    client.force_login(are_officer)
+    assert client.get("/admin/notify/member/").status_code == 200
+    assert client.get(url).status_code == 200
+    response = client.post(f"/admin/notify/member/{member.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Member.objects.filter(name="Anna Berg").exists()
