@@ -71,6 +71,9 @@ def test_one_sms_when_kall_opens_none_when_nothing_changes(
     assert [m.purpose for m in alerts()][-1] == "point_closed"
     deliver_due()
     assert [m["to"] for m in outbox] == [frg.RESIDENT_PHONE] * 3
+    log = list(kall_active.event.log.values_list("text", flat=True))
+    assert "Invånare meddelade: Kall öppen (1 prenumerationer)." in log
+    assert frg.RESIDENT_PHONE not in " ".join(log)
 
 
 def test_exercise_alerts_are_marked(

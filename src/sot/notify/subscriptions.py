@@ -307,4 +307,21 @@ def alert_residents(*, activation_id: int) -> int:
                 resident=True,
             )
             sent += 1
+        if sent:
+            from sot.operations.models import LogKind, Source
+            from sot.operations.services import add_log_entry
+
+            what = {
+                "point_opened": "öppen",
+                "point_changed": "ändrad",
+                "point_closed": "stängd",
+            }[template]
+            add_log_entry(
+                event=activation.event,
+                author=None,
+                point=point,
+                kind=LogKind.MESSAGE,
+                source=Source.SYSTEM,
+                text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
+            )
     return sent
