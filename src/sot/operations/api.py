@@ -14,7 +14,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from sot.operations import permissions as perm
@@ -279,7 +279,7 @@ def create_event(request, data: EventIn):
         points=points,
         source="api",
     )
-    return 201, _event_out(event)
+    return Status(201, _event_out(event))
 
 
 @router.get(f"{PREFIX}/events/{{event_id}}", response=EventOut)
@@ -337,7 +337,7 @@ def activate(request, event_id: int, data: ActivateIn):
         note=data.note,
     )
     rows = [r for r in event_points(request, event_id) if r["point_id"] == point.slug]
-    return 201, rows[0]
+    return Status(201, rows[0])
 
 
 @router.get(
@@ -379,7 +379,7 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
         state_reason=data.state_reason,
         **fields,
     )
-    return 201, _report_out(report)
+    return Status(201, _report_out(report))
 
 
 @router.post(f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/confirm")
@@ -414,7 +414,7 @@ def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
         note=data.note,
         source="api",
     )
-    return 201, d
+    return Status(201, d)
 
 
 @router.get(f"{PREFIX}/events/{{event_id}}/log", response=list[LogOut])
@@ -450,15 +450,18 @@ def post_log(request, event_id: int, data: LogIn):
         point=point,
         source="api",
     )
-    return 201, {
-        "id": e.pk,
-        "at": e.at,
-        "kind": e.kind,
-        "text": e.text,
-        "author": e.author_name,
-        "point_id": point.slug if point else None,
-        "source": e.source,
-    }
+    return Status(
+        201,
+        {
+            "id": e.pk,
+            "at": e.at,
+            "kind": e.kind,
+            "text": e.text,
+            "author": e.author_name,
+            "point_id": point.slug if point else None,
+            "source": e.source,
+        },
+    )
 
 
 @router.get(f"{PREFIX}/events/{{event_id}}/situation-report", response=SitrepOut)

@@ -13,6 +13,7 @@ sends :mod:`sot.operations.signals` on commit. Refusals:
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -234,6 +235,7 @@ def end_event(
                 at=at,
                 source=Source.WEB,
             )
+            _notify(point=activation.point, event=event)
         event.ends_at = at
         event.save(update_fields=["ends_at"])
         _log(
@@ -256,10 +258,11 @@ def delete_exercise(*, event: Event, by) -> None:
         )
     with transaction.atomic():
         event = Event.objects.get(pk=event.pk)
+        # Receivers get a copy that keeps its id (delete() clears it on the original).
+        _notify(event=copy.copy(event))
         # The Readiness of a point is not tied to an event, so nothing real is lost.
         LogEntry.objects.filter(event=event).delete()
         event.delete()
-        _notify(event=event)
 
 
 # --- activation and state ---------------------------------------------------------
@@ -288,6 +291,8 @@ def activate_point(
             current=PointState(existing.state) if existing else None,
             at=now,
         )
+        if not event.municipalities.filter(pk=point.municipality_id).exists():
+            event.municipalities.add(point.municipality_id)
         if existing is None:
             activation = Activation.objects.create(
                 event=event,
