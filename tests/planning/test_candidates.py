@@ -112,3 +112,20 @@ def test_andorra_candidates(andorra, roads, data_dir):
     sites = candidate_sites(andorra, pois, pair_m=500)
     assert len(sites) == expected["candidates_500m"]
     assert sites.unsnapped()["count"] == 0
+
+
+def test_points_from_geojson(tiny_net, tmp_path):
+    f = tmp_path / "points.geojson"
+    f.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"name": "Skolan"},'
+        ' "geometry": {"type": "Point", "coordinates": [14.6005, 63.179]}},'
+        '{"type": "Feature", "properties": {"name": "Area"},'
+        ' "geometry": {"type": "Polygon", "coordinates": []}}]}',
+        encoding="utf-8",
+    )
+    sites = read_sites_csv(f, tiny_net, source="chosen")
+    assert sites.name == ["Skolan"] and list(sites.node) == [1]
+    f.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    with pytest.raises(CandidateError, match="no Point features"):
+        read_sites_csv(f, tiny_net, source="chosen")

@@ -145,9 +145,43 @@ def make_sites(
 def read_sites_csv(
     path: str | Path, net: RoadNetwork, *, source: str, max_snap_m: float = 1000.0
 ) -> Sites:
-    """Sites from a CSV with name, lat, lon (e.g. existing or user-given points)."""
-    names, lon, lat = _read_name_lat_lon(Path(path))
+    """Sites from a CSV with name, lat, lon (e.g. existing or user-given points).
+
+    A ``.geojson``/``.json`` file is read as a FeatureCollection of Points (WGS84)
+    with a ``name`` property, as sot's own GeoJSON feed of points writes it.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        names, lon, lat = _read_geojson_points(path)
+    else:
+        names, lon, lat = _read_name_lat_lon(path)
     return make_sites(net, names, lon, lat, source=source, max_snap_m=max_snap_m)
+
+
+def _read_geojson_points(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    import json
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        features = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise CandidateError(
+            f"cannot read {path} as a GeoJSON FeatureCollection ({exc}); give Point "
+            "features with a 'name' property, or a CSV with name, lat, lon"
+        ) from exc
+    names, lon, lat = [], [], []
+    for i, f in enumerate(features):
+        geom = (f or {}).get("geometry") or {}
+        if geom.get("type") != "Point":
+            continue
+        x, y = geom["coordinates"][:2]
+        props = f.get("properties") or {}
+        names.append(str(props.get("name") or props.get("namn") or f"feature {i + 1}"))
+        lon.append(float(x))
+        lat.append(float(y))
+    if not names:
+        raise CandidateError(f"{path} holds no Point features; give points as GeoJSON")
+    return names, np.asarray(lon), np.asarray(lat)
 
 
 def require_snapped(sites: Sites, what: str, max_snap_m: float) -> Sites:

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reach", parents=[common], help="travel time to the nearest point"
     )
     p.add_argument(
-        "--facilities", help="CSV (name, lat, lon) of the chosen set of points"
+        "--facilities", help="chosen points: CSV (name, lat, lon) or GeoJSON points"
     )
     p.add_argument("--minutes", type=float, default=15.0, help="threshold (default 15)")
     p.add_argument("--max-snap-m", type=float, default=1000.0)
