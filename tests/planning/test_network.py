@@ -197,3 +197,10 @@ def test_simplify_keeps_travel_times_between_kept_nodes(andorra, roads):
         t_simple, _ = nearest_facility(simple, [s])
         t_full, _ = nearest_facility(andorra, [same[s]])
         assert np.allclose(t_simple, t_full[same], atol=1e-3)
+
+
+def test_a_missing_node_splits_the_way(data_dir):
+    # 1-2 and 3-4 are two pieces of 111 m each; no arc jumps the 1 km gap over 99
+    net = from_pbf(data_dir / "clipped_way.osm")
+    assert net.n_nodes == 2 and net.n_arcs == 2
+    assert float(net.length_m.max()) == pytest.approx(111.2, abs=0.1)

@@ -372,23 +372,27 @@ def from_pbf(
                 continue
             if use_maxspeed:
                 speed = parse_maxspeed(tags.get("maxspeed")) or speed
-            ids, wlon, wlat = [], [], []
+            fwd, bwd = _way_direction(tags, highway)
+            # a node without a location (outside a clipped extract) splits the way
+            pieces: list[tuple[list, list, list]] = [([], [], [])]
             for nd in way.nodes:
                 loc = nd.location
                 if not loc.valid():
+                    if pieces[-1][0]:
+                        pieces.append(([], [], []))
                     continue
-                ids.append(nd.ref)
-                wlon.append(loc.lon)
-                wlat.append(loc.lat)
-            if len(ids) < 2:
-                continue
-            fwd, bwd = _way_direction(tags, highway)
-            refs.append(np.asarray(ids, dtype=np.int64))
-            lons.append(np.asarray(wlon))
-            lats.append(np.asarray(wlat))
-            way_speed.append(float(speed))
-            way_fwd.append(fwd)
-            way_bwd.append(bwd)
+                pieces[-1][0].append(nd.ref)
+                pieces[-1][1].append(loc.lon)
+                pieces[-1][2].append(loc.lat)
+            for ids, wlon, wlat in pieces:
+                if len(ids) < 2:
+                    continue
+                refs.append(np.asarray(ids, dtype=np.int64))
+                lons.append(np.asarray(wlon))
+                lats.append(np.asarray(wlat))
+                way_speed.append(float(speed))
+                way_fwd.append(fwd)
+                way_bwd.append(bwd)
     except RuntimeError as exc:
         raise NetworkError(
             f"cannot read {path} as OpenStreetMap data ({exc}); give an .osm.pbf file"
