@@ -154,3 +154,17 @@ def test_operator_may_not_start_a_callout(kall_active, kall_operator, frg):
 
     with pytest.raises(PermissionRefused):
         callouts.start_callout(activation=kall_active, needed=2, by=kall_operator)
+
+
+def test_answer_from_a_person_in_two_rosters(callout, sms_in):
+    from sot.notify.models import Member
+    from sot.registry.models import Municipality
+
+    first = callout.recipients.order_by("rank").first().member
+    Member.objects.create(
+        municipality=Municipality.objects.get(code="2309"),
+        name=first.name,
+        phone=first.phone,
+    )
+    sms_in(first.phone, "JA", "two")
+    assert callout.recipients.get(member=first).status == "yes"

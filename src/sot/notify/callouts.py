@@ -305,9 +305,17 @@ def _load(callout_id: int) -> tuple[CallOut, list[Recipient]]:
     return callout, recipients
 
 
-def find_open_recipient(member: Member, ref: str | None = None) -> Recipient | None:
-    """The call-out a member's answer is about: by reference, else the newest."""
-    qs = Recipient.objects.filter(member=member).select_related("callout")
+def find_open_recipient(members, ref: str | None = None) -> Recipient | None:
+    """The call-out an answer is about: by reference, else the newest not cancelled.
+
+    ``members`` are the roster entries with the sender's number (one person may be
+    in the roster of two municipalities).
+    """
+    if isinstance(members, Member):
+        members = [members]
+    qs = Recipient.objects.filter(member__in=members).select_related(
+        "callout", "member"
+    )
     if ref:
         match = (
             qs.filter(callout__ref=ref.upper()).order_by("-callout__created_at").first()
@@ -323,7 +331,7 @@ def find_open_recipient(member: Member, ref: str | None = None) -> Recipient | N
 
 def record_answer(
     *,
-    member: Member,
+    member: Member | list[Member],
     answer: Answer,
     sent_at: datetime,
     message_id: str,
@@ -333,6 +341,7 @@ def record_answer(
     recipient = find_open_recipient(member, ref)
     if recipient is None:
         return None
+    member = recipient.member
     with transaction.atomic():
         callout, recipients = _load(recipient.callout_id)
         rules = _rules(callout, recipients)

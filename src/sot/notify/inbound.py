@@ -169,7 +169,7 @@ def _answer(cmd: Command, member: Member | None, inbound: InboundSms) -> str:
     if member is None:
         return "answer from someone not in the roster; ignored"
     callout = callouts.record_answer(
-        member=member,
+        member=list(Member.objects.filter(phone=member.phone)),
         answer=cmd.answer,
         sent_at=inbound.received_at,
         message_id=inbound.provider_id,
