@@ -19,8 +19,16 @@ def _run(*args) -> str:
 
 
 def test_createuser_with_role_scope_and_token(jamtland):
-    out = _run("createuser", "berg", "--role", "municipal_officer", "--municipality", "2326",
-               "--token", "gis")
+    out = _run(
+        "createuser",
+        "berg",
+        "--role",
+        "municipal_officer",
+        "--municipality",
+        "2326",
+        "--token",
+        "gis",
+    )
     user = User.objects.get(username="berg")
     assert user.role == Role.MUNICIPAL_OFFICER and user.municipality.code == "2326"
     assert "password:" in out
@@ -31,7 +39,10 @@ def test_createuser_with_role_scope_and_token(jamtland):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--role", "municipal_officer", "--municipality", "9999"], "not in the register"),
+        (
+            ["--role", "municipal_officer", "--municipality", "9999"],
+            "not in the register",
+        ),
         (["--role", "county_coordinator"], "needs --county"),
         (["--role", "point_operator", "--point", "atlantis"], "unknown point id"),
     ],
@@ -44,20 +55,36 @@ def test_createuser_refuses_bad_scope(jamtland, args, message):
 
 def test_export_then_import_cli(jamtland, tmp_path):
     target = tmp_path / "punkter.geojson"
-    call_command("export", "points", "--format", "geojson", "--output", str(target),
-                 stderr=io.StringIO())
+    call_command(
+        "export",
+        "points",
+        "--format",
+        "geojson",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
+    )
     doc = json.loads(target.read_text())
     assert len(doc["features"]) == 8
     csv_file = tmp_path / "punkter.csv"
-    call_command("export", "points", "--format", "csv", "--output", str(csv_file),
-                 stderr=io.StringIO())
+    call_command(
+        "export",
+        "points",
+        "--format",
+        "csv",
+        "--output",
+        str(csv_file),
+        stderr=io.StringIO(),
+    )
     out = _run("import", "points", str(csv_file))
     assert "created 0, updated 0, unchanged 8" in out
 
 
 def test_import_cli_reports_errors_and_keeps_nothing(jamtland, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("id;name;municipality_code;lat;lon\nny;Ny;2321;91;13\n", encoding="utf-8")
+    bad.write_text(
+        "id;name;municipality_code;lat;lon\nny;Ny;2321;91;13\n", encoding="utf-8"
+    )
     err = io.StringIO()
     with pytest.raises(CommandError, match="import failed"):
         call_command("import", "points", str(bad), stdout=io.StringIO(), stderr=err)

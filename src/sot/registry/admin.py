@@ -79,6 +79,34 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return policy.can(request.user, self.delete_action, obj)
 
+    # History for every model in the register: before/after of its own fields.
+    def save_model(self, request, obj, form, change):
+        before = (
+            services.field_snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        )
+        super().save_model(request, obj, form, change)
+        changes = services.diff(before, services.field_snapshot(obj))
+        if changes or not change:
+            services.record_change(
+                obj=obj,
+                action=ChangeRecord.Action.UPDATE
+                if change
+                else ChangeRecord.Action.CREATE,
+                changes=changes,
+                actor=request.user,
+                source="admin",
+            )
+
+    def delete_model(self, request, obj):
+        services.record_change(
+            obj=obj,
+            action=ChangeRecord.Action.DELETE,
+            changes=services.diff(services.field_snapshot(obj), {}),
+            actor=request.user,
+            source="admin",
+        )
+        super().delete_model(request, obj)
+
 
 class PointServiceInline(admin.TabularInline):
     model = PointService
@@ -264,7 +292,7 @@ class PointAdmin(ScopedAdmin):
             and not policy.can(request.user, policy.ADD_POINT, obj.municipality)
         ):
             raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -510,7 +538,10 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ChangeRecord._meta.fields]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or request.user.role == policy.COORD
+        user = request.user
+        return user.is_active and (
+            user.is_superuser or getattr(user, "role", "") == policy.COORD
+        )
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

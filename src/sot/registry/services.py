@@ -101,6 +101,16 @@ def point_snapshot(point: Point) -> dict[str, Any]:
     return snap
 
 
+def field_snapshot(obj) -> dict[str, Any]:
+    """The concrete fields of any model instance as JSON values (boundaries left out)."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in ("boundary", "id"):
+            continue
+        out[f.name] = _jsonable(getattr(obj, f.attname))
+    return out
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [before, after]} for every field whose value changed."""
     keys = sorted(set(before) | set(after))
