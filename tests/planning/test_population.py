@@ -283,3 +283,16 @@ def test_jamtland_totals_spread_over_a_grid_in_the_county(shared_data):
         if len(code) == 4:
             assert pop.weight[pop.municipality == code].sum() == pytest.approx(value)
     assert any("row 23: a subtotal" in n for n in pop.notes)
+
+
+def test_inspire_square_ids():
+    e, n = parse_square_id(["CRS3006RES1000mN6900000E450000"])
+    assert (e[0], n[0]) == (450000, 6900000)
+    with pytest.raises(PopulationError, match="EPSG:3035"):
+        parse_square_id(["CRS3035RES1000mN4100000E4500000"])
+
+
+def test_laea_coordinates_are_refused(grid, tmp_path):
+    f = _csv(tmp_path, "x,y,pop\n4500000,4100000,3\n")
+    with pytest.raises(PopulationError, match="EPSG:3035"):
+        read_scb_grid(f, grid)

@@ -20,6 +20,7 @@ in SWEREF 99 TM, scipy's cKDTree). Units farther away are *not* dropped silently
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 import struct
 from dataclasses import dataclass, field
@@ -33,7 +34,18 @@ from sot.planning import areas as areas_mod
 from sot.planning.errors import PopulationError
 from sot.planning.network import RoadNetwork
 
-ID_COLUMNS = ("ruta", "rutid", "ruta_id", "rut_id", "id_ruta", "rutkod", "id")
+ID_COLUMNS = (
+    "ruta",
+    "rutid",
+    "ruta_id",
+    "rut_id",
+    "id_ruta",
+    "rutkod",
+    "rutid_inspire",
+    "inspire_id",
+    "grd_id",
+    "id",
+)
 X_COLUMNS = ("x", "e", "easting", "east", "x_sweref99tm", "xkoord", "x_koord")
 Y_COLUMNS = ("y", "n", "northing", "north", "y_sweref99tm", "ykoord", "y_koord")
 POP_COLUMNS = ("pop", "befolkning", "beftotalt", "totalt", "population", "bef", "antal")
@@ -239,6 +251,12 @@ def _check_sweref(x: np.ndarray, y: np.ndarray, path: Path) -> None:
             "SWEREF 99 TM (EPSG:3006) metres. Give points as a localities CSV "
             "(name, lat, lon, population) instead, or reproject the grid"
         )
+    if np.median(x) > 2_000_000 and np.median(y) < 6_000_000:
+        raise PopulationError(
+            f"{path}: the coordinates look like ETRS89-LAEA (EPSG:3035, the EU GEOSTAT "
+            "grid), not SWEREF 99 TM (EPSG:3006); use SCB's SWEREF 99 TM grid or "
+            "reproject the file to EPSG:3006"
+        )
     if np.median(x) > 1_100_000:
         raise PopulationError(
             f"{path}: the eastings are above 1 100 000 m, which looks like RT 90 "
@@ -253,16 +271,31 @@ def _check_sweref(x: np.ndarray, y: np.ndarray, path: Path) -> None:
         )
 
 
+_INSPIRE_ID = re.compile(r"^CRS(\d+)RES(\d+)mN(\d+)E(\d+)$")
+
+
 def parse_square_id(ids) -> tuple[np.ndarray, np.ndarray]:
     """(easting, northing) of the lower-left corners encoded in SCB square ids.
 
     A 13-digit id is easting (6 digits) then northing (7 digits); the reverse order
-    (northing first) is accepted too when only it gives a Swedish position.
+    (northing first) is accepted too when only it gives a Swedish position. INSPIRE
+    grid ids (``CRS3006RES1000mN6565000E315000``) are accepted when their CRS is
+    3006; another CRS (GEOSTAT's 3035, say) is refused.
     """
     e = np.empty(len(ids))
     n = np.empty(len(ids))
     for i, raw in enumerate(ids):
         s = str(raw).strip().split(".")[0]
+        m = _INSPIRE_ID.match(s)
+        if m:
+            if m.group(1) not in _SWEREF_IDS:
+                raise PopulationError(
+                    f"square id {raw!r} is an INSPIRE id in EPSG:{m.group(1)}, not "
+                    "SWEREF 99 TM (EPSG:3006); use SCB's SWEREF 99 TM grid or "
+                    "reproject the squares"
+                )
+            e[i], n[i] = float(m.group(4)), float(m.group(3))
+            continue
         if len(s) != 13 or not s.isdigit():
             raise PopulationError(
                 f"square id {raw!r} is not a 13-digit SCB id (easting 6 + northing 7 "
