@@ -126,3 +126,18 @@ def test_exercise_marked_on_pages(client, are_officer, kall):
     assert "ÖVNING – ÖVNING – ÖVNING" in page
     text = client.get(reverse("operations:sitrep", args=[drill.pk]) + "?format=txt")
     assert text.content.decode().startswith("ÖVNING ÖVNING ÖVNING")
+
+
+def test_still_current_from_the_verify_queue(client, coordinator, storm, kall, reported):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ops.mark_stale(now=timezone.now() + timedelta(hours=5))
+    client.force_login(coordinator)
+    page = client.get(reverse("operations:dashboard")).content.decode()
+    assert "Att verifiera (1)" in page and "Fortfarande aktuell" in page
+    url = reverse("operations:point", args=[storm.pk, "kall"])
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    page = client.get(reverse("operations:dashboard")).content.decode()
+    assert "Att verifiera (0)" in page
