@@ -1,10 +1,10 @@
 """Travel time by road: nearest facility, and bounded balls around candidates.
 
-Two computations, both Dijkstra's algorithm (Dijkstra 1959) with a binary heap,
-compiled with numba:
+Two computations, both Dijkstra's algorithm (Dijkstra 1959) with an indexed binary
+heap (decrease-key, each node at most once in the heap), compiled with numba:
 
 - `nearest_facility`: the travel time from every node to the nearest of a set of
-  facilities (indexed heap with decrease-key, each node in the heap at most once). One search from a virtual super-source joined to every facility by an
+  facilities. One search from a virtual super-source joined to every facility by an
   arc of length 0 (Cormen et al., *Introduction to Algorithms*, 3rd ed., §24.1
   exercise on multiple sources): the heap starts with all facilities at time 0, and
   each node remembers which facility reached it first. Work O((n + m) log n), once,
@@ -32,43 +32,6 @@ from scipy.sparse import csr_matrix
 from sot.planning.network import RoadNetwork
 
 _INF = np.inf
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _heap_push(hkey, hnode, size, key, node):
-    i = size
-    while i > 0:
-        parent = (i - 1) >> 1
-        if hkey[parent] <= key:
-            break
-        hkey[i] = hkey[parent]
-        hnode[i] = hnode[parent]
-        i = parent
-    hkey[i] = key
-    hnode[i] = node
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _heap_pop(hkey, hnode, size):
-    """Remove the root of a heap of ``size`` items (size >= 1); the root is read first."""
-    last = size - 1
-    key = hkey[last]
-    node = hnode[last]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= last:
-            break
-        if child + 1 < last and hkey[child + 1] < hkey[child]:
-            child += 1
-        if hkey[child] >= key:
-            break
-        hkey[i] = hkey[child]
-        hnode[i] = hnode[child]
-        i = child
-    if last > 0:
-        hkey[i] = key
-        hnode[i] = node
 
 
 @numba.njit(cache=True, nogil=True)
@@ -190,8 +153,13 @@ def _multi_source(indptr, indices, weight, sources, cutoff, n):
 
 @numba.njit(cache=True, nogil=True)
 def _balls(indptr, indices, weight, sources, cutoff, col_of_node, n):
-    """One bounded Dijkstra per source; CSR (ptr, col, time) of the columns reached."""
+    """One bounded Dijkstra per source; CSR (ptr, col, time) of the columns reached.
+
+    ``dist`` and ``pos`` are allocated once and reset only where a search touched
+    them, so each search costs the size of its ball, not of the network.
+    """
     dist = np.full(n, np.inf)
+    pos = np.full(n, -1, dtype=np.int32)  # -1: not seen, -2: settled
     touched = np.empty(1024, dtype=np.int32)
     hkey = np.empty(1024, dtype=np.float64)
     hnode = np.empty(1024, dtype=np.int32)
@@ -206,14 +174,15 @@ def _balls(indptr, indices, weight, sources, cutoff, col_of_node, n):
         n_touched = 1
         hkey[0] = 0.0
         hnode[0] = s
+        pos[s] = 0
         size = 1
         while size > 0:
             d = hkey[0]
             u = hnode[0]
-            _heap_pop(hkey, hnode, size)
+            pos[u] = -2
             size -= 1
-            if d > dist[u]:
-                continue
+            if size > 0:
+                _sift_down_last(hkey, hnode, pos, size)
             c = col_of_node[u]
             if c >= 0:
                 if n_out >= out_col.shape[0]:
@@ -224,21 +193,29 @@ def _balls(indptr, indices, weight, sources, cutoff, col_of_node, n):
                 n_out += 1
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
+                if pos[v] == -2:
+                    continue
                 nd = d + weight[e]
                 if nd <= cutoff and nd < dist[v]:
-                    if dist[v] == np.inf:
+                    dist[v] = nd
+                    if pos[v] == -1:
                         if n_touched >= touched.shape[0]:
                             touched = _grow_i4(touched, n_touched + 1)
                         touched[n_touched] = v
                         n_touched += 1
-                    dist[v] = nd
-                    if size >= hkey.shape[0]:
-                        hkey = _grow_f8(hkey, size + 1)
-                        hnode = _grow_i4(hnode, size + 1)
-                    _heap_push(hkey, hnode, size, nd, v)
-                    size += 1
+                        if size >= hkey.shape[0]:
+                            hkey = _grow_f8(hkey, size + 1)
+                            hnode = _grow_i4(hnode, size + 1)
+                        hkey[size] = nd
+                        hnode[size] = v
+                        _sift_up(hkey, hnode, pos, size)
+                        size += 1
+                    else:
+                        hkey[pos[v]] = nd
+                        _sift_up(hkey, hnode, pos, pos[v])
         for i in range(n_touched):
             dist[touched[i]] = np.inf
+            pos[touched[i]] = -1
         out_ptr[si + 1] = n_out
     return out_ptr, out_col[:n_out], out_t[:n_out]
 
