@@ -77,10 +77,25 @@ def test_operator_report_form_is_prefilled_and_refuses_a_stale_form(
     assert StatusReport.objects.count() == 2
     # Sent again from the newer values, it goes through.
     response = client.post(
-        url, {"based_on": newer.pk, "state": "open", "power_source": "generator"}
+        url,
+        {
+            "based_on": newer.pk,
+            "state": "open",
+            "power_source": "generator",
+            "svc_fuel_diesel": "no",
+            "svc_food": "yes",
+            "payment_methods": ["card"],
+        },
     )
     assert response.status_code == 302
     assert StatusReport.objects.count() == 3
+    latest = StatusReport.objects.first()
+    # Fuel and payment keys as the public site and the SMS gateway read them.
+    assert latest.fuel_products == {"diesel": "no"}
+    assert latest.payment_methods == ["card"]
+    assert latest.services["food"] == "yes"
+    page = client.get(url).content.decode()
+    assert re.search(r'name="svc_fuel_diesel" value="no"[^>]*checked', page)
 
 
 def test_operator_cannot_see_dashboard_or_other_points(
@@ -128,7 +143,9 @@ def test_exercise_marked_on_pages(client, are_officer, kall):
     assert text.content.decode().startswith("ÖVNING ÖVNING ÖVNING")
 
 
-def test_still_current_from_the_verify_queue(client, coordinator, storm, kall, reported):
+def test_still_current_from_the_verify_queue(
+    client, coordinator, storm, kall, reported
+):
     from datetime import timedelta
 
     from django.utils import timezone

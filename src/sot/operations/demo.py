@@ -23,16 +23,16 @@ NAME = "Övning Storm"
 
 def _services(point, **overrides) -> tuple[dict, dict, list]:
     """(services, fuel_products, payment_methods) for a point, all working."""
+    from sot.operations.models import FUEL_PRODUCT_KEYS, PAYMENT_METHOD_KEYS
     from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 
     codes = list(point.point_services.values_list("service__code", flat=True))
     services = {
         c: "yes" for c in codes if c not in FUEL_SERVICES and c not in PAYMENT_SERVICES
     }
-    fuels = {c: "yes" for c in codes if c in FUEL_SERVICES}
-    payments = [c for c in codes if c in PAYMENT_SERVICES]
-    for key, value in overrides.items():
-        (fuels if key in FUEL_SERVICES else services)[key] = value
+    fuels = {FUEL_PRODUCT_KEYS[c]: "yes" for c in codes if c in FUEL_PRODUCT_KEYS}
+    payments = [PAYMENT_METHOD_KEYS[c] for c in codes if c in PAYMENT_METHOD_KEYS]
+    services.update(overrides)
     return services, fuels, payments
 
 
@@ -145,7 +145,6 @@ def load(stdout=None) -> Event | None:
             at=t(5.5),
             text="Beslut: bränsle till Kall beställs för minst 48 timmars drift.",
         )
-        services_limited = dict(services, pay_card="no") if services else services
         ops.submit_status_report(
             point=kall,
             event=event,
@@ -155,8 +154,8 @@ def load(stdout=None) -> Event | None:
             state_reason="Kortterminalen fungerar inte, bara kontanter",
             generator_fuel_l=480,
             generator_load_pct=60,
-            services=services_limited,
-            payment_methods=[p for p in payments if p != "pay_card"],
+            services=services,
+            payment_methods=[p for p in payments if p != "card"],
             people_present=18,
             needs_fuel=True,
             created_at=t(4.5),

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sot.operations.models import (
+    FUEL_PRODUCT_KEYS,
+    PAYMENT_METHOD_KEYS,
     Availability,
     EventKind,
     LogKind,
@@ -197,7 +199,9 @@ class ReportForm(forms.Form):
             ).append(name)
         self.fields["payment_methods"] = forms.MultipleChoiceField(
             label=_("Betalsätt som fungerar"),
-            choices=[(s.code, s.name_sv) for s in payments],
+            choices=[
+                (PAYMENT_METHOD_KEYS.get(s.code, s.code), s.name_sv) for s in payments
+            ],
             widget=forms.CheckboxSelectMultiple,
             required=False,
         )
@@ -224,18 +228,23 @@ class ReportForm(forms.Form):
             "public_note": report.public_note,
             "payment_methods": list(report.payment_methods or []),
         }
-        for code, value in {
-            **(report.services or {}),
-            **(report.fuel_products or {}),
-        }.items():
+        for code, value in (report.services or {}).items():
             data[f"svc_{code}"] = value
+        products = report.fuel_products or {}
+        for code, key in FUEL_PRODUCT_KEYS.items():
+            if key in products:
+                data[f"svc_{code}"] = products[key]
         return data
 
     def report_fields(self) -> dict:
         """Keyword arguments for ``submit_status_report``."""
         c = self.cleaned_data
         services = {name[4:]: c[name] for name in self.service_fields if c.get(name)}
-        fuel_products = {name[4:]: c[name] for name in self.fuel_fields if c.get(name)}
+        fuel_products = {
+            FUEL_PRODUCT_KEYS.get(name[4:], name[4:]): c[name]
+            for name in self.fuel_fields
+            if c.get(name)
+        }
         return {
             "state": c["state"],
             "state_reason": c.get("state_reason") or "",

@@ -65,6 +65,24 @@ class Availability(models.TextChoices):
     UNKNOWN = "unknown", _("Vet ej")
 
 
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Kort")
+    CASH = "cash", _("Kontanter")
+    SWISH = "swish", _("Swish")
+    INVOICE = "invoice", _("Faktura/kredit")
+
+
+#: Register service code -> key in StatusReport.fuel_products.
+FUEL_PRODUCT_KEYS = {
+    "fuel_diesel": "diesel",
+    "fuel_petrol95": "petrol",
+    "fuel_hvo100": "hvo100",
+    "fuel_e85": "other",
+}
+#: Register service code -> value in StatusReport.payment_methods.
+PAYMENT_METHOD_KEYS = {"pay_card": "card", "pay_cash": "cash", "pay_invoice": "invoice"}
+
+
 class Queue(models.TextChoices):
     NONE = "none", _("Ingen kö")
     SHORT = "short", _("Kort kö")
@@ -275,15 +293,13 @@ class StatusReport(models.Model):
         _("drivmedel"),
         default=dict,
         blank=True,
-        help_text=_(
-            "{drivmedelstjänstens kod (fuel_diesel …): yes|limited|no|unknown}"
-        ),
+        help_text=_("{diesel|petrol|hvo100|other: yes|limited|no|unknown}"),
     )
     payment_methods = models.JSONField(
         _("betalsätt som fungerar"),
         default=list,
         blank=True,
-        help_text=_("Koder för betalningstjänster (pay_card, pay_cash …)."),
+        help_text=_("[card, cash, swish, invoice]: de betalsätt som fungerar."),
     )
     indoor_temp_c = models.FloatField(
         _("inomhustemperatur (°C)"), null=True, blank=True
