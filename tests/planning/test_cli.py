@@ -208,3 +208,11 @@ def test_bad_close_exits_2(village_workdir, capsys):
         capsys, "what-if", "--close", "63.1", "--workdir", village_workdir
     )
     assert code == 2 and "LAT,LON,RADIUS_M" in err
+
+
+def test_site_with_too_many_points_exits_2(village_workdir, capsys):
+    assert _run(capsys, "candidates", "--workdir", village_workdir, "--quiet")[0] == 0
+    code, _, err = _run(
+        capsys, "site", "--model", "mclp", "-p", "5", "--workdir", village_workdir
+    )
+    assert code == 2 and "between 1 and 1" in err

@@ -400,6 +400,12 @@ def cmd_site(args, wd) -> dict:
         raise PlanningError(
             "no candidate lies on the road network; see 'sot plan candidates'"
         )
+    if args.model != "lscp" and not 1 <= args.p <= len(cands):
+        raise PlanningError(
+            f"-p {args.p}: choose between 1 and {len(cands)} new points (the number "
+            "of candidates on the network); add candidates with 'sot plan candidates "
+            "--add FILE.csv'"
+        )
     nodes, weight = pop.demand()
     cutoff = args.minutes * 60.0
     existing_t = np.full(nodes.size, np.inf)
