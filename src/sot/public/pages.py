@@ -8,7 +8,9 @@ and a search form that posts to the live site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -58,7 +60,8 @@ class PublicData:
     @classmethod
     def load(cls, now: datetime | None = None) -> PublicData:
         now = now or timezone.now()
-        points = state.sort_for_public(state.public_points(now))
+        events = state.running_events(now)
+        points = state.sort_for_public(state.public_points(now, events))
         areas = state.areas(points)
         codes = {a.code for a in areas} | {p.municipality_code for p in points}
         munis = list(
@@ -73,8 +76,8 @@ class PublicData:
             county = c.name if c else ""
         return cls(
             points=points,
-            events=state.event_infos(now),
-            messages=state.public_messages(now),
+            events=state.event_infos(now, events),
+            messages=state.public_messages(now, events),
             areas=areas,
             municipalities=munis,
             county=county,
@@ -97,6 +100,38 @@ class PublicData:
 
     def point(self, slug: str) -> PublicPoint | None:
         return next((p for p in self.points if p.slug == slug), None)
+
+
+#: Seconds a server process reuses the loaded data (dropped at once on any public
+#: change in this process; other processes catch up within this time). 0 = off.
+CACHE_S = 5.0
+_cache_lock = threading.Lock()
+_cache: dict = {"data": None, "at": 0.0, "generation": 0}
+_generation = 0
+
+
+def invalidate() -> None:
+    """Forget the cached data (called on every public change)."""
+    global _generation
+    with _cache_lock:
+        _generation += 1
+
+
+def cached_data() -> PublicData:
+    """The public data, loaded at most every ``CACHE_S`` seconds per process; the
+    clock (``now``) is always fresh so that "25 min sedan" stays right."""
+    if CACHE_S <= 0:
+        return PublicData.load()
+    with _cache_lock:
+        data, at, generation = _cache["data"], _cache["at"], _cache["generation"]
+        fresh = data is not None and generation == _generation
+        fresh = fresh and time.monotonic() - at < CACHE_S
+    if fresh:
+        return replace(data, now=timezone.now())
+    data = PublicData.load()
+    with _cache_lock:
+        _cache.update(data=data, at=time.monotonic(), generation=_generation)
+    return data
 
 
 def _status_class(available, limited) -> str:

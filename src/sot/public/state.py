@@ -78,7 +78,7 @@ def running_events(now=None) -> list[Event]:
     )
 
 
-def event_infos(now=None) -> list[EventInfo]:
+def event_infos(now=None, events: list[Event] | None = None) -> list[EventInfo]:
     return [
         EventInfo(
             id=e.pk,
@@ -88,7 +88,7 @@ def event_infos(now=None) -> list[EventInfo]:
             starts_at=e.starts_at,
             municipality_codes=tuple(sorted(m.code for m in e.municipalities.all())),
         )
-        for e in running_events(now)
+        for e in (running_events(now) if events is None else events)
     ]
 
 
@@ -188,10 +188,10 @@ def _points_qs():
     )
 
 
-def public_points(now=None) -> list[PublicPoint]:
+def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoint]:
     """Every public point with its live state (open points first is the caller's job)."""
     now = now or timezone.now()
-    events = {e.pk: e for e in running_events(now)}
+    events = {e.pk: e for e in (running_events(now) if events is None else events)}
     activations: dict[int, Activation] = {}
     for act in Activation.objects.filter(event_id__in=events).select_related(
         "last_report"
@@ -256,7 +256,9 @@ def areas(points: list[PublicPoint] | None = None) -> list[Area]:
     ]
 
 
-def public_messages(now=None) -> list[PublicMessageData]:
+def public_messages(
+    now=None, events: list[Event] | None = None
+) -> list[PublicMessageData]:
     """Current messages from municipalities and the running events' own messages."""
     now = now or timezone.now()
     out = [
@@ -276,7 +278,7 @@ def public_messages(now=None) -> list[PublicMessageData]:
             "point", "event", "municipality"
         )
     ]
-    for e in running_events(now):
+    for e in running_events(now) if events is None else events:
         if e.public_message:
             out.append(
                 PublicMessageData(

@@ -49,14 +49,14 @@ def _lang(kwargs) -> str:
 @gzip_page
 @require_safe
 def start(request, **kwargs):
-    data = pages.PublicData.load()
+    data = pages.cached_data()
     return cached(request, pages.render_start(data, _lang(kwargs)), HTML)
 
 
 @gzip_page
 @require_safe
 def point(request, slug, **kwargs):
-    body = pages.render_point(pages.PublicData.load(), slug, _lang(kwargs))
+    body = pages.render_point(pages.cached_data(), slug, _lang(kwargs))
     if body is None:
         raise Http404("no such point")
     return cached(request, body, HTML)
@@ -65,7 +65,7 @@ def point(request, slug, **kwargs):
 @gzip_page
 @require_safe
 def municipality(request, code, **kwargs):
-    body = pages.render_municipality(pages.PublicData.load(), code, _lang(kwargs))
+    body = pages.render_municipality(pages.cached_data(), code, _lang(kwargs))
     if body is None:
         raise Http404("no such municipality")
     return cached(request, body, HTML)
@@ -74,22 +74,20 @@ def municipality(request, code, **kwargs):
 @gzip_page
 @require_safe
 def map_page(request, **kwargs):
-    return cached(
-        request, pages.render_map(pages.PublicData.load(), _lang(kwargs)), HTML
-    )
+    return cached(request, pages.render_map(pages.cached_data(), _lang(kwargs)), HTML)
 
 
 @gzip_page
 @require_safe
 def messages(request, **kwargs):
-    body = pages.render_messages(pages.PublicData.load(), _lang(kwargs))
+    body = pages.render_messages(pages.cached_data(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
 @gzip_page
 @require_safe
 def open_data(request, **kwargs):
-    body = pages.render_open_data(pages.PublicData.load(), _lang(kwargs))
+    body = pages.render_open_data(pages.cached_data(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
@@ -97,7 +95,7 @@ def open_data(request, **kwargs):
 @require_safe
 def nearest(request, **kwargs):
     body = pages.render_nearest(
-        pages.PublicData.load(), request.GET.get("q", ""), _lang(kwargs)
+        pages.cached_data(), request.GET.get("q", ""), _lang(kwargs)
     )
     return cached(request, body, HTML)
 
@@ -106,7 +104,7 @@ def nearest(request, **kwargs):
 @require_safe
 def points_geojson(request):
     return cached(
-        request, feeds.geojson_bytes(pages.PublicData.load()), "application/geo+json"
+        request, feeds.geojson_bytes(pages.cached_data()), "application/geo+json"
     )
 
 
@@ -115,7 +113,7 @@ def points_geojson(request):
 def points_csv(request):
     response = cached(
         request,
-        feeds.csv_bytes(pages.PublicData.load()),
+        feeds.csv_bytes(pages.cached_data()),
         "text/csv; charset=utf-8; header=present",
     )
     response["Content-Disposition"] = 'inline; filename="sot-punkter.csv"'
@@ -147,14 +145,14 @@ def cap_message(request, identifier):
 def messages_atom(request):
     return cached(
         request,
-        feeds.messages_atom_bytes(pages.PublicData.load()),
+        feeds.messages_atom_bytes(pages.cached_data()),
         "application/atom+xml; charset=utf-8",
     )
 
 
 @require_safe
 def point_notice(request, slug):
-    data = pages.PublicData.load()
+    data = pages.cached_data()
     pt = data.point(slug)
     if pt is None:
         raise Http404("no such point")
@@ -167,7 +165,7 @@ def point_notice(request, slug):
 
 @require_safe
 def county_list(request):
-    data = pages.PublicData.load()
+    data = pages.cached_data()
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
     pdf = notice.county_list(
         data.points, title=title, url=feeds.site_url() + "/", now=data.now
@@ -182,7 +180,7 @@ def county_list(request):
 
 def _ogc(request, method: str, *args) -> HttpResponse:
     base = request.build_absolute_uri("/ogc").rstrip("/")
-    api = feeds.ogc_api(pages.PublicData.load(), base)
+    api = feeds.ogc_api(pages.cached_data(), base)
     headers, status, content = getattr(api, method)(request.GET.dict(), *args)
     response = cached(
         request, content.encode(), headers.pop("Content-Type"), status=status
