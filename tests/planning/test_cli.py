@@ -21,9 +21,9 @@ def village_workdir(tmp_path, data_dir, capsys):
     wd = tmp_path / "plan"
     places = tmp_path / "places.csv"
     places.write_text(
-        "name,lat,lon,population,kommun_kod\n"
-        "Norrby,63.188,14.60,120,9901\nSöderby,63.170,14.62,80,9901\n"
-        "Långtbortom,64.5,16.0,9,9902\n",
+        "name,lat,lon,population,kommun_kod,kommun\n"
+        "Norrby,63.188,14.60,120,9901,Byträsk\nSöderby,63.170,14.62,80,9901,Byträsk\n"
+        "Långtbortom,64.5,16.0,9,9902,Fjällby\n",
         encoding="utf-8",
     )
     points = tmp_path / "points.csv"
@@ -70,6 +70,7 @@ def test_reach_figures(village_workdir, tmp_path, capsys):
     assert res["covered"] == 200
     assert res["unsnapped_population"] == 9
     assert "within 15 min: 200 (95.7 %)" in out
+    assert "Byträsk" in out and "Fjällby" in out
 
 
 def test_candidates_site_whatif_report(village_workdir, tmp_path, capsys):

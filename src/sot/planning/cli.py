@@ -211,6 +211,22 @@ def _guess_kind(path: Path) -> str:
     return "grid"  # the grid reader gives the full error message
 
 
+def _names_in_file(path: Path) -> dict[str, str]:
+    """Municipality names from a CSV's kommun_kod and kommun columns, if both exist."""
+    from sot.planning.population import MUNI_COLUMNS, _pick, _read_csv
+
+    if path.suffix.lower() == ".gpkg":
+        return {}
+    header, rows = _read_csv(path)
+    icode = _pick(header, MUNI_COLUMNS)
+    iname = _pick(header, ("kommun", "kommunnamn", "municipality", "kommun_namn"))
+    if icode is None or iname is None:
+        return {}
+    return {
+        r[icode].strip(): r[iname].strip() for r in rows if len(r) > max(icode, iname)
+    }
+
+
 def cmd_population(args, wd) -> dict:
     from sot.planning import population as popmod
     from sot.planning.areas import read_areas
@@ -248,7 +264,7 @@ def cmd_population(args, wd) -> dict:
         )
     wd.ensure()
     pop.save(wd.file("population.npz"))
-    names = {a.code: a.name for a in areas} if areas else {}
+    names = {a.code: a.name for a in areas} if areas else _names_in_file(path)
     wd.update_state(
         population=str(path.resolve()),
         population_kind=kind,
