@@ -167,3 +167,20 @@ def test_krisinformation_list_is_a_snapshot(rules, feeds_dir):
     assert sorted(later.ended) == ["18434", "18435", "18478"]
     # Krisinformation's county-wide restatement of SMHI's warning gave no suggestion.
     assert not Suggestion.objects.exists()
+
+
+def test_an_error_half_way_stores_nothing(rules, written, monkeypatch):
+    calls = []
+    real = services.reconcile_suggestions
+
+    def failing(message, **kw):
+        calls.append(message.identifier)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(message, **kw)
+
+    monkeypatch.setattr(services, "reconcile_suggestions", failing)
+    with pytest.raises(RuntimeError):
+        load(written, "smhi_ibww_several_areas_hole_edge.json")
+    assert calls == ["5001-1", "5001-2"]
+    assert not WarningMessage.objects.exists() and not Suggestion.objects.exists()

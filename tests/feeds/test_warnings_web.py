@@ -113,8 +113,24 @@ def test_coordinator_uploads_and_edits_rules(
     assert "kunde inte läsas" in text
 
     rule = SuggestionRule.objects.get(order=20)
-    # A county-wide default rule belongs to the superuser; the county adds its own.
-    assert client.get(f"/varningar/regler/{rule.pk}/").status_code == 403
+    assert rule.county_code == "23"  # the county's own copy of the default rule
+    assert client.get(f"/varningar/regler/{rule.pk}/").status_code == 200
+    changed = client.post(
+        f"/varningar/regler/{rule.pk}/",
+        {
+            "name": rule.name,
+            "order": "20",
+            "county_code": "23",
+            "sources": ["smhi", "cap"],
+            "hazards": ["wind", "snow"],
+            "min_level": "YELLOW",
+            "include_exercises": "on",
+            "action": "raise_readiness",
+        },
+    )
+    assert changed.status_code == 302
+    rule.refresh_from_db()
+    assert rule.min_level == "YELLOW" and not rule.enabled
     response = client.post(
         "/varningar/regler/ny/",
         {
@@ -137,7 +153,8 @@ def test_coordinator_uploads_and_edits_rules(
     assert "ditt län" in other.content.decode()
     client.force_login(are_officer)
     assert client.get("/varningar/regler/ny/").status_code == 403
-    assert client.get("/varningar/regler/").status_code == 200
+    assert client.get(f"/varningar/regler/{rule.pk}/").status_code == 403
+    assert "Gul snövarning" in client.get("/varningar/regler/").content.decode()
 
 
 def test_point_page_lists_warnings_in_force(rules, written, client, kall_operator):

@@ -7,7 +7,8 @@
 | a power-outage area holding a point (polygon, village or postcode) | open an event |
 | a VMA over a point | raise readiness |
 
-They apply to every county (``county_code`` empty) and to exercises (marked ÖVNING).
+Each county of the register gets its own copy, which its coordinator edits; they
+apply to exercises too (marked ÖVNING).
 The wind and snow rules take SMHI's own warnings (and CAP): Krisinformation restates
 SMHI's warnings tagged by county, which would put a duplicate, county-wide suggestion
 before every officer of the county.
@@ -52,9 +53,21 @@ DEFAULT_RULES = (
 
 
 def ensure_default_rules() -> int:
-    """Create the default rules if there are no rules at all; returns how many."""
-    if SuggestionRule.objects.exists():
-        return 0
-    for rule in DEFAULT_RULES:
-        SuggestionRule.objects.create(**rule)
-    return len(DEFAULT_RULES)
+    """Give every county of the register the default rules, if it has none.
+
+    Rules belong to a county so that its coordinator can edit them. Returns how many
+    rules were created (run again after a county is added to the register).
+    """
+    from sot.registry.models import Municipality
+
+    counties = sorted(
+        set(Municipality.objects.values_list("county_code", flat=True)) - {""}
+    )
+    created = 0
+    for county_code in counties:
+        if SuggestionRule.objects.filter(county_code=county_code).exists():
+            continue
+        for rule in DEFAULT_RULES:
+            SuggestionRule.objects.create(county_code=county_code, **rule)
+            created += 1
+    return created

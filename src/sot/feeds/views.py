@@ -191,13 +191,18 @@ def suggestion_detail(request, pk):
 @login_required
 def rules(request):
     _require(request.user, perm.VIEW_SUGGESTION)
+    qs = SuggestionRule.objects.all()
+    if not request.user.is_superuser:
+        county = request.user.county_code or (
+            request.user.municipality.county_code
+            if request.user.municipality_id
+            else ""
+        )
+        qs = qs.filter(county_code__in=[county, ""])
     return render(
         request,
         "feeds/rules.html",
-        {
-            "rules": SuggestionRule.objects.all(),
-            "can_change": policy.can(request.user, perm.CHANGE_RULE),
-        },
+        {"rules": qs, "can_change": policy.can(request.user, perm.CHANGE_RULE)},
     )
 
 
