@@ -204,3 +204,8 @@ def test_a_missing_node_splits_the_way(data_dir):
     net = from_pbf(data_dir / "clipped_way.osm")
     assert net.n_nodes == 2 and net.n_arcs == 2
     assert float(net.length_m.max()) == pytest.approx(111.2, abs=0.1)
+
+
+def test_unknown_node_cache_is_a_clear_error(data_dir):
+    with pytest.raises(NetworkError, match="node cache 'nonsense'"):
+        from_pbf(data_dir / "tiny_village.osm", node_cache="nonsense")

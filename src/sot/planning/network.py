@@ -394,6 +394,11 @@ def from_pbf(
                 way_fwd.append(fwd)
                 way_bwd.append(bwd)
     except RuntimeError as exc:
+        if "map type" in str(exc):
+            raise NetworkError(
+                f"node cache {node_cache!r} is not available ({exc}); use flex_mem, "
+                "sparse_mem_array or sparse_file_array,/path/to/file"
+            ) from exc
         raise NetworkError(
             f"cannot read {path} as OpenStreetMap data ({exc}); give an .osm.pbf file"
         ) from exc
