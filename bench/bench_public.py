@@ -59,7 +59,6 @@ error_log {tmp}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
-    types {{ application/geo+json geojson; }}
     access_log off;
     client_body_temp_path {tmp}/nginx-body;
     proxy_temp_path {tmp}/nginx-proxy;
@@ -75,6 +74,8 @@ http {{
         index index.html;
         charset utf-8;
         location / {{ try_files $uri $uri/ =404; add_header Cache-Control "public, max-age=30"; }}
+        location ~ \\.geojson$ {{ default_type application/geo+json; }}
+        location /cap/ {{ types {{ }} default_type application/cap+xml; }}
     }}
 }}
 """

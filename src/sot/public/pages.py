@@ -351,7 +351,6 @@ def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         static=static,
         title=t["map"],
         svg=data.svg(large=True, lang=lang),
-        tile_url=getattr(settings, "SOT_TILE_URL", ""),
         points=[present_point(p, lang, data.now, static=static) for p in data.points],
     )
 

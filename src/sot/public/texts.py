@@ -119,7 +119,6 @@ PHRASES: dict[str, tuple[str, str]] = {
         "OGC API – Features (för GIS, t.ex. QGIS)",
         "OGC API – Features (for GIS, e.g. QGIS)",
     ),
-    "tiles": ("Karta med bakgrund", "Map with background"),
 }
 
 
