@@ -77,3 +77,11 @@ def test_demo_is_idempotent(jamtland):
         "krisinformation",
         "vma",
     }
+
+
+def test_poll_schedule_enqueues_once(db):
+    from sot.feeds.tasks import pending_polls
+
+    assert "schemalagd" in run("poll", "--schedule", "--every", "60")
+    assert "redan" in run("poll", "--schedule")
+    assert pending_polls() == 1

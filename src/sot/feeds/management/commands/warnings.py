@@ -51,7 +51,15 @@ class Command(BaseCommand):
         poll = sub.add_parser("poll", help="Poll the feeds that are due.")
         poll.add_argument("--loop", action="store_true", help="Keep polling.")
         poll.add_argument(
-            "--every", type=int, default=30, help="Seconds between rounds with --loop."
+            "--every",
+            type=int,
+            default=30,
+            help="Seconds between rounds with --loop or --schedule.",
+        )
+        poll.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Let the background worker poll every --every seconds from now on.",
         )
         health = sub.add_parser("health", help="Show the health of every feed.")
         health.add_argument("--json", action="store_true")
@@ -135,6 +143,14 @@ class Command(BaseCommand):
         from sot.feeds import polling
 
         polling.ensure_sources()
+        if options["schedule"]:
+            from sot.feeds.tasks import schedule_polling
+
+            done = schedule_polling(every_s=max(options["every"], 5))
+            self.stdout.write(
+                "polling schemalagd" if done else "polling var redan schemalagd"
+            )
+            return
         while True:
             outcomes = polling.poll_due()
             for slug, outcome in sorted(outcomes.items()):
