@@ -89,3 +89,11 @@ def test_html_to_text():
         krisinformation.html_to_text("<p>A&nbsp;b</p><ul><li>ett</li><li>två</li></ul>")
         == "A b\n- ett\n- två"
     )
+
+
+def test_only_http_links_are_kept():
+    item = (
+        '[{"Identifier": "1", "Published": "2024-01-01T00:00:00+01:00",'
+        ' "Headline": "x", "Web": "javascript:alert(1)"}]'
+    )
+    assert krisinformation.parse(item).messages[0].web == ""

@@ -338,7 +338,7 @@ def read_alert(
         onset=f.timestamp(primary.get("onset"), f"{ipath}.onset")
         or f.timestamp(primary.get("effective"), f"{ipath}.effective"),
         expires=f.timestamp(primary.get("expires"), f"{ipath}.expires"),
-        web=f.text(primary.get("web"), f"{ipath}.web"),
+        web=f.web_url(primary.get("web"), f"{ipath}.web"),
         areas=tuple(areas),
         references=references,
     )

@@ -126,6 +126,12 @@ def text(
     return result
 
 
+def web_url(value: Any, path: str) -> str:
+    """An http(s) address; anything else (``javascript:``, ``data:``) becomes ""."""
+    raw = text(value, path)
+    return raw if raw.lower().startswith(("https://", "http://")) else ""
+
+
 def long_text(value: Any, path: str) -> str:
     return text(value, path, limit=MAX_LONG_TEXT)
 

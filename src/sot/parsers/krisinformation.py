@@ -146,7 +146,7 @@ def _item(item: Any, path: str, *, status: Status, budget: f.VertexBudget) -> Me
         headline=Text(en=headline) if is_en else Text(sv=headline),
         description=Text(en=description) if is_en else Text(sv=description),
         onset=published,
-        web=f.text(item.get("Web"), f"{path}.Web"),
+        web=f.web_url(item.get("Web"), f"{path}.Web"),
         areas=areas,
     )
 
