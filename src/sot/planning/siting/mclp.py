@@ -349,7 +349,8 @@ def solve_mclp(
             inc_val,
             time_limit_s=min(remaining, 0.3 * time_limit_s),
             target_gap=target,
-            max_iter=1000,
+            # a short run when HiGHS will finish the job quickly on a small model
+            max_iter=150 if method == "exact" and a.nnz <= 50_000 else 1000,
         )
         bound_r = min(bound_r, total_w)
         if lset is not None and lval > inc_val:
@@ -378,6 +379,11 @@ def solve_mclp(
             bound_source = "highs dual bound" + (
                 " + lagrangian fixing" if reduce else ""
             )
+            if status == "solved by fixing":
+                method_name = "greedy+interchange, lagrangian fixing"
+                bound_source = "lagrangian fixing"
+                status = ""
+
             timings["solver_s"] = time.perf_counter() - t
         elif method == "exact":
             method_name = "greedy+interchange (optimality proven by lagrangian bound)"
@@ -447,8 +453,18 @@ def _exact_after_fixing(
     p_sub = p - opened.size
     pos = {int(j): i for i, j in enumerate(keep)}
     start = [pos[j] for j in chosen if j in pos]
-    out = _highs_mclp(sub, w_sub, p_sub, start, time_limit_s, mip_gap)
     best_chosen, best_val = list(chosen), inc_val
+    figures = (int(close.sum()), int(open_.sum()), sub.shape[1], sub.shape[0], sub.nnz)
+    if p_sub == 0 or sub.shape[0] == 0 or sub.shape[1] == 0:
+        # fixing decided everything: the reduced model's optimum is the constant
+        return (
+            min(lag_bound, max(inc_val, const)),
+            best_chosen,
+            best_val,
+            "solved by fixing",
+            figures,
+        )
+    out = _highs_mclp(sub, w_sub, p_sub, start, time_limit_s, mip_gap)
     if out.values is not None:
         sel = keep[np.flatnonzero(out.values[: keep.size] > 0.5)]
         cand = [int(j) for j in np.concatenate([opened, sel])]
@@ -458,5 +474,4 @@ def _exact_after_fixing(
     bound = lag_bound
     if np.isfinite(out.bound):
         bound = min(lag_bound, max(inc_val, const + out.bound))
-    figures = (int(close.sum()), int(open_.sum()), sub.shape[1], sub.shape[0], sub.nnz)
     return max(bound, best_val), best_chosen, best_val, out.status, figures

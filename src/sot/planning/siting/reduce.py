@@ -136,6 +136,30 @@ def _row_hashes(m: sp.csr_matrix, values: np.ndarray | None = None) -> np.ndarra
     return keys
 
 
+def _group(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group equal key rows: (first row of each group, group of every row).
+
+    Sorts on the first hash alone (fast) and checks the other columns within equal
+    runs; only if they disagree somewhere does it fall back to a full row sort.
+    """
+    order = np.argsort(keys[:, 0], kind="stable")
+    k = keys[order]
+    new = np.ones(k.shape[0], dtype=bool)
+    new[1:] = k[1:, 0] != k[:-1, 0]
+    same_rest = np.ones(k.shape[0], dtype=bool)
+    same_rest[1:] = (k[1:, 1:] == k[:-1, 1:]).all(axis=1)
+    if not np.all(new | same_rest):
+        _, first, inverse = np.unique(
+            keys, axis=0, return_index=True, return_inverse=True
+        )
+        return first, inverse.ravel()
+    group_sorted = np.cumsum(new) - 1
+    inverse = np.empty(k.shape[0], dtype=np.int64)
+    inverse[order] = group_sorted
+    first = order[np.flatnonzero(new)]
+    return first, inverse
+
+
 def merge_identical_rows(
     m: sp.csr_matrix, weights: np.ndarray, *, with_values: bool = False
 ) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
@@ -147,8 +171,7 @@ def merge_identical_rows(
     if m.shape[0] == 0:
         return m, weights.copy(), np.zeros(0, dtype=np.int64)
     keys = _row_hashes(m, m.data if with_values else None)
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
+    first, inverse = _group(keys)
     merged_w = np.bincount(inverse, weights=weights, minlength=first.size)
     return m[first], merged_w, inverse.astype(np.int64)
 
