@@ -184,3 +184,16 @@ def test_an_error_half_way_stores_nothing(rules, written, monkeypatch):
         load(written, "smhi_ibww_several_areas_hole_edge.json")
     assert calls == ["5001-1", "5001-2"]
     assert not WarningMessage.objects.exists() and not Suggestion.objects.exists()
+
+
+def test_a_snapshot_that_lists_an_ended_warning_again_revives_it(
+    rules, written, are_officer
+):
+    load(written, "smhi_ibww_jamtland_orange_wind.json")
+    load(written, "smhi_ibww_empty.json")  # a flapping feed drops it ...
+    again = load(
+        written, "smhi_ibww_jamtland_orange_wind.json"
+    )  # ... and lists it again
+    assert again.messages[0].action == "updated"
+    assert WarningMessage.objects.get().state == MessageState.IN_FORCE
+    assert services.suggestions_for(are_officer).count() == 1

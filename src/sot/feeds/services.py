@@ -6,8 +6,9 @@ command, the upload view, the API and the poller all call :func:`import_document
 * A parsed document is stored all or nothing (one transaction): a database error
   half-way leaves nothing behind, and parsing happens before anything is stored.
 * A message whose (source, identifier) is already stored replaces the stored one if
-  it was sent later (SMHI and Krisinformation republish under the same id), and is
-  otherwise skipped as unchanged.
+  it was sent later (SMHI and Krisinformation republish under the same id), has
+  another status (a replayed exercise copy meets the real one), or is listed again by
+  a snapshot that had ended it; otherwise it is skipped as unchanged.
 * An Update replaces the messages it references; a Cancel cancels them. A reference
   to a message that has itself been replaced is followed to the newest message.
 * A snapshot (SMHI ``warning.json``, a Krisinformation list, an operator's outage
@@ -187,7 +188,13 @@ def _store(
     existing = WarningMessage.objects.filter(
         source=parsed.source.value, identifier=parsed.identifier
     ).first()
-    if existing is not None and parsed.sent <= existing.sent:
+    if (
+        existing is not None
+        and parsed.sent <= existing.sent
+        and existing.status == parsed.status.value
+        # A snapshot that lists a message it had ended (a flapping feed) revives it.
+        and not (document.snapshot and existing.state == MessageState.ENDED)
+    ):
         return _outcome(existing, "unchanged")
     fields = _fields(parsed, document=document, via=via, user=user, feed=feed, now=now)
     if existing is None:
