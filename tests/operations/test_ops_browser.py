@@ -1,0 +1,142 @@
+"""The operator's and coordinator's pages in headless Chromium: a phone with
+JavaScript off sends a report, and axe-core finds no WCAG 2.1 A/AA violation.
+
+Needs Debian's ``chromium``, PyPI ``playwright`` and axe-core's ``axe.min.js``
+(``npm ci`` at the repository root, or ``SOT_AXE_JS``); skips with the reason when one
+is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = (
+    os.environ.get("SOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
+AXE_JS = Path(
+    os.environ.get("SOT_AXE_JS", REPO / "node_modules" / "axe-core" / "axe.min.js")
+)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (skips when chromium or playwright is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def jamtland(transactional_db, settings):
+    """The register, committed so that the live server thread sees it."""
+    from sot.registry import demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.load()
+    return demo
+
+
+@pytest.fixture
+def exercise(jamtland, settings):
+    """The demo exercise "Övning Storm" (Kall open on generator, Hallen stale)."""
+    from sot.operations import demo
+
+    settings.PUBLISH_DIR = ""
+    return demo.load()
+
+
+def _login(page, base, username):
+    from sot.registry.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/admin/login/?next=/drift/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("[type=submit]")
+
+
+def test_phone_without_javascript_reports(browser, exercise, live_server):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        java_script_enabled=False,
+        is_mobile=True,
+    )
+    page = context.new_page()
+    _login(page, live_server.url, "kall")
+    assert page.url.endswith("/drift/punkt/")
+    assert page.get_by_text("ÖVNING").first.is_visible()
+    page.click("text=Rapportera läget")
+    # The form is filled with the last report: Kall is open on generator power.
+    assert page.is_checked("input[name=state][value=open]")
+    assert page.is_checked("input[name=power_source][value=generator]")
+    page.check("input[name=state][value=limited]")
+    page.fill("input[name=state_reason]", "Kortterminalen nere")
+    page.fill("input[name=generator_fuel_l]", "700")
+    page.click("text=Skicka rapporten")
+    assert page.url.endswith("/drift/punkt/")
+    assert page.get_by_text("Tack! Rapporten är skickad.").is_visible()
+    assert page.get_by_text("Begränsad").first.is_visible()
+    # Touch targets are large enough for a thumb.
+    box = page.locator("text=Rapportera läget").bounding_box()
+    assert box["height"] >= 44
+    context.close()
+
+
+def test_axe_on_officials_and_operator_pages(browser, exercise, live_server):
+    if not AXE_JS.exists():
+        pytest.skip(f"axe-core not found at {AXE_JS} (run `npm ci`)")
+    axe = AXE_JS.read_text()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems = {}
+    pages = {
+        "kall": [f"/drift/handelser/{exercise.pk}/punkter/kall/rapport/"],
+        "lansstyrelsen": ["/drift/oversikt/", f"/drift/handelser/{exercise.pk}/"],
+    }
+    for username, paths in pages.items():
+        context.clear_cookies()
+        _login(page, live_server.url, username)
+        for path in paths:
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, path
+            page.add_script_tag(content=axe)
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                WCAG_TAGS,
+            )
+            assert result["passes"], path
+            violations = [
+                f"{v['id']} ({v['impact']}): {v['help']} – "
+                + "; ".join(
+                    n["target"][0] if n["target"] else "?" for n in v["nodes"][:3]
+                )
+                for v in result["violations"]
+            ]
+            if violations:
+                problems[path] = violations
+    context.close()
+    assert problems == {}
