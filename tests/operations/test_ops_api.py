@@ -78,7 +78,16 @@ def test_event_report_delivery_log_over_api(client, officer_token, token, kall):
     assert r.status_code == 201 and r.json()["level_after_l"] == pytest.approx(
         800, abs=1
     )
+    # Officials see every activated point; the operator only their own.
+    client.post(
+        f"{base}/activations",
+        {"point_id": "hallen"},
+        content_type="application/json",
+        **h,
+    )
+    assert len(client.get(f"{base}/points", **h).json()) == 2
     points = client.get(f"{base}/points", **auth(token)).json()
+    assert [p["point_id"] for p in points] == ["kall"]
     assert points[0]["state"] == "open"
     assert points[0]["fuel_hours_left"] == pytest.approx(800 / 9.9, rel=0.01)
     r = client.post(
@@ -90,6 +99,8 @@ def test_event_report_delivery_log_over_api(client, officer_token, token, kall):
     assert r.status_code == 201
     kinds = [e["kind"] for e in client.get(f"{base}/log", **h).json()]
     assert "delivery" in kinds and "note" in kinds
+    own_log = client.get(f"{base}/log", **auth(token)).json()
+    assert {e["point_id"] for e in own_log} == {"kall"}
     assert client.get(f"{base}/situation-report", **auth(token)).status_code == 403
     sitrep = client.get(f"{base}/situation-report", **h).json()
     assert sitrep["text"].startswith("ÖVNING ÖVNING ÖVNING")

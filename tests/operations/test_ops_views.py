@@ -104,6 +104,12 @@ def test_operator_cannot_see_dashboard_or_other_points(
     client.force_login(kall_operator)
     assert client.get(reverse("operations:dashboard")).status_code == 403
     assert client.get(reverse("operations:operator")).status_code == 200
+    # The event page, fuel list and log show every point: officials only.
+    for name in ("event", "fuel", "log_text"):
+        assert (
+            client.get(reverse(f"operations:{name}", args=[storm.pk])).status_code
+            == 403
+        )
     url = reverse("operations:report", args=[storm.pk, "valsjobyn"])
     assert client.get(url).status_code == 403
 

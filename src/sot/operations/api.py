@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from sot.accounts import policy
 from sot.operations import permissions as perm
 from sot.operations import queries
 from sot.operations import services as ops
@@ -185,6 +186,18 @@ def _event(request, event_id: int) -> Event:
     return event
 
 
+def _is_operator(user) -> bool:
+    return not user.is_superuser and user.role == policy.OPERATOR
+
+
+def _own(user, rows):
+    """An operator sees only their own points of an event; officials see all."""
+    if not _is_operator(user):
+        return rows
+    mine = set(user.points.values_list("pk", flat=True))
+    return [r for r in rows if r.point.pk in mine]
+
+
 def _point(slug: str) -> Point:
     return get_object_or_404(Point.objects.select_related("municipality"), slug=slug)
 
@@ -300,7 +313,7 @@ def event_points(request, event_id: int):
     """Every activated point: state, freshness, power, fuel endurance, needs."""
     event = _event(request, event_id)
     out = []
-    for row in queries.point_states(event):
+    for row in _own(request.user, queries.point_states(event)):
         e = row.endurance
         out.append(
             {
@@ -421,6 +434,8 @@ def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
 def get_log(request, event_id: int, since: datetime | None = None):
     event = _event(request, event_id)
     qs = event.log.select_related("point").order_by("at", "id")
+    if _is_operator(request.user):
+        qs = qs.filter(point__in=request.user.points.all())
     if since is not None:
         qs = qs.filter(at__gt=since)
     return [

@@ -75,6 +75,13 @@ def _event(request, event_id, action=perm.VIEW_EVENT) -> Event:
     return event
 
 
+def _official_event(request, event_id) -> Event:
+    """The event, for officials only: its page shows every point and the whole log."""
+    if not policy.can(request.user, perm.VIEW_DASHBOARD):
+        raise PermissionDenied
+    return _event(request, event_id)
+
+
 def _municipalities(user):
     qs = Municipality.objects.all()
     if user.is_superuser:
@@ -166,7 +173,7 @@ def event_new(request):
 
 @login_required
 def event_detail(request, event_id):
-    event = _event(request, event_id)
+    event = _official_event(request, event_id)
     rows = queries.point_states(event)
     activated = {r.point.pk for r in rows}
     can_activate = perm.can_on_event(request.user, perm.CHANGE_EVENT, event)
@@ -417,7 +424,7 @@ def situation_report(request, event_id):
 @login_required
 def fuel_list(request, event_id):
     """Points on generator power by time to empty, with litres to reach N hours."""
-    event = _event(request, event_id, perm.VIEW_EVENT)
+    event = _official_event(request, event_id)
     try:
         hours = max(1, min(int(request.GET.get("timmar", "")), 24 * 14))
     except ValueError:
@@ -524,7 +531,7 @@ def templates(request):
 @login_required
 def log_since(request, event_id):
     """The event's logbook as plain text (oldest first)."""
-    event = _event(request, event_id)
+    event = _official_event(request, event_id)
     lines = [
         f"{timezone.localtime(e.at):%Y-%m-%d %H:%M} {e.author_name}: {e.text}"
         for e in LogEntry.objects.filter(event=event).order_by("at", "id")

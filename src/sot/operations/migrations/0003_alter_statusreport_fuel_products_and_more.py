@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operations', '0002_alter_statusreport_fuel_products_and_more'),
+        ("operations", "0002_alter_statusreport_fuel_products_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statusreport',
-            name='fuel_products',
-            field=models.JSONField(blank=True, default=dict, help_text='{diesel|petrol|hvo100|other: yes|limited|no|unknown}', verbose_name='drivmedel'),
+            model_name="statusreport",
+            name="fuel_products",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="{diesel|petrol|hvo100|other: yes|limited|no|unknown}",
+                verbose_name="drivmedel",
+            ),
         ),
         migrations.AlterField(
-            model_name='statusreport',
-            name='payment_methods',
-            field=models.JSONField(blank=True, default=list, help_text='[card, cash, swish, invoice]: de betalsätt som fungerar.', verbose_name='betalsätt som fungerar'),
+            model_name="statusreport",
+            name="payment_methods",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="[card, cash, swish, invoice]: de betalsätt som fungerar.",
+                verbose_name="betalsätt som fungerar",
+            ),
         ),
     ]
