@@ -471,6 +471,7 @@ def _write_pdf(path: Path, title: str, now: str, figs, tables) -> None:
                 tbl.auto_set_font_size(False)
                 tbl.set_fontsize(7)
                 tbl.scale(1, 1.2)
+                tbl.auto_set_column_width(list(range(len(cells[0]))))
                 pdf.savefig(fig)
         meta = pdf.infodict()
         meta["Title"] = title
