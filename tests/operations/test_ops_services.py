@@ -217,3 +217,42 @@ def test_report_without_state_brings_an_unknown_point_back(
     )
     kall_active.refresh_from_db()
     assert report.state == "limited" and kall_active.state == "limited"
+
+
+def test_generator_test_run_updates_readiness(kall, kall_operator, valsjobyn):
+    from sot.operations import checklists
+    from sot.operations.models import Readiness
+
+    checklist = checklists.start_generator_test(point=kall, by=kall_operator)
+    items = list(checklist.items.all())
+    assert len(items) == 5
+    checklists.tick_item(item=items[0], by=kall_operator)
+    again = checklists.tick_item(item=items[0], by=kall_operator)  # once only
+    assert again.done_by == kall_operator
+    with pytest.raises(ops.OperationRefused):
+        checklists.complete_checklist(checklist=checklist, by=kall_operator)
+    checklists.complete_checklist(
+        checklist=checklist, by=kall_operator, result="passed", note="Gick fint"
+    )
+    readiness = Readiness.objects.get(point=kall)
+    assert readiness.last_result == "passed" and readiness.is_ready()
+    kall.backup_power.refresh_from_db()
+    assert kall.backup_power.last_test_run_on == timezone.localdate()
+    with pytest.raises(PermissionRefused):
+        checklists.start_generator_test(point=valsjobyn, by=kall_operator)
+
+
+def test_municipality_template_is_used_on_activation(storm, kall, are_officer):
+    from sot.operations import checklists
+
+    checklists.save_template(
+        municipality=kall.municipality,
+        kind="activation",
+        name="Åres lista",
+        items=["Ring TiB", "", "Starta elverket"],
+        by=are_officer,
+    )
+    activation = ops.activate_point(event=storm, point=kall, activated_by=are_officer)
+    checklist = activation.checklists.get()
+    assert checklist.name == "Åres lista"
+    assert [i.text for i in checklist.items.all()] == ["Ring TiB", "Starta elverket"]
