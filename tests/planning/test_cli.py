@@ -217,3 +217,17 @@ def test_site_with_too_many_points_exits_2(village_workdir, capsys):
         capsys, "site", "--model", "mclp", "-p", "5", "--workdir", village_workdir
     )
     assert code == 2 and "between 1 and 1" in err
+
+
+def test_population_on_nodes(tmp_path, data_dir, capsys):
+    wd = tmp_path / "w"
+    assert (
+        _run(
+            capsys, "network", data_dir / "tiny_village.osm", "--workdir", wd, "--quiet"
+        )[0]
+        == 0
+    )
+    code, out, _ = _run(capsys, "population", "--kind", "nodes", "--workdir", wd)
+    assert code == 0 and "each of 5 road nodes" in out
+    code, _, err = _run(capsys, "population", "--workdir", wd)
+    assert code == 2 and "--kind nodes" in err

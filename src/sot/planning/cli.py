@@ -56,10 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("population", parents=[common], help="snap population to roads")
-    p.add_argument("file", help="SCB grid (CSV/GPKG), localities CSV or totals CSV")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="SCB grid (CSV/GPKG), localities CSV or totals CSV (none with --kind nodes)",
+    )
     p.add_argument(
         "--kind",
-        choices=("auto", "grid", "points", "totals"),
+        choices=("auto", "grid", "points", "totals", "nodes"),
         default="auto",
         help="what the file holds (default: guess from the columns)",
     )
@@ -227,15 +231,38 @@ def _names_in_file(path: Path) -> dict[str, str]:
     }
 
 
+def _population_on_nodes(net, areas, wd) -> dict:
+    """One person on every road node (for benchmarks and demonstrations)."""
+    from sot.planning import population as popmod
+
+    pop = popmod.uniform_on_nodes(net)
+    if areas:
+        pop.municipality = popmod._municipality_of(pop.x, pop.y, areas, pop.ids.size)
+    wd.ensure()
+    pop.save(wd.file("population.npz"))
+    names = {a.code: a.name for a in areas} if areas else {}
+    wd.update_state(
+        population="(one per road node)",
+        population_kind="nodes",
+        municipality_names=names,
+    )
+    _say(f"population (nodes): one person on each of {pop.ids.size} road nodes")
+    return {"kind": "nodes", **pop.summary()}
+
+
 def cmd_population(args, wd) -> dict:
     from sot.planning import population as popmod
     from sot.planning.areas import read_areas
 
     net = wd.network()
+    areas = read_areas(args.municipalities) if args.municipalities else None
+    if args.kind == "nodes":
+        return _population_on_nodes(net, areas, wd)
+    if not args.file:
+        raise PlanningError("give a population FILE, or --kind nodes for one per node")
     path = Path(args.file)
     if not path.exists():
         raise PlanningError(f"no such file: {path}")
-    areas = read_areas(args.municipalities) if args.municipalities else None
     kind = _guess_kind(path) if args.kind == "auto" else args.kind
     if kind == "grid":
         pop = popmod.read_scb_grid(
