@@ -351,16 +351,19 @@ def _clean_backup(point: Point, data: Mapping[str, Any]) -> BackupPower:
 def _resolve_services(
     codes: Iterable[str | tuple[str, int | None]], point: Point
 ) -> list[tuple[Service, int | None]]:
-    wanted: list[tuple[Service, int | None]] = []
-    missing = []
+    items = []
     for item in codes:
         code, capacity = (item, None) if isinstance(item, str) else item
-        code = code.strip()
-        if not code:
-            continue
-        service = Service.objects.filter(code=code).first()
-        if service is None or (
-            service.municipality_id not in (None, point.municipality_id)
+        if code.strip():
+            items.append((code.strip(), capacity))
+    known = {s.code: s for s in Service.objects.filter(code__in=[c for c, _ in items])}
+    wanted: list[tuple[Service, int | None]] = []
+    missing = []
+    for code, capacity in items:
+        service = known.get(code)
+        if service is None or service.municipality_id not in (
+            None,
+            point.municipality_id,
         ):
             missing.append(code)
         else:
@@ -377,12 +380,22 @@ def _resolve_services(
 
 
 def _save_services(point: Point, wanted: list[tuple[Service, int | None]]) -> None:
-    keep = {s.pk for s, _c in wanted}
+    keep = {s.pk: c for s, c in wanted}
     point.point_services.exclude(service_id__in=keep).delete()
-    for service, capacity in wanted:
-        PointService.objects.update_or_create(
-            point=point, service=service, defaults={"capacity_people": capacity}
-        )
+    existing = {ps.service_id: ps for ps in point.point_services.all()}
+    new = []
+    for service_id, capacity in keep.items():
+        ps = existing.get(service_id)
+        if ps is None:
+            new.append(
+                PointService(
+                    point=point, service_id=service_id, capacity_people=capacity
+                )
+            )
+        elif ps.capacity_people != capacity:
+            ps.capacity_people = capacity
+            ps.save(update_fields=["capacity_people"])
+    PointService.objects.bulk_create(new)
 
 
 def save_point(
