@@ -349,8 +349,10 @@ def solve_mclp(
             inc_val,
             time_limit_s=min(remaining, 0.3 * time_limit_s),
             target_gap=target,
-            # a short run when HiGHS will finish the job quickly on a small model
-            max_iter=150 if method == "exact" and a.nnz <= 50_000 else 1000,
+            # a short run when HiGHS is to prove optimality on a small model anyway
+            max_iter=150
+            if method == "exact" and mip_gap == 0 and a.nnz <= 50_000
+            else 1000,
         )
         bound_r = min(bound_r, total_w)
         if lset is not None and lval > inc_val:
