@@ -97,3 +97,31 @@ def test_end_to_end_storm_in_are(client, are_officer, kall_operator, coordinator
     assert LogEntry.objects.filter(event=event, kind="status").count() >= 4
     with pytest.raises(ops.OperationRefused):
         ops.delete_exercise(event=event, by=are_officer)
+
+
+def test_situation_report_for_a_chosen_time(client, jamtland, coordinator):
+    """Five hours ago Kall was open on 700 l from 7 h ago and Hallen still fresh."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sot.operations.queries import build_sitrep
+
+    event = demo.load()
+    now = timezone.now()
+    past = build_sitrep(event, as_of=now - timedelta(hours=5))
+    kall = next(p for p in past.points if p.name == "Kall")
+    hallen = next(p for p in past.points if p.name == "Hallen")
+    assert kall.state == "open" and kall.power_source == "generator"
+    # 700 l at 10.68 l/h (55 % load) since ~7 h ago: ~678.6 l, ~63.5 h left.
+    assert kall.fuel_hours == pytest.approx(63.5, abs=0.5)
+    assert hallen.state == "open" and not hallen.stale
+    current = build_sitrep(event, as_of=now)
+    hallen_now = next(p for p in current.points if p.name == "Hallen")
+    assert hallen_now.state == "unknown" and hallen_now.stale
+    client.force_login(coordinator)
+    local = timezone.localtime(now - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M")
+    url = reverse("operations:sitrep", args=[event.pk])
+    text = client.get(url, {"tid": local, "format": "txt"}).content.decode()
+    assert "3 SOT-punkter i händelsen: 2 öppna, 1 larmad." in text
+    assert "Hallen" in text and "INAKTUELL" not in text

@@ -74,7 +74,7 @@ def test_plain_text_reads_like_a_report():
     assert lines[0] == EXERCISE_BANNER and lines[-1] == EXERCISE_BANNER
     assert "LÄGESRAPPORT nr 2 – Övning Storm" in text
     assert "Tidpunkt: 30 nov 2026 kl. 14:00" in text
-    assert "2 SOT-punkter i händelsen: 1 öppen, 1 okänd." in text
+    assert "2 SOT-punkter i händelsen: 1 öppen, 1 med okänt läge." in text
     assert "Kortast bränsletid: Kall, 31 h (tomt 1 dec 2026 kl. 21:24)." in text
     assert "Läge: ÖPPEN" in text
     assert "Ström: reservkraft (elverk)" in text
@@ -100,6 +100,20 @@ def test_markdown_table_and_escaping():
     assert "| Kall | Åre | Öppen | reservkraft (elverk) | 31 h, tomt" in md
     assert "**kl. 09:00 (5 h), inaktuell**" in md
     assert "## Loggbok sedan 30 nov 2026 kl. 11:00" in md
+
+
+def test_summary_counts_in_swedish_plural():
+    from dataclasses import replace
+
+    base = make(exercise=False)
+    kall = base.points[0]
+    points = (
+        kall,
+        replace(kall, name="Hallen"),
+        replace(kall, name="Ottsjö", state=PointState.ALERTED, power_source=""),
+    )
+    text = render_text(replace(base, points=points))
+    assert "3 SOT-punkter i händelsen: 2 öppna, 1 larmad." in text
 
 
 def test_empty_event():

@@ -188,37 +188,7 @@ def build_sitrep(
     since = previous.as_of if previous else None
     if number is None:
         number = (event.sitreps.count() + 1) if event.pk else 1
-    points = []
-    for row in point_states(event, now=as_of):
-        report = row.report
-        limited = []
-        if report is not None:
-            limited = [
-                code
-                for code, value in (report.services or {}).items()
-                if value in ("limited", "no")
-            ]
-            limited = _service_names(limited)
-        e = row.endurance
-        points.append(
-            sitrep.SitrepPoint(
-                name=row.point.name,
-                village=row.point.village,
-                municipality=row.point.municipality.name,
-                state=PointState(row.state),
-                state_reason=row.activation.state_reason,
-                power_source=report.power_source if report else "",
-                fuel_hours=e.hours_left if e else None,
-                runs_dry_at=e.runs_dry_at if e else None,
-                last_report_at=report.created_at if report else None,
-                stale=row.stale,
-                needs=tuple(report.needs()) if report else (),
-                limited_services=tuple(limited),
-                people_present=report.people_present if report else None,
-                capacity=report.capacity_people if report else None,
-                indoor_temp_c=report.indoor_temp_c if report else None,
-            )
-        )
+    points = _points_at(event, as_of)
     log = LogEntry.objects.filter(event=event, at__lte=as_of)
     if since is not None:
         log = log.filter(at__gt=since)
@@ -243,6 +213,124 @@ def build_sitrep(
         stale_after=stale_after(event),
         next_report_at=next_report_at,
     )
+
+
+def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
+    """Every point of the event as it stood at ``as_of``, rebuilt from the
+    append-only history (state changes, reports, confirmations, deliveries), so a
+    situation report can be made for any chosen time."""
+    from sot.operations.models import FuelDelivery, ReportConfirmation
+    from sot.operations.services import report_fuel_level_l
+    from sot.rules.freshness import last_seen
+
+    running = event.starts_at <= as_of and (
+        event.ends_at is None or as_of < event.ends_at
+    )
+    limit = stale_after(event)
+    points = []
+    activations = event.activations.select_related(
+        "point", "point__municipality", "point__backup_power"
+    )
+    for a in activations:
+        change = a.state_changes.filter(at__lte=as_of).order_by("at", "id").last()
+        if change is None:
+            continue  # not yet activated at that time
+        reports = a.reports.filter(created_at__lte=as_of).order_by("-created_at", "-id")
+        report = reports.first()
+        confirmed = None
+        if report is not None:
+            confirmed = (
+                ReportConfirmation.objects.filter(
+                    report=report, confirmed_at__lte=as_of
+                )
+                .order_by("-confirmed_at")
+                .values_list("confirmed_at", flat=True)
+                .first()
+            )
+        seen = last_seen(report.created_at if report else None, confirmed)
+        stale = running and is_stale(
+            state=change.state,
+            seen_at=seen,
+            now=as_of,
+            stale_after=limit,
+            since=change.at,
+        )
+        fuel_hours = runs_dry = None
+        if report is not None and report.power_source == PowerSource.GENERATOR:
+            fuel_hours, runs_dry = _fuel_at(
+                a, reports, as_of, FuelDelivery, report_fuel_level_l
+            )
+        limited = []
+        if report is not None:
+            limited = _service_names(
+                [
+                    c
+                    for c, v in (report.services or {}).items()
+                    if v in ("limited", "no")
+                ]
+            )
+        points.append(
+            sitrep.SitrepPoint(
+                name=a.point.name,
+                village=a.point.village,
+                municipality=a.point.municipality.name,
+                state=PointState(change.state),
+                state_reason=change.reason,
+                power_source=report.power_source if report else "",
+                fuel_hours=fuel_hours,
+                runs_dry_at=runs_dry,
+                last_report_at=seen,
+                stale=stale,
+                needs=tuple(report.needs()) if report else (),
+                limited_services=tuple(limited),
+                people_present=report.people_present if report else None,
+                capacity=report.capacity_people if report else None,
+                indoor_temp_c=report.indoor_temp_c if report else None,
+            )
+        )
+    return points
+
+
+def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
+    """(hours left, runs dry at) at ``as_of`` from the last level known then."""
+    backup = getattr(activation.point, "backup_power", None)
+    try:
+        curve = backup.curve() if backup is not None else None
+    except fuel.FuelError:
+        curve = None
+    if curve is None:
+        return None, None
+    level = level_at = None
+    load = None
+    for r in reports:
+        if load is None and r.generator_load_pct is not None:
+            load = r.generator_load_pct
+        if level is None:
+            value = report_fuel_level_l(r)
+            if value is not None:
+                level, level_at = value, r.created_at
+        if load is not None and level is not None:
+            break
+    delivery = (
+        FuelDelivery.objects.filter(
+            activation=activation, delivered_at__lte=as_of, level_after_l__isnull=False
+        )
+        .order_by("-delivered_at", "-id")
+        .first()
+    )
+    if delivery is not None and (level_at is None or delivery.delivered_at >= level_at):
+        level, level_at = delivery.level_after_l, delivery.delivered_at
+    if level is None:
+        return None, None
+    e = fuel.endurance(
+        level_l=level,
+        measured_at=level_at,
+        now=as_of,
+        curve=curve,
+        load_pct=DEFAULT_LOAD_PCT if load is None else load,
+        target_hours=0,
+    )
+    return e.hours_left, e.runs_dry_at
 
 
 def _service_names(codes: list[str]) -> list[str]:

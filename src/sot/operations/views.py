@@ -383,10 +383,12 @@ def situation_report(request, event_id):
     except ValueError:
         next_hours = None
     now = timezone.now()
-    next_at = now + timedelta(hours=next_hours) if next_hours else None
+    chosen = _parse_local(params.get("tid", ""))
+    as_of = min(chosen, now) if chosen else now
+    next_at = as_of + timedelta(hours=next_hours) if next_hours else None
     if request.method == "POST":
         record = queries.create_situation_report(
-            event=event, created_by=request.user, as_of=now, next_report_at=next_at
+            event=event, created_by=request.user, as_of=as_of, next_report_at=next_at
         )
         messages.success(
             request, _("Lägesrapport nr %(n)d sparad.") % {"n": record.number}
@@ -398,7 +400,7 @@ def situation_report(request, event_id):
         text, markdown, saved = record.text, record.markdown, record
     else:
         data = queries.build_sitrep(
-            event, user=request.user, as_of=now, next_report_at=next_at
+            event, user=request.user, as_of=as_of, next_report_at=next_at
         )
         text, markdown = sitrep.render_text(data), sitrep.render_markdown(data)
         saved = None
@@ -416,9 +418,24 @@ def situation_report(request, event_id):
             "markdown": markdown,
             "saved": saved,
             "next_hours": params.get("nasta", ""),
+            "chosen": params.get("tid", ""),
+            "as_of": as_of,
             "sitreps": event.sitreps.order_by("-number"),
         },
     )
+
+
+def _parse_local(value: str):
+    """A ``datetime-local`` form value in Stockholm time, or None."""
+    from datetime import datetime
+
+    try:
+        naive = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if timezone.is_aware(naive):
+        return naive
+    return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
 @login_required

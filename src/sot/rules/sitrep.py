@@ -121,6 +121,17 @@ def _when(value: datetime, as_of: datetime) -> str:
     return format_time(value, with_date=not _same_day(value, as_of))
 
 
+#: (singular, plural) for "3 öppna", "1 larmad" in the summary.
+_COUNT_WORDS = {
+    PointState.OPEN: ("öppen", "öppna"),
+    PointState.LIMITED: ("begränsad", "begränsade"),
+    PointState.ACTIVATING: ("under aktivering", "under aktivering"),
+    PointState.ALERTED: ("larmad", "larmade"),
+    PointState.UNKNOWN: ("med okänt läge", "med okänt läge"),
+    PointState.CLOSED: ("stängd", "stängda"),
+}
+
+
 def summary_counts(points: tuple[SitrepPoint, ...]) -> dict[str, int]:
     """Number of points per state key plus ``stale``."""
     counts: dict[str, int] = {}
@@ -145,7 +156,7 @@ def _summary(s: Sitrep) -> list[str]:
     ):
         n = counts.get(state.value, 0)
         if n:
-            parts.append(f"{n} {STATE_LABELS_SV[state].lower()}")
+            parts.append(f"{n} {_COUNT_WORDS[state][0 if n == 1 else 1]}")
     lines = []
     if total:
         lines.append(
