@@ -231,3 +231,51 @@ def test_population_on_nodes(tmp_path, data_dir, capsys):
     assert code == 0 and "each of 5 road nodes" in out
     code, _, err = _run(capsys, "population", "--workdir", wd)
     assert code == 2 and "--kind nodes" in err
+
+
+def test_reach_from_a_register_export(village_workdir, tmp_path, capsys):
+    """`sot export points` writes `;`-separated rows with commas and newlines in text."""
+    f = tmp_path / "points.csv"
+    f.write_text(
+        "id;name;lat;lon;lifecycle;public_description\r\n"
+        '1;Skolan;63.179;14.60;established;"Öppet vid kris, el, värme\r\noch vatten"\r\n'
+        "2;Planerad;63.170;14.62;planned;Inte klar, ännu\r\n",
+        encoding="utf-8",
+    )
+    j = tmp_path / "r.json"
+    code, out, err = _run(
+        capsys,
+        "reach",
+        "--facilities",
+        f,
+        "--only",
+        "lifecycle=established",
+        "--workdir",
+        village_workdir,
+        "--json",
+        j,
+    )
+    assert code == 0, err
+    assert json.loads(j.read_text())["facilities"] == 1
+    code, _, err = _run(
+        capsys,
+        "reach",
+        "--facilities",
+        f,
+        "--only",
+        "lifecycle=decommissioned",
+        "--workdir",
+        village_workdir,
+    )
+    assert code == 2 and "holds no points with lifecycle=decommissioned" in err
+    code, _, err = _run(
+        capsys,
+        "reach",
+        "--facilities",
+        f,
+        "--only",
+        "status",
+        "--workdir",
+        village_workdir,
+    )
+    assert code == 2 and "COLUMN=V1,V2" in err

@@ -20,13 +20,14 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from sot.geo.crs import to_sweref99tm
-from sot.planning.errors import CandidateError
+from sot.planning.errors import CandidateError, PopulationError
 from sot.planning.network import RoadNetwork
 from sot.planning.population import (
     LAT_COLUMNS,
     LON_COLUMNS,
     NAME_COLUMNS,
     _pick,
+    _read_csv,
     snap,
 )
 
@@ -143,22 +144,31 @@ def make_sites(
 
 
 def read_sites_csv(
-    path: str | Path, net: RoadNetwork, *, source: str, max_snap_m: float = 1000.0
+    path: str | Path,
+    net: RoadNetwork,
+    *,
+    source: str,
+    max_snap_m: float = 1000.0,
+    where: tuple[str, set[str]] | None = None,
 ) -> Sites:
     """Sites from a CSV with name, lat, lon (e.g. existing or user-given points).
 
     A ``.geojson``/``.json`` file is read as a FeatureCollection of Points (WGS84)
     with a ``name`` property, as sot's own GeoJSON feed of points writes it.
+    ``where=(column, values)`` keeps the rows (or features, by property) whose
+    column is one of ``values``, e.g. ``("lifecycle", {"established"})``.
     """
     path = Path(path)
     if path.suffix.lower() in (".geojson", ".json"):
-        names, lon, lat = _read_geojson_points(path)
+        names, lon, lat = _read_geojson_points(path, where)
     else:
-        names, lon, lat = _read_name_lat_lon(path)
+        names, lon, lat = _read_name_lat_lon(path, where)
     return make_sites(net, names, lon, lat, source=source, max_snap_m=max_snap_m)
 
 
-def _read_geojson_points(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _read_geojson_points(
+    path: Path, where: tuple[str, set[str]] | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     import json
 
     try:
@@ -176,6 +186,8 @@ def _read_geojson_points(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]
             continue
         x, y = geom["coordinates"][:2]
         props = f.get("properties") or {}
+        if where is not None and str(props.get(where[0], "")) not in where[1]:
+            continue
         names.append(str(props.get("name") or props.get("namn") or f"feature {i + 1}"))
         lon.append(float(x))
         lat.append(float(y))
@@ -197,17 +209,15 @@ def require_snapped(sites: Sites, what: str, max_snap_m: float) -> Sites:
     return sites
 
 
-def _read_name_lat_lon(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _read_name_lat_lon(
+    path: Path, where: tuple[str, set[str]] | None = None
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Names and positions from a CSV; ``where`` keeps rows whose column is in a set."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            delimiter = max([",", ";", "\t"], key=sample.count)
-            rows = list(csv.reader(fh, delimiter=delimiter))
-    except OSError as exc:
-        raise CandidateError(f"cannot read {path}: {exc}") from exc
-    if not rows:
-        raise CandidateError(f"{path} is empty; give a CSV with name, lat, lon")
+        header, body = _read_csv(path)
+    except PopulationError as exc:
+        raise CandidateError(str(exc)) from exc
+    rows = [header, *body]
     header = [h.strip() for h in rows[0]]
     iname = _pick(header, NAME_COLUMNS)
     ilat, ilon = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
@@ -216,9 +226,18 @@ def _read_name_lat_lon(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
             f"{path}: unknown columns {header}; a places CSV needs lat and lon columns "
             "(WGS84 degrees) and preferably a name column"
         )
+    iwhere = None
+    if where is not None:
+        iwhere = _pick(header, (where[0].lower(),))
+        if iwhere is None:
+            raise CandidateError(
+                f"{path}: no column {where[0]!r} to select rows by; columns: {header}"
+            )
     names, lat, lon = [], [], []
     for k, r in enumerate(rows[1:]):
         if not any(c.strip() for c in r):
+            continue
+        if iwhere is not None and r[iwhere].strip() not in where[1]:
             continue
         try:
             lat.append(float(r[ilat]))

@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--minutes", type=float, default=15.0, help="threshold (default 15)")
     p.add_argument("--max-snap-m", type=float, default=1000.0)
+    p.add_argument(
+        "--only",
+        metavar="COLUMN=V1,V2",
+        help="keep the points whose COLUMN is one of the values, e.g. "
+        "lifecycle=established,approved (sot export points columns)",
+    )
 
     p = sub.add_parser("candidates", parents=[common], help="store + fuel candidates")
     p.add_argument("--pbf", help="read shops and fuel stations from this .osm.pbf")
@@ -329,8 +335,17 @@ def cmd_reach(args, wd) -> dict:
     pop = wd.population()
     if args.facilities:
         fac = read_sites_csv(
-            args.facilities, net, source="chosen", max_snap_m=args.max_snap_m
+            args.facilities,
+            net,
+            source="chosen",
+            max_snap_m=args.max_snap_m,
+            where=_parse_only(args.only),
         )
+        if not len(fac):
+            raise PlanningError(
+                f"{args.facilities} holds no points"
+                + (f" with {args.only}" if args.only else "")
+            )
         require_snapped(fac, "points", args.max_snap_m)
         fac.save_csv(wd.file("facilities.csv"))
         wd.update_state(facilities=str(Path(args.facilities).resolve()))
@@ -342,6 +357,17 @@ def cmd_reach(args, wd) -> dict:
     _print_reach(res)
     out = {k: v for k, v in res.items() if k != "unit_time_s"}
     return out
+
+
+def _parse_only(text: str | None) -> tuple[str, set[str]] | None:
+    if not text:
+        return None
+    column, sep, values = text.partition("=")
+    if not sep or not column.strip() or not values.strip():
+        raise PlanningError(
+            f"--only {text!r}: give COLUMN=V1,V2, e.g. lifecycle=established"
+        )
+    return column.strip(), {v.strip() for v in values.split(",")}
 
 
 def _print_reach(res: dict) -> None:

@@ -20,6 +20,7 @@ in SWEREF 99 TM, scipy's cKDTree). Units farther away are *not* dropped silently
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sqlite3
 import struct
@@ -206,16 +207,24 @@ def _finish(
 # -- table reading ------------------------------------------------------------------
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header line into the most fields."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(
+        (",", ";", "\t"),
+        key=lambda d: len(next(csv.reader([first], delimiter=d), [])),
+    )
+
+
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV (`,` `;` or tab; UTF-8 or Latin-1; quoted newlines)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
     except OSError as exc:
         raise PopulationError(f"cannot read {path}: {exc}") from exc
-    sample = text[:4096]
-    delimiter = max([",", ";", "\t"], key=sample.count)
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise PopulationError(f"{path} is empty")
