@@ -10,31 +10,6 @@ from django.utils import timezone
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="module")
-def _demo_module(django_db_setup, django_db_blocker):
-    """The Jämtland demo register, loaded once per test module inside a transaction
-    that is rolled back when the module is done; each test rolls back to it."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    from sot.registry import demo
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        demo.load()
-        yield demo
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def jamtland(_demo_module, db):
-    """The demo register (overrides the shared fixture: loaded once per module here)."""
-    return _demo_module
-
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Cheap password hashing: the demo users are created in every test."""

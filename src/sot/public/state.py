@@ -211,9 +211,10 @@ def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoi
             continue
         event = events[act.event_id]
         pp = apply_report(base, act.last_report, state=act.state)
-        seen = max(
-            x for x in (act.last_seen_at, pp.updated_at, act.state_changed_at) if x
-        )
+        # The last word from the point: a report or a "still current"; an automatic
+        # change (to unknown when reports go stale) is not news from the point.
+        heard = [x for x in (act.last_seen_at, pp.updated_at) if x]
+        seen = max(heard) if heard else act.state_changed_at
         next_update = seen + stale_after(event)
         out.append(
             replace(

@@ -200,7 +200,7 @@ def render(
         if lang == "sv"
         else f"{len(points)} points, {n_open} open."
     )
-    legend_h = 22 * 4 + 10 if large else 0
+    legend_h = 26 * 4 + 10 if large else 0
     height = project.height + legend_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -216,7 +216,7 @@ def render(
     parts.append("</g>")
     if large:
         parts.append(
-            '<g font-family="sans-serif" font-size="12" fill="#3d4650" text-anchor="middle">'
+            '<g font-family="sans-serif" font-size="15" fill="#3d4650" text-anchor="middle">'
         )
         for area in areas:
             rings = _rings(area.geometry)
@@ -251,11 +251,11 @@ def render(
         if large:
             parts.append(
                 f'<text x="{round(x + r + 3)}" y="{round(y + 4)}" font-family="sans-serif" '
-                f'font-size="13" fill="#1d232a">{escape(p.name)}</text>'
+                f'font-size="17" fill="#1d232a">{escape(p.name)}</text>'
             )
     if large:
         y0 = project.height + 8
-        parts.append('<g font-family="sans-serif" font-size="13" fill="#1d232a">')
+        parts.append('<g font-family="sans-serif" font-size="17" fill="#1d232a">')
         for i, state in enumerate(
             (
                 PublicState.OPEN,
@@ -264,7 +264,7 @@ def render(
                 PublicState.STANDBY,
             )
         ):
-            y = y0 + i * 22 + 8
+            y = y0 + i * 26 + 10
             parts.append(_symbol(state, margin + 8, y, 7))
             parts.append(
                 f'<text x="{margin + 22}" y="{y + 5}">{escape(label(STATE_LABELS, state, lang))}</text>'

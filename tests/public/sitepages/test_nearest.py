@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from sot.publishing import nearest
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_haversine_known_answer():
