@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sot.accounts import policy
 from sot.registry import services, tables
@@ -216,7 +217,8 @@ class PointAdmin(ScopedAdmin):
     fieldsets = (
         (None, {"fields": ("slug", "name", "village", "municipality", "lifecycle")}),
         (
-            _("Läge"),
+            # "Läge" elsewhere means status; here it is where the point is.
+            pgettext_lazy("point location", "Läge"),
             {
                 "fields": (
                     "lat",
