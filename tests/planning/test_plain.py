@@ -34,7 +34,7 @@ def test_no_module_imports_django():
 def test_cli_runs_without_django_loaded():
     code = (
         "import sys, sot.planning.cli, sot.planning.reach, sot.planning.report, "
-        "sot.planning.population, sot.planning.analysis; "
+        "sot.planning.population, sot.planning.scb_grid, sot.planning.analysis; "
         "print('django' in sys.modules)"
     )
     out = subprocess.run(

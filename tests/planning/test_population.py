@@ -15,12 +15,11 @@ from sot.planning.errors import PopulationError
 from sot.planning.network import grid_network
 from sot.planning.population import (
     Population,
-    parse_square_id,
     read_municipality_totals,
     read_points,
-    read_scb_grid,
     snap,
 )
+from sot.planning.scb_grid import parse_square_id, read_scb_grid
 
 # 5 x 5 nodes, 500 m apart, lower-left node at E 450 000, N 6 900 000 (node = 5*row+col)
 E0, N0 = 450000.0, 6900000.0

@@ -199,44 +199,6 @@ def cmd_network(args, wd) -> dict:
 # -- population ---------------------------------------------------------------------
 
 
-def _guess_kind(path: Path) -> str:
-    from sot.planning.population import (
-        ID_COLUMNS,
-        LAT_COLUMNS,
-        MUNI_COLUMNS,
-        X_COLUMNS,
-        _pick,
-        _read_csv,
-    )
-
-    if path.suffix.lower() == ".gpkg":
-        return "grid"
-    header, _ = _read_csv(path)
-    if _pick(header, LAT_COLUMNS) is not None:
-        return "points"
-    if _pick(header, ID_COLUMNS) is not None or _pick(header, X_COLUMNS) is not None:
-        return "grid"
-    if _pick(header, MUNI_COLUMNS) is not None:
-        return "totals"
-    return "grid"  # the grid reader gives the full error message
-
-
-def _names_in_file(path: Path) -> dict[str, str]:
-    """Municipality names from a CSV's kommun_kod and kommun columns, if both exist."""
-    from sot.planning.population import MUNI_COLUMNS, _pick, _read_csv
-
-    if path.suffix.lower() == ".gpkg":
-        return {}
-    header, rows = _read_csv(path)
-    icode = _pick(header, MUNI_COLUMNS)
-    iname = _pick(header, ("kommun", "kommunnamn", "municipality", "kommun_namn"))
-    if icode is None or iname is None:
-        return {}
-    return {
-        r[icode].strip(): r[iname].strip() for r in rows if len(r) > max(icode, iname)
-    }
-
-
 def _population_on_nodes(net, areas, wd) -> dict:
     """One person on every road node (for benchmarks and demonstrations)."""
     from sot.planning import population as popmod
@@ -269,9 +231,11 @@ def cmd_population(args, wd) -> dict:
     path = Path(args.file)
     if not path.exists():
         raise PlanningError(f"no such file: {path}")
-    kind = _guess_kind(path) if args.kind == "auto" else args.kind
+    kind = popmod.guess_kind(path) if args.kind == "auto" else args.kind
     if kind == "grid":
-        pop = popmod.read_scb_grid(
+        from sot.planning.scb_grid import read_scb_grid
+
+        pop = read_scb_grid(
             path,
             net,
             max_snap_m=args.max_snap_m or 2000.0,
@@ -297,7 +261,11 @@ def cmd_population(args, wd) -> dict:
         )
     wd.ensure()
     pop.save(wd.file("population.npz"))
-    names = {a.code: a.name for a in areas} if areas else _names_in_file(path)
+    names = (
+        {a.code: a.name for a in areas}
+        if areas
+        else popmod.municipality_names_in_file(path)
+    )
     wd.update_state(
         population=str(path.resolve()),
         population_kind=kind,

@@ -3,11 +3,7 @@
 Three sources, best first:
 
 1. **SCB's population grid** (befolkning per km-ruta / 250 m-ruta, SWEREF 99 TM),
-   CSV or GeoPackage. A square is identified by a 13-digit id (``Ruta``/``Rutid``)
-   that joins the easting (6 digits) and northing (7 digits) of its lower-left
-   corner, or by ``x``/``y`` columns; the population column is ``Pop``,
-   ``Befolkning``, ``Beftotalt``, ``Totalt`` or ``Population``. Each square counts at
-   its centre (corner + half a square).
+   CSV or GeoPackage: read by `sot.planning.scb_grid.read_scb_grid`.
 2. **Weighted points** (localities): CSV with name, lat, lon and population.
 3. **Municipality totals** spread evenly over the road nodes inside each municipality
    polygon, or in proportion to the localities of that municipality.
@@ -21,9 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import sqlite3
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,31 +28,12 @@ from sot.planning import areas as areas_mod
 from sot.planning.errors import PopulationError
 from sot.planning.network import RoadNetwork
 
-ID_COLUMNS = (
-    "ruta",
-    "rutid",
-    "ruta_id",
-    "rut_id",
-    "id_ruta",
-    "rutkod",
-    "rutid_inspire",
-    "inspire_id",
-    "grd_id",
-    "id",
-)
-X_COLUMNS = ("x", "e", "easting", "east", "x_sweref99tm", "xkoord", "x_koord")
-Y_COLUMNS = ("y", "n", "northing", "north", "y_sweref99tm", "ykoord", "y_koord")
 POP_COLUMNS = ("pop", "befolkning", "beftotalt", "totalt", "population", "bef", "antal")
 NAME_COLUMNS = ("name", "namn", "locality", "tatort", "tätort", "ort")
 LAT_COLUMNS = ("lat", "latitude", "latitud")
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "longitud")
 POINT_POP_COLUMNS = (*POP_COLUMNS, "population_geonames", "invanare", "invånare")
 MUNI_COLUMNS = ("kommun_kod", "kommunkod", "municipality_code", "knkod", "code")
-
-# SWEREF 99 TM coordinates of Sweden lie well inside this envelope.
-_E_RANGE = (180_000.0, 1_000_000.0)
-_N_RANGE = (6_050_000.0, 7_800_000.0)
-_SWEREF_IDS = ("3006",)
 
 
 @dataclass
@@ -251,194 +225,6 @@ def _number(value: str, what: str, path: Path, row: int) -> float:
         ) from None
 
 
-def _check_sweref(x: np.ndarray, y: np.ndarray, path: Path) -> None:
-    if x.size == 0:
-        return
-    if np.all(np.abs(x) <= 180) and np.all(np.abs(y) <= 90):
-        raise PopulationError(
-            f"{path}: the coordinates look like degrees (WGS84); the grid must be in "
-            "SWEREF 99 TM (EPSG:3006) metres. Give points as a localities CSV "
-            "(name, lat, lon, population) instead, or reproject the grid"
-        )
-    if np.median(x) > 2_000_000 and np.median(y) < 6_000_000:
-        raise PopulationError(
-            f"{path}: the coordinates look like ETRS89-LAEA (EPSG:3035, the EU GEOSTAT "
-            "grid), not SWEREF 99 TM (EPSG:3006); use SCB's SWEREF 99 TM grid or "
-            "reproject the file to EPSG:3006"
-        )
-    if np.median(x) > 1_100_000:
-        raise PopulationError(
-            f"{path}: the eastings are above 1 100 000 m, which looks like RT 90 "
-            "(EPSG:3021), not SWEREF 99 TM (EPSG:3006); reproject the file to "
-            "SWEREF 99 TM or download SCB's SWEREF 99 TM edition"
-        )
-    bad = (x < _E_RANGE[0]) | (x > _E_RANGE[1]) | (y < _N_RANGE[0]) | (y > _N_RANGE[1])
-    if bad.mean() > 0.5:
-        raise PopulationError(
-            f"{path}: most coordinates lie outside Sweden in SWEREF 99 TM (EPSG:3006); "
-            "is the file in another coordinate system? Reproject it to EPSG:3006"
-        )
-
-
-_INSPIRE_ID = re.compile(r"^CRS(\d+)RES(\d+)mN(\d+)E(\d+)$")
-
-
-def parse_square_id(ids) -> tuple[np.ndarray, np.ndarray]:
-    """(easting, northing) of the lower-left corners encoded in SCB square ids.
-
-    A 13-digit id is easting (6 digits) then northing (7 digits); the reverse order
-    (northing first) is accepted too when only it gives a Swedish position. INSPIRE
-    grid ids (``CRS3006RES1000mN6565000E315000``) are accepted when their CRS is
-    3006; another CRS (GEOSTAT's 3035, say) is refused.
-    """
-    e = np.empty(len(ids))
-    n = np.empty(len(ids))
-    for i, raw in enumerate(ids):
-        s = str(raw).strip().split(".")[0]
-        m = _INSPIRE_ID.match(s)
-        if m:
-            if m.group(1) not in _SWEREF_IDS:
-                raise PopulationError(
-                    f"square id {raw!r} is an INSPIRE id in EPSG:{m.group(1)}, not "
-                    "SWEREF 99 TM (EPSG:3006); use SCB's SWEREF 99 TM grid or "
-                    "reproject the squares"
-                )
-            e[i], n[i] = float(m.group(4)), float(m.group(3))
-            continue
-        if len(s) != 13 or not s.isdigit():
-            raise PopulationError(
-                f"square id {raw!r} is not a 13-digit SCB id (easting 6 + northing 7 "
-                "digits, SWEREF 99 TM); give x and y columns instead"
-            )
-        a, b = float(s[:6]), float(s[6:])
-        if _E_RANGE[0] <= a <= _E_RANGE[1] and _N_RANGE[0] <= b <= _N_RANGE[1]:
-            e[i], n[i] = a, b
-        else:
-            nn, ee = float(s[:7]), float(s[7:])
-            e[i], n[i] = ee, nn
-    return e, n
-
-
-def _infer_cell(e: np.ndarray, n: np.ndarray) -> float:
-    if e.size and np.all(np.mod(e, 1000) == 0) and np.all(np.mod(n, 1000) == 0):
-        return 1000.0
-    return 250.0
-
-
-def _grid_table(path: Path) -> tuple[list[str], list[list[str]], str | None]:
-    """Header, rows and CRS note of a grid in CSV or GeoPackage."""
-    if path.suffix.lower() == ".gpkg":
-        return _read_gpkg(path)
-    header, rows = _read_csv(path)
-    return header, rows, None
-
-
-def _read_gpkg(path: Path) -> tuple[list[str], list[list[str]], str | None]:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        tables = con.execute(
-            "SELECT c.table_name, g.column_name, s.organization, "
-            "s.organization_coordsys_id FROM gpkg_contents c "
-            "JOIN gpkg_geometry_columns g ON g.table_name = c.table_name "
-            "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id "
-            "WHERE c.data_type = 'features'"
-        ).fetchall()
-    except sqlite3.Error as exc:
-        raise PopulationError(
-            f"{path} is not a readable GeoPackage ({exc}); give SCB's grid as CSV or "
-            "GeoPackage"
-        ) from exc
-    if not tables:
-        raise PopulationError(f"{path} holds no feature table")
-    table, geom_col, org, srs = tables[0]
-    if str(srs) not in _SWEREF_IDS:
-        raise PopulationError(
-            f"{path}: layer {table!r} is in {org or '?'}:{srs}, not SWEREF 99 TM "
-            "(EPSG:3006); reproject it (e.g. ogr2ogr -t_srs EPSG:3006) or use SCB's "
-            "SWEREF 99 TM edition"
-        )
-    cur = con.execute(f'SELECT * FROM "{table}"')
-    header = [d[0] for d in cur.description]
-    rows = [list(r) for r in cur.fetchall()]
-    con.close()
-    gi = header.index(geom_col)
-    header = [h for h in header if h != geom_col] + ["__minx", "__miny"]
-    out = []
-    for r in rows:
-        minx, miny = _gpkg_min_xy(r[gi])
-        out.append(
-            ["" if v is None else str(v) for j, v in enumerate(r) if j != gi]
-            + [str(minx), str(miny)]
-        )
-    return header, out, "EPSG:3006"
-
-
-def _gpkg_min_xy(blob: bytes | None) -> tuple[float, float]:
-    """Lower-left corner of a GeoPackage geometry (from its envelope or its WKB)."""
-    if not blob or blob[:2] != b"GP":
-        return float("nan"), float("nan")
-    flags = blob[3]
-    endian = "<" if flags & 1 else ">"
-    env = (flags >> 1) & 7
-    if env:
-        minx, maxx, miny, maxy = struct.unpack(endian + "4d", blob[8:40])
-        return minx, miny
-    from sot.geo.wkb import wkb_to_geojson
-
-    geom = wkb_to_geojson(bytes(blob[8:]), ndigits=None)
-    coords = geom["coordinates"]
-    rings = coords if geom["type"] == "Polygon" else [r for p in coords for r in p]
-    pts = np.asarray([pt for ring in rings for pt in ring], dtype=float)
-    return float(pts[:, 0].min()), float(pts[:, 1].min())
-
-
-def read_scb_grid(
-    path: str | Path,
-    net: RoadNetwork,
-    *,
-    max_snap_m: float = 2000.0,
-    cell_m: float | None = None,
-    municipalities: list[areas_mod.Area] | None = None,
-) -> Population:
-    """SCB population squares (CSV or GeoPackage, SWEREF 99 TM) snapped to ``net``."""
-    path = Path(path)
-    header, rows, _ = _grid_table(path)
-    ip = _pick(header, POP_COLUMNS)
-    iid = _pick(header, ID_COLUMNS)
-    ix, iy = _pick(header, X_COLUMNS), _pick(header, Y_COLUMNS)
-    if ix is None and "__minx" in header:
-        ix, iy = header.index("__minx"), header.index("__miny")
-    if ip is None or (iid is None and (ix is None or iy is None)):
-        raise PopulationError(
-            f"{path}: unknown columns {header}. A population grid needs a square id "
-            f"column ({'/'.join(ID_COLUMNS[:3])}) or x and y columns in SWEREF 99 TM, "
-            f"and a population column ({'/'.join(POP_COLUMNS[:5])}); rename the "
-            "columns, or give a localities CSV (name, lat, lon, population) with "
-            "--kind points"
-        )
-    pop = np.array([_number(r[ip], "population", path, k) for k, r in enumerate(rows)])
-    if ix is not None and iy is not None:
-        e = np.array([_number(r[ix], "x", path, k) for k, r in enumerate(rows)])
-        n = np.array([_number(r[iy], "y", path, k) for k, r in enumerate(rows)])
-        ids = (
-            [r[iid] for r in rows]
-            if iid is not None
-            else [f"{int(a)}{int(b)}" for a, b in zip(e, n, strict=True)]
-        )
-    else:
-        ids = [r[iid] for r in rows]
-        e, n = parse_square_id(ids)
-    _check_sweref(e, n, path)
-    cell = cell_m or _infer_cell(e, n)
-    notes = [f"grid squares of {cell:g} m, population counted at the square centre"]
-    if np.all(np.mod(e, cell) == 0) and np.all(np.mod(n, cell) == 0):
-        e, n = e + cell / 2, n + cell / 2
-    muni = _municipality_of(e, n, municipalities, len(ids))
-    return _finish(
-        net, ids, pop, e, n, muni, f"SCB grid {path.name}", max_snap_m, notes
-    )
-
-
 def _municipality_of(e, n, municipalities, count) -> np.ndarray:
     if not municipalities:
         return np.full(count, "", dtype=object)
@@ -587,6 +373,36 @@ def read_municipality_totals(
         notes,
     )
     return pop_obj
+
+
+def guess_kind(path: Path) -> str:
+    """'grid', 'points' or 'totals' from a file's suffix and columns."""
+    from sot.planning.scb_grid import ID_COLUMNS, X_COLUMNS
+
+    if path.suffix.lower() == ".gpkg":
+        return "grid"
+    header, _ = _read_csv(path)
+    if _pick(header, LAT_COLUMNS) is not None:
+        return "points"
+    if _pick(header, ID_COLUMNS) is not None or _pick(header, X_COLUMNS) is not None:
+        return "grid"
+    if _pick(header, MUNI_COLUMNS) is not None:
+        return "totals"
+    return "grid"  # the grid reader gives the full error message
+
+
+def municipality_names_in_file(path: Path) -> dict[str, str]:
+    """Municipality names from a CSV's kommun_kod and kommun columns, if both exist."""
+    if path.suffix.lower() == ".gpkg":
+        return {}
+    header, rows = _read_csv(path)
+    icode = _pick(header, MUNI_COLUMNS)
+    iname = _pick(header, ("kommun", "kommunnamn", "municipality", "kommun_namn"))
+    if icode is None or iname is None:
+        return {}
+    return {
+        r[icode].strip(): r[iname].strip() for r in rows if len(r) > max(icode, iname)
+    }
 
 
 def uniform_on_nodes(net: RoadNetwork, *, weight: float = 1.0) -> Population:
