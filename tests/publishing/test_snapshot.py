@@ -61,3 +61,24 @@ def test_unsafe_paths_are_refused(tmp_path, bad):
     with pytest.raises(ValueError):
         snapshot.publish(tmp_path / "site", {bad: b"x"})
     assert not (tmp_path / "site").exists()
+
+
+def test_concurrent_publishers_leave_a_consistent_site(tmp_path):
+    import threading
+
+    target = tmp_path / "site"
+
+    def worker(n):
+        for i in range(5):
+            snapshot.publish(
+                target, {"index.html": f"{n}-{i}".encode(), "a.txt": b"x" * n}
+            )
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(1, 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert snapshot.verify(target) == []
+    n = int((target / "index.html").read_text().split("-")[0])
+    assert (target / "a.txt").read_bytes() == b"x" * n

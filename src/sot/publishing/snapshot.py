@@ -8,11 +8,14 @@ a reader sees the old site or the new one, never a mix. Older builds are removed
 keeping ``keep`` of them.
 
 If ``target`` exists as a plain folder (made by hand or by another tool) it is moved
-aside first; that first switch is the only one that is not atomic.
+aside first; that first switch is the only one that is not atomic. Publishers are
+serialised with an advisory lock (``.<name>.lock``), so several server processes
+may call this at once.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -86,6 +89,15 @@ def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) ->
     target = Path(target).absolute()
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
+    # One publisher at a time per target, across processes (several server workers).
+    with open(parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_locked(target, parent, files, keep)
+
+
+def _publish_locked(
+    target: Path, parent: Path, files: Mapping[str, bytes], keep: int
+) -> Result:
     all_files = dict(files)
     for path, data in files.items():
         _check_relpath(path)
