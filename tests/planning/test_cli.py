@@ -96,6 +96,8 @@ def test_candidates_site_whatif_report(village_workdir, tmp_path, capsys):
     site = json.loads(site_json.read_text())
     assert site["gap"] == 0.0
     assert [s["name"] for s in site["chosen_sites"]] == ["Lanthandeln + Macken"]
+    # within 1 minute the candidate (at Söderby's node) adds Söderby's 80 persons
+    assert site["candidate_gains"] == [{"name": "Lanthandeln + Macken", "gain": 80.0}]
     assert "proven gap" in out
     code, out, _ = _run(capsys, "what-if", "--remove", "Skolan", "--workdir", wd)
     assert code == 0 and "lose reach: 200 persons" in out
@@ -104,6 +106,7 @@ def test_candidates_site_whatif_report(village_workdir, tmp_path, capsys):
     html = (wd / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html and "Per kommun" in html and "Metod" in html
     assert "Punkter som fallerar</td><td>Skolan" in html
+    assert "Kandidater: nya nådda inom 1 min" in html
     assert (wd / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 

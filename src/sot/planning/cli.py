@@ -501,6 +501,7 @@ def cmd_site(args, wd) -> dict:
         covered_after=float(weight[covered_after].sum()),
         matrix_seconds=round(t_matrix, 3),
         chosen_sites=[cands.records()[j] for j in chosen],
+        candidate_gains=_candidate_gains(coverage, weight, existing, cands),
     )
     wd.write_json(f"site-{args.model}.json", out)
     gap = out["gap"]
@@ -520,6 +521,13 @@ def cmd_site(args, wd) -> dict:
     for rec in out["chosen_sites"]:
         _say(f"  new: {rec['name']} ({rec['lat']:.5f}, {rec['lon']:.5f})")
     return out
+
+
+def _candidate_gains(coverage, weight, existing, cands) -> list[dict]:
+    """Population each candidate alone would bring within the threshold, largest first."""
+    gain = coverage.astype(np.float64) @ np.where(existing, 0.0, weight)
+    order = np.argsort(-gain, kind="stable")
+    return [{"name": cands.name[j], "gain": float(gain[j])} for j in order]
 
 
 # -- what-if --------------------------------------------------------------------------

@@ -331,6 +331,17 @@ def write_report(wd: Workdir, out: Path, *, title: str, progress: bool = False) 
                 site_rows,
             ),
         ]
+        first = next(iter(sites.values()))
+        gains = first.get("candidate_gains", [])
+        if gains:
+            mm = first.get("minutes", m)
+            parts += [
+                f"<h2>Kandidater: nya nådda inom {mm:g} min om bara den öppnas</h2>",
+                _table_html(
+                    ["Kandidat", "Nya nådda"],
+                    [[g["name"], f"{g['gain']:.0f}"] for g in gains[:30]],
+                ),
+            ]
     if whatif:
         parts += [
             "<h2>Sårbarhet: befolkning som bara en punkt når</h2>",
