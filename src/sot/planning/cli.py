@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -152,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _say(*parts) -> None:
-    print(*parts)
+    try:
+        print(*parts)
+    except BrokenPipeError:
+        # the reader (`| head`) has gone: keep working, print nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 # -- network ------------------------------------------------------------------------
