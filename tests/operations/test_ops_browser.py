@@ -84,6 +84,7 @@ def test_phone_without_javascript_reports(browser, exercise, live_server):
         viewport={"width": 360, "height": 640},
         java_script_enabled=False,
         is_mobile=True,
+        locale="sv-SE",
     )
     page = context.new_page()
     _login(page, live_server.url, "kall")
@@ -110,7 +111,9 @@ def test_axe_on_officials_and_operator_pages(browser, exercise, live_server):
     if not AXE_JS.exists():
         pytest.skip(f"axe-core not found at {AXE_JS} (run `npm ci`)")
     axe = AXE_JS.read_text()
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="sv-SE"
+    )
     page = context.new_page()
     problems = {}
     pages = {
