@@ -44,6 +44,8 @@ def load(stdout=None) -> Event | None:
 
     existing = Event.objects.filter(name=NAME, is_exercise=True).first()
     if existing is not None:
+        if stdout is not None:
+            stdout.write(f"Operations: the exercise “{NAME}” is already loaded.\n")
         return existing
     officer = User.objects.filter(username="are").first()
     operator = User.objects.filter(username="kall").first()
