@@ -90,7 +90,8 @@ def reach_summary(
         c["covered"] += m["covered"]
     for c in counties.values():
         c["share_covered"] = c["covered"] / c["population"] if c["population"] else 0.0
-    order = np.argsort(-w * (~covered))
+    # largest population first, then the longest time ("not reached" is the longest)
+    order = np.lexsort((-np.nan_to_num(t, posinf=1e18), -w * (~covered)))
     uncovered = [
         {
             "id": str(pop.ids[i]),

@@ -19,6 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
+from sot.planning.analysis import unit_times
 from sot.planning.network import DEFAULT_SPEEDS_KMH, RoadNetwork
 from sot.planning.workdir import Workdir
 
@@ -91,9 +92,14 @@ def reach_map(
     fig = Figure(figsize=(7.5, 7.5))
     ax = fig.add_subplot()
     _network_lines(ax, net)
-    t = np.asarray([np.inf if v is None else v for v in unit_time_s], dtype=float) / 60
+    if isinstance(unit_time_s, np.ndarray):
+        t = unit_time_s.astype(float) / 60
+    else:  # from JSON: None where not reached
+        t = np.array([np.inf if v is None else v for v in unit_time_s], float) / 60
     w = np.asarray(unit_weight, dtype=float)
-    size = 8 + 110 * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
+    # the largest marker shrinks as units multiply, so a dense grid stays readable
+    s_max = float(np.clip(2000.0 / np.sqrt(max(w.size, 1)), 4.0, 120.0))
+    size = 2 + s_max * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
     cmap = ListedColormap(_COLOURS)
     norm = BoundaryNorm(_CLASSES_MIN, cmap.N)
     fin = np.isfinite(t) & (t <= _CLASSES_MIN[-1])
@@ -155,11 +161,14 @@ def reach_map(
 
 def _table_html(head: list[str], rows: list[list]) -> str:
     h = "".join(f"<th>{html.escape(str(c))}</th>" for c in head)
+    if not any(head):
+        h = ""
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>"
         for r in rows
     )
-    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{h}</tr></thead>" if h else ""
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
 def _pct(a: float, b: float) -> str:
@@ -215,18 +224,21 @@ def write_report(wd: Workdir, out: Path, *, title: str, progress: bool = False) 
     for model, res in sites.items():
         nodes = [r["node"] for r in res.get("chosen_sites", [])]
         new_xy = (net.x[nodes], net.y[nodes]) if nodes else None
+        # travel times with the existing points and the proposed ones together
+        t_after, _ = unit_times(net, pop, np.concatenate([fac_ok.node, nodes]))
         figs.append(
             (
-                f"Förslag: {model.upper()}",
+                f"Restid med de föreslagna punkterna ({model.upper()}, "
+                f"inom {res.get('minutes', m):g} min)",
                 reach_map(
                     net,
                     pop.x,
                     pop.y,
-                    reach["unit_time_s"],
+                    t_after,
                     pop.weight,
                     fac_xy,
                     new_xy,
-                    title=f"Föreslagna nya punkter ({model.upper()})",
+                    title=f"Restid med föreslagna nya punkter ({model.upper()})",
                 ),
             )
         )
