@@ -438,7 +438,11 @@ def solve_pmedian(
             )
             timings["solver_s"] = time.perf_counter() - t
         elif method == "exact":
-            method_name = "greedy+interchange (optimality proven by lagrangian bound)"
+            method_name = (
+                "greedy+interchange ("
+                + ("gap target" if mip_gap > 0 else "optimality")
+                + " proven by lagrangian bound)"
+            )
 
     chosen_full = np.sort(
         np.concatenate([forced_idx, cand_map[np.asarray(chosen, dtype=np.int64)]])
