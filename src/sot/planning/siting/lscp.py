@@ -145,6 +145,9 @@ def solve_lscp(
 ) -> SitingResult:
     """Set covering: the fewest candidates that cover every coverable demand cell.
 
+    Toregas et al. (1971): ``min sum_j x_j`` s.t. ``sum_{j in N_i} x_j >= 1`` for every
+    coverable cell ``i``, ``x`` binary (module docstring for details).
+
     ``coverage``: candidates x demand (an entry means "reaches within the cutoff").
     ``existing``: demand already covered (bool vector or existing x demand matrix).
     ``forced``: candidates that must open (counted in the objective).

@@ -263,6 +263,9 @@ def solve_mclp(
 ) -> SitingResult:
     """Maximal covering: choose ``p`` candidates covering the most weight.
 
+    Church & ReVelle (1974): ``max sum_i w_i y_i`` s.t. ``y_i <= sum_{j in N_i} x_j``,
+    ``sum_j x_j <= p``, ``x`` binary, ``0 <= y <= 1`` (module docstring for details).
+
     ``coverage``: candidates x demand (scipy sparse or dense bool/float; an entry means
     "reaches within the cutoff"). ``weights``: population per demand cell.
     ``existing``: demand already covered (bool vector, or an existing x demand

@@ -284,6 +284,10 @@ def solve_pmedian(
 ) -> SitingResult:
     """p-median: choose ``p`` candidates minimising population-weighted travel time.
 
+    Hakimi (1964), ReVelle & Swain (1970): ``min sum_i w_i (sum_j c_ij z_ij + f_i u_i)``
+    s.t. ``sum_j z_ij + u_i = 1``, ``z_ij <= x_j``, ``sum_j x_j <= p``, ``x`` binary
+    (module docstring for details).
+
     ``cost``: candidates x demand travel times within the cutoff (scipy sparse, explicit
     zeros count as entries; or dense with ``inf`` for "beyond the cutoff").
     ``existing_cost``: per demand cell, travel time to the nearest existing facility
