@@ -164,3 +164,16 @@ def test_edge_cases_p_zero_all_forced_all_covered(method):
     assert r.objective == 0 and r.uncoverable.tolist() == [0, 1, 2]
     r = solve_lscp(cov, forced=[0, 1, 2], method=method)
     assert r.objective == 3 and r.optimal
+
+
+def test_repeated_pair_in_a_cost_matrix_is_refused():
+    cost = sp.csr_matrix(
+        (np.array([1.0, 2.0]), np.array([1, 1]), np.array([0, 2])), shape=(1, 2)
+    )
+    with pytest.raises(ValueError, match="repeats"):
+        solve_pmedian(cost, [1.0, 1.0], 1)
+    # the same pair twice in a coverage matrix is harmless
+    cov = sp.csr_matrix(
+        (np.array([True, True]), np.array([1, 1]), np.array([0, 2])), shape=(1, 2)
+    )
+    assert solve_mclp(cov, [1.0, 1.0], 1).objective == 1.0

@@ -32,8 +32,14 @@ def as_csr(matrix, *, name: str = "coverage") -> sp.csr_matrix:
     """
     if sp.issparse(matrix):
         out = sp.csr_matrix(matrix)
-        if out.has_canonical_format is False:
+        if not out.has_canonical_format:
+            nnz = out.nnz
             out.sum_duplicates()
+            if out.nnz != nnz and name == "cost":
+                raise ValueError(
+                    "the cost matrix repeats a (candidate, demand) pair; keep one time "
+                    "per pair (the shortest)"
+                )
         out.sort_indices()
         return out
     arr = np.asarray(matrix)
