@@ -44,3 +44,21 @@ def enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> N
 
 def enqueue_reminders(callout_id: int, *, run_after: datetime) -> None:
     _enqueue(callout_reminders, callout_id, run_after=run_after)
+
+
+@task()
+def sweep() -> dict:
+    """Send queued messages whose time has come and call-out reminders that are due
+    (what `sot notify_tick` does; the scheduler of `sot serve` enqueues it)."""
+    from sot.messaging.callout import CallOutState
+    from sot.notify.callouts import send_reminders
+    from sot.notify.delivery import deliver_due
+    from sot.notify.models import CallOut
+
+    reminded = sum(
+        send_reminders(callout_id=pk)
+        for pk in CallOut.objects.filter(state=CallOutState.OPEN).values_list(
+            "pk", flat=True
+        )
+    )
+    return {"reminders": reminded, "sent": deliver_due()}

@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "sot.registry"
     label = "registry"
     verbose_name = _("Register över SOT-punkter")
+
+    def ready(self):
+        from sot.registry import scheduler  # noqa: F401  (declares its settings)

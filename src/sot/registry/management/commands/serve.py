@@ -16,7 +16,8 @@ from sot.config import env
 class Command(BaseCommand):
     help = (
         "Serve sot with gunicorn (static files by WhiteNoise) on SOT_HOST:SOT_PORT, and "
-        "run the background task worker beside it unless SOT_RUN_TASK_WORKER=false."
+        "run the background task worker and the periodic scheduler beside it unless "
+        "SOT_RUN_TASK_WORKER=false."
     )
 
     def add_arguments(self, parser):
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                         "--no-startup-delay",
                     ]
                 )
+            )
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "sot.cli", "scheduler"])
             )
         bind = f"{o['host']}:{o['port']}"
         web = subprocess.Popen(
