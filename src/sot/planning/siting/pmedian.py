@@ -152,6 +152,7 @@ def lagrangian_bound(
     max_iter: int = 600,
     time_limit_s: float = 10.0,
     target_gap: float = 0.0,
+    deflection: float = 1.0,
 ):
     """Lagrangian lower bound relaxing ``sum_j z_ij + u_i = 1`` (Beasley 1993).
 
@@ -169,6 +170,7 @@ def lagrangian_bound(
     mu *= 0.5
     best_l, best_mu, best_set, best_val = -np.inf, mu, None, incumbent
     theta, stall = 1.0, 0
+    d = None
     for _ in range(max_iter):
         v = np.minimum(0.0, s + mu[e.col])
         rho = np.bincount(e.row, weights=v, minlength=n)
@@ -193,10 +195,11 @@ def lagrangian_bound(
         x[top] = 1.0
         g = np.bincount(e.col, weights=(v < 0) * x[e.row], minlength=e.n_dem) - 1.0
         g[(mu <= 0) & (g < 0)] = 0.0
-        norm = float(np.square(g).sum())
-        if norm == 0 or theta < 1e-6 or time.perf_counter() - t0 > time_limit_s:
+        if not g.any() or theta < 1e-6 or time.perf_counter() - t0 > time_limit_s:
             break
-        mu = np.maximum(0.0, mu + theta * (best_val - value_l) / norm * g)
+        d = g if d is None else deflection * g + (1.0 - deflection) * d
+        norm = max(float(np.square(d).sum()), 1e-12)
+        mu = np.maximum(0.0, mu + theta * (best_val - value_l) / norm * d)
     return best_l, best_mu, best_set, best_val
 
 
