@@ -19,6 +19,9 @@ from sot.planning.siting import solve_lscp, solve_mclp, solve_pmedian
 spopt = pytest.importorskip("spopt")
 pd = pytest.importorskip("pandas")
 
+# PuLP 3 warns about its own API that spopt uses; not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 SERVICE_DIST = 5000.0
 P = 4
 
