@@ -126,14 +126,21 @@ def demo_site(transactional_db, settings):
     return event
 
 
-def test_axe_finds_no_violations(browser, demo_site, live_server):
+def test_axe_finds_no_violations(browser, demo_site, live_server, monkeypatch):
     axe = AXE_JS.read_text()
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     problems = {}
-    for path in PAGES:
+    for path in [*PAGES, "/karta/?tiles"]:
+        if path == "/karta/?tiles":  # the tiled background, from this server (404s)
+            monkeypatch.setenv(
+                "SOT_TILE_URL", live_server.url + "/tiles/{z}/{x}/{y}.png"
+            )
+            monkeypatch.setenv("SOT_TILE_ATTRIBUTION", "© Exempel")
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
+        if path.endswith("?tiles"):
+            assert page.locator(".tiles img").count() > 0
         page.add_script_tag(content=axe)
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",

@@ -8,4 +8,4 @@ class PublicConfig(AppConfig):
     verbose_name = _("Publik information")
 
     def ready(self):
-        from sot.public import permissions, receivers  # noqa: F401  (registers, connects)
+        from sot.public import conf, permissions, receivers  # noqa: F401  (registers, connects)

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from sot.public import state
+from sot.public import conf, state
 from sot.public.texts import phrases
 from sot.publishing import nearest as near
-from sot.publishing import svgmap, words
+from sot.publishing import svgmap, tiles, words
 from sot.publishing.model import (
     FUEL_LABELS,
     PAYMENT_LABELS,
@@ -340,6 +340,35 @@ def render_municipality(
     )
 
 
+def _tile_mosaic(data: PublicData, lang: str) -> dict | None:
+    """The tiled background map, only when ``SOT_TILE_URL`` is set."""
+    url = conf.tile_url()
+    if not url:
+        return None
+    m = tiles.mosaic(data.points, url)
+    if m is None:
+        return None
+    prefix = "/en" if lang == "en" else ""
+    return {
+        "width": m.width_px,
+        "height": m.height_px,
+        "tiles": [{"url": u, "left": x, "top": y} for u, x, y in m.tiles],
+        "markers": [
+            {
+                "url": f"{prefix}/punkt/{p.slug}/",
+                "left": x,
+                "top": y,
+                "name": p.name,
+                "state": str(p.state),
+                "icon": ICONS.get(p.state, "○"),
+                "label": label(STATE_LABELS, p.state, lang),
+            }
+            for p, x, y in m.markers
+        ],
+        "attribution": conf.tile_attribution(),
+    }
+
+
 def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
     t = phrases(lang)
     path = ("/en" if lang == "en" else "") + "/karta/"
@@ -351,6 +380,7 @@ def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         static=static,
         title=t["map"],
         svg=data.svg(large=True, lang=lang),
+        mosaic=_tile_mosaic(data, lang),
         points=[present_point(p, lang, data.now, static=static) for p in data.points],
     )
 

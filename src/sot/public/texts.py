@@ -115,6 +115,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "csv": ("CSV (med HXL-rad)", "CSV (with HXL row)"),
     "cap": ("CAP-varningar (Atom)", "CAP alerts (Atom)"),
     "atom": ("Meddelanden (Atom)", "Messages (Atom)"),
+    "tiles": ("Karta med bakgrund", "Map with background"),
     "ogc": (
         "OGC API – Features (för GIS, t.ex. QGIS)",
         "OGC API – Features (for GIS, e.g. QGIS)",

@@ -151,3 +151,15 @@ def test_closed_point_and_limited_state(
     page = html(client, "/punkt/kall/")
     assert "Stängd" in page and "Nästa uppdatering" not in page
     assert "0 av 8 punkter öppna" in html(client, "/")
+
+
+def test_tiled_background_only_when_configured(client, kall_open, monkeypatch):
+    assert "<img" not in html(client, "/karta/")
+    monkeypatch.setenv("SOT_TILE_URL", "https://tiles.example.se/{z}/{x}/{y}.png")
+    monkeypatch.setenv("SOT_TILE_ATTRIBUTION", "© Exempel")
+    page = html(client, "/karta/")
+    assert re.search(
+        r'<img src="https://tiles\.example\.se/\d+/\d+/\d+\.png" alt=""', page
+    )
+    assert 'href="/punkt/kall/" style="left:' in page and "© Exempel" in page
+    assert "<img" not in html(client, "/")  # the start page stays third-party free

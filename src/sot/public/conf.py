@@ -1,0 +1,32 @@
+"""The public app's own settings (declared once, listed in docs/configuration.md)."""
+
+from __future__ import annotations
+
+from sot.config import env
+
+TILE_URL = env.register(
+    env.Setting(
+        "SOT_TILE_URL",
+        "",
+        "XYZ tile URL template, e.g. https://tiles.example.se/{z}/{x}/{y}.png, for an "
+        "optional background map under the SVG map on /karta/ (the visitor's browser "
+        "fetches the tiles from that server). Empty: the SVG map only, no third-party "
+        "requests.",
+    )
+)
+TILE_ATTRIBUTION = env.register(
+    env.Setting(
+        "SOT_TILE_ATTRIBUTION",
+        "",
+        "Attribution shown under the tiled background map, as the tile provider asks "
+        "(e.g. © OpenStreetMap contributors).",
+    )
+)
+
+
+def tile_url() -> str:
+    return env.get(TILE_URL.name)
+
+
+def tile_attribution() -> str:
+    return env.get(TILE_ATTRIBUTION.name)
