@@ -1,12 +1,12 @@
 """Write docs/cli.md from the `--help` of every sot command (run after adding one).
 
-    .venv/bin/python scripts/gen_cli_docs.py
+.venv/bin/python scripts/gen_cli_docs.py
 """
 
 import io
 import os
 import sys
-from contextlib import redirect_stdout
+from contextlib import redirect_stdout, suppress
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sot.config.settings")
@@ -52,16 +52,20 @@ def main() -> None:
         "",
     ]
     for name, app in sot_commands():
-        out += [f"## sot {name}", "", "```text", help_text(name, app).rstrip(), "```", ""]
+        out += [
+            f"## sot {name}",
+            "",
+            "```text",
+            help_text(name, app).rstrip(),
+            "```",
+            "",
+        ]
     try:
         from sot.planning.cli import main as plan_main
 
         buf = io.StringIO()
-        with redirect_stdout(buf):
-            try:
-                plan_main(["--help"])
-            except SystemExit:
-                pass
+        with redirect_stdout(buf), suppress(SystemExit):
+            plan_main(["--help"])
         out += ["## sot plan", "", "```text", buf.getvalue().rstrip(), "```", ""]
     except ImportError:
         pass

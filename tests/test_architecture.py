@@ -7,7 +7,16 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "sot"
 PLAIN = ("rules", "parsers", "geo", "planning", "messaging", "publishing")
-DJANGO_PARTS = ("accounts", "registry", "operations", "public", "feeds", "api", "notify", "config")
+DJANGO_PARTS = (
+    "accounts",
+    "registry",
+    "operations",
+    "public",
+    "feeds",
+    "api",
+    "notify",
+    "config",
+)
 
 
 def _imports(path: Path) -> list[str]:
@@ -28,11 +37,15 @@ def _plain_files():
             yield from sorted(root.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", list(_plain_files()), ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize(
+    "path", list(_plain_files()), ids=lambda p: str(p.relative_to(SRC))
+)
 def test_plain_module_imports_no_django(path):
     bad = [
-        name for name in _imports(path)
-        if name == "django" or name.startswith(("django.", "ninja", "django_tasks"))
+        name
+        for name in _imports(path)
+        if name == "django"
+        or name.startswith(("django.", "ninja", "django_tasks"))
         or any(name == f"sot.{p}" or name.startswith(f"sot.{p}.") for p in DJANGO_PARTS)
     ]
     assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
@@ -43,4 +56,4 @@ def test_plain_packages_exist():
 
 
 def test_no_module_named_utils():
-    assert not [p for p in SRC.rglob("utils.py")]
+    assert not list(SRC.rglob("utils.py"))

@@ -10,7 +10,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_every_command_is_in_the_cli_reference():
     doc = (REPO / "docs" / "cli.md").read_text()
-    ours = sorted(name for name, app in get_commands().items() if app.startswith("sot."))
+    ours = sorted(
+        name for name, app in get_commands().items() if app.startswith("sot.")
+    )
     missing = [name for name in ours if f"## sot {name}\n" not in doc]
     assert missing == [], "run: .venv/bin/python scripts/gen_cli_docs.py"
 

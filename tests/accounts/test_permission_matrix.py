@@ -9,38 +9,59 @@ from sot.registry.models import Municipality, Organisation, Point
 
 # Columns of the matrix: (action, target name)
 COLUMNS = [
-    (policy.VIEW_INTERNAL, "kall"), (policy.VIEW_INTERNAL, "valsjobyn"),
-    (policy.CHANGE_POINT, "kall"), (policy.CHANGE_POINT, "valsjobyn"),
-    (policy.ADD_POINT, "are"), (policy.ADD_POINT, "krokom"),
-    (policy.DELETE_POINT, "kall"), (policy.DELETE_POINT, "valsjobyn"),
+    (policy.VIEW_INTERNAL, "kall"),
+    (policy.VIEW_INTERNAL, "valsjobyn"),
+    (policy.CHANGE_POINT, "kall"),
+    (policy.CHANGE_POINT, "valsjobyn"),
+    (policy.ADD_POINT, "are"),
+    (policy.ADD_POINT, "krokom"),
+    (policy.DELETE_POINT, "kall"),
+    (policy.DELETE_POINT, "valsjobyn"),
     (policy.CHANGE_MUNICIPALITY, "are"),
-    (policy.VIEW_ORGANISATION, "are_org"), (policy.CHANGE_ORGANISATION, "are_org"),
+    (policy.VIEW_ORGANISATION, "are_org"),
+    (policy.CHANGE_ORGANISATION, "are_org"),
     (policy.CHANGE_ORGANISATION, "krokom_org"),
 ]
 # One row per user; 1 = allowed, 0 = refused, in the order of COLUMNS.
 MATRIX = {
-    "superuser":          "111111111111",
-    "coordinator":        "111111111111",
-    "other_coordinator":  "000000000000",
-    "are_officer":        "101010000110",
-    "krokom_officer":     "010101000001",
-    "kall_operator":      "100000000000",
-    "public_user":        "000000000000",
-    "anonymous":          "000000000000",
+    "superuser": "111111111111",
+    "coordinator": "111111111111",
+    "other_coordinator": "000000000000",
+    "are_officer": "101010000110",
+    "krokom_officer": "010101000001",
+    "kall_operator": "100000000000",
+    "public_user": "000000000000",
+    "anonymous": "000000000000",
 }
 
 
 @pytest.fixture
-def users(jamtland, superuser, coordinator, are_officer, krokom_officer, kall_operator, anonymous):
+def users(
+    jamtland,
+    superuser,
+    coordinator,
+    are_officer,
+    krokom_officer,
+    kall_operator,
+    anonymous,
+):
     """Every kind of caller, including a coordinator of another county."""
     other = User.objects.create(
-        username="vasternorrland", role=Role.COUNTY_COORDINATOR, county_code="22", is_staff=True
+        username="vasternorrland",
+        role=Role.COUNTY_COORDINATOR,
+        county_code="22",
+        is_staff=True,
     )
     public = User.objects.create(username="medborgare", role=Role.PUBLIC)
     return {
-        "superuser": superuser, "coordinator": coordinator, "other_coordinator": other,
-        "are_officer": are_officer, "krokom_officer": krokom_officer,
-        "kall_operator": kall_operator, "public_user": public, "anonymous": anonymous,
+        "superuser": superuser,
+        "coordinator": coordinator,
+        "other_coordinator": other,
+        "are_officer": are_officer,
+        "krokom_officer": krokom_officer,
+        "kall_operator": kall_operator,
+        "public_user": public,
+        "anonymous": anonymous,
     }
 
 
@@ -70,17 +91,22 @@ def test_policy_row(users, targets, who):
     )
     assert got == MATRIX[who], [
         f"{a}:{t} expected {e} got {g}"
-        for (a, t), e, g in zip(COLUMNS, MATRIX[who], got, strict=True) if e != g
+        for (a, t), e, g in zip(COLUMNS, MATRIX[who], got, strict=True)
+        if e != g
     ]
 
 
-def test_admin_officer_edits_own_point_not_another(client, are_officer, kall, valsjobyn):
+def test_admin_officer_edits_own_point_not_another(
+    client, are_officer, kall, valsjobyn
+):
     client.force_login(are_officer)
     assert client.get(f"/admin/registry/point/{kall.pk}/change/").status_code == 200
     # Another municipality's point is not in the officer's admin at all.
     response = client.get(f"/admin/registry/point/{valsjobyn.pk}/change/")
     assert response.status_code == 302
-    response = client.post(f"/admin/registry/point/{valsjobyn.pk}/change/", {"name": "Kapad"})
+    response = client.post(
+        f"/admin/registry/point/{valsjobyn.pk}/change/", {"name": "Kapad"}
+    )
     valsjobyn.refresh_from_db()
     assert valsjobyn.name == "Valsjöbyn"
     changelist = client.get("/admin/registry/point/").content.decode()
@@ -98,7 +124,9 @@ def test_admin_operator_sees_own_point_read_only(client, kall_operator, kall):
 def test_admin_history_shows_who_and_before_after(client, are_officer, kall):
     from sot.registry.services import save_point
 
-    save_point(actor=are_officer, point=kall, data={"opening_arrangements": "Dygnet runt"})
+    save_point(
+        actor=are_officer, point=kall, data={"opening_arrangements": "Dygnet runt"}
+    )
     client.force_login(are_officer)
     page = client.get(f"/admin/registry/point/{kall.pk}/history/").content.decode()
     assert "opening_arrangements" in page and "Dygnet runt" in page and "Åsa" in page
@@ -108,17 +136,25 @@ def test_api_token_carries_the_role(client, are_officer, kall, valsjobyn):
     _token, secret = ApiToken.issue(user=are_officer, name="test")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     ok = client.patch(
-        "/api/v1/points/kall", {"name": "Kall centrum"}, content_type="application/json", **auth
+        "/api/v1/points/kall",
+        {"name": "Kall centrum"},
+        content_type="application/json",
+        **auth,
     )
     assert ok.status_code == 200, ok.content
     assert ok.json()["name"] == "Kall centrum"
     refused = client.patch(
-        "/api/v1/points/valsjobyn", {"name": "X"}, content_type="application/json", **auth
+        "/api/v1/points/valsjobyn",
+        {"name": "X"},
+        content_type="application/json",
+        **auth,
     )
     assert refused.status_code == 403
     valsjobyn.refresh_from_db()
     assert valsjobyn.name == "Valsjöbyn"
-    anonymous = client.patch("/api/v1/points/kall", {"name": "X"}, content_type="application/json")
+    anonymous = client.patch(
+        "/api/v1/points/kall", {"name": "X"}, content_type="application/json"
+    )
     assert anonymous.status_code == 401
     bad = client.get("/api/v1/points", HTTP_AUTHORIZATION="Bearer sot_nope_nope")
     assert bad.status_code == 401

@@ -7,7 +7,9 @@ import pytest
 from sot.accounts.models import ApiToken
 
 
-def test_geojson_has_the_eight_points_longitude_first_and_no_internals(client, jamtland):
+def test_geojson_has_the_eight_points_longitude_first_and_no_internals(
+    client, jamtland
+):
     response = client.get("/api/v1/points.geojson")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/geo+json")
@@ -37,12 +39,14 @@ def test_internal_fields_for_the_scope_only(client, are_officer):
     _t, secret = ApiToken.issue(user=are_officer, name="t")
     points = {
         p["id"]: p
-        for p in client.get("/api/v1/points", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+        for p in client.get(
+            "/api/v1/points", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        ).json()
     }
     assert points["kall"]["backup_power"]["generator_kva"] == 70
-    assert points["kall"]["backup_power"]["hours_on_full_tank_at_50_pct"] == pytest.approx(
-        101.0, abs=0.1
-    )
+    assert points["kall"]["backup_power"][
+        "hours_on_full_tank_at_50_pct"
+    ] == pytest.approx(101.0, abs=0.1)
     assert "backup_power" not in points["valsjobyn"]  # Krokom: public fields only
 
 
@@ -79,16 +83,32 @@ def test_create_point_with_errors_by_field(client, coordinator):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     bad = client.post(
         "/api/v1/points",
-        {"id": "x", "name": "X", "village": "X", "municipality_code": "0000", "lat": 10, "lon": 10},
-        content_type="application/json", **auth,
+        {
+            "id": "x",
+            "name": "X",
+            "village": "X",
+            "municipality_code": "0000",
+            "lat": 10,
+            "lon": 10,
+        },
+        content_type="application/json",
+        **auth,
     )
     assert bad.status_code == 422
     assert "municipality_code" in bad.json()["errors"]
     good = client.post(
         "/api/v1/points",
-        {"id": "vallbo", "name": "Vallbo", "village": "Vallbo", "municipality_code": "2321",
-         "lat": 63.05, "lon": 12.9, "services": ["food"]},
-        content_type="application/json", **auth,
+        {
+            "id": "vallbo",
+            "name": "Vallbo",
+            "village": "Vallbo",
+            "municipality_code": "2321",
+            "lat": 63.05,
+            "lon": 12.9,
+            "services": ["food"],
+        },
+        content_type="application/json",
+        **auth,
     )
     assert good.status_code == 201, good.content
     assert good.json()["services"][0]["code"] == "food"

@@ -75,4 +75,6 @@ def test_serve_answers_api_admin_and_static(served):
     children = subprocess.run(
         ["ps", "-o", "args=", "--ppid", str(proc.pid)], capture_output=True, text=True
     ).stdout
-    assert "db_worker" in children and "gunicorn" in children and "scheduler" in children
+    assert (
+        "db_worker" in children and "gunicorn" in children and "scheduler" in children
+    )
