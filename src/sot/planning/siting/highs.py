@@ -7,6 +7,8 @@ proved; callers compute the gap from those two numbers, never from the status wo
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -25,6 +27,23 @@ class HighsOutcome:
     status: str
     time_s: float
     nodes: int = 0
+
+
+def _quiet_highs():
+    """A Highs instance whose licence banner (printed by the C++ constructor straight
+    to file descriptor 1) does not end up in the CLI's standard output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def solve(
@@ -53,8 +72,7 @@ def solve(
     n_col = cost.size
     rows = sp.csr_matrix(rows)
     rows.sort_indices()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _quiet_highs()
     h.setOptionValue("time_limit", float(max(time_limit_s, 0.01)))
     if threads is not None:
         h.setOptionValue("threads", int(threads))
