@@ -59,6 +59,7 @@ VIEW_ORGANISATION = register_action(
 )
 CHANGE_ORGANISATION = register_action("organisation.change", roles={COORD, OFFICER})
 CHANGE_SERVICE_CATALOGUE = register_action("service.change", roles={COORD, OFFICER})
+VIEW_PLANNING = register_action("planning.view", roles={COORD, OFFICER})
 
 
 def actions() -> dict[str, frozenset[str]]:

@@ -1,0 +1,83 @@
+"""The coordinator's planning page shows what `sot plan` wrote."""
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def plan_dir(tmp_path, monkeypatch):
+    """A planning work directory with reach and MCLP results and a report."""
+    (tmp_path / "reach.json").write_text(
+        json.dumps(
+            {
+                "threshold_min": 15,
+                "facilities": 2,
+                "population": 1000.0,
+                "covered": 806.0,
+                "share_covered": 0.806,
+                "unit_time_s": [1.0, 2.0],
+                "municipalities": [
+                    {
+                        "code": "2321",
+                        "name": "Åre",
+                        "population": 600.0,
+                        "covered": 450.0,
+                        "share_covered": 0.75,
+                        "median_time_min": 9.5,
+                    }
+                ],
+            }
+        )
+    )
+    (tmp_path / "site-mclp.json").write_text(
+        json.dumps(
+            {
+                "model": "mclp",
+                "chosen": [4, 9, 12],
+                "gap": 0.0,
+                "minutes": 15,
+                "covered_before": 806.0,
+                "covered_after": 951.0,
+                "chosen_sites": [
+                    {"name": "Coop Vallbo", "lat": 63.05, "lon": 12.9},
+                    {"name": "Handlar'n Huså", "lat": 63.4, "lon": 13.1},
+                    {"name": "Ica Duved", "lat": 63.39, "lon": 12.93},
+                ],
+            }
+        )
+    )
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 test")
+    monkeypatch.setenv("SOT_PLAN_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_coordinator_sees_reach_and_siting(client, coordinator, plan_dir):
+    client.force_login(coordinator)
+    page = client.get("/planering/").content.decode()
+    assert "80,6 %" in page and "Åre" in page and "75,0 %" in page  # Swedish decimals
+    assert "Maximal täckning (MCLP)" in page and "Handlar&#x27;n Huså" in page
+    assert "högst 0,0 %" in page and "806 → 951" in page
+    assert 'href="/planering/rapport.pdf"' in page
+    assert 'href="/planering/rapport.html"' not in page  # no HTML report written
+    pdf = client.get("/planering/rapport.pdf")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(
+        b"%PDF"
+    )
+    assert client.get("/planering/rapport.html").status_code == 404
+
+
+def test_empty_directory_explains_what_to_run(
+    client, are_officer, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOT_PLAN_DIR", str(tmp_path))
+    client.force_login(are_officer)
+    page = client.get("/planering/").content.decode()
+    assert "Inga planeringsresultat ännu" in page and "sot plan network" in page
+
+
+def test_operator_and_visitor_are_kept_out(client, kall_operator, plan_dir):
+    assert client.get("/planering/").status_code == 302  # to the login page
+    client.force_login(kall_operator)
+    assert client.get("/planering/").status_code == 403
+    assert client.get("/planering/rapport.pdf").status_code == 403
