@@ -16,3 +16,28 @@ def test_operator_gets_no_official_links(client, kall_operator):
     client.force_login(kall_operator)
     page = client.get(f"/drift/handelser/{event.pk}/punkter/kall/").content.decode()
     assert "/utskick/aktiveringar/" not in page and 'href="/varningar/"' not in page
+
+
+def test_dashboard_shows_feed_health_and_open_suggestions(client, are_officer):
+    from django.utils import timezone
+
+    from sot.feeds import demo as feeds_demo
+    from sot.feeds import polling
+
+    ops_demo.load()
+    feeds_demo.load()  # an exercise warning with suggestions for Åre and Krokom
+    source = polling.ensure_sources()[0]
+    source.last_attempt_at = source.last_error_at = timezone.now()
+    source.last_error = "HTTP 503"
+    source.failures = 3
+    source.save()
+    client.force_login(are_officer)
+    page = client.get("/drift/oversikt/").content.decode()
+    assert "Varningsflöden" in page and source.name in page
+    assert '<strong class="stale">Fel</strong>' in page
+    assert "1 förslag från varningar väntar på beslut" in page
+
+
+def test_operator_dashboard_has_no_feed_section(client, kall_operator):
+    client.force_login(kall_operator)
+    assert client.get("/drift/oversikt/").status_code in (302, 403)

@@ -138,8 +138,22 @@ def dashboard(request):
             "event_id": event_id,
             "muni_code": muni_code,
             "can_add_event": policy.can(request.user, perm.ADD_EVENT),
+            **_warnings_summary(request.user),
         },
     )
+
+
+def _warnings_summary(user) -> dict:
+    """Feed health and open suggestions from the warnings app, for the dashboard."""
+    from sot.feeds import polling
+    from sot.feeds import services as feed_services
+
+    out: dict = {}
+    if policy.can(user, "feed.view_health"):
+        out["feeds"] = polling.health()
+    if policy.can(user, "suggestion.view"):
+        out["open_suggestions"] = feed_services.suggestions_for(user).count()
+    return out
 
 
 @login_required
