@@ -86,17 +86,14 @@ class ScopedAdmin(admin.ModelAdmin):
             services.field_snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
         )
         super().save_model(request, obj, form, change)
-        changes = services.diff(before, services.field_snapshot(obj))
-        if changes or not change:
-            services.record_change(
-                obj=obj,
-                action=ChangeRecord.Action.UPDATE
-                if change
-                else ChangeRecord.Action.CREATE,
-                changes=changes,
-                actor=request.user,
-                source="admin",
-            )
+        services.record_save(
+            obj=obj,
+            before=before,
+            after=services.field_snapshot(obj),
+            created=not change,
+            actor=request.user,
+            source="admin",
+        )
 
     def delete_model(self, request, obj):
         services.record_change(
@@ -298,20 +295,14 @@ class PointAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        point = form.instance
-        changes = services.diff(
-            getattr(request, "_sot_before", {}), services.point_snapshot(point)
+        services.record_save(
+            obj=form.instance,
+            before=getattr(request, "_sot_before", {}),
+            after=services.point_snapshot(form.instance),
+            created=not change,
+            actor=request.user,
+            source="admin",
         )
-        if changes or not change:
-            services.record_change(
-                obj=point,
-                action=ChangeRecord.Action.UPDATE
-                if change
-                else ChangeRecord.Action.CREATE,
-                changes=changes,
-                actor=request.user,
-                source="admin",
-            )
 
     def delete_model(self, request, obj):
         services.delete_point(actor=request.user, point=obj, source="admin")

@@ -134,6 +134,30 @@ def record_change(
     )
 
 
+def record_save(
+    *,
+    obj,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    created: bool,
+    actor=None,
+    source: str = "admin",
+) -> dict[str, list[Any]]:
+    """Record a create, or an update that changed something; returns the changes."""
+    changes = diff(before, after)
+    if created or changes:
+        record_change(
+            obj=obj,
+            action=ChangeRecord.Action.CREATE
+            if created
+            else ChangeRecord.Action.UPDATE,
+            changes=changes,
+            actor=actor,
+            source=source,
+        )
+    return changes
+
+
 def history_of(obj) -> list[ChangeRecord]:
     """The history of an object, newest first."""
     return list(
@@ -440,19 +464,14 @@ def save_point(
             bp.save()
         if wanted is not None:
             _save_services(point, wanted)
-        after = point_snapshot(point)
-        changes = diff(before, after)
-        point.changes = changes  # what this call changed, for callers that report it
-        if creating or changes:
-            record_change(
-                obj=point,
-                action=ChangeRecord.Action.CREATE
-                if creating
-                else ChangeRecord.Action.UPDATE,
-                changes=changes,
-                actor=actor,
-                source=source,
-            )
+        point.changes = record_save(  # what this call changed, for callers
+            obj=point,
+            before=before,
+            after=point_snapshot(point),
+            created=creating,
+            actor=actor,
+            source=source,
+        )
     return point
 
 
