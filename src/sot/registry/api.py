@@ -183,7 +183,7 @@ def point_public_dict(p: Point) -> dict:
 
 def point_internal_dict(p: Point) -> dict:
     data = point_public_dict(p)
-    bp = getattr(p, "backup_power", None) if hasattr(p, "backup_power") else None
+    bp = getattr(p, "backup_power", None)  # None when the point has none
     data.update(
         planned_on=p.planned_on,
         approved_on=p.approved_on,
