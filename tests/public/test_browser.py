@@ -139,8 +139,9 @@ def test_axe_finds_no_violations(browser, demo_site, live_server, monkeypatch):
             monkeypatch.setenv("SOT_TILE_ATTRIBUTION", "© Exempel")
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
-        if path.endswith("?tiles"):
-            assert page.locator(".tiles img").count() > 0
+        if path.endswith("?tiles"):  # map.js has replaced the mosaic with Leaflet
+            page.wait_for_selector(".sot-map.sot-map-ready .sot-mark")
+            assert page.locator(".tiles").count() == 0
         page.add_script_tag(content=axe)
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
@@ -187,3 +188,61 @@ def test_phone_on_2g_without_javascript_sees_kall_open(browser, demo_site, live_
     assert [u for u in requests if not u.startswith(live_server.url + "/")] == []
     assert len(requests) == 1, requests
     context.close()
+
+
+# a 1×1 transparent PNG, served for every tile request
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def test_slippy_map_with_javascript_mosaic_without(
+    browser, demo_site, live_server, monkeypatch
+):
+    """With a tile URL, map.js turns the mosaic into a Leaflet map (vendored, from
+    our static path); without JavaScript the mosaic of links stays."""
+    monkeypatch.setenv("SOT_TILE_URL", live_server.url + "/tiles/{z}/{x}/{y}.png")
+    monkeypatch.setenv("SOT_TILE_ATTRIBUTION", "© Exempel")
+    for js in (True, False):
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, java_script_enabled=js
+        )
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
+        page.route(
+            "**/tiles/**",
+            lambda route: route.fulfill(status=200, content_type="image/png", body=PNG),
+        )
+        page.goto(live_server.url + "/karta/")
+        points = page.locator("ul.pts li").count()
+        if js:
+            page.wait_for_selector(".leaflet-container.sot-map-ready")
+            assert page.locator(".tiles").count() == 0
+            region = page.locator(".sot-map")
+            assert region.get_attribute("role") == "region"
+            assert "flytta och zooma" in region.get_attribute("aria-label")
+            assert page.locator(".sot-mark").count() == points
+            page.wait_for_selector(".leaflet-tile-loaded")
+            assert (
+                "© Exempel" in page.locator(".leaflet-control-attribution").inner_text()
+            )
+            page.locator(".sot-mark", has_text="Kall").click()
+            link = page.locator(".leaflet-popup-content a")
+            assert link.get_attribute("href") == "/punkt/kall/"
+            assert "Öppen" in link.inner_text()
+            page.get_by_role("button", name="Zooma in").click()
+            fetched = {u.split("?")[0].removeprefix(live_server.url) for u in requests}
+            assert {
+                "/static/public/leaflet/leaflet.js",
+                "/static/public/leaflet/leaflet.css",
+                "/static/public/map.js",
+            } <= fetched
+        else:
+            assert page.locator(".tiles a.st").count() == points
+            assert page.locator(".leaflet-container").count() == 0
+            assert not [u for u in requests if "/static/" in u]
+        # nothing from another host: this server (pages, static files, tiles) only
+        assert [u for u in requests if not u.startswith(live_server.url + "/")] == []
+        context.close()

@@ -8,6 +8,7 @@ and a search form that posts to the live site.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static as static_url
 from django.utils import timezone
 
 from sot.public import conf, state
@@ -340,8 +342,31 @@ def render_municipality(
     )
 
 
-def _tile_mosaic(data: PublicData, lang: str) -> dict | None:
-    """The tiled background map, only when ``SOT_TILE_URL`` is set."""
+#: The slippy map's files under ``static/`` (Leaflet vendored from npm, and ours),
+#: loaded by the map page only when a tile URL is set; copied into the snapshot.
+STATIC_DIR = Path(__file__).parent / "static"
+MAP_ASSETS = (
+    "public/leaflet/leaflet.js",
+    "public/leaflet/leaflet.css",
+    "public/map.js",
+)
+
+
+@cache
+def _asset_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+def _asset_url(name: str, *, static: bool = False) -> str:
+    """The URL of a static asset, with its content hash so that caches refresh on
+    change. The snapshot keeps the files under ``/static/`` (see ``site.py``)."""
+    base = "/static/" + name if static else static_url(name)
+    return f"{base}?v={_asset_version(name)}"
+
+
+def _tile_mosaic(data: PublicData, lang: str, *, static: bool = False) -> dict | None:
+    """The tiled background map, only when ``SOT_TILE_URL`` is set: a static mosaic
+    that ``map.js`` turns into a Leaflet slippy map when JavaScript runs."""
     url = conf.tile_url()
     if not url:
         return None
@@ -362,10 +387,17 @@ def _tile_mosaic(data: PublicData, lang: str) -> dict | None:
                 "state": str(p.state),
                 "icon": ICONS.get(p.state, "○"),
                 "label": label(STATE_LABELS, p.state, lang),
+                "lat": f"{p.lat:.6f}",
+                "lon": f"{p.lon:.6f}",
             }
             for p, x, y in m.markers
         ],
         "attribution": conf.tile_attribution(),
+        "tile_url": url,
+        "assets": {
+            name.rsplit("/", 1)[-1].replace(".", "_"): _asset_url(name, static=static)
+            for name in MAP_ASSETS
+        },
     }
 
 
@@ -380,7 +412,7 @@ def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         static=static,
         title=t["map"],
         svg=data.svg(large=True, lang=lang),
-        mosaic=_tile_mosaic(data, lang),
+        mosaic=_tile_mosaic(data, lang, static=static),
         points=[present_point(p, lang, data.now, static=static) for p in data.points],
     )
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from sot.public import feeds, pages
+from sot.public import conf, feeds, pages
 from sot.publishing import notice, snapshot
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,12 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
                 data, code, lang, static=True
             )
     files["site.css"] = pages.css().encode()
+    if conf.tile_url():  # the map page's slippy map (Leaflet and map.js)
+        for name in pages.MAP_ASSETS:
+            files[f"static/{name}"] = (pages.STATIC_DIR / name).read_bytes()
+        files["static/public/leaflet/LICENSE"] = (
+            pages.STATIC_DIR / "public" / "leaflet" / "LICENSE"
+        ).read_bytes()
     files["karta.svg"] = data.svg(large=True, lang="sv").encode()
     files["punkter.geojson"] = feeds.geojson_bytes(data)
     files["punkter.csv"] = feeds.csv_bytes(data)

@@ -116,6 +116,14 @@ PHRASES: dict[str, tuple[str, str]] = {
     "cap": ("CAP-varningar (Atom)", "CAP alerts (Atom)"),
     "atom": ("Meddelanden (Atom)", "Messages (Atom)"),
     "tiles": ("Karta med bakgrund", "Map with background"),
+    "slippy_label": (
+        "Karta med bakgrund som går att flytta och zooma. Samma punkter finns i "
+        "listan nedanför.",
+        "Map with background that can be panned and zoomed. The list below has "
+        "the same points.",
+    ),
+    "zoom_in": ("Zooma in", "Zoom in"),
+    "zoom_out": ("Zooma ut", "Zoom out"),
     "ogc": (
         "OGC API – Features (för GIS, t.ex. QGIS)",
         "OGC API – Features (for GIS, e.g. QGIS)",
