@@ -9,7 +9,8 @@ TILE_URL = env.register(
         "SOT_TILE_URL",
         "",
         "XYZ tile URL template, e.g. https://tiles.example.se/{z}/{x}/{y}.png, for an "
-        "optional background map under the SVG map on /karta/ (the visitor's browser "
+        "optional tiled map on /karta/: pannable and zoomable (Leaflet, served by sot) "
+        "with JavaScript, a static tile mosaic without (the visitor's browser "
         "fetches the tiles from that server). Empty: the SVG map only, no third-party "
         "requests.",
     )
