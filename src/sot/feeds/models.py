@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sot.accounts.policy import Scope
 from sot.parsers.model import Hazard, Level, MsgType, Source, Status
@@ -131,7 +132,7 @@ class MessageState(models.TextChoices):
     IN_FORCE = "in_force", _("Gäller")
     REPLACED = "replaced", _("Ersatt")
     CANCELLED = "cancelled", _("Upphävd")
-    ENDED = "ended", _("Avslutad")
+    ENDED = "ended", pgettext_lazy("warning state", "Avslutad")
     EXPIRED = "expired", _("Utgången")
 
 
@@ -350,7 +351,7 @@ class SuggestionRule(models.Model):
 
 class SuggestionState(models.TextChoices):
     OPEN = "open", _("Väntar på beslut")
-    ACCEPTED = "accepted", _("Beslutad")
+    ACCEPTED = "accepted", pgettext_lazy("suggestion state", "Beslutad")
     DISMISSED = "dismissed", _("Avfärdad")
     CLEARED = "cleared", _("Inaktuell (varningen upphörde)")
 
@@ -411,7 +412,9 @@ class Suggestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("suggestion", "beslutad"), null=True, blank=True
+    )
     note = models.TextField(_("anteckning"), blank=True)
     event = models.ForeignKey(
         "operations.Event",
