@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sot.accounts.policy import Scope
 from sot.messaging.callout import CallOutState, PersonStatus
@@ -318,7 +319,7 @@ class InboundSms(models.Model):
 class SubscriptionState(models.TextChoices):
     PENDING = "pending", _("Väntar på bekräftelse")
     ACTIVE = "active", _("Aktiv")
-    STOPPED = "stopped", _("Avslutad")
+    STOPPED = "stopped", pgettext_lazy("subscription state", "Avslutad")
 
 
 def _token() -> str:
