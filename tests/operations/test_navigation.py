@@ -41,3 +41,16 @@ def test_dashboard_shows_feed_health_and_open_suggestions(client, are_officer):
 def test_operator_dashboard_has_no_feed_section(client, kall_operator):
     client.force_login(kall_operator)
     assert client.get("/drift/oversikt/").status_code in (302, 403)
+
+
+def test_point_page_lists_the_warnings_in_force(client, are_officer):
+    from sot.feeds import demo as feeds_demo
+
+    event = ops_demo.load()
+    feeds_demo.load()  # an exercise wind warning over Kall
+    client.force_login(are_officer)
+    page = client.get(f"/drift/handelser/{event.pk}/punkter/kall/").content.decode()
+    assert "Varningar som gäller här" in page
+    assert "Inga varningar gäller för punkten." not in page
+    hallen = client.get(f"/drift/handelser/{event.pk}/punkter/hallen/").content.decode()
+    assert "Inga varningar gäller för punkten." in hallen

@@ -45,7 +45,7 @@ def load(stdout=None) -> Event | None:
     existing = Event.objects.filter(name=NAME, is_exercise=True).first()
     if existing is not None:
         if stdout is not None:
-            stdout.write(f"Operations: the exercise “{NAME}” is already loaded.\n")
+            stdout.write(f"Drift: övningen ”{NAME}” finns redan.\n")
         return existing
     officer = User.objects.filter(username="are").first()
     operator = User.objects.filter(username="kall").first()
@@ -198,8 +198,8 @@ def load(stdout=None) -> Event | None:
         ops.mark_stale(now=now)
     if stdout is not None:
         stdout.write(
-            f"Operations: loaded the exercise “{NAME}” (Kall open on generator power, "
-            "Hallen stale, Ottsjö alerted). Sign in as are, kall or lansstyrelsen "
-            "and open /drift/.\n"
+            f"Drift: övningen ”{NAME}” är laddad (Kall öppen på reservkraft, Hallen "
+            "inaktuell, Ottsjö larmad). Logga in som are, kall eller lansstyrelsen "
+            "och öppna /drift/.\n"
         )
     return event

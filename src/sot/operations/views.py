@@ -306,8 +306,18 @@ def point_in_event(request, event_id, slug):
             "deliveries": activation.deliveries.all(),
             "checklists": activation.checklists.prefetch_related("items"),
             "delivery_form": DeliveryForm(),
+            "warnings": _point_warnings(request.user, point),
         },
     )
+
+
+def _point_warnings(user, point):
+    """The warnings in force over the point (None for those who may not see them)."""
+    if not policy.can(user, "warning.view"):
+        return None
+    from sot.feeds.services import warnings_for_point
+
+    return warnings_for_point(point)
 
 
 @login_required
