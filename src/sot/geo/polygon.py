@@ -106,3 +106,60 @@ def validate_geometry(geometry: dict) -> None:
                     raise GeometryError("positions must be [longitude, latitude]")
                 if not (-180 <= pos[0] <= 180 and -90 <= pos[1] <= 90):
                     raise GeometryError("positions must be WGS84 degrees")
+
+
+def _boxes_overlap(a: Sequence[float], b: Sequence[float]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _segments(geometry: dict) -> list[tuple[float, float, float, float]]:
+    out = []
+    for poly in polygons_of(geometry):
+        for ring in poly:
+            for i in range(len(ring) - 1):
+                out.append(
+                    (
+                        float(ring[i][0]),
+                        float(ring[i][1]),
+                        float(ring[i + 1][0]),
+                        float(ring[i + 1][1]),
+                    )
+                )
+    return out
+
+
+def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+
+def _cross(s: Sequence[float], t: Sequence[float]) -> bool:
+    d1 = _orient(t[0], t[1], t[2], t[3], s[0], s[1])
+    d2 = _orient(t[0], t[1], t[2], t[3], s[2], s[3])
+    d3 = _orient(s[0], s[1], s[2], s[3], t[0], t[1])
+    d4 = _orient(s[0], s[1], s[2], s[3], t[2], t[3])
+    return (
+        ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0)) and 0 not in (d1, d2, d3, d4)
+    )
+
+
+def geometries_intersect(a: dict, b: dict) -> bool:
+    """True if two (Multi)Polygons share any point (touching counts).
+
+    A vertex of one inside (or on) the other, or two crossing edges, is an
+    intersection; this covers containment, overlap and crossing.
+    """
+    if not _boxes_overlap(bbox(a), bbox(b)):
+        return False
+    for first, second in ((a, b), (b, a)):
+        for poly in polygons_of(first):
+            for pos in poly[0]:
+                if point_in_geometry(float(pos[0]), float(pos[1]), second):
+                    return True
+    seg_b = _segments(b)
+    for s in _segments(a):
+        sbox = (min(s[0], s[2]), min(s[1], s[3]), max(s[0], s[2]), max(s[1], s[3]))
+        for t in seg_b:
+            tbox = (min(t[0], t[2]), min(t[1], t[3]), max(t[0], t[2]), max(t[1], t[3]))
+            if _boxes_overlap(sbox, tbox) and _cross(s, t):
+                return True
+    return False
