@@ -21,8 +21,8 @@ def test_operator_gets_no_official_links(client, kall_operator):
 def test_dashboard_shows_feed_health_and_open_suggestions(client, are_officer):
     from django.utils import timezone
 
-    from sot.feeds import demo as feeds_demo
-    from sot.feeds import polling
+    from sot.warnings import demo as feeds_demo
+    from sot.warnings import polling
 
     ops_demo.load()
     feeds_demo.load()  # an exercise warning with suggestions for Åre and Krokom
@@ -44,7 +44,7 @@ def test_operator_dashboard_has_no_feed_section(client, kall_operator):
 
 
 def test_point_page_lists_the_warnings_in_force(client, are_officer):
-    from sot.feeds import demo as feeds_demo
+    from sot.warnings import demo as feeds_demo
 
     event = ops_demo.load()
     feeds_demo.load()  # an exercise wind warning over Kall

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from sot.operations import services as ops
+from sot.operations.core.status import RefusalCode, TransitionRefused
 from sot.operations.models import LogEntry, StateChange, StatusReport
 from sot.operations.permissions import PermissionRefused
 from sot.operations.signals import public_state_changed
-from sot.rules.status import RefusalCode, TransitionRefused
 
 
 def test_activation_starts_alerted_with_checklist(kall_active):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext
 
-from sot.rules.status import REFUSAL_MESSAGES_SV, STATE_LABELS_SV
+from sot.operations.core.status import REFUSAL_MESSAGES_SV, STATE_LABELS_SV
 
 PO = (
     Path(__file__).resolve().parents[2]

@@ -24,5 +24,5 @@ def test_one_round_enqueues_the_periodic_tasks(db):
     scheduler.loop(once=True)
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert "sot.operations.tasks.mark_stale_points" in paths
-    assert "sot.notify.tasks.sweep" in paths
+    assert "sot.outreach.tasks.sweep" in paths
     assert not any("feeds" in p for p in paths)  # SOT_FEED_POLLING is off by default

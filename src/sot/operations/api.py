@@ -21,11 +21,11 @@ from sot.accounts import policy
 from sot.operations import permissions as perm
 from sot.operations import queries
 from sot.operations import services as ops
+from sot.operations.core import sitrep
+from sot.operations.core.status import TransitionRefused
 from sot.operations.models import Activation, Event, StatusReport
 from sot.operations.views import visible_events
 from sot.registry.models import Municipality, Point
-from sot.rules import sitrep
-from sot.rules.status import TransitionRefused
 
 router = Router()
 PREFIX = "/operations"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
-from sot.rules.status import PointState
+from sot.operations.core.status import PointState
 
 USER = settings.AUTH_USER_MODEL
 

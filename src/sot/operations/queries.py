@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sot.operations.conf import fuel_target_hours, stale_after
+from sot.operations.core import fuel, sitrep
+from sot.operations.core.freshness import age, is_stale
+from sot.operations.core.status import PointState
 from sot.operations.models import (
     Activation,
     Event,
@@ -21,9 +24,6 @@ from sot.operations.models import (
     State,
     StatusReport,
 )
-from sot.rules import fuel, sitrep
-from sot.rules.freshness import age, is_stale
-from sot.rules.status import PointState
 
 DEFAULT_LOAD_PCT = 50.0
 
@@ -219,9 +219,9 @@ def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
     """Every point of the event as it stood at ``as_of``, rebuilt from the
     append-only history (state changes, reports, confirmations, deliveries), so a
     situation report can be made for any chosen time."""
+    from sot.operations.core.freshness import last_seen
     from sot.operations.models import FuelDelivery, ReportConfirmation
     from sot.operations.services import report_fuel_level_l
-    from sot.rules.freshness import last_seen
 
     running = event.starts_at <= as_of and (
         event.ends_at is None or as_of < event.ends_at

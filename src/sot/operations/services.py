@@ -5,7 +5,7 @@ permission of the acting user (``None`` = the system itself), writes the log, an
 sends :mod:`sot.operations.signals` on commit. Refusals:
 
 * :class:`sot.operations.permissions.PermissionRefused`: the user may not;
-* :class:`sot.rules.status.TransitionRefused`: the lifecycle does not allow it
+* :class:`sot.operations.core.status.TransitionRefused`: the lifecycle does not allow it
   (``code`` and Swedish ``message``);
 * :class:`StaleReport`: a status report form based on an older report;
 * :class:`OperationRefused`: anything else (``code``, Swedish ``message``).
@@ -22,6 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sot.operations import permissions as perm
+from sot.operations.core import fuel
+from sot.operations.core.status import (
+    STATE_LABELS_SV,
+    EventWindow,
+    PointState,
+    check_activation,
+    check_transition,
+    is_change,
+)
 from sot.operations.models import (
     Activation,
     Event,
@@ -35,15 +44,6 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.operations.signals import point_activated, public_state_changed
-from sot.rules import fuel
-from sot.rules.status import (
-    STATE_LABELS_SV,
-    EventWindow,
-    PointState,
-    check_activation,
-    check_transition,
-    is_change,
-)
 
 
 class OperationRefused(ValueError):
@@ -657,7 +657,7 @@ def mark_stale(*, now: datetime | None = None) -> list[Activation]:
     dashboard renders.
     """
     from sot.operations.conf import stale_after
-    from sot.rules.freshness import is_stale
+    from sot.operations.core.freshness import is_stale
 
     now = now or timezone.now()
     changed = []

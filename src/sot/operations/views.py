@@ -19,6 +19,8 @@ from sot.operations import checklists, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
+from sot.operations.core import sitrep
+from sot.operations.core.status import TransitionRefused
 from sot.operations.forms import (
     ActivateForm,
     CloseEventForm,
@@ -39,8 +41,6 @@ from sot.operations.models import (
     LogEntry,
 )
 from sot.registry.models import Municipality, Point
-from sot.rules import sitrep
-from sot.rules.status import TransitionRefused
 
 
 def _refusal_text(exc) -> str:
@@ -145,8 +145,8 @@ def dashboard(request):
 
 def _warnings_summary(user) -> dict:
     """Feed health and open suggestions from the warnings app, for the dashboard."""
-    from sot.feeds import polling
-    from sot.feeds import services as feed_services
+    from sot.warnings import polling
+    from sot.warnings import services as feed_services
 
     out: dict = {}
     if policy.can(user, "feed.view_health"):
@@ -315,7 +315,7 @@ def _point_warnings(user, point):
     """The warnings in force over the point (None for those who may not see them)."""
     if not policy.can(user, "warning.view"):
         return None
-    from sot.feeds.services import warnings_for_point
+    from sot.warnings.services import warnings_for_point
 
     return warnings_for_point(point)
 

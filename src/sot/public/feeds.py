@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from sot.public import state
+from sot.public.core import atom, cap, geojson, hxl, ogc
 from sot.public.pages import PublicData
-from sot.publishing import atom, cap, geojson, hxl, ogc
 
 
 def site_url() -> str:

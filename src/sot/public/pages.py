@@ -22,10 +22,9 @@ from django.templatetags.static import static as static_url
 from django.utils import timezone
 
 from sot.public import conf, state
-from sot.public.texts import phrases
-from sot.publishing import nearest as near
-from sot.publishing import svgmap, tiles, words
-from sot.publishing.model import (
+from sot.public.core import nearest as near
+from sot.public.core import svgmap, tiles, words
+from sot.public.core.model import (
     FUEL_LABELS,
     PAYMENT_LABELS,
     SERVICE_LABELS,
@@ -35,6 +34,7 @@ from sot.publishing.model import (
     PublicState,
     label,
 )
+from sot.public.texts import phrases
 from sot.registry.models import County, Municipality
 
 ICONS = {PublicState.OPEN: "●", PublicState.LIMITED: "▲", PublicState.CLOSED: "■"}

@@ -2,7 +2,7 @@
 
 ``build_files()`` renders every page in both languages, the feeds, every CAP message
 and the PDF notices into a ``{relative path: bytes}`` mapping; ``publish(dir)`` hands
-that to :func:`sot.publishing.snapshot.publish`, which swaps it in atomically with a
+that to :func:`sot.public.core.snapshot.publish`, which swaps it in atomically with a
 manifest of checksums. Paths end in ``index.html`` so that any static server maps
 ``/punkt/kall/`` to ``/punkt/kall/index.html``.
 """
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from sot.public import conf, feeds, pages
-from sot.publishing import notice, snapshot
+from sot.public.core import notice, snapshot
 
 log = logging.getLogger(__name__)
 

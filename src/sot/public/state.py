@@ -1,6 +1,6 @@
 """What the public sees, read from the register and operations as plain data.
 
-Turns rows into :mod:`sot.publishing.model` values so that every page, feed and the
+Turns rows into :mod:`sot.public.core.model` values so that every page, feed and the
 snapshot come from one place. Only public fields are read: the state, the services,
 fuel and payment fields of the last status report, its ``public_note``, the event's
 ``public_message``, public contacts. Internal notes, needs and fuel levels never
@@ -17,15 +17,15 @@ from django.utils import timezone
 from sot.operations.conf import stale_after
 from sot.operations.models import Activation, Event, StatusReport
 from sot.operations.models import StateChange as OpsStateChange
-from sot.public.models import PublicMessage
-from sot.publishing.model import (
+from sot.public.core.model import (
     PublicMessageData,
     PublicPoint,
     PublicState,
     Service,
     StateChange,
 )
-from sot.publishing.svgmap import Area
+from sot.public.core.svgmap import Area
+from sot.public.models import PublicMessage
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.registry.models import Lifecycle, Municipality, Point
 

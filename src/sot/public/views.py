@@ -11,7 +11,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from sot.public import feeds, pages
-from sot.publishing import notice
+from sot.public.core import notice
 
 #: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
 MAX_AGE_S = 30
@@ -175,7 +175,7 @@ def county_list(request):
     return response
 
 
-# -- OGC API - Features: thin wrappers around sot.publishing.ogc ------------------
+# -- OGC API - Features: thin wrappers around sot.public.core.ogc ------------------
 
 
 def _ogc(request, method: str, *args) -> HttpResponse:

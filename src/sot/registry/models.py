@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
 from sot.geo import crs
-from sot.rules import fuel
+from sot.operations.core import fuel
 
 
 class County(models.Model):

@@ -60,7 +60,7 @@ def _enqueue(path: str) -> Callable[[], object]:
 
 
 def _feed_polling() -> object:
-    from sot.feeds.tasks import schedule_polling
+    from sot.warnings.tasks import schedule_polling
 
     return schedule_polling(every_s=30)
 
@@ -73,7 +73,7 @@ def periodic_jobs(tick_s: int) -> list[Periodic]:
             max(tick_s, 30),
             _enqueue("sot.operations.tasks.mark_stale_points"),
         ),
-        Periodic("messages", max(tick_s, 30), _enqueue("sot.notify.tasks.sweep")),
+        Periodic("messages", max(tick_s, 30), _enqueue("sot.outreach.tasks.sweep")),
     ]
     if FEED_POLLING.value():
         jobs.append(Periodic("feeds", 60, _feed_polling))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from sot.publishing import nearest
+from sot.public.core import nearest
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -7,7 +7,7 @@ import json
 from django.core.management import call_command
 
 from sot.public import site
-from sot.publishing import snapshot
+from sot.public.core import snapshot
 
 
 def test_publish_command_writes_the_whole_site(tmp_path, kall_open):

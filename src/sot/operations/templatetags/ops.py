@@ -2,8 +2,8 @@
 
 from django import template
 
-from sot.rules.freshness import format_age
-from sot.rules.sitrep import format_hours
+from sot.operations.core.freshness import format_age
+from sot.operations.core.sitrep import format_hours
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sot.public import site
-from sot.publishing import snapshot
+from sot.public.core import snapshot
 
 
 class Command(BaseCommand):

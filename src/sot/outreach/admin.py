@@ -1,0 +1,75 @@
+"""Admin for the roster: officers and coordinators, within their scope.
+
+No change history is kept for people (unlike the register), so that deleting a person
+removes them completely; deleting goes through :func:`sot.outreach.roster.erase_member`.
+Call-outs, messages and subscriptions are read through the API and the call-out page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from sot.accounts import policy
+from sot.outreach import permissions as perm
+from sot.outreach import roster
+from sot.outreach.models import Member, Training
+
+
+class TrainingInline(admin.TabularInline):
+    model = Training
+    extra = 1
+
+    def _may(self, request, obj=None):
+        return policy.can(request.user, perm.CHANGE_ROSTER, obj)
+
+    has_view_permission = has_change_permission = has_delete_permission = _may
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "group", "kind", "available"]
+    list_filter = ["kind", "available", "municipality"]
+    search_fields = ["name", "phone", "email"]
+    filter_horizontal = ["points"]
+    inlines = [TrainingInline]
+    exclude = ["user"]
+
+    def get_queryset(self, request):
+        return policy.filter_allowed(
+            request.user,
+            perm.VIEW_PERSONAL,
+            super().get_queryset(request),
+            municipality_path="municipality",
+        )
+
+    def has_module_permission(self, request):
+        return policy.can(request.user, perm.VIEW_PERSONAL)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can(request.user, perm.VIEW_PERSONAL, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can(request.user, perm.CHANGE_ROSTER, obj)
+
+    def has_add_permission(self, request):
+        return policy.can(request.user, perm.CHANGE_ROSTER)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can(request.user, perm.CHANGE_ROSTER, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not policy.can(request.user, perm.CHANGE_ROSTER, obj.municipality):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        roster.erase_member(by=request.user, member=obj)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            roster.erase_member(by=request.user, member=member)

@@ -1,0 +1,322 @@
+"""Notify endpoints of the JSON API (mounted at /api/v1/ by sot.api.main).
+
+Personal data: names, skills and training need ``roster.view``; phone, e-mail and
+location need ``roster.view_personal`` (officers and coordinators in scope).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from sot.accounts import policy
+from sot.api.auth import token_auth
+from sot.operations.permissions import PermissionRefused
+from sot.operations.queries import current_activation
+from sot.outreach import callouts, roster, subscriptions
+from sot.outreach import permissions as perm
+from sot.outreach.core.phone import mask_phone
+from sot.outreach.delivery import deliver_due
+from sot.outreach.models import CallOut, Member
+from sot.registry.models import Municipality, Point
+
+router = Router()
+
+
+class TrainingOut(Schema):
+    course: str
+    completed_on: date
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    kind: str
+    municipality_code: str
+    group: str
+    points: list[str]
+    skills: list[str]
+    spoken_languages: list[str]
+    trainings: list[TrainingOut]
+    available: bool
+    # personal data: only with roster.view_personal, else null
+    phone: str | None = None
+    email: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def _member_out(user, m: Member) -> dict:
+    personal = policy.can(user, perm.VIEW_PERSONAL, m)
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "kind": m.kind,
+        "municipality_code": m.municipality.code,
+        "group": m.group.name if m.group else "",
+        "points": [p.slug for p in m.points.all()],
+        "skills": list(m.skills or []),
+        "spoken_languages": list(m.spoken_languages or []),
+        "trainings": [
+            {"course": t.course, "completed_on": t.completed_on}
+            for t in m.trainings.all()
+        ],
+        "available": m.available,
+        "phone": m.phone if personal else None,
+        "email": m.email if personal else None,
+        "lat": m.lat if personal else None,
+        "lon": m.lon if personal else None,
+    }
+
+
+@router.get(
+    "/notify/roster",
+    response=list[MemberOut],
+    auth=token_auth,
+    summary="The roster in the caller's scope",
+)
+def roster_list(request, municipality: str | None = None):
+    qs = policy.filter_allowed(
+        request.user,
+        perm.VIEW_ROSTER,
+        Member.objects.select_related("municipality", "group").prefetch_related(
+            "points", "trainings"
+        ),
+        municipality_path="municipality",
+    )
+    if request.user.role == policy.OPERATOR and not request.user.is_superuser:
+        qs = Member.objects.filter(points__in=request.user.points.all()).distinct()
+    if municipality:
+        qs = qs.filter(municipality__code=municipality)
+    return [_member_out(request.user, m) for m in qs]
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    errors: list[tuple[int, str]]
+
+
+@router.post(
+    "/notify/roster/import",
+    response=ImportOut,
+    auth=token_auth,
+    summary="Import people from CSV or XLSX",
+)
+def roster_import(request, municipality: Form[str], file: File[UploadedFile]):
+    muni = get_object_or_404(Municipality, code=municipality)
+    try:
+        report = roster.import_roster(
+            by=request.user,
+            municipality=muni,
+            data=file.read(),
+            filename=file.name or "",
+        )
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "errors": report.errors,
+    }
+
+
+@router.delete(
+    "/notify/roster/{member_id}",
+    response=dict[str, int],
+    auth=token_auth,
+    summary="Remove a person completely (GDPR)",
+)
+def roster_erase(request, member_id: int):
+    member = get_object_or_404(Member, pk=member_id)
+    try:
+        return roster.erase_member(by=request.user, member=member)
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+class CallOutIn(Schema):
+    point: str
+    needed: int
+    skills: list[str] = []
+    from_time: str = ""
+
+
+class RecipientOut(Schema):
+    rank: int
+    name: str
+    status: str
+    matched_skills: list[str]
+    distance_m: float | None
+
+
+class CallOutOut(Schema):
+    id: int
+    ref: str
+    point: str
+    event_id: int
+    needed: int
+    skills: list[str]
+    state: str
+    counts: dict[str, int]
+    created_at: datetime
+    recipients: list[RecipientOut]
+
+
+def _callout_out(c: CallOut) -> dict:
+    return {
+        "id": c.pk,
+        "ref": c.ref,
+        "point": c.activation.point.slug,
+        "event_id": c.activation.event_id,
+        "needed": c.needed,
+        "skills": c.skills,
+        "state": c.state,
+        "counts": callouts.summary(c),
+        "created_at": c.created_at,
+        "recipients": [
+            {
+                "rank": r.rank,
+                "name": r.member.name,
+                "status": r.status,
+                "matched_skills": r.matched_skills,
+                "distance_m": r.distance_m,
+            }
+            for r in c.recipients.select_related("member")
+        ],
+    }
+
+
+@router.post(
+    "/notify/callouts",
+    response={201: CallOutOut},
+    auth=token_auth,
+    summary="Call out volunteers for an activated point",
+)
+def callout_start(request, payload: CallOutIn):
+    point = get_object_or_404(Point, slug=payload.point)
+    activation = current_activation(point)
+    if activation is None:
+        raise ValidationError(
+            {"point": ["Punkten är inte aktiverad i en pågående händelse."]}
+        )
+    try:
+        callout = callouts.start_callout(
+            activation=activation,
+            needed=payload.needed,
+            skills=payload.skills,
+            by=request.user,
+            starts_at_text=payload.from_time,
+        )
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except callouts.CallOutRefused as exc:
+        raise ValidationError({"callout": [exc.message]}) from exc
+    except ValueError as exc:  # an unknown skill
+        raise ValidationError({"skills": [str(exc)]}) from exc
+    deliver_due()
+    return Status(201, _callout_out(callout))
+
+
+def _visible_callout(request, callout_id: int) -> CallOut:
+    callout = get_object_or_404(
+        CallOut.objects.select_related("activation__point__municipality"), pk=callout_id
+    )
+    if not policy.can(request.user, perm.VIEW_CALLOUT, callout):
+        raise PermissionDenied("not allowed: callout.view")
+    return callout
+
+
+@router.get("/notify/callouts/{callout_id}", response=CallOutOut, auth=token_auth)
+def callout_get(request, callout_id: int):
+    return _callout_out(_visible_callout(request, callout_id))
+
+
+@router.post(
+    "/notify/callouts/{callout_id}/cancel", response=CallOutOut, auth=token_auth
+)
+def callout_cancel(request, callout_id: int):
+    callout = _visible_callout(request, callout_id)
+    try:
+        callouts.cancel_callout(callout=callout, by=request.user)
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    callout.refresh_from_db()
+    return _callout_out(callout)
+
+
+class MessageOut(Schema):
+    id: int
+    channel: str
+    to: str
+    purpose: str
+    body: str
+    state: str
+    attempts: int
+    provider_id: str
+    provider_status: str
+    error: str
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+
+@router.get(
+    "/notify/callouts/{callout_id}/messages",
+    response=list[MessageOut],
+    auth=token_auth,
+    summary="Delivery records of a call-out",
+)
+def callout_messages(request, callout_id: int):
+    callout = _visible_callout(request, callout_id)
+    personal = policy.can(request.user, perm.VIEW_MESSAGES, callout)
+    rows = []
+    for m in callout.messages.order_by("id"):
+        rows.append(
+            {
+                "id": m.pk,
+                "channel": m.channel,
+                "to": m.to if personal else mask_phone(m.to),
+                "purpose": m.purpose,
+                "body": m.body,
+                "state": m.state,
+                "attempts": m.attempts,
+                "provider_id": m.provider_id,
+                "provider_status": m.provider_status,
+                "error": m.error,
+                "created_at": m.created_at,
+                "sent_at": m.sent_at,
+                "delivered_at": m.delivered_at,
+            }
+        )
+    return rows
+
+
+class SubscribeIn(Schema):
+    email: str
+    target: str
+    language: str = "sv"
+
+
+@router.post(
+    "/notify/subscriptions",
+    response={202: dict[str, str]},
+    summary="Subscribe by e-mail (double opt-in: a confirmation link is sent)",
+)
+def subscribe(request, payload: SubscribeIn):
+    target = subscriptions.resolve_target(payload.target)
+    if target is None:
+        raise ValidationError({"target": ["Hittar ingen SOT-punkt eller kommun."]})
+    from django.core.validators import validate_email
+
+    validate_email(payload.email)
+    subscriptions.subscribe_email(
+        email=payload.email,
+        target=target,
+        language="en" if payload.language == "en" else "sv",
+    )
+    return Status(202, {"detail": "confirmation sent"})

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "sot.outreach"
+    label = "outreach"
+    verbose_name = _("Utskick: frivilliga, SMS och prenumerationer")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sot.outreach import (
+            permissions,  # noqa: F401  (registers actions)
+            receivers,  # noqa: F401  (connects signals)
+        )

@@ -1,0 +1,209 @@
+"""Queueing and sending messages: delivery records, rate limits, retries, no doubles.
+
+* :func:`queue_message` creates the delivery record under an idempotency ``key``;
+  the same key never makes a second message, so a repeated event, a webhook that
+  arrives twice or a task that runs twice sends nothing new.
+* :func:`deliver` sends one queued message. It first *claims* it (``queued`` ->
+  ``sending`` in one conditional UPDATE), so two workers cannot both send it.
+  Connection errors and HTTP 429/5xx put it back in the queue with exponential
+  back-off (``SOT_SEND_BACKOFF_SECONDS`` x 2^n, ``SOT_SEND_MAX_ATTEMPTS`` tries);
+  permanent errors fail it; an answer that never came (the provider may have sent
+  it) fails it as "outcome unknown", never retried.
+* Sending runs in the background task queue (:mod:`sot.outreach.tasks`);
+  :func:`deliver_due` is the sweep that also picks up retries whose time has come.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sot.outreach import conf
+from sot.outreach.channels import backend_for
+from sot.outreach.core.gsm import segment_info
+from sot.outreach.core.twilio import ProviderError
+from sot.outreach.models import DeliveryState, Message
+
+log = logging.getLogger("sot.outreach")
+
+#: states that count against a recipient's rate limit
+_COUNTED = [
+    DeliveryState.QUEUED,
+    DeliveryState.SENDING,
+    DeliveryState.SENT,
+    DeliveryState.DELIVERED,
+]
+
+
+def _over_limit(to: str, *, resident: bool, now: datetime) -> bool:
+    hour_ago = now - timedelta(hours=1)
+    recent = Message.objects.filter(to=to, created_at__gte=hour_ago, state__in=_COUNTED)
+    if recent.count() >= conf.get(conf.RATE_PER_HOUR):
+        return True
+    if resident:
+        limit = conf.get(conf.RESIDENT_RATE_PER_HOUR)
+        return recent.filter(resident=True).count() >= limit
+    return False
+
+
+def queue_message(
+    *,
+    key: str,
+    channel: str,
+    to: str,
+    body: str,
+    purpose: str,
+    subject: str = "",
+    member=None,
+    callout=None,
+    resident: bool = False,
+    now: datetime | None = None,
+) -> tuple[Message, bool]:
+    """Create the delivery record for one message; returns (message, created).
+
+    If ``key`` exists already, the existing record is returned and nothing new is
+    queued. A recipient over the hourly limit gets a ``suppressed`` record.
+    Sending is enqueued on commit.
+    """
+    now = now or timezone.now()
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return existing, False
+    state = DeliveryState.QUEUED
+    error = ""
+    if _over_limit(to, resident=resident, now=now):
+        state = DeliveryState.SUPPRESSED
+        error = "rate limit per recipient"
+    segments = segment_info(body).segments if channel == "sms" else None
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                key=key,
+                channel=channel,
+                to=to,
+                body=body,
+                purpose=purpose,
+                subject=subject,
+                member=member,
+                callout=callout,
+                resident=resident,
+                state=state,
+                error=error,
+                created_at=now,
+                next_attempt_at=now,
+                segments=segments,
+            )
+    except IntegrityError:
+        # Same key created concurrently: the other one wins.
+        return Message.objects.get(key=key), False
+    if state == DeliveryState.QUEUED:
+        from sot.outreach.tasks import enqueue_delivery
+
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    else:
+        log.warning("message %s suppressed: %s", key, error)
+    return message, True
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    return bool(
+        Message.objects.filter(
+            pk=message_id, state=DeliveryState.QUEUED, next_attempt_at__lte=now
+        ).update(state=DeliveryState.SENDING, sent_at=now)
+    )
+
+
+def deliver(message_id: int, *, now: datetime | None = None) -> Message:
+    """Send one queued message whose time has come (no-op otherwise)."""
+    now = now or timezone.now()
+    if not _claim(message_id, now):
+        return Message.objects.get(pk=message_id)
+    message = Message.objects.get(pk=message_id)
+    backend = backend_for(message.channel)
+    message.attempts += 1
+    message.backend = backend.name
+    try:
+        result = backend.send(to=message.to, body=message.body, subject=message.subject)
+    except ProviderError as exc:
+        message.provider_answer = exc.answer[:2000]
+        message.error = str(exc)[:300]
+        if exc.retryable and message.attempts < conf.get(conf.SEND_MAX_ATTEMPTS):
+            wait = conf.get(conf.SEND_BACKOFF_SECONDS) * 2 ** (message.attempts - 1)
+            message.state = DeliveryState.QUEUED
+            message.next_attempt_at = now + timedelta(seconds=wait)
+            message.save()
+            from sot.outreach.tasks import enqueue_delivery
+
+            enqueue_delivery(message.pk, run_after=message.next_attempt_at)
+            return message
+        if exc.ambiguous:
+            message.error = (
+                "outcome unknown, not retried to avoid a duplicate: " + message.error
+            )[:300]
+        message.state = DeliveryState.FAILED
+        message.save()
+        log.warning("message %s failed: %s", message.key, message.error)
+        return message
+    message.provider_id = result.provider_id
+    message.provider_status = result.provider_status
+    message.provider_answer = result.answer[:2000]
+    message.state = result.state if result.state != "queued" else DeliveryState.SENT
+    message.error = ""
+    if result.segments is not None:
+        message.segments = result.segments
+    if message.state == DeliveryState.DELIVERED:
+        message.delivered_at = now
+    message.save()
+    return message
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send every queued message whose time has come; returns how many were tried."""
+    now = now or timezone.now()
+    ids = list(
+        Message.objects.filter(state=DeliveryState.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        deliver(pk, now=now)
+    return len(ids)
+
+
+_ORDER = {
+    DeliveryState.QUEUED: 0,
+    DeliveryState.SENDING: 1,
+    DeliveryState.SENT: 2,
+    DeliveryState.DELIVERED: 3,
+    DeliveryState.FAILED: 3,
+}
+
+
+def apply_status_update(
+    *,
+    provider_id: str,
+    state: str,
+    provider_status: str,
+    error_code: str | None = None,
+    now: datetime | None = None,
+) -> Message | None:
+    """A provider's delivery report. Never moves a record backwards."""
+    now = now or timezone.now()
+    message = Message.objects.filter(provider_id=provider_id).first()
+    if message is None:
+        return None
+    if _ORDER.get(DeliveryState(state), 0) < _ORDER.get(
+        DeliveryState(message.state), 0
+    ):
+        return message
+    message.state = state
+    message.provider_status = provider_status
+    if error_code:
+        message.error = f"provider error {error_code}"
+    if state == DeliveryState.DELIVERED:
+        message.delivered_at = now
+    message.save(update_fields=["state", "provider_status", "error", "delivered_at"])
+    return message

@@ -1,0 +1,185 @@
+"""Officials' pages: call-outs for an activation, and the exercise SMS console.
+
+They reuse the operations pages' layout (``operations/base.html``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sot.accounts import policy
+from sot.operations.models import Activation
+from sot.operations.permissions import PermissionRefused
+from sot.outreach import callouts, conf
+from sot.outreach import permissions as perm
+from sot.outreach.delivery import deliver_due
+from sot.outreach.inbound import handle_inbound_sms
+from sot.outreach.models import CallOut, Message, Skill
+
+
+class CallOutForm(forms.Form):
+    needed = forms.IntegerField(
+        label=gettext_lazy("Antal som behövs"), min_value=1, max_value=99, initial=4
+    )
+    skills = forms.MultipleChoiceField(
+        label=gettext_lazy("Färdigheter (någon av)"),
+        choices=Skill.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    from_time = forms.CharField(
+        label=gettext_lazy("Från (klockslag i SMS:et)"), max_length=11, required=False
+    )
+
+
+class SmsForm(forms.Form):
+    sender = forms.CharField(label=gettext_lazy("Från nummer"), max_length=20)
+    text = forms.CharField(label=gettext_lazy("Text"), max_length=480)
+
+
+STATUS_LABELS = {
+    "pending": gettext_lazy("inget svar"),
+    "yes": gettext_lazy("ja"),
+    "no": gettext_lazy("nej"),
+    "later": gettext_lazy("senare"),
+    "surplus": gettext_lazy("ja, men behövs inte"),
+    "not_needed": gettext_lazy("behövs inte"),
+}
+CALLOUT_STATE_LABELS = {
+    "open": gettext_lazy("pågår"),
+    "filled": gettext_lazy("fyllt"),
+    "cancelled": gettext_lazy("avslutat"),
+}
+SKILL_LABELS = dict(Skill.choices)
+
+
+def _recipient_row(r) -> dict:
+    return {
+        "rank": r.rank,
+        "name": r.member.name,
+        "skills": ", ".join(str(SKILL_LABELS.get(s, s)) for s in r.matched_skills),
+        "km": None if r.distance_m is None else round(r.distance_m / 1000, 1),
+        "status": STATUS_LABELS.get(r.status, r.status),
+    }
+
+
+def _activation(request, activation_id: int) -> Activation:
+    activation = get_object_or_404(
+        Activation.objects.select_related("point__municipality", "event"),
+        pk=activation_id,
+    )
+    if not policy.can(request.user, perm.VIEW_CALLOUT, activation.point):
+        raise PermissionDenied
+    return activation
+
+
+@login_required
+def activation_callouts(request, activation_id: int):
+    """Start a call-out for an activated point and follow the answers."""
+    activation = _activation(request, activation_id)
+    can_start = policy.can(request.user, perm.START_CALLOUT, activation.point)
+    form = CallOutForm(request.POST or None)
+    if request.method == "POST":
+        if not can_start:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                callout = callouts.start_callout(
+                    activation=activation,
+                    needed=form.cleaned_data["needed"],
+                    skills=form.cleaned_data["skills"],
+                    by=request.user,
+                    starts_at_text=form.cleaned_data["from_time"],
+                )
+            except callouts.CallOutRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                deliver_due()
+                messages.success(
+                    request,
+                    _("Utrop %(ref)s skickat till %(n)d personer.")
+                    % {"ref": callout.ref, "n": callout.recipients.count()},
+                )
+                return redirect(
+                    "outreach:activation-callouts", activation_id=activation.pk
+                )
+    rows = []
+    for callout in activation.callouts.order_by("-created_at"):
+        rows.append(
+            {
+                "callout": callout,
+                "state": CALLOUT_STATE_LABELS.get(callout.state, callout.state),
+                "counts": callouts.summary(callout),
+                "recipients": [
+                    _recipient_row(r)
+                    for r in callout.recipients.select_related("member").order_by(
+                        "rank"
+                    )
+                ],
+            }
+        )
+    return render(
+        request,
+        "outreach/callouts.html",
+        {
+            "activation": activation,
+            "event": activation.event,
+            "form": form,
+            "can_start": can_start,
+            "rows": rows,
+            "can_change": policy.can(
+                request.user, perm.CHANGE_CALLOUT, activation.point
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, callout_id: int):
+    callout = get_object_or_404(
+        CallOut.objects.select_related("activation__point"), pk=callout_id
+    )
+    try:
+        callouts.cancel_callout(callout=callout, by=request.user)
+    except PermissionRefused as exc:
+        raise PermissionDenied from exc
+    deliver_due()
+    messages.success(request, _("Utropet är avslutat."))
+    return redirect("outreach:activation-callouts", activation_id=callout.activation_id)
+
+
+@login_required
+def sms_console(request):
+    """Type an SMS as if it came from a phone (development and exercises only)."""
+    if not policy.can(request.user, perm.START_CALLOUT):
+        raise PermissionDenied
+    if conf.get(conf.SMS_BACKEND) == "twilio":
+        raise PermissionDenied  # real SMS come through the signed webhook only
+    form = SmsForm(request.POST or None)
+    result = None
+    sent = []
+    if request.method == "POST" and form.is_valid():
+        last = Message.objects.aggregate(m=Max("id"))["m"] or 0
+        result = handle_inbound_sms(
+            provider_id=f"console-in-{uuid.uuid4().hex[:12]}",
+            sender=form.cleaned_data["sender"],
+            body=form.cleaned_data["text"],
+        )
+        deliver_due()
+        sent = list(Message.objects.filter(id__gt=last).order_by("id"))
+    return render(
+        request,
+        "outreach/sms_console.html",
+        {"form": form, "result": result, "sent": sent},
+    )

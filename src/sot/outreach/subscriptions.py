@@ -1,0 +1,327 @@
+"""Residents' subscriptions and the alerts they get (issue #7, point 6).
+
+By SMS: ``START KALL`` (a point) or ``START ÅRE`` (every point in a municipality),
+``STOPP`` (everything) or ``STOPP KALL``. By e-mail on the public site, with double
+opt-in: :func:`subscribe_email` sends a confirmation link, and only
+:func:`confirm_email` makes the subscription active.
+
+:func:`alert_residents` runs when the public state of a point changes. It compares
+the point's state and offers with what residents were last told
+(:class:`~sot.outreach.models.PointNotice`) and sends one message per subscriber only
+when the point opened, closed, or changed what it offers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sot.config import env
+from sot.outreach.core.commands import fold
+from sot.outreach.core.templates import describe_offers, render
+from sot.outreach.delivery import queue_message
+from sot.outreach.models import Channel, PointNotice, Subscription, SubscriptionState
+from sot.registry.models import Municipality, Point
+
+log = logging.getLogger("sot.outreach")
+
+
+# --- resolving "KALL" or "Åre" ---------------------------------------------------
+
+
+def resolve_target(text: str, keywords: dict[str, Point] | None = None):
+    """A point (by keyword) or a municipality (by name or code), or None."""
+    if not text or not text.strip():
+        return None
+    wanted = fold(" ".join(text.split()))
+    if keywords is None:
+        from sot.outreach.inbound import point_keywords
+
+        keywords = point_keywords()
+    for word, point in keywords.items():
+        if fold(word) == wanted:
+            return point
+    for muni in Municipality.objects.all():
+        if wanted in (fold(muni.name), muni.code, fold(muni.name) + " KOMMUN"):
+            return muni
+    return None
+
+
+def _scope_name(target) -> str:
+    if isinstance(target, Point):
+        return target.name
+    return f"{target.name} (kommun)"
+
+
+def _keyword(target) -> str:
+    if isinstance(target, Point):
+        return target.slug.replace("-", " ").upper()
+    return target.name.upper()
+
+
+# --- SMS ---------------------------------------------------------------------------
+
+
+def sms_subscribe(
+    *, phone: str, target: str | None, keywords: dict[str, Point] | None = None
+) -> tuple[str, str]:
+    """``START <target>``: returns (outcome for the log, reply text)."""
+    found = resolve_target(target or "", keywords)
+    if found is None:
+        example = next(iter(sorted(keywords or {"KALL": None})), "KALL").upper()
+        return "subscribe: unknown target", render(
+            "subscribe_unknown", "sv", {"unknown": target or "", "keyword": example}
+        )
+    lookup = {"point": found} if isinstance(found, Point) else {"municipality": found}
+    with transaction.atomic():
+        sub = Subscription.objects.filter(
+            channel=Channel.SMS, address=phone, **lookup
+        ).first()
+        now = timezone.now()
+        if sub is None:
+            sub = Subscription.objects.create(
+                channel=Channel.SMS,
+                address=phone,
+                state=SubscriptionState.ACTIVE,
+                confirmed_at=now,
+                **lookup,
+            )
+        elif sub.state != SubscriptionState.ACTIVE:
+            sub.state = SubscriptionState.ACTIVE
+            sub.confirmed_at, sub.stopped_at = now, None
+            sub.save(update_fields=["state", "confirmed_at", "stopped_at"])
+    # The sender proved the number by sending from it: SMS needs no second opt-in.
+    return f"subscribed to {_keyword(found)}", render(
+        "subscribe_ok", sub.language, {"scope": _scope_name(found)}
+    )
+
+
+def sms_unsubscribe(
+    *, phone: str, target: str | None, keywords: dict[str, Point] | None = None
+) -> tuple[str, str]:
+    """``STOPP`` (all) or ``STOPP <target>``."""
+    subs = Subscription.objects.filter(channel=Channel.SMS, address=phone).exclude(
+        state=SubscriptionState.STOPPED
+    )
+    scope = ""
+    keyword = "KALL"
+    if target:
+        found = resolve_target(target, keywords)
+        if found is not None:
+            lookup = (
+                {"point": found}
+                if isinstance(found, Point)
+                else {"municipality": found}
+            )
+            subs = subs.filter(**lookup)
+            scope = _scope_name(found)
+            keyword = _keyword(found)
+    first = subs.select_related("point", "municipality").first()
+    if first is not None and not scope:
+        keyword = _keyword(first.point or first.municipality)
+    n = subs.update(state=SubscriptionState.STOPPED, stopped_at=timezone.now())
+    return f"unsubscribed ({n})", render(
+        "unsubscribe_ok", "sv", {"scope": scope, "keyword": keyword}
+    ).replace("SOT .", "SOT.")
+
+
+# --- e-mail with double opt-in -------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return env.get("SOT_SITE_URL").rstrip("/") + path
+
+
+def subscribe_email(*, email: str, target, language: str = "sv") -> Subscription:
+    """Create (or renew) a pending e-mail subscription and send the confirmation link."""
+    email = email.strip().lower()
+    lookup = (
+        {"point": target} if isinstance(target, Point) else {"municipality": target}
+    )
+    with transaction.atomic():
+        sub = Subscription.objects.filter(
+            channel=Channel.EMAIL, address=email, **lookup
+        ).first()
+        if sub is None:
+            sub = Subscription.objects.create(
+                channel=Channel.EMAIL, address=email, language=language, **lookup
+            )
+        if sub.state == SubscriptionState.ACTIVE:
+            return sub
+        if sub.state == SubscriptionState.STOPPED:
+            sub.state = SubscriptionState.PENDING
+            sub.save(update_fields=["state"])
+        link = _absolute(reverse("outreach:confirm", args=[sub.token]))
+        scope = _scope_name(target)
+        if language == "en":
+            subject = f"Confirm: alerts about SOT {scope}"
+            body = (
+                f"Someone (hopefully you) asked for e-mail alerts when SOT {scope} "
+                f"opens, changes or closes.\n\nConfirm here: {link}\n\nIf it was "
+                "not you, ignore this message; nothing will be sent."
+            )
+        else:
+            subject = f"Bekräfta: meddelanden om SOT {scope}"
+            body = (
+                f"Någon (förhoppningsvis du) har bett om e-post när SOT {scope} "
+                f"öppnar, ändras eller stänger.\n\nBekräfta här: {link}\n\nVar det "
+                "inte du kan du strunta i det här brevet; inget mer skickas."
+            )
+        # one confirmation mail per subscription and day
+        day = timezone.now().strftime("%Y%m%d")
+        queue_message(
+            key=f"optin:{sub.pk}:{day}",
+            channel=Channel.EMAIL,
+            to=email,
+            subject=subject,
+            body=body,
+            purpose="optin",
+            resident=True,
+        )
+    return sub
+
+
+def confirm_email(*, token: str) -> Subscription | None:
+    sub = Subscription.objects.filter(token=token, channel=Channel.EMAIL).first()
+    if sub is None or sub.state == SubscriptionState.STOPPED:
+        return None
+    if sub.state == SubscriptionState.PENDING:
+        sub.state = SubscriptionState.ACTIVE
+        sub.confirmed_at = timezone.now()
+        sub.save(update_fields=["state", "confirmed_at"])
+    return sub
+
+
+def unsubscribe_token(*, token: str) -> Subscription | None:
+    sub = Subscription.objects.filter(token=token).first()
+    if sub is None:
+        return None
+    sub.state = SubscriptionState.STOPPED
+    sub.stopped_at = timezone.now()
+    sub.save(update_fields=["state", "stopped_at"])
+    return sub
+
+
+# --- alerts ------------------------------------------------------------------------
+
+_OFFER_KEYS = {
+    # registry service code / report key -> describe_offers key
+    "food": "food",
+    "drinking_water": "water",
+    "phone_charging": "charging",
+    "heating": "heating",
+    "toilets": "toilet",
+    "fuel_diesel": "diesel",
+    "fuel_petrol95": "petrol",
+}
+_FUEL_KEYS = {"diesel": "diesel", "petrol": "petrol"}
+_SHOWN = {"open", "limited"}
+
+
+def offers_of(activation) -> dict[str, bool]:
+    """What the point offers now: its registered services, overlaid by the last report."""
+    offers: dict[str, bool] = {}
+    for code in activation.point.services.values_list("code", flat=True):
+        if code in _OFFER_KEYS:
+            offers[_OFFER_KEYS[code]] = True
+    report = activation.last_report
+    if report is not None:
+        for code, value in (report.services or {}).items():
+            if code in _OFFER_KEYS and value in ("yes", "limited", "no"):
+                offers[_OFFER_KEYS[code]] = value != "no"
+        for code, value in (report.fuel_products or {}).items():
+            if code in _FUEL_KEYS and value in ("yes", "limited", "no"):
+                offers[_FUEL_KEYS[code]] = value != "no"
+    order = ["food", "water", "charging", "heating", "toilet", "petrol", "diesel"]
+    return {k: offers[k] for k in order if k in offers}
+
+
+def _subscribers(point):
+    return Subscription.objects.filter(state=SubscriptionState.ACTIVE).filter(
+        Q(point=point) | Q(municipality_id=point.municipality_id)
+    )
+
+
+def alert_residents(*, activation_id: int) -> int:
+    """Tell subscribers when a point opened, changed its offers or closed."""
+    from sot.operations.models import Activation
+
+    with transaction.atomic():
+        activation = (
+            Activation.objects.select_for_update(of=("self",))
+            .select_related("point", "event", "last_report")
+            .get(pk=activation_id)
+        )
+        notice, _ = PointNotice.objects.select_for_update().get_or_create(
+            activation=activation
+        )
+        state = activation.state
+        offers = offers_of(activation) if state in _SHOWN else {}
+        if state in _SHOWN and notice.state not in _SHOWN:
+            template = "point_opened"
+        elif state == "closed" and notice.state in _SHOWN:
+            template = "point_closed"
+        elif state in _SHOWN and (offers != notice.offers or state != notice.state):
+            template = "point_changed"
+        else:
+            return 0
+        notice.state, notice.offers = state, offers
+        notice.seq += 1
+        notice.sent_at = timezone.now()
+        notice.save()
+        point = activation.point
+        changed_at = activation.state_changed_at
+        if template == "point_changed" and activation.last_report is not None:
+            changed_at = max(changed_at, activation.last_report.created_at)
+        when = timezone.localtime(changed_at).strftime("%H:%M")
+        url = _absolute(f"/punkt/{point.slug}").split("://", 1)[-1]
+        prefix = "ÖVNING " if activation.event.is_exercise else ""
+        sent = 0
+        for sub in _subscribers(point):
+            values = {
+                "point": point.name,
+                "time": when,
+                "url": url,
+                "offers": describe_offers(sub.language, offers),
+            }
+            body = prefix + render(
+                template, sub.language, values, limit=160 - len(prefix)
+            )
+            subject = ""
+            if sub.channel == Channel.EMAIL:
+                subject = body[:80]
+                stop = _absolute(reverse("outreach:unsubscribe", args=[sub.token]))
+                word = "Unsubscribe" if sub.language == "en" else "Avsluta"
+                body = f"{body}\n\n{word}: {stop}"
+            queue_message(
+                key=f"alert:{activation.pk}:{notice.seq}:{sub.pk}",
+                channel=sub.channel,
+                to=sub.address,
+                body=body,
+                purpose=template,
+                subject=subject,
+                resident=True,
+            )
+            sent += 1
+        if sent:
+            from sot.operations.models import LogKind, Source
+            from sot.operations.services import add_log_entry
+
+            what = {
+                "point_opened": "öppen",
+                "point_changed": "ändrad",
+                "point_closed": "stängd",
+            }[template]
+            add_log_entry(
+                event=activation.event,
+                author=None,
+                point=point,
+                kind=LogKind.MESSAGE,
+                source=Source.SYSTEM,
+                text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
+            )
+    return sent

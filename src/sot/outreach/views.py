@@ -1,0 +1,143 @@
+"""Thin views: provider webhooks and the e-mail subscription pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from sot.outreach import conf, subscriptions
+from sot.outreach.core import twilio
+from sot.outreach.delivery import apply_status_update
+from sot.outreach.inbound import handle_inbound_sms
+from sot.registry.models import Municipality, Point
+
+log = logging.getLogger("sot.outreach")
+
+
+def _verified(request: HttpRequest) -> bool:
+    token = conf.get(conf.TWILIO_AUTH_TOKEN)
+    url = conf.webhook_base_url() + request.get_full_path()
+    params = list(request.POST.lists())
+    flat = [(k, v) for k, values in params for v in values]
+    ok = twilio.verify_signature(
+        url, flat, request.headers.get(twilio.SIGNATURE_HEADER), token
+    )
+    if not ok:
+        log.warning("SMS webhook with a bad or missing signature refused (%s)", url)
+    return ok
+
+
+def _twiml() -> HttpResponse:
+    return HttpResponse(twilio.EMPTY_TWIML, content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def twilio_inbound(request: HttpRequest) -> HttpResponse:
+    """Twilio's 'A message comes in' webhook. Replies go out through the queue."""
+    if not _verified(request):
+        return HttpResponseForbidden("bad signature")
+    try:
+        sms = twilio.parse_inbound(request.POST)
+    except ValueError:
+        return HttpResponse(status=400)
+    handle_inbound_sms(provider_id=sms.provider_id, sender=sms.sender, body=sms.body)
+    return _twiml()
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    """Twilio's message status callback: delivered, failed, ..."""
+    if not _verified(request):
+        return HttpResponseForbidden("bad signature")
+    try:
+        update = twilio.parse_status_callback(request.POST)
+    except ValueError:
+        return HttpResponse(status=400)
+    apply_status_update(
+        provider_id=update.provider_id,
+        state=update.state,
+        provider_status=update.provider_status,
+        error_code=update.error_code,
+    )
+    return HttpResponse(status=204)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("E-post"))
+    target = forms.CharField(
+        label=_("SOT-punkt eller kommun"),
+        max_length=100,
+        help_text=_("T.ex. Kall eller Åre."),
+    )
+    language = forms.ChoiceField(
+        label=_("Språk"), choices=[("sv", "Svenska"), ("en", "English")], initial="sv"
+    )
+
+    def clean_target(self):
+        target = subscriptions.resolve_target(self.cleaned_data["target"])
+        if target is None:
+            raise forms.ValidationError(
+                _("Hittar ingen SOT-punkt eller kommun med det namnet.")
+            )
+        return target
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """Public page: subscribe by e-mail (a confirmation link is sent: double opt-in)."""
+    initial = {}
+    slug = request.GET.get("punkt")
+    if slug:
+        point = Point.objects.filter(slug=slug).first()
+        if point is not None:
+            initial["target"] = point.name
+    form = SubscribeForm(request.POST or None, initial=initial)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        subscriptions.subscribe_email(
+            email=form.cleaned_data["email"],
+            target=form.cleaned_data["target"],
+            language=form.cleaned_data["language"],
+        )
+        done = True  # the same answer whether or not the address was known
+    return render(
+        request,
+        "outreach/subscribe.html",
+        {
+            "form": form,
+            "done": done,
+            "points": Point.objects.exclude(lifecycle="decommissioned").order_by(
+                "name"
+            ),
+            "municipalities": Municipality.objects.filter(
+                points__isnull=False
+            ).distinct(),
+        },
+    )
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    sub = subscriptions.confirm_email(token=token)
+    return render(
+        request,
+        "outreach/confirmed.html",
+        {"subscription": sub},
+        status=200 if sub else 404,
+    )
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    sub = subscriptions.unsubscribe_token(token=token)
+    return render(
+        request,
+        "outreach/unsubscribed.html",
+        {"subscription": sub},
+        status=200 if sub else 404,
+    )

@@ -1,0 +1,64 @@
+"""CSV of points with an HXL hashtag row (Humanitarian Exchange Language 1.1).
+
+Row 1 holds the column names, row 2 the HXL hashtags, then one row per point.
+Tags from the HXL core schema: ``#loc`` (location), ``#adm2`` (municipality),
+``#geo+lat``/``#geo+lon``, ``#status``, ``#date+updated``, ``#service``, ``#event``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sot.public.core.geojson import isoformat
+from sot.public.core.model import FUEL_LABELS, STATE_LABELS, PublicPoint, label
+
+COLUMNS: list[tuple[str, str]] = [
+    ("id", "#loc+id"),
+    ("namn", "#loc+name"),
+    ("by", "#loc+village"),
+    ("kommunkod", "#adm2+code"),
+    ("kommun", "#adm2+name"),
+    ("lat", "#geo+lat"),
+    ("lon", "#geo+lon"),
+    ("adress", "#loc+address"),
+    ("läge", "#status+code"),
+    ("läge_text", "#status+name"),
+    ("uppdaterad", "#date+updated"),
+    ("tjänster", "#service+available"),
+    ("drivmedel", "#service+fuel+available"),
+    ("betalning", "#service+payment"),
+    ("händelse", "#event+name"),
+    ("övning", "#event+exercise"),
+]
+
+
+def to_csv(points: Iterable[PublicPoint]) -> str:
+    """The CSV text (UTF-8 when encoded; ``\\r\\n`` line ends as RFC 4180 says)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow([tag for _, tag in COLUMNS])
+    for p in points:
+        writer.writerow(
+            [
+                p.slug,
+                p.name,
+                p.village,
+                p.municipality_code,
+                p.municipality_name,
+                f"{p.lat:.6f}",
+                f"{p.lon:.6f}",
+                p.address,
+                str(p.state),
+                label(STATE_LABELS, p.state),
+                isoformat(p.updated_at) or "",
+                " ".join(s.key for s in p.services if s.available),
+                " ".join(s.label("sv", FUEL_LABELS) for s in p.fuel if s.available),
+                " ".join(p.payment),
+                p.event_name,
+                "ja" if p.exercise else "",
+            ]
+        )
+    return buffer.getvalue()

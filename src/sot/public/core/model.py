@@ -1,0 +1,174 @@
+"""Plain data shapes for what the public may see about a point.
+
+The Django side (``sot.public.state``) turns registry and operations rows into these;
+everything in :mod:`sot.public.core` takes them as input and never touches a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class PublicState(StrEnum):
+    """The state of a point as the public sees it."""
+
+    PREPARING = "preparing"
+    OPEN = "open"
+    LIMITED = "limited"
+    CLOSED = "closed"
+    STANDBY = "standby"
+    UNKNOWN = "unknown"
+
+
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    PublicState.PREPARING: ("Förbereds för att öppna", "Getting ready to open"),
+    PublicState.OPEN: ("Öppen", "Open"),
+    PublicState.LIMITED: ("Öppen med begränsningar", "Open with limitations"),
+    PublicState.CLOSED: ("Stängd", "Closed"),
+    PublicState.STANDBY: ("Inte aktiverad", "Not activated"),
+    PublicState.UNKNOWN: ("Okänt läge", "Status unknown"),
+}
+
+#: Colours by state (contrast >= 3:1 against white, for map symbols).
+STATE_COLOURS: dict[str, str] = {
+    PublicState.PREPARING: "#55606e",
+    PublicState.OPEN: "#1b7a2f",
+    PublicState.LIMITED: "#a35c00",
+    PublicState.CLOSED: "#b3261e",
+    PublicState.STANDBY: "#55606e",
+    PublicState.UNKNOWN: "#55606e",
+}
+
+OPEN_STATES = frozenset({PublicState.OPEN, PublicState.LIMITED})
+
+SERVICE_LABELS: dict[str, tuple[str, str]] = {
+    "food": ("Livsmedel", "Food"),
+    "fuel": ("Drivmedel", "Fuel"),
+    "heat": ("Värme", "Heat"),
+    "charging": ("Laddning av telefon", "Phone charging"),
+    "water": ("Vatten", "Water"),
+    "toilet": ("Toalett", "Toilet"),
+    "information": ("Information", "Information"),
+    "pharmacy": ("Receptfria läkemedel", "Non-prescription medicine"),
+    "parcel": ("Paketutlämning", "Parcel pick-up"),
+}
+
+FUEL_LABELS: dict[str, tuple[str, str]] = {
+    "petrol": ("Bensin", "Petrol"),
+    "diesel": ("Diesel", "Diesel"),
+    "hvo": ("HVO", "HVO"),
+    "e85": ("E85", "E85"),
+    "alkylate": ("Alkylatbensin", "Alkylate petrol"),
+    "paraffin": ("Fotogen", "Paraffin"),
+}
+
+PAYMENT_LABELS: dict[str, tuple[str, str]] = {
+    "cash": ("Kontanter", "Cash"),
+    "card": ("Kort", "Card"),
+    "swish": ("Swish", "Swish"),
+    "invoice": ("Faktura", "Invoice"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: str = "sv") -> str:
+    """The Swedish or English label of ``key`` in ``table`` (the key if unknown)."""
+    pair = table.get(key)
+    if pair is None:
+        return key.replace("_", " ").capitalize()
+    return pair[1] if lang == "en" else pair[0]
+
+
+@dataclass(frozen=True)
+class Service:
+    """One thing a point offers; ``available`` is None when nobody has reported.
+
+    ``limited`` marks "yes, but limited" (available is then True). The labels come
+    from the register's service catalogue; when empty the tables above are used.
+    """
+
+    key: str
+    available: bool | None = None
+    detail: str = ""
+    limited: bool = False
+    label_sv: str = ""
+    label_en: str = ""
+
+    def label(self, lang: str = "sv", table: dict | None = None) -> str:
+        own = self.label_en if lang == "en" else self.label_sv
+        return own or label(
+            table if table is not None else SERVICE_LABELS, self.key, lang
+        )
+
+    def status_text(self, lang: str = "sv") -> str:
+        """Finns / Begränsat / Finns inte / Okänt (or English)."""
+        texts = {
+            "sv": ("Finns", "Begränsat", "Finns inte", "Ej rapporterat"),
+            "en": ("Available", "Limited", "Not available", "Not reported"),
+        }[lang if lang == "en" else "sv"]
+        if self.available is None:
+            return texts[3]
+        if self.available:
+            return texts[1] if self.limited else texts[0]
+        return texts[2]
+
+
+@dataclass(frozen=True)
+class PublicPoint:
+    """A point as the public sees it, with its live state if an event is active."""
+
+    slug: str
+    name: str
+    municipality_code: str
+    municipality_name: str
+    lat: float
+    lon: float
+    village: str = ""
+    address: str = ""
+    directions: str = ""
+    state: str = PublicState.STANDBY
+    updated_at: datetime | None = None
+    services: tuple[Service, ...] = ()
+    fuel: tuple[Service, ...] = ()
+    payment: tuple[str, ...] = ()
+    opening_hours: str = ""
+    contact: str = ""
+    next_update: str = ""
+    note: str = ""
+    event_id: str = ""
+    event_name: str = ""
+    exercise: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+@dataclass(frozen=True)
+class PublicMessageData:
+    """A short message from the municipality to the public."""
+
+    id: str
+    text: str
+    published_at: datetime
+    text_en: str = ""
+    point_slug: str = ""
+    point_name: str = ""
+    event_id: str = ""
+    event_name: str = ""
+    municipality_code: str = ""
+    exercise: bool = False
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One change of a point's public state within an event (input to CAP)."""
+
+    event_id: str
+    event_name: str
+    point: PublicPoint
+    state: str
+    at: datetime
+    exercise: bool = False
+    extra: dict = field(default_factory=dict)

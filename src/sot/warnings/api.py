@@ -1,0 +1,282 @@
+"""Warnings endpoints of the JSON API (mounted at /api/v1/warnings...).
+
+* ``GET /warnings/health``: every feed's health (public).
+* ``GET /warnings``: warnings (default: in force) with the municipalities and points
+  they touch, for signed-in officials and operators.
+* ``GET /warnings/{id}``: one warning with its areas and references.
+* ``GET /warnings/points/{point_id}``: the warnings in force over one point.
+* ``POST /warnings/import``: a raw document in the body (any supported format;
+  ``format`` and ``status`` as query parameters), stored like ``sot warnings import``.
+* ``GET /warnings/suggestions`` and ``POST /warnings/suggestions/{id}/decision``:
+  the caller's suggestions and their decision on one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from sot.accounts import policy
+from sot.registry.models import Point
+from sot.warnings import decisions, permissions, polling, services
+from sot.warnings.core.detect import FORMATS
+from sot.warnings.core.model import ParseError
+from sot.warnings.importing import import_bytes
+from sot.warnings.models import (
+    MessageState,
+    Suggestion,
+    SuggestionState,
+    WarningMessage,
+)
+
+router = Router()
+PREFIX = "/warnings"
+
+
+class FeedHealthOut(Schema):
+    slug: str
+    name: str
+    format: str
+    url: str
+    enabled: bool
+    interval_s: int
+    health: str
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str
+    failures: int
+    retry_at: datetime | None
+    data_as_of: datetime | None
+    data_age_s: int | None
+
+
+class AreaOut(Schema):
+    description: str
+    geometries: list[dict]
+    county_codes: list[str]
+    municipality_codes: list[str]
+    localities: list[str]
+    postcodes: list[str]
+    whole_country: bool
+
+
+class WarningOut(Schema):
+    id: int
+    source: str
+    identifier: str
+    sender: str
+    sent: datetime
+    msg_type: str
+    status: str
+    state: str
+    hazard: str
+    event_code: str
+    level: str
+    severity: str
+    headline_sv: str
+    headline_en: str
+    description_sv: str
+    description_en: str
+    instruction_sv: str
+    instruction_en: str
+    onset: datetime | None
+    expires: datetime | None
+    web: str
+    customers_affected: int | None
+    restoration_expected: datetime | None
+    replaced_by_id: int | None
+    municipality_codes: list[str]
+    point_ids: list[str]
+
+
+class WarningDetailOut(WarningOut):
+    areas: list[AreaOut]
+    references: list[str]
+
+
+class SuggestionOut(Schema):
+    id: int
+    municipality_code: str
+    municipality: str
+    state: str
+    action: str
+    is_exercise: bool
+    rule: str
+    warning_id: int
+    warning_identifier: str
+    warning_headline: str
+    warning_level: str
+    point_ids: list[str]
+    created_at: datetime
+    decision: str
+    decided_at: datetime | None
+    event_id: int | None
+
+
+class DecisionIn(Schema):
+    decision: Literal["readiness_raised", "event_opened", "dismissed"]
+    note: str = ""
+
+
+class ImportOut(Schema):
+    format: str
+    messages: list[dict]
+    ended: list[str]
+    cleared_suggestions: int
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        raise HttpError(401, "authentication required")
+    return user
+
+
+def _require(user, action):
+    if not policy.can(user, action):
+        raise PermissionDenied("permission denied")
+
+
+def _warning_out(m: WarningMessage) -> dict:
+    data = {f: getattr(m, f) for f in WarningOut.model_fields if hasattr(m, f)}
+    data["municipality_codes"] = sorted(x.code for x in m.municipalities.all())
+    data["point_ids"] = sorted(p.slug for p in m.points.all())
+    return data
+
+
+def _suggestion_out(s: Suggestion) -> dict:
+    return {
+        "id": s.pk,
+        "municipality_code": s.municipality.code,
+        "municipality": s.municipality.name,
+        "state": s.state,
+        "action": s.action,
+        "is_exercise": s.is_exercise,
+        "rule": s.rule.name if s.rule else "",
+        "warning_id": s.message_id,
+        "warning_identifier": s.message.identifier,
+        "warning_headline": s.message.headline,
+        "warning_level": s.message.level,
+        "point_ids": sorted(p.slug for p in s.points.all()),
+        "created_at": s.created_at,
+        "decision": s.decision,
+        "decided_at": s.decided_at,
+        "event_id": s.event_id,
+    }
+
+
+@router.get(f"{PREFIX}/health", response=list[FeedHealthOut], summary="Feed health")
+def feed_health(request):
+    """Health of every feed: ok, failing, stale or never (polled)."""
+    return polling.health()
+
+
+@router.get(PREFIX, response=list[WarningOut], summary="Warnings")
+def list_warnings(
+    request,
+    state: str = MessageState.IN_FORCE,
+    municipality: str | None = None,
+    point: str | None = None,
+):
+    """Warnings in the given state (default in force), newest first."""
+    _require(_user(request), permissions.VIEW_WARNING)
+    qs = WarningMessage.objects.prefetch_related("municipalities", "points")
+    if state != "all":
+        qs = qs.filter(state=state)
+    if municipality:
+        qs = qs.filter(municipalities__code=municipality)
+    if point:
+        qs = qs.filter(points__slug=point)
+    return [_warning_out(m) for m in qs.distinct()[:500]]
+
+
+@router.get(
+    f"{PREFIX}/suggestions", response=list[SuggestionOut], summary="Suggestions"
+)
+def list_suggestions(request, state: str = SuggestionState.OPEN):
+    """The caller's suggestions (an officer: their municipality; the county: all)."""
+    user = _user(request)
+    states = () if state == "all" else (state,)
+    qs = services.suggestions_for(user, states=states).prefetch_related("points")
+    return [_suggestion_out(s) for s in qs[:500]]
+
+
+@router.post(
+    f"{PREFIX}/suggestions/{{suggestion_id}}/decision",
+    response=SuggestionOut,
+    summary="Decide on a suggestion",
+)
+def decide(request, suggestion_id: int, data: DecisionIn):
+    """Raise readiness, open an event with the points, or dismiss. A person decides."""
+    user = _user(request)
+    suggestion = get_object_or_404(Suggestion, pk=suggestion_id)
+    if not policy.can(user, permissions.VIEW_SUGGESTION, suggestion):
+        raise HttpError(404, "no such suggestion")
+    try:
+        suggestion = decisions.decide(
+            suggestion=suggestion, by=user, decision=data.decision, note=data.note
+        )
+    except decisions.SuggestionClosed as exc:
+        raise HttpError(409, f"already decided or cleared: {exc}") from None
+    except (ValueError, PermissionError) as exc:
+        raise HttpError(422, str(exc)) from None
+    return _suggestion_out(suggestion)
+
+
+@router.post(f"{PREFIX}/import", response=ImportOut, summary="Import a document")
+def import_document(request, format: str | None = None, status: str | None = None):
+    """Store a warning document sent as the request body (all or nothing)."""
+    user = _user(request)
+    _require(user, permissions.IMPORT_WARNING)
+    if format is not None and format not in FORMATS:
+        raise HttpError(422, f"unknown format; known: {', '.join(sorted(FORMATS))}")
+    if status not in (None, "exercise", "test"):
+        raise HttpError(422, "status must be exercise or test")
+    try:
+        report = import_bytes(
+            data=request.body, format=format, status=status, via="api", user=user
+        )
+    except ParseError as exc:
+        raise HttpError(422, f"refused document: {exc}") from None
+    return report.as_dict()
+
+
+@router.get(
+    f"{PREFIX}/points/{{point_id}}",
+    response=list[WarningOut],
+    summary="Warnings in force over a point",
+)
+def point_warnings(request, point_id: str):
+    _require(_user(request), permissions.VIEW_WARNING)
+    point = get_object_or_404(Point, slug=point_id)
+    qs = services.warnings_for_point(point).prefetch_related("municipalities", "points")
+    return [_warning_out(m) for m in qs]
+
+
+@router.get(
+    f"{PREFIX}/{{warning_id}}", response=WarningDetailOut, summary="One warning"
+)
+def get_warning(request, warning_id: int):
+    _require(_user(request), permissions.VIEW_WARNING)
+    m = get_object_or_404(WarningMessage, pk=warning_id)
+    data = _warning_out(m)
+    data["areas"] = [
+        {
+            "description": a.description,
+            "geometries": a.geometries,
+            "county_codes": a.county_codes,
+            "municipality_codes": a.municipality_codes,
+            "localities": a.localities,
+            "postcodes": a.postcodes,
+            "whole_country": a.whole_country,
+        }
+        for a in m.areas.all()
+    ]
+    data["references"] = [r.identifier for r in m.references.all()]
+    return data

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarningsConfig(AppConfig):
+    name = "sot.warnings"
+    label = "warnings"
+    verbose_name = _("Varningar in")
+
+    def ready(self) -> None:
+        from sot.warnings import permissions  # noqa: F401  (registers the actions)

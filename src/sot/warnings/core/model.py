@@ -1,0 +1,176 @@
+"""Typed warning messages: what every parser in ``sot.warnings.core`` returns.
+
+One :class:`Document` holds the :class:`Message` objects found in one file or one
+HTTP response. A message is one warning (one SMHI warning area, one CAP alert, one
+Krisinformation item, one power-outage area) with its areas and its references to
+earlier messages. Parsers either return a whole, valid document or raise
+:class:`ParseError` with a reason; they never return half a document.
+
+Times are timezone-aware and converted to UTC. Coordinates are WGS84 longitude,
+latitude (GeoJSON order), whatever order the source used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ParseError(ValueError):
+    """The document is not a valid document of the expected format.
+
+    ``path`` points at the offending element (``"[0].warningAreas[1].area"``).
+    """
+
+    def __init__(self, reason: str, *, path: str = "") -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+class MsgType(StrEnum):
+    """CAP msgType: a new message, an update of earlier ones, or a cancellation."""
+
+    ALERT = "alert"
+    UPDATE = "update"
+    CANCEL = "cancel"
+
+
+class Status(StrEnum):
+    """CAP status, reduced: a real message, an exercise, or a technical test."""
+
+    ACTUAL = "actual"
+    EXERCISE = "exercise"
+    TEST = "test"
+
+
+class Level(StrEnum):
+    """SMHI warning level; CAP severities are mapped onto it (see ``cap.py``)."""
+
+    MESSAGE = "MESSAGE"
+    YELLOW = "YELLOW"
+    ORANGE = "ORANGE"
+    RED = "RED"
+
+    @property
+    def rank(self) -> int:
+        """0 for MESSAGE up to 3 for RED, for comparisons."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.MESSAGE: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
+
+
+class Hazard(StrEnum):
+    """A coarse event type that rules can select on; ``event_code`` keeps the raw."""
+
+    WIND = "wind"
+    SNOW = "snow"
+    RAIN = "rain"
+    THUNDER = "thunder"
+    FIRE = "fire"
+    FLOOD = "flood"
+    TEMPERATURE = "temperature"
+    SEA = "sea"
+    WATER_SHORTAGE = "water_shortage"
+    PUBLIC_WARNING = "public_warning"  # VMA, viktigt meddelande till allmänheten
+    POWER_OUTAGE = "power_outage"
+    OTHER = "other"
+
+
+class Source(StrEnum):
+    """Which kind of publisher a message came from (the format family)."""
+
+    SMHI = "smhi"
+    KRISINFORMATION = "krisinformation"
+    VMA = "vma"
+    CAP = "cap"
+    OUTAGE = "outage"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Swedish and, where the source gives it, English."""
+
+    sv: str = ""
+    en: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.sv or self.en)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to an earlier message (CAP ``sender,identifier,sent``)."""
+
+    identifier: str
+    sender: str = ""
+    sent: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area of a message, as geometry and/or as codes.
+
+    ``geometries`` are GeoJSON geometry dicts (Polygon or MultiPolygon, lon/lat).
+    ``county_codes`` are two-digit län codes ("23"), ``municipality_codes`` four-digit
+    kommun codes ("2321"); NUTS3 codes are translated to county codes and also kept
+    as given in ``nuts3_codes``. ``municipality_names`` ("Åre kommun") come from
+    feeds that name rather than code a municipality. ``localities`` and ``postcodes`` come from outage
+    lists. ``whole_country`` is set for areas such as VMA geocode "00".
+    """
+
+    description: str = ""
+    geometries: tuple[dict, ...] = ()
+    county_codes: tuple[str, ...] = ()
+    municipality_codes: tuple[str, ...] = ()
+    municipality_names: tuple[str, ...] = ()
+    nuts3_codes: tuple[str, ...] = ()
+    localities: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+    other_codes: tuple[tuple[str, str], ...] = ()
+    whole_country: bool = False
+
+
+@dataclass(frozen=True)
+class Message:
+    """One warning message, whatever its source format."""
+
+    source: Source
+    identifier: str
+    sent: datetime
+    msg_type: MsgType = MsgType.ALERT
+    status: Status = Status.ACTUAL
+    sender: str = ""
+    event_code: str = ""
+    hazard: Hazard = Hazard.OTHER
+    level: Level | None = None
+    severity: str = ""
+    headline: Text = field(default_factory=Text)
+    description: Text = field(default_factory=Text)
+    instruction: Text = field(default_factory=Text)
+    onset: datetime | None = None
+    expires: datetime | None = None
+    web: str = ""
+    areas: tuple[Area, ...] = ()
+    references: tuple[Reference, ...] = ()
+    customers_affected: int | None = None
+    restoration_expected: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """The messages of one document.
+
+    ``snapshot`` is true for feeds that list every message in force (SMHI's
+    ``warning.json``, an operator's outage list): a message of ``source`` from
+    ``snapshot_sender`` that is missing from a later snapshot has ended. ``format``
+    names the parser that read it.
+    """
+
+    format: str
+    messages: tuple[Message, ...]
+    snapshot: bool = False
+    source: Source | None = None
+    snapshot_sender: str = ""

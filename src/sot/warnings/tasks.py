@@ -1,0 +1,62 @@
+"""Background tasks of the feeds app (django-tasks, database backend).
+
+``poll_due_feeds`` polls every source that is due and expires old messages. With
+``every_s`` it enqueues itself again that many seconds later, so one
+``sot warnings poll --schedule`` keeps the worker polling (``sot serve`` runs the
+worker). ``sot warnings poll --loop`` does the same in the foreground.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+log = logging.getLogger("sot.warnings")
+
+
+@task()
+def poll_due_feeds(every_s: int = 0) -> dict:
+    """Poll the sources that are due; returns slug -> outcome."""
+    from sot.warnings import polling
+
+    try:
+        return polling.poll_due()
+    finally:
+        if every_s > 0:
+            schedule_polling(every_s=every_s, delay_s=every_s)
+
+
+@task()
+def poll_feed(slug: str) -> str:
+    """Poll one source now (unless it is backing off); returns the outcome."""
+    from sot.warnings import polling
+    from sot.warnings.models import FeedSource
+
+    source = FeedSource.objects.get(slug=slug)
+    return polling.poll_source(source).outcome.value
+
+
+def pending_polls() -> int:
+    """How many scheduled ``poll_due_feeds`` wait in the database queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    path = f"{poll_due_feeds.func.__module__}.{poll_due_feeds.func.__qualname__}"
+    return DBTaskResult.objects.filter(task_path=path, status="READY").count()
+
+
+def schedule_polling(*, every_s: int, delay_s: int = 0) -> bool:
+    """Enqueue the self-repeating poll unless one is already waiting."""
+    try:
+        if pending_polls():
+            return False
+        t = poll_due_feeds
+        if delay_s:
+            t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
+        t.enqueue(every_s=every_s)
+        return True
+    except Exception:  # polling by hand (`sot warnings poll`) still works
+        log.exception("could not schedule feed polling")
+        return False

@@ -1,0 +1,124 @@
+"""The poller with the database: health on the dashboard and in the API, and the last
+good warnings staying in force while a feed fails (issue #5, "done when")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from sot.warnings import polling, services
+from sot.warnings.models import FeedSource, MessageState, WarningMessage
+
+T0 = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
+
+
+def mock(responses):
+    """An httpx client answering with the given responses in turn."""
+    queue = list(responses)
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        return queue.pop(0)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    client.seen = seen
+    return client
+
+
+def test_failing_feed_is_unhealthy_while_last_good_warnings_stay(
+    rules, written, client, coordinator
+):
+    polling.ensure_sources()
+    smhi = FeedSource.objects.get(slug="smhi")
+    body = (written / "smhi_ibww_jamtland_orange_wind.json").read_bytes()
+    http = mock(
+        [
+            httpx.Response(
+                200,
+                content=body,
+                headers={"Content-Type": "application/json", "ETag": '"a"'},
+            ),
+            httpx.Response(304),
+            httpx.Response(500),
+            httpx.Response(
+                200,
+                content=b'[{"id": 1, ',
+                headers={"Content-Type": "application/json"},
+            ),
+        ]
+    )
+    assert polling.poll_source(smhi, client=http, now=T0).outcome == "fetched"
+    smhi.refresh_from_db()
+    assert smhi.etag == '"a"' and smhi.last_success_at == T0
+    assert WarningMessage.objects.get().state == MessageState.IN_FORCE
+    assert services.suggestions_for(coordinator).count() == 2
+
+    t1 = T0 + timedelta(minutes=5)
+    assert polling.poll_source(smhi, client=http, now=t1).outcome == "not_modified"
+    assert http.seen[1].headers["If-None-Match"] == '"a"'
+
+    t2 = T0 + timedelta(minutes=10)
+    assert polling.poll_source(smhi, client=http, now=t2).outcome == "failed"
+    smhi.refresh_from_db()
+    assert smhi.last_error == "HTTP 500" and smhi.failures == 1
+    assert smhi.retry_at == t2 + timedelta(seconds=600)  # 300 s interval, doubled
+    (row,) = [r for r in polling.health(now=t2) if r["slug"] == "smhi"]
+    assert row["health"] == "failing"
+    # While backing off, no request is made.
+    assert (
+        polling.poll_source(smhi, client=http, now=t2 + timedelta(seconds=1)).outcome
+        == "waiting"
+    )
+    # After the back-off, a truncated document is refused; the warning stays.
+    t3 = t2 + timedelta(seconds=601)
+    result = polling.poll_source(smhi, client=http, now=t3)
+    assert result.outcome == "failed" and "malformed JSON" in result.error
+    assert WarningMessage.objects.get().state == MessageState.IN_FORCE
+    assert services.suggestions_for(coordinator).count() == 2
+
+    # The coordinator's page and the API show the feed as failing.
+    client.force_login(coordinator)
+    page = client.get("/varningar/").content.decode()
+    assert "malformed JSON" in page and "Fel" in page
+    assert "Vind i fjällen" in page  # the last good warning is still shown
+    api = client.get("/api/v1/warnings/health").json()
+    assert {r["slug"]: r["health"] for r in api}["smhi"] == "failing"
+
+
+def test_poll_due_respects_intervals_and_disabled_sources(rules, written):
+    polling.ensure_sources()
+    FeedSource.objects.exclude(slug="vma").update(enabled=False)
+    http = mock(
+        [
+            httpx.Response(
+                200,
+                content=b'{"timestamp": "x", "alerts": []}',
+                headers={"Content-Type": "application/json"},
+            )
+        ]
+    )
+    assert polling.poll_due(client=http, now=T0) == {"vma": "fetched"}
+    assert polling.poll_due(client=http, now=T0 + timedelta(seconds=30)) == {}
+    (row,) = [
+        r for r in polling.health(now=T0 + timedelta(seconds=30)) if r["slug"] == "vma"
+    ]
+    assert row["health"] == "ok" and row["data_age_s"] == 30
+    stale = [
+        r for r in polling.health(now=T0 + timedelta(hours=2)) if r["slug"] == "vma"
+    ]
+    assert stale[0]["health"] == "stale"
+
+
+def test_polled_message_expires_but_a_replayed_import_is_kept(rules, written):
+    from sot.warnings.importing import import_bytes
+
+    data = (written / "cap_sv_wind_alert.xml").read_bytes()
+    import_bytes(data=data, via="cli")  # expired in 2024: kept until ended by hand
+    message = WarningMessage.objects.get()
+    assert message.keep_after_expiry
+    assert services.expire_messages() == 0
+    WarningMessage.objects.update(keep_after_expiry=False)
+    assert services.expire_messages() == 1
+    assert WarningMessage.objects.get().state == MessageState.EXPIRED
