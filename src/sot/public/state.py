@@ -339,4 +339,5 @@ def _change(event: Event, point: PublicPoint, at) -> StateChange:
         state=point.state,
         at=at,
         exercise=event.is_exercise,
+        valid_for=stale_after(event),
     )

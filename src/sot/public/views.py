@@ -1,43 +1,15 @@
 """Thin views: load the public data, render with :mod:`sot.public.pages` or
-:mod:`sot.public.feeds`, and add cache headers, a strong ETag and gzip."""
+:mod:`sot.public.feeds`, and answer through :func:`sot.public.http.cached` (cache
+headers, gzip and a strong SHA-256 ETag)."""
 
 from __future__ import annotations
 
-import hashlib
-
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.views.decorators.gzip import gzip_page
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from sot.public import feeds, pages
 from sot.public.core import notice
-
-#: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
-MAX_AGE_S = 30
-
-
-def cached(
-    request: HttpRequest,
-    body: bytes,
-    content_type: str,
-    *,
-    max_age: int = MAX_AGE_S,
-    status: int = 200,
-) -> HttpResponse:
-    """A response with ``Cache-Control``, a strong ``ETag`` and 304 handling."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    if status == 200:
-        conditional = get_conditional_response(request, etag=etag)
-        if conditional is not None:
-            patch_cache_control(conditional, public=True, max_age=max_age)
-            return conditional
-    response = HttpResponse(body, content_type=content_type, status=status)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
+from sot.public.http import cached
 
 HTML = "text/html; charset=utf-8"
 
@@ -46,14 +18,12 @@ def _lang(kwargs) -> str:
     return "en" if kwargs.get("lang") == "en" else "sv"
 
 
-@gzip_page
 @require_safe
 def start(request, **kwargs):
     data = pages.cached_data()
     return cached(request, pages.render_start(data, _lang(kwargs)), HTML)
 
 
-@gzip_page
 @require_safe
 def point(request, slug, **kwargs):
     body = pages.render_point(pages.cached_data(), slug, _lang(kwargs))
@@ -62,7 +32,6 @@ def point(request, slug, **kwargs):
     return cached(request, body, HTML)
 
 
-@gzip_page
 @require_safe
 def municipality(request, code, **kwargs):
     body = pages.render_municipality(pages.cached_data(), code, _lang(kwargs))
@@ -71,27 +40,23 @@ def municipality(request, code, **kwargs):
     return cached(request, body, HTML)
 
 
-@gzip_page
 @require_safe
 def map_page(request, **kwargs):
     return cached(request, pages.render_map(pages.cached_data(), _lang(kwargs)), HTML)
 
 
-@gzip_page
 @require_safe
 def messages(request, **kwargs):
     body = pages.render_messages(pages.cached_data(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
-@gzip_page
 @require_safe
 def open_data(request, **kwargs):
     body = pages.render_open_data(pages.cached_data(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
-@gzip_page
 @require_safe
 def nearest(request, **kwargs):
     body = pages.render_nearest(
@@ -100,7 +65,6 @@ def nearest(request, **kwargs):
     return cached(request, body, HTML)
 
 
-@gzip_page
 @require_safe
 def points_geojson(request):
     return cached(
@@ -108,19 +72,17 @@ def points_geojson(request):
     )
 
 
-@gzip_page
 @require_safe
 def points_csv(request):
     response = cached(
         request,
         feeds.csv_bytes(pages.cached_data()),
-        "text/csv; charset=utf-8; header=present",
+        "text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="sot-punkter.csv"'
     return response
 
 
-@gzip_page
 @require_safe
 def cap_atom(request):
     return cached(
@@ -140,7 +102,6 @@ def cap_message(request, identifier):
     raise Http404("no such CAP message")
 
 
-@gzip_page
 @require_safe
 def messages_atom(request):
     return cached(
@@ -187,47 +148,39 @@ def _ogc(request, method: str, *args) -> HttpResponse:
     )
     for key, value in headers.items():
         response[key] = value
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@gzip_page
 @require_safe
 def ogc_landing(request):
     return _ogc(request, "landing_page")
 
 
-@gzip_page
 @require_safe
 def ogc_conformance(request):
     return _ogc(request, "conformance")
 
 
-@gzip_page
 @require_safe
 def ogc_api_definition(request):
     return _ogc(request, "api_definition")
 
 
-@gzip_page
 @require_safe
 def ogc_collections(request):
     return _ogc(request, "list_collections")
 
 
-@gzip_page
 @require_safe
 def ogc_collection(request, collection_id):
     return _ogc(request, "describe_collection", collection_id)
 
 
-@gzip_page
 @require_safe
 def ogc_items(request, collection_id):
     return _ogc(request, "get_items", collection_id)
 
 
-@gzip_page
 @require_safe
 def ogc_item(request, collection_id, feature_id):
     return _ogc(request, "get_item", collection_id, feature_id)

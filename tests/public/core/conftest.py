@@ -34,10 +34,10 @@ def make_point(slug="kall", state="open", **kw) -> PublicPoint:
         "updated_at": datetime(2026, 11, 30, 3, 0, tzinfo=UTC),
         "services": (
             Service("food", True),
-            Service("heat", True),
-            Service("water", None),
+            Service("heating", True),
+            Service("drinking_water", None),
         ),
-        "fuel": (Service("diesel", True), Service("petrol", False)),
+        "fuel": (Service("fuel_diesel", True), Service("fuel_petrol95", False)),
         "payment": ("cash", "card"),
         "event_id": "storm-1",
         "event_name": "Stormen Gudrun 2",

@@ -73,14 +73,14 @@ def test_exercise_status_and_bilingual_info(change):
     assert info.find("c:area/c:circle", NS).text == "63.47550,13.24060 1.0"
     assert info.find("c:area/c:geocode/c:value", NS).text == "2321"
     assert "Diesel: finns" in info.find("c:description", NS).text
-    assert "Bensin: finns inte" in info.find("c:description", NS).text
+    assert "Bensin 95: finns inte" in info.find("c:description", NS).text
 
 
 def test_service_change_is_an_update(change):
     from sot.public.core.model import Service
 
     msgs = cap.messages_for_changes(
-        [change("open", 0), change("open", 5, fuel=(Service("diesel", False),))],
+        [change("open", 0), change("open", 5, fuel=(Service("fuel_diesel", False),))],
         sender="s@x.se",
     )
     assert [m.msg_type for m in msgs] == ["Alert", "Update"]
@@ -140,3 +140,81 @@ def test_schema_rejects_z_times(cap_schema, change, bad):
     (msg,) = cap.messages_for_changes([change("open", 0)], sender="s@x.se")
     text = msg.xml.replace(b"2026-11-30T04:00:00+01:00", bad.encode())
     assert not cap_schema.validate(etree.fromstring(text))
+
+
+def _info(msg, lang):
+    doc = etree.fromstring(msg.xml)
+    (info,) = [
+        i for i in doc.findall("c:info", NS) if i.find("c:language", NS).text == lang
+    ]
+    return doc, info
+
+
+def test_swedish_description_uses_the_registers_names(change):
+    """Register codes without own names get Swedish names in sv-SE, never English."""
+    (msg,) = cap.messages_for_changes([change("open", 0)], sender="s@x.se")
+    _, sv = _info(msg, "sv-SE")
+    text = sv.find("c:description", NS).text
+    assert "Värme: finns" in text and "Bensin 95: finns inte" in text
+    for english in ("Heating", "Heat", "Fuel", "petrol", "Petrol"):
+        assert english not in text
+    _, en = _info(msg, "en-US")
+    assert "Heating: available" in en.find("c:description", NS).text
+
+
+def test_own_register_names_win(change):
+    from sot.public.core.model import Service
+
+    own = Service("sauna", True, label_sv="Bastu", label_en="Sauna")
+    (msg,) = cap.messages_for_changes(
+        [change("open", 0, services=(own,))], sender="s@x.se"
+    )
+    assert "Bastu: finns" in _info(msg, "sv-SE")[1].find("c:description", NS).text
+
+
+def test_incidents_keep_swedish_letters(point_factory, cap_schema):
+    (msg,) = cap.messages_for_changes(
+        [StateChange("e1", "Övning Storm", point_factory(), "open", T0)],
+        sender="s@x.se",
+    )
+    doc = etree.fromstring(msg.xml)
+    assert doc.find("c:incidents", NS).text == '"Övning Storm"'
+    cap_schema.assertValid(doc)
+    assert cap.incidents_text("Storm") == "Storm"
+    assert cap.incidents_text('Storm "Gudrun"  2') == '"Storm Gudrun 2"'
+
+
+def test_every_info_expires_after_the_valid_for(change, point_factory):
+    msgs = cap.messages_for_changes(
+        [
+            change("open", 0),
+            StateChange(
+                "storm-1",
+                "Stormen Gudrun 2",
+                point_factory(state="closed"),
+                "closed",
+                T0 + timedelta(minutes=10),
+                valid_for=timedelta(minutes=45),
+            ),
+        ],
+        sender="s@x.se",
+    )
+    assert [m.msg_type for m in msgs] == ["Alert", "Cancel"]
+    for msg, expected in zip(
+        msgs, ["2026-11-30T06:00:00+01:00", "2026-11-30T04:55:00+01:00"], strict=True
+    ):
+        doc = etree.fromstring(msg.xml)
+        assert [i.find("c:expires", NS).text for i in doc.findall("c:info", NS)] == [
+            expected,
+            expected,
+        ]
+
+
+def test_area_has_description_circle_and_municipality_geocode(change):
+    (msg,) = cap.messages_for_changes([change("open", 0)], sender="s@x.se")
+    _, sv = _info(msg, "sv-SE")
+    area = sv.find("c:area", NS)
+    assert area.find("c:areaDesc", NS).text == "Kall, Åre"
+    assert area.find("c:circle", NS).text == "63.47550,13.24060 1.0"
+    assert area.find("c:geocode/c:valueName", NS).text == "kommunkod"
+    assert area.find("c:geocode/c:value", NS).text == "2321"

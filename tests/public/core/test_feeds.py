@@ -17,7 +17,7 @@ def test_geojson_is_rfc7946_lon_lat(point_factory):
     (f,) = doc["features"]
     assert f["geometry"] == {"type": "Point", "coordinates": [13.2406, 63.4755]}
     assert f["properties"]["state"] == "open" and f["properties"]["open"] is True
-    assert f["properties"]["fuel"] == {"diesel": True, "petrol": False}
+    assert f["properties"]["fuel"] == {"fuel_diesel": True, "fuel_petrol95": False}
     assert f["properties"]["updated"] == "2026-11-30T03:00:00Z"
     assert f["properties"]["url"] == "https://x.se/punkt/kall/"
     assert json.loads(geojson.dumps(doc)) == doc
@@ -29,9 +29,31 @@ def test_hxl_csv_has_hashtag_row(point_factory):
     assert rows[0][:2] == ["id", "namn"]
     assert all(tag.startswith("#") for tag in rows[1])
     assert rows[2][rows[0].index("läge")] == "open"
-    assert rows[2][rows[0].index("drivmedel")] == "Diesel"
+    row = dict(zip(rows[0], rows[2], strict=True))
+    assert row["drivmedel"] == "fuel_diesel" and row["drivmedel_text"] == "Diesel"
+    assert row["tjänster"] == "food;heating"
+    assert row["tjänster_text"] == "Livsmedel, Värme"
+    assert row["betalning"] == "cash;card"
+    assert row["betalning_text"] == "Kontanter, Kort"
     assert rows[3][1] == 'Bå, "x"'
     assert len(rows) == 4
+
+
+def test_hxl_machine_columns_split_on_semicolon(point_factory):
+    """Several fuels are codes joined by ";", never names joined by spaces."""
+    from sot.public.core.model import Service
+
+    p = point_factory(
+        fuel=(Service("fuel_petrol95", True), Service("fuel_diesel", True))
+    )
+    rows = list(csv.reader(io.StringIO(hxl.to_csv([p]))))
+    row = dict(zip(rows[0], rows[2], strict=True))
+    assert row["drivmedel"].split(";") == ["fuel_petrol95", "fuel_diesel"]
+    assert row["drivmedel_text"] == "Bensin 95, Diesel"
+    tags = dict(zip(rows[0], rows[1], strict=True))
+    assert tags["drivmedel"].endswith("+code") and tags["drivmedel_text"].endswith(
+        "+name"
+    )
 
 
 def test_cap_atom_index_links_each_message(point_factory):

@@ -2,12 +2,16 @@
 
 One chain of messages per point and event: when a point opens the chain starts with
 an ``Alert``; each later change (including to *unknown*, when reports go stale) is an
-``Update``, and when it closes (or goes back to standby) a ``Cancel``; both reference every earlier message of the
-chain (``sender,identifier,sent`` triples, CAP 1.2 section 3.2.1 ``references``).
+``Update``, and when it closes (or goes back to standby) a ``Cancel``; both
+reference every earlier message of the chain (``sender,identifier,sent`` triples, CAP 1.2 section 3.2.1 ``references``).
 If the point opens again a new chain starts. Exercises get ``status`` ``Exercise``.
 
 Each message carries two ``info`` blocks, ``sv-SE`` first and ``en-US`` second, and
 one ``area`` with the point as a 1 km circle and the municipality code as a geocode.
+``info/expires`` is ``sent`` plus the change's ``valid_for`` (the event's stale
+threshold: by then a new report or an Update to *unknown* is due). ``incidents``
+names the event as it is called, Swedish letters included ("Övning Storm" in double
+quotes, since items are separated by white space).
 Times are written with an explicit offset and no fraction, as the CAP schema's
 ``dateTime`` pattern requires (``2026-11-30T04:15:00+01:00``; a ``Z`` is invalid).
 Validated in tests against the OASIS XSD.
@@ -19,7 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sot.public.core.model import (
@@ -38,11 +42,21 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 #: States that end a chain with a Cancel; others (unknown, preparing) are Updates.
 CLOSING_STATES = frozenset({PublicState.CLOSED, PublicState.STANDBY})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._\-@:]")
+#: ``expires`` when a change does not say how long it holds.
+DEFAULT_VALID_FOR = timedelta(hours=2)
 
 
 def cap_time(moment: datetime) -> str:
     """``YYYY-MM-DDThh:mm:ss+hh:mm`` in Swedish local time (CAP 1.2 dateTime)."""
     return moment.astimezone(STOCKHOLM).replace(microsecond=0).isoformat()
+
+
+def incidents_text(name: str) -> str:
+    """The event's name as one CAP ``incidents`` item: kept as it is (Swedish letters
+    included), in double quotes when it has white space, since CAP 1.2 section 3.2.1
+    separates items by white space and quotes items that contain it."""
+    name = " ".join(name.replace('"', "").split())
+    return f'"{name}"' if " " in name else name
 
 
 def safe_token(text: str) -> str:
@@ -89,13 +103,11 @@ def _description(point: PublicPoint, state: str, lang: str) -> str:
     for s in point.services:
         if s.available is not None:
             lines.append(
-                f"{label(SERVICE_LABELS, s.key, lang)}: {yes if s.available else no}"
+                f"{s.label(lang, SERVICE_LABELS)}: {yes if s.available else no}"
             )
     for s in point.fuel:
         if s.available is not None:
-            lines.append(
-                f"{label(FUEL_LABELS, s.key, lang)}: {yes if s.available else no}"
-            )
+            lines.append(f"{s.label(lang, FUEL_LABELS)}: {yes if s.available else no}")
     if point.note:
         lines.append(point.note)
     return "\n".join(lines)
@@ -118,6 +130,7 @@ def build_message(
     point: PublicPoint,
     state: str,
     event_name: str,
+    expires: datetime | None = None,
     references: Iterable[tuple[str, str, datetime]] = (),
     web: str = "",
     sender_name: str = "",
@@ -141,7 +154,7 @@ def build_message(
     if refs:
         _sub(alert, "references", refs)
     if event_name:
-        _sub(alert, "incidents", safe_token(event_name))
+        _sub(alert, "incidents", incidents_text(event_name))
     for lang, language in (("sv", "sv-SE"), ("en", "en-US")):
         info = _sub(alert, "info")
         _sub(info, "language", language)
@@ -152,6 +165,8 @@ def build_message(
         _sub(info, "severity", "Minor")
         _sub(info, "certainty", "Observed")
         _sub(info, "effective", cap_time(sent))
+        if expires is not None:
+            _sub(info, "expires", cap_time(expires))
         if sender_name:
             _sub(info, "senderName", sender_name)
         _sub(info, "headline", _headline(point.name, state, lang, msg_type))
@@ -227,6 +242,7 @@ def messages_for_changes(
                 point=change.point,
                 state=change.state,
                 event_name=change.event_name,
+                expires=change.at + (change.valid_for or DEFAULT_VALID_FOR),
                 references=references,
                 web=f"{base_url}/punkt/{slug}/" if base_url else "",
                 sender_name=sender_name,

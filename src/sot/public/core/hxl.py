@@ -3,6 +3,12 @@
 Row 1 holds the column names, row 2 the HXL hashtags, then one row per point.
 Tags from the HXL core schema: ``#loc`` (location), ``#adm2`` (municipality),
 ``#geo+lat``/``#geo+lon``, ``#status``, ``#date+updated``, ``#service``, ``#event``.
+
+Machine columns (``+code``) hold codes, several joined by ``;`` with no spaces (the
+register's service codes such as ``food;heating``, fuel codes such as
+``fuel_diesel;fuel_petrol95``, payment codes such as ``card;cash``); the human
+columns beside them (``+name``) hold the Swedish names joined by ``, ``. A program
+splits a machine column on ``;`` and never needs the names.
 """
 
 from __future__ import annotations
@@ -12,7 +18,17 @@ import io
 from collections.abc import Iterable
 
 from sot.public.core.geojson import isoformat
-from sot.public.core.model import FUEL_LABELS, STATE_LABELS, PublicPoint, label
+from sot.public.core.model import (
+    FUEL_LABELS,
+    PAYMENT_LABELS,
+    SERVICE_LABELS,
+    STATE_LABELS,
+    PublicPoint,
+    label,
+)
+
+#: Joins several codes in one machine column.
+CODE_SEPARATOR = ";"
 
 COLUMNS: list[tuple[str, str]] = [
     ("id", "#loc+id"),
@@ -26,9 +42,12 @@ COLUMNS: list[tuple[str, str]] = [
     ("läge", "#status+code"),
     ("läge_text", "#status+name"),
     ("uppdaterad", "#date+updated"),
-    ("tjänster", "#service+available"),
-    ("drivmedel", "#service+fuel+available"),
-    ("betalning", "#service+payment"),
+    ("tjänster", "#service+available+code"),
+    ("tjänster_text", "#service+available+name"),
+    ("drivmedel", "#service+fuel+available+code"),
+    ("drivmedel_text", "#service+fuel+available+name"),
+    ("betalning", "#service+payment+code"),
+    ("betalning_text", "#service+payment+name"),
     ("händelse", "#event+name"),
     ("övning", "#event+exercise"),
 ]
@@ -41,6 +60,8 @@ def to_csv(points: Iterable[PublicPoint]) -> str:
     writer.writerow([name for name, _ in COLUMNS])
     writer.writerow([tag for _, tag in COLUMNS])
     for p in points:
+        services = [s for s in p.services if s.available]
+        fuel = [s for s in p.fuel if s.available]
         writer.writerow(
             [
                 p.slug,
@@ -54,9 +75,12 @@ def to_csv(points: Iterable[PublicPoint]) -> str:
                 str(p.state),
                 label(STATE_LABELS, p.state),
                 isoformat(p.updated_at) or "",
-                " ".join(s.key for s in p.services if s.available),
-                " ".join(s.label("sv", FUEL_LABELS) for s in p.fuel if s.available),
-                " ".join(p.payment),
+                CODE_SEPARATOR.join(s.key for s in services),
+                ", ".join(s.label("sv", SERVICE_LABELS) for s in services),
+                CODE_SEPARATOR.join(s.key for s in fuel),
+                ", ".join(s.label("sv", FUEL_LABELS) for s in fuel),
+                CODE_SEPARATOR.join(p.payment),
+                ", ".join(label(PAYMENT_LABELS, code) for code in p.payment),
                 p.event_name,
                 "ja" if p.exercise else "",
             ]

@@ -7,7 +7,7 @@ everything in :mod:`sot.public.core` takes them as input and never touches a dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -43,25 +43,28 @@ STATE_COLOURS: dict[str, str] = {
 
 OPEN_STATES = frozenset({PublicState.OPEN, PublicState.LIMITED})
 
+#: Fallback names by the register's service codes (``sot.registry.catalogue``); the
+#: register's own names, carried on each :class:`Service`, come first.
 SERVICE_LABELS: dict[str, tuple[str, str]] = {
     "food": ("Livsmedel", "Food"),
-    "fuel": ("Drivmedel", "Fuel"),
-    "heat": ("Värme", "Heat"),
-    "charging": ("Laddning av telefon", "Phone charging"),
-    "water": ("Vatten", "Water"),
-    "toilet": ("Toalett", "Toilet"),
+    "heating": ("Värme", "Heating"),
+    "warm_room": ("Värmestuga", "Warm room"),
+    "phone_charging": ("Laddning av telefon", "Phone charging"),
+    "drinking_water": ("Dricksvatten", "Drinking water"),
+    "toilets": ("Toaletter", "Toilets"),
     "information": ("Information", "Information"),
-    "pharmacy": ("Receptfria läkemedel", "Non-prescription medicine"),
-    "parcel": ("Paketutlämning", "Parcel pick-up"),
+    "first_aid": ("Första hjälpen", "First aid"),
+    "wifi": ("Wi-Fi", "Wi-Fi"),
+    "satellite_link": ("Satellitlänk", "Satellite link"),
+    "radio": ("Radio (Rakel/kommunradio)", "Radio"),
 }
 
+#: Fallback names by the register's fuel service codes.
 FUEL_LABELS: dict[str, tuple[str, str]] = {
-    "petrol": ("Bensin", "Petrol"),
-    "diesel": ("Diesel", "Diesel"),
-    "hvo": ("HVO", "HVO"),
-    "e85": ("E85", "E85"),
-    "alkylate": ("Alkylatbensin", "Alkylate petrol"),
-    "paraffin": ("Fotogen", "Paraffin"),
+    "fuel_petrol95": ("Bensin 95", "Petrol 95"),
+    "fuel_diesel": ("Diesel", "Diesel"),
+    "fuel_hvo100": ("HVO100", "HVO100"),
+    "fuel_e85": ("E85", "E85"),
 }
 
 PAYMENT_LABELS: dict[str, tuple[str, str]] = {
@@ -172,3 +175,6 @@ class StateChange:
     at: datetime
     exercise: bool = False
     extra: dict = field(default_factory=dict)
+    #: How long what this change says holds without news (the event's stale
+    #: threshold); CAP ``expires`` is ``at`` plus this.
+    valid_for: timedelta | None = None

@@ -1,0 +1,137 @@
+"""HTTP for the open data: caching with a strong SHA-256 ``ETag``, gzip, and CORS.
+
+``cached`` compresses the body itself (gzip with a zero timestamp, so the same body
+always gives the same bytes) and then sets the ``ETag`` to the SHA-256 of exactly the
+bytes it sends. The identity and the gzip representation so each have their own,
+strong, stable tag (RFC 9110 8.8.3: a content coding is part of the
+representation), and ``If-None-Match`` with either gives 304 when it still matches.
+Django's ``gzip_page`` would instead turn a strong tag weak.
+
+``OpenDataCorsMiddleware`` adds ``Access-Control-Allow-Origin: *`` to GET and HEAD
+responses of the open read endpoints (the public site, its feeds, ``/ogc/`` and the
+anonymous reads of ``/api/v1``) and answers their CORS preflight; nothing else gets
+CORS headers, so no other origin can read an official's page or act with a token.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+
+#: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
+MAX_AGE_S = 30
+#: Bodies shorter than this are not worth compressing.
+GZIP_MIN_BYTES = 200
+_COMPRESSIBLE = re.compile(r"^(text/|application/([a-z.+-]*\+)?(json|xml))")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))")
+
+
+def etag_for(body: bytes) -> str:
+    """The strong entity tag of ``body``: its SHA-256 in hex, quoted."""
+    return '"' + hashlib.sha256(body).hexdigest() + '"'
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """gzip of ``body`` with mtime 0: the same body always gives the same bytes."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def cached(
+    request: HttpRequest,
+    body: bytes,
+    content_type: str,
+    *,
+    max_age: int = MAX_AGE_S,
+    status: int = 200,
+) -> HttpResponse:
+    """A response with ``Cache-Control``, gzip if accepted, a strong ``ETag`` (the
+    SHA-256 of the bytes sent) and 304 handling."""
+    encoding = None
+    compressible = bool(_COMPRESSIBLE.match(content_type))
+    if (
+        compressible
+        and len(body) >= GZIP_MIN_BYTES
+        and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    ):
+        body, encoding = gzip_bytes(body), "gzip"
+    etag = etag_for(body)
+    if status == 200:
+        conditional = get_conditional_response(request, etag=etag)
+        if conditional is not None:
+            conditional["ETag"] = etag  # RFC 9110 15.4.5: a 304 repeats it
+            patch_cache_control(conditional, public=True, max_age=max_age)
+            if compressible:
+                patch_vary_headers(conditional, ("Accept-Encoding",))
+            return conditional
+    response = HttpResponse(body, content_type=content_type, status=status)
+    response["ETag"] = etag
+    if encoding:
+        response["Content-Encoding"] = encoding
+    if compressible:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    patch_cache_control(response, public=True, max_age=max_age)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- CORS ---------------------------------------------------------------------------
+
+#: The reads of /api/v1 that anyone may make (anonymous callers see public fields).
+OPEN_API_READS = frozenset({"list_points", "points_geojson", "get_point"})
+ALLOW_METHODS = "GET, HEAD, OPTIONS"
+ALLOW_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
+EXPOSE_HEADERS = "ETag, Content-Crs, Content-Language, Link"
+PREFLIGHT_MAX_AGE_S = 86400
+
+
+def is_open_read(path: str) -> bool:
+    """True for the URLs anyone may read from another origin."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return path.startswith("/ogc/")  # its JSON 404s are open too
+    if match.namespace == "public":
+        return True
+    return match.namespace == "api-v1" and match.url_name in OPEN_API_READS
+
+
+class OpenDataCorsMiddleware:
+    """``Access-Control-Allow-Origin: *`` on the open read endpoints, GET/HEAD only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        open_read = is_open_read(request.path_info)
+        if (
+            open_read
+            and request.method == "OPTIONS"
+            and "Access-Control-Request-Method" in request.headers
+        ):
+            return self._preflight(request)
+        response = self.get_response(request)
+        if open_read and request.method in ("GET", "HEAD"):
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
+        return response
+
+    @staticmethod
+    def _preflight(request) -> HttpResponse:
+        response = HttpResponse(status=204)
+        wanted = request.headers["Access-Control-Request-Method"].upper()
+        if wanted not in ("GET", "HEAD"):
+            return response  # no CORS headers: the browser refuses the request
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Methods"] = ALLOW_METHODS
+        response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+        response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_S)
+        return response
