@@ -168,3 +168,23 @@ def test_answer_from_a_person_in_two_rosters(callout, sms_in):
     )
     sms_in(first.phone, "JA", "two")
     assert callout.recipients.get(member=first).status == "yes"
+
+
+@pytest.mark.parametrize("needed", [0, 100, 10**9])
+def test_a_callout_for_an_absurd_number_of_people_is_refused(
+    kall_active, are_officer, frg, client, needed
+):
+    """The service refuses what the form refuses (1-99), and so does the API (#12)."""
+    from sot.accounts.models import ApiToken
+
+    with pytest.raises(callouts.CallOutRefused):
+        callouts.start_callout(activation=kall_active, needed=needed, by=are_officer)
+    token = ApiToken.issue(user=are_officer, name="t")[1]
+    r = client.post(
+        "/api/v1/notify/callouts",
+        {"point": "kall", "needed": needed},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert r.status_code == 422, r.content
+    assert CallOut.objects.count() == 0

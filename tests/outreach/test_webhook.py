@@ -98,3 +98,13 @@ def test_status_callback_updates_the_delivery_record(client, db):
         "undelivered",
         "provider error 30003",
     )
+
+
+def test_a_huge_message_id_is_refused_not_a_server_error(client, db):
+    """A signed webhook with a 5 000-character MessageSid gets 400, nothing stored
+    (the column holds 64; PostgreSQL would fail) (#12)."""
+    data = form("KALL ÖPPEN", "+46701234567", sid="S" * 5000)
+    assert post(client, INBOUND, data).status_code == 400
+    status = {"MessageSid": "S" * 5000, "MessageStatus": "delivered"}
+    assert post(client, "/notify/sms/twilio/status/", status).status_code == 400
+    assert InboundSms.objects.count() == 0

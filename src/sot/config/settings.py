@@ -33,6 +33,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
+    "sot.validation",
     "sot.accounts",
     "sot.registry",
     "sot.operations",

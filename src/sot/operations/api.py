@@ -26,23 +26,25 @@ from sot.operations.core.status import TransitionRefused
 from sot.operations.models import Activation, Event, StatusReport
 from sot.operations.views import visible_events
 from sot.registry.models import Municipality, Point
+from sot.validation import bounds
+from sot.validation import schema as v
 
 router = Router()
 PREFIX = "/operations"
 
 
 class EventIn(Schema):
-    name: str
+    name: v.Name
     kind: Literal["storm", "power_outage", "telecom_outage", "cold", "water", "other"]
-    municipality_codes: list[str]
+    municipality_codes: list[v.Code]
     is_exercise: bool = False
     severity: Literal["minor", "moderate", "severe", "extreme"] = "moderate"
-    decided_by: str = ""
-    description: str = ""
-    public_message: str = ""
+    decided_by: v.Name = ""
+    description: v.Long = ""
+    public_message: v.Long = ""
     area: dict | None = None
-    external_ref: str = ""
-    point_ids: list[str] = []
+    external_ref: v.Code = ""
+    point_ids: list[v.Code] = []
 
 
 class EventOut(Schema):
@@ -61,12 +63,12 @@ class EventOut(Schema):
 
 
 class EndIn(Schema):
-    reason: str = ""
+    reason: v.Short = ""
 
 
 class ActivateIn(Schema):
-    point_id: str
-    note: str = ""
+    point_id: v.Code
+    note: v.Short = ""
 
 
 class PointStateOut(Schema):
@@ -89,24 +91,26 @@ class PointStateOut(Schema):
 class ReportIn(Schema):
     state: Literal["activating", "open", "limited", "closed"]
     based_on_report_id: int | None = None
-    state_reason: str = ""
+    state_reason: v.Short = ""
     power_source: Literal["grid", "generator", "none", ""] | None = None
-    services: dict[str, Literal["yes", "limited", "no", "unknown"]] | None = None
-    fuel_products: dict[str, Literal["yes", "limited", "no", "unknown"]] | None = None
-    payment_methods: list[str] | None = None
-    indoor_temp_c: float | None = None
-    people_present: int | None = None
-    capacity_people: int | None = None
+    services: dict[v.Code, Literal["yes", "limited", "no", "unknown"]] | None = None
+    fuel_products: dict[v.Code, Literal["yes", "limited", "no", "unknown"]] | None = (
+        None
+    )
+    payment_methods: list[v.Code] | None = None
+    indoor_temp_c: v.Number(bounds.TEMP_C) | None = None
+    people_present: v.Whole(bounds.PEOPLE) | None = None
+    capacity_people: v.Whole(bounds.PEOPLE) | None = None
     queue: Literal["none", "short", "long", ""] | None = None
-    generator_fuel_l: float | None = None
-    generator_fuel_pct: float | None = None
-    generator_load_pct: float | None = None
+    generator_fuel_l: v.Number(bounds.FUEL_L) | None = None
+    generator_fuel_pct: v.Number(bounds.PCT) | None = None
+    generator_load_pct: v.Number(bounds.PCT) | None = None
     needs_fuel: bool | None = None
     needs_staff: bool | None = None
     needs_supplies: bool | None = None
-    needs_text: str | None = None
-    note: str | None = None
-    public_note: str | None = None
+    needs_text: v.Short | None = None
+    note: v.Long | None = None
+    public_note: v.Short | None = None
 
 
 class ReportOut(Schema):
@@ -135,10 +139,10 @@ class ReportOut(Schema):
 
 
 class DeliveryIn(Schema):
-    delivered_l: float
+    delivered_l: v.Number(bounds.DELIVERY_L)
     delivered_at: datetime | None = None
-    supplier: str = ""
-    note: str = ""
+    supplier: v.Name = ""
+    note: v.Short = ""
 
 
 class DeliveryOut(Schema):
@@ -151,9 +155,9 @@ class DeliveryOut(Schema):
 
 
 class LogIn(Schema):
-    text: str
+    text: v.Long
     kind: Literal["decision", "action", "message", "note"] = "note"
-    point_id: str | None = None
+    point_id: v.Code | None = None
 
 
 class LogOut(Schema):

@@ -18,6 +18,8 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
+from sot.validation import bounds
+from sot.validation import forms as vf
 
 REPORTABLE_STATES = [
     (State.OPEN, _("Öppen")),
@@ -28,7 +30,7 @@ REPORTABLE_STATES = [
 
 
 class EventForm(forms.Form):
-    name = forms.CharField(label=_("Namn"), max_length=200)
+    name = vf.text(bounds.NAME_LEN, label=_("Namn"))
     kind = forms.ChoiceField(label=_("Typ"), choices=EventKind.choices)
     is_exercise = forms.BooleanField(label=_("Övning"), required=False)
     municipalities = forms.ModelMultipleChoiceField(
@@ -37,20 +39,24 @@ class EventForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Allvarlighet"), choices=Severity.choices, initial=Severity.MODERATE
     )
-    decided_by = forms.CharField(label=_("Beslutad av"), max_length=200, required=False)
-    description = forms.CharField(
+    decided_by = vf.text(bounds.NAME_LEN, label=_("Beslutad av"), required=False)
+    description = vf.text(
+        bounds.LONG_TEXT_LEN,
+        multiline=True,
         label=_("Beskrivning (intern)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    public_message = forms.CharField(
+    public_message = vf.text(
+        bounds.LONG_TEXT_LEN,
+        multiline=True,
         label=_("Meddelande till allmänheten"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    stale_after_minutes = forms.IntegerField(
+    stale_after_minutes = vf.whole(
+        bounds.STALE_MINUTES,
         label=_("Rapport inaktuell efter (minuter)"),
-        min_value=15,
         required=False,
         help_text=_("Tomt: standard (240 minuter)."),
     )
@@ -99,13 +105,18 @@ class LogForm(forms.Form):
         ],
         initial=LogKind.NOTE,
     )
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = vf.text(
+        bounds.LONG_TEXT_LEN,
+        multiline=True,
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DeliveryForm(forms.Form):
-    delivered_l = forms.FloatField(label=_("Levererat (liter)"), min_value=1)
-    supplier = forms.CharField(label=_("Leverantör"), max_length=200, required=False)
-    note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+    delivered_l = vf.number(bounds.DELIVERY_L, label=_("Levererat (liter)"))
+    supplier = vf.text(bounds.NAME_LEN, label=_("Leverantör"), required=False)
+    note = vf.text(bounds.SHORT_TEXT_LEN, label=_("Kommentar"), required=False)
 
 
 class CloseEventForm(forms.Form):
@@ -113,7 +124,9 @@ class CloseEventForm(forms.Form):
 
 
 class PublicMessageForm(forms.Form):
-    public_message = forms.CharField(
+    public_message = vf.text(
+        bounds.LONG_TEXT_LEN,
+        multiline=True,
         label=_("Meddelande till allmänheten"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -143,18 +156,20 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    generator_fuel_l = forms.FloatField(
-        label=_("Bränsle i elverkets tank (liter)"), min_value=0, required=False
+    generator_fuel_l = vf.number(
+        bounds.FUEL_L, label=_("Bränsle i elverkets tank (liter)"), required=False
     )
-    generator_fuel_pct = forms.FloatField(
-        label=_("… eller i procent"), min_value=0, max_value=100, required=False
+    generator_fuel_pct = vf.number(
+        bounds.PCT, label=_("… eller i procent"), required=False
     )
-    generator_load_pct = forms.FloatField(
-        label=_("Elverkets last (%)"), min_value=0, max_value=100, required=False
+    generator_load_pct = vf.number(
+        bounds.PCT, label=_("Elverkets last (%)"), required=False
     )
-    indoor_temp_c = forms.FloatField(label=_("Inomhustemperatur (°C)"), required=False)
-    people_present = forms.IntegerField(
-        label=_("Personer på plats"), min_value=0, required=False
+    indoor_temp_c = vf.number(
+        bounds.TEMP_C, label=_("Inomhustemperatur (°C)"), required=False
+    )
+    people_present = vf.whole(
+        bounds.PEOPLE, label=_("Personer på plats"), required=False
     )
     queue = forms.ChoiceField(
         label=_("Kö"), choices=[("", "–"), *Queue.choices], required=False
@@ -164,13 +179,15 @@ class ReportForm(forms.Form):
     needs_supplies = forms.BooleanField(
         label=_("Behöver förnödenheter"), required=False
     )
-    needs_text = forms.CharField(
-        label=_("Behov, detaljer"), max_length=300, required=False
+    needs_text = vf.text(
+        bounds.SHORT_TEXT_LEN, label=_("Behov, detaljer"), required=False
     )
-    public_note = forms.CharField(
-        label=_("Meddelande till allmänheten"), max_length=300, required=False
+    public_note = vf.text(
+        bounds.SHORT_TEXT_LEN, label=_("Meddelande till allmänheten"), required=False
     )
-    note = forms.CharField(
+    note = vf.text(
+        bounds.LONG_TEXT_LEN,
+        multiline=True,
         label=_("Kommentar till kommunen"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,

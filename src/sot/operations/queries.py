@@ -3,6 +3,7 @@ queue and the situation report. The public site reads :func:`point_states`."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,8 @@ from sot.operations.models import (
 
 DEFAULT_LOAD_PCT = 50.0
 
+log = logging.getLogger("sot.operations")
+
 
 @dataclass
 class PointRow:
@@ -50,6 +53,20 @@ class PointRow:
         return self.activation.state
 
 
+#: What a stored row that breaks today's bounds (written before they existed, or by
+#: hand in the database) raises in the fuel arithmetic. Read paths show "unknown"
+#: for it and log a warning instead of failing the page.
+UNREADABLE = (fuel.FuelError, ValueError, OverflowError, ArithmeticError)
+
+
+def _bad_row(activation, exc: Exception) -> None:
+    log.warning(
+        "fuel figures of activation %s cannot be computed (%s); shown as unknown",
+        activation.pk,
+        exc,
+    )
+
+
 def _endurance(activation: Activation, now: datetime, target_hours: float):
     if activation.fuel_level_l is None or activation.fuel_level_at is None:
         return None, False
@@ -63,16 +80,20 @@ def _endurance(activation: Activation, now: datetime, target_hours: float):
     assumed = activation.load_pct is None
     load = DEFAULT_LOAD_PCT if assumed else activation.load_pct
     tank = float(backup.tank_l) if backup.tank_l else None
-    result = fuel.endurance(
-        key=activation.pk,
-        level_l=activation.fuel_level_l,
-        measured_at=activation.fuel_level_at,
-        now=now,
-        curve=curve,
-        load_pct=load,
-        target_hours=target_hours,
-        tank_l=tank,
-    )
+    try:
+        result = fuel.endurance(
+            key=activation.pk,
+            level_l=activation.fuel_level_l,
+            measured_at=activation.fuel_level_at,
+            now=now,
+            curve=curve,
+            load_pct=load,
+            target_hours=target_hours,
+            tank_l=tank,
+        )
+    except UNREADABLE as exc:
+        _bad_row(activation, exc)
+        return None, False
     return result, assumed
 
 
@@ -322,14 +343,18 @@ def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
         level, level_at = delivery.level_after_l, delivery.delivered_at
     if level is None:
         return None, None
-    e = fuel.endurance(
-        level_l=level,
-        measured_at=level_at,
-        now=as_of,
-        curve=curve,
-        load_pct=DEFAULT_LOAD_PCT if load is None else load,
-        target_hours=0,
-    )
+    try:
+        e = fuel.endurance(
+            level_l=level,
+            measured_at=level_at,
+            now=as_of,
+            curve=curve,
+            load_pct=DEFAULT_LOAD_PCT if load is None else load,
+            target_hours=0,
+        )
+    except UNREADABLE as exc:
+        _bad_row(activation, exc)
+        return None, None
     return e.hours_left, e.runs_dry_at
 
 

@@ -44,6 +44,7 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.operations.signals import point_activated, public_state_changed
+from sot.validation import bounds
 
 
 class OperationRefused(ValueError):
@@ -576,7 +577,10 @@ def report_fuel_level_l(report: StatusReport) -> float | None:
     if report.generator_fuel_pct is not None:
         tank_l = _tank_l(report.activation.point)
         if tank_l:
-            return fuel.level_from_pct(pct=report.generator_fuel_pct, tank_l=tank_l)
+            try:
+                return fuel.level_from_pct(pct=report.generator_fuel_pct, tank_l=tank_l)
+            except fuel.FuelError:  # a row stored before the bounds existed
+                return None
     return None
 
 
@@ -716,13 +720,17 @@ def record_fuel_delivery(
 ) -> FuelDelivery:
     """Log a delivery to the point's generator tank and update the known level."""
     perm.require(recorded_by, perm.RECORD_DELIVERY, point)
-    if delivered_l is None or delivered_l <= 0:
-        raise OperationRefused("bad_amount", _("Ange levererad mängd i liter."))
+    if delivered_l is None or bounds.DELIVERY_L.problem(delivered_l) is not None:
+        raise OperationRefused(
+            "bad_amount",
+            _("Ange levererad mängd i liter (%(low)d–%(high)d).")
+            % {"low": bounds.DELIVERY_L.low, "high": bounds.DELIVERY_L.high},
+        )
     at = delivered_at or timezone.now()
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
         before = after = None
-        if activation.fuel_level_l is not None and activation.fuel_level_at is not None:
+        if _readable_level(activation):
             curve = _curve(point)
             if curve is not None:
                 before = fuel.level_at(
@@ -776,6 +784,18 @@ def record_fuel_delivery(
             text=text + ".",
         )
     return delivery
+
+
+def _readable_level(activation: Activation) -> bool:
+    """True if the activation's stored fuel level can be used in the arithmetic (a
+    row stored before the bounds existed may not: it counts as unknown)."""
+    level, load = activation.fuel_level_l, activation.load_pct
+    return (
+        level is not None
+        and activation.fuel_level_at is not None
+        and bounds.FUEL_L.problem(level) is None
+        and (load is None or bounds.PCT.problem(load) is None)
+    )
 
 
 def _curve(point) -> fuel.ConsumptionCurve | None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +41,7 @@ from sot.operations.models import (
     LogEntry,
 )
 from sot.registry.models import Municipality, Point
+from sot.validation import bounds
 
 
 def _refusal_text(exc) -> str:
@@ -48,10 +49,24 @@ def _refusal_text(exc) -> str:
         return _(exc.message)
     if isinstance(exc, perm.PermissionRefused):
         return _("Du har inte behörighet till det.")
+    if isinstance(exc, ValidationError):
+        return " ".join(
+            f"{field}: {'; '.join(msgs)}" if field != "__all__" else "; ".join(msgs)
+            for field, msgs in (
+                exc.message_dict.items()
+                if hasattr(exc, "error_dict")
+                else [("__all__", exc.messages)]
+            )
+        )
     return str(getattr(exc, "message", exc))
 
 
-REFUSALS = (TransitionRefused, ops.OperationRefused, perm.PermissionRefused)
+REFUSALS = (
+    TransitionRefused,
+    ops.OperationRefused,
+    perm.PermissionRefused,
+    ValidationError,
+)
 
 
 def visible_events(user):
@@ -112,9 +127,9 @@ def dashboard(request):
     event_id = request.GET.get("event") or ""
     muni_code = request.GET.get("kommun") or ""
     activations = Activation.objects.filter(event__in=running)
-    if event_id.isdigit():
+    if bounds.parse_id(event_id) is not None:
         activations = Activation.objects.filter(
-            event__in=events, event_id=int(event_id)
+            event__in=events, event_id=bounds.parse_id(event_id)
         )
     if muni_code:
         activations = activations.filter(point__municipality__code=muni_code)
@@ -402,10 +417,7 @@ def situation_report(request, event_id):
     ``nasta`` (hours) sets when the next report is due."""
     event = _event(request, event_id, perm.CREATE_SITREP)
     params = request.POST if request.method == "POST" else request.GET
-    try:
-        next_hours = float(params.get("nasta", ""))
-    except ValueError:
-        next_hours = None
+    next_hours = bounds.parse_number(params.get("nasta"), bounds.HOURS)
     now = timezone.now()
     chosen = _parse_local(params.get("tid", ""))
     as_of = min(chosen, now) if chosen else now
@@ -418,9 +430,9 @@ def situation_report(request, event_id):
             request, _("Lägesrapport nr %(n)d sparad.") % {"n": record.number}
         )
         return redirect(f"{request.path}?nr={record.number}")
-    number = request.GET.get("nr")
-    if number and number.isdigit():
-        record = get_object_or_404(event.sitreps, number=int(number))
+    number = bounds.parse_id(request.GET.get("nr"))
+    if number is not None:
+        record = get_object_or_404(event.sitreps, number=number)
         text, markdown, saved = record.text, record.markdown, record
     else:
         data = queries.build_sitrep(
@@ -451,11 +463,8 @@ def situation_report(request, event_id):
 
 def _parse_local(value: str):
     """A ``datetime-local`` form value in Stockholm time, or None."""
-    from datetime import datetime
-
-    try:
-        naive = datetime.fromisoformat(value.strip())
-    except ValueError:
+    naive = bounds.parse_local_time(value)
+    if naive is None:
         return None
     if timezone.is_aware(naive):
         return naive
@@ -487,7 +496,8 @@ def checklist(request, checklist_id):
     if request.method == "POST":
         try:
             if "item" in request.POST:
-                item = get_object_or_404(cl.items, pk=request.POST["item"])
+                item_id = bounds.parse_id(request.POST["item"])
+                item = get_object_or_404(cl.items, pk=item_id or 0)
                 checklists.tick_item(item=item, by=request.user)
             elif "complete" in request.POST:
                 checklists.complete_checklist(

@@ -7,6 +7,7 @@ location need ``roster.view_personal`` (officers and coordinators in scope).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -23,6 +24,8 @@ from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut, Member
 from sot.registry.models import Municipality, Point
+from sot.validation import bounds
+from sot.validation import schema as v
 
 router = Router()
 
@@ -140,10 +143,10 @@ def roster_erase(request, member_id: int):
 
 
 class CallOutIn(Schema):
-    point: str
-    needed: int
-    skills: list[str] = []
-    from_time: str = ""
+    point: v.Code
+    needed: v.Whole(bounds.CALLOUT_PEOPLE)
+    skills: list[v.Code] = []
+    from_time: v.Text(11) = ""
 
 
 class RecipientOut(Schema):
@@ -297,9 +300,9 @@ def callout_messages(request, callout_id: int):
 
 
 class SubscribeIn(Schema):
-    email: str
-    target: str
-    language: str = "sv"
+    email: v.Text(254)
+    target: v.Text(100)
+    language: Literal["sv", "en"] = "sv"
 
 
 @router.post(

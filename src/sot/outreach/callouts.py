@@ -34,6 +34,7 @@ from sot.outreach.core.commands import Answer
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import queue_message
 from sot.outreach.models import CallOut, Member, Recipient, Skill
+from sot.validation import bounds
 
 log = logging.getLogger("sot.outreach")
 
@@ -183,8 +184,15 @@ def start_callout(
     """Ask about ``factor`` x ``needed`` people with the skills and send the SMS."""
     ops_perm.require(by, perm.START_CALLOUT, activation.point)
     skills = [str(Skill(s)) for s in skills]
-    if needed < 1:
-        raise CallOutRefused("needed", _("Ange hur många som behövs (minst 1)."))
+    if bounds.CALLOUT_PEOPLE.problem(needed) is not None:
+        raise CallOutRefused(
+            "needed",
+            _("Ange hur många som behövs (%(low)d–%(high)d).")
+            % {
+                "low": bounds.CALLOUT_PEOPLE.low,
+                "high": bounds.CALLOUT_PEOPLE.high,
+            },
+        )
     now = now or timezone.now()
     factor = factor or conf.get(conf.CALLOUT_FACTOR)
     with transaction.atomic():

@@ -35,6 +35,7 @@ from sot.outreach.core.templates import describe_status, render
 from sot.outreach.delivery import queue_message
 from sot.outreach.models import InboundSms, Member
 from sot.registry.models import Point
+from sot.validation import bounds
 
 log = logging.getLogger("sot.outreach")
 
@@ -87,8 +88,10 @@ def handle_inbound_sms(
     """Act on one inbound SMS. Never raises for bad input."""
     received_at = received_at or timezone.now()
     # PostgreSQL text cannot hold NUL; other control characters are noise in an SMS.
-    body = "".join(c for c in body if c in "\n\t" or c >= " ")
-    sender = "".join(c for c in sender if c >= " ")
+    body = bounds.strip_forbidden(body)
+    sender = bounds.strip_forbidden(sender, multiline=False)
+    provider_id = bounds.strip_forbidden(provider_id, multiline=False)
+    provider_id = provider_id[: bounds.MESSAGE_ID_LEN]
     try:
         phone = normalize_phone(sender)
     except PhoneNumberError:

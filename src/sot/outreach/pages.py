@@ -25,11 +25,13 @@ from sot.outreach import permissions as perm
 from sot.outreach.delivery import deliver_due
 from sot.outreach.inbound import handle_inbound_sms
 from sot.outreach.models import CallOut, Message, Skill
+from sot.validation import bounds
+from sot.validation import forms as vf
 
 
 class CallOutForm(forms.Form):
-    needed = forms.IntegerField(
-        label=gettext_lazy("Antal som behövs"), min_value=1, max_value=99, initial=4
+    needed = vf.whole(
+        bounds.CALLOUT_PEOPLE, label=gettext_lazy("Antal som behövs"), initial=4
     )
     skills = forms.MultipleChoiceField(
         label=gettext_lazy("Färdigheter (någon av)"),

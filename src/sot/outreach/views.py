@@ -16,6 +16,7 @@ from sot.outreach.core import twilio
 from sot.outreach.delivery import apply_status_update
 from sot.outreach.inbound import handle_inbound_sms
 from sot.registry.models import Municipality, Point
+from sot.validation import bounds
 
 log = logging.getLogger("sot.outreach")
 
@@ -33,6 +34,13 @@ def _verified(request: HttpRequest) -> bool:
     return ok
 
 
+def _bad_id(provider_id: str) -> bool:
+    problem = bounds.text_problem(provider_id, max_len=bounds.MESSAGE_ID_LEN)
+    if problem:
+        log.warning("SMS webhook with a malformed message id refused: %s", problem)
+    return problem is not None
+
+
 def _twiml() -> HttpResponse:
     return HttpResponse(twilio.EMPTY_TWIML, content_type="text/xml")
 
@@ -47,6 +55,8 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         sms = twilio.parse_inbound(request.POST)
     except ValueError:
         return HttpResponse(status=400)
+    if _bad_id(sms.provider_id):
+        return HttpResponse(status=400)
     handle_inbound_sms(provider_id=sms.provider_id, sender=sms.sender, body=sms.body)
     return _twiml()
 
@@ -60,6 +70,10 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     try:
         update = twilio.parse_status_callback(request.POST)
     except ValueError:
+        return HttpResponse(status=400)
+    if _bad_id(update.provider_id) or bounds.text_problem(
+        update.provider_status, max_len=40
+    ):
         return HttpResponse(status=400)
     apply_status_update(
         provider_id=update.provider_id,

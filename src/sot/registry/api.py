@@ -19,6 +19,8 @@ from sot.accounts import policy
 from sot.api.auth import token_auth
 from sot.registry import services
 from sot.registry.models import Contact, Lifecycle, Point, PointService
+from sot.validation import bounds
+from sot.validation import schema as v
 
 router = Router()
 
@@ -93,16 +95,18 @@ class PointInternalOut(PointOut):
 class PointIn(Schema):
     """Fields to create or change a point. Give lat/lon (WGS84) or sweref_e/sweref_n."""
 
-    id: str | None = Field(None, description="Stable id (slug); required on create")
-    name: str | None = None
-    village: str | None = None
-    municipality_code: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    sweref_e: float | None = None
-    sweref_n: float | None = None
-    address: str | None = None
-    postcode: str | None = None
+    id: v.Text(64) | None = Field(
+        None, description="Stable id (slug); required on create"
+    )
+    name: v.Name | None = None
+    village: v.Text(100) | None = None
+    municipality_code: v.Text(4) | None = None
+    lat: v.Number(bounds.LATITUDE) | None = None
+    lon: v.Number(bounds.LONGITUDE) | None = None
+    sweref_e: v.Number(bounds.SWEREF_E) | None = None
+    sweref_n: v.Number(bounds.SWEREF_N) | None = None
+    address: v.Name | None = None
+    postcode: v.Text(6) | None = None
     lifecycle: (
         Literal["planned", "approved", "established", "decommissioned"] | None
     ) = None
@@ -110,16 +114,16 @@ class PointIn(Schema):
     approved_on: date | None = None
     established_on: date | None = None
     decommissioned_on: date | None = None
-    store_name: str | None = None
-    store_chain: str | None = None
-    fuel_station_name: str | None = None
-    fuel_station_chain: str | None = None
-    store_to_fuel_m: int | None = None
-    public_description: str | None = None
-    opening_arrangements: str | None = None
-    accessibility_notes: str | None = None
-    internal_notes: str | None = None
-    services: list[str] | None = Field(None, description="Service codes")
+    store_name: v.Name | None = None
+    store_chain: v.Text(100) | None = None
+    fuel_station_name: v.Name | None = None
+    fuel_station_chain: v.Text(100) | None = None
+    store_to_fuel_m: v.Whole(bounds.DISTANCE_M) | None = None
+    public_description: v.Long | None = None
+    opening_arrangements: v.Long | None = None
+    accessibility_notes: v.Long | None = None
+    internal_notes: v.Long | None = None
+    services: list[v.Code] | None = Field(None, description="Service codes")
     backup_power: dict | None = None
     confirm: bool = Field(
         False, description="Save although the point lies outside its municipality"

@@ -23,6 +23,7 @@ from ninja.errors import HttpError
 
 from sot.accounts import policy
 from sot.registry.models import Point
+from sot.validation import schema as v
 from sot.warnings import decisions, permissions, polling, services
 from sot.warnings.core.detect import FORMATS
 from sot.warnings.core.model import ParseError
@@ -121,7 +122,7 @@ class SuggestionOut(Schema):
 
 class DecisionIn(Schema):
     decision: Literal["readiness_raised", "event_opened", "dismissed"]
-    note: str = ""
+    note: v.Short = ""
 
 
 class ImportOut(Schema):
