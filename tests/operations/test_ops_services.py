@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from sot.errors import Refused as PermissionRefused
 from sot.operations import services as ops
 from sot.operations.core.status import RefusalCode, TransitionRefused
 from sot.operations.models import LogEntry, StateChange, StatusReport
-from sot.operations.permissions import PermissionRefused
 from sot.operations.signals import public_state_changed
 
 

@@ -150,7 +150,7 @@ def test_cancel_tells_those_who_said_yes_or_nothing(
 
 
 def test_operator_may_not_start_a_callout(kall_active, kall_operator, frg):
-    from sot.operations.permissions import PermissionRefused
+    from sot.errors import Refused as PermissionRefused
 
     with pytest.raises(PermissionRefused):
         callouts.start_callout(activation=kall_active, needed=2, by=kall_operator)

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 
 from sot.accounts.models import ApiToken
-from sot.operations.permissions import PermissionRefused
+from sot.errors import Refused as PermissionRefused
 from sot.outreach import callouts, roster
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import Member, Training

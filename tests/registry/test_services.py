@@ -1,8 +1,9 @@
 """Bad input to the register gets a clear error naming the field, and nothing is saved."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from sot.errors import Refused
 from sot.registry.models import BackupPower, ChangeRecord, Point
 from sot.registry.services import NeedsConfirmation, delete_point, save_point
 
@@ -142,14 +143,14 @@ def test_unknown_service_and_field(coordinator):
 
 
 def test_officer_cannot_change_another_municipality(krokom_officer, kall):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused):
         save_point(actor=krokom_officer, point=kall, data={"name": "Kapat"})
     kall.refresh_from_db()
     assert kall.name == "Kall"
 
 
 def test_officer_cannot_move_a_point_to_another_municipality(are_officer, kall):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused):
         save_point(
             actor=are_officer,
             point=kall,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from sot.accounts import policy
 from sot.accounts.models import ApiToken, User
 
 
@@ -28,10 +29,10 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("groups", "user_permissions", "points")
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
 
 @admin.register(ApiToken)
@@ -41,7 +42,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
     def has_add_permission(self, request):
         return False  # tokens are issued by `sot createuser --token` (shown once)

@@ -1,6 +1,9 @@
-"""Who may do what, object by object.
+"""Who may do what, object by object: the only place that looks at roles.
 
-Every view, API handler and admin page asks `can(user, action, target)`. An action
+Every view, API handler, admin page and service asks `can(user, action, target)` (a
+yes/no for showing a button) or `require(user, action, target)` (raises
+:class:`sot.errors.Refused`, HTTP 403), and lists rows through
+`filter_allowed(user, action, queryset, ...)`, the scoped-queryset helper. An action
 names the roles that may take it; the role's *scope* then decides whether the target
 is theirs:
 
@@ -9,9 +12,12 @@ is theirs:
 - point operator: their own points (and what belongs to those points);
 - public: nothing beyond the public pages.
 
-A superuser may do everything. A target tells its scope through `policy_scope()`,
-returning a `Scope` (Point and Municipality implement it; other apps' models do the
-same). Apps declare their own actions with `register_action` at import time.
+A superuser may do everything; an action declared with no roles is the superuser's
+alone. A target tells its scope through `policy_scope()`, returning a `Scope` (Point and
+Municipality implement it; other apps' models do the same; an event, which spans several
+municipalities, names them in `Scope.municipalities`). Apps declare their own actions
+with `register_action` at import time. `user=None` in `require` means the system itself
+(CLI imports, demo data, the scheduler) and is always allowed.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from sot.accounts.models import Role, User
+from sot.errors import Refused
 
 COORD = Role.COUNTY_COORDINATOR
 OFFICER = Role.MUNICIPAL_OFFICER
@@ -34,6 +41,10 @@ class Scope:
     county_code: str
     municipality_id: int | None = None
     point_id: int | None = None
+    #: For an object spanning several municipalities (an event): a queryset of them,
+    #: and of the points taking part; used instead of municipality_id and point_id.
+    municipalities: QuerySet | None = None
+    points: QuerySet | None = None
 
 
 _ACTIONS: dict[str, frozenset[str]] = {}
@@ -60,6 +71,10 @@ VIEW_ORGANISATION = register_action(
 CHANGE_ORGANISATION = register_action("organisation.change", roles={COORD, OFFICER})
 CHANGE_SERVICE_CATALOGUE = register_action("service.change", roles={COORD, OFFICER})
 VIEW_PLANNING = register_action("planning.view", roles={COORD, OFFICER})
+#: The change history of the register.
+VIEW_HISTORY = register_action("history.view", roles={COORD})
+#: Users, tokens, counties and other things for the whole installation.
+ADMINISTER = register_action("system.administer", roles=set())
 
 
 def actions() -> dict[str, frozenset[str]]:
@@ -78,11 +93,14 @@ def in_scope(user: User, scope: Scope) -> bool:
     if user.role == COORD:
         return bool(user.county_code) and scope.county_code == user.county_code
     if user.role == OFFICER:
-        return (
-            user.municipality_id is not None
-            and scope.municipality_id == user.municipality_id
-        )
+        if user.municipality_id is None:
+            return False
+        if scope.municipalities is not None:
+            return scope.municipalities.filter(pk=user.municipality_id).exists()
+        return scope.municipality_id == user.municipality_id
     if user.role == OPERATOR:
+        if scope.points is not None:
+            return scope.points.filter(pk__in=user.points.values("pk")).exists()
         if scope.point_id is None:
             return False
         return user.points.filter(pk=scope.point_id).exists()
@@ -104,21 +122,64 @@ def can(user, action: str, target=None) -> bool:
     return in_scope(user, target.policy_scope())
 
 
-def scope_q(user, *, municipality_path: str, point_path: str | None = None) -> Q:
+def require(user, action: str, target=None) -> None:
+    """Raise :class:`Refused` (403) unless `can(user, action, target)`.
+
+    `user=None` is the system itself (CLI, demo loader, scheduled work): allowed.
+    """
+    if user is None:
+        return
+    if not can(user, action, target):
+        raise Refused(f"not allowed: {action}", code="refused")
+
+
+def is_point_operator(user) -> bool:
+    """True for a point operator (who sees their own points, not the dashboard)."""
+    return _active(user) and not user.is_superuser and user.role == OPERATOR
+
+
+def operated_points(user) -> QuerySet:
+    """The points a user runs: an operator's own; every point for a superuser."""
+    points = User._meta.get_field("points").related_model.objects
+    if not _active(user):
+        return points.none()
+    return points.all() if user.is_superuser else user.points.all()
+
+
+def home_county(user) -> str:
+    """The county a user works in (an officer's through their municipality)."""
+    if user.county_code:
+        return user.county_code
+    return user.municipality.county_code if user.municipality_id else ""
+
+
+def scope_q(
+    user,
+    *,
+    municipality_path: str,
+    point_path: str | None = None,
+    county_path: str | None = None,
+) -> Q:
     """A filter selecting the rows in the user's scope.
 
     `municipality_path` is the lookup from the queried model to its Municipality
-    (e.g. "municipality" for Point, "point__municipality" for a report), `point_path` to
-    its Point ("" for Point itself, None if the model has no point).
+    (e.g. "municipality" for Point, "point__municipality" for a report, "" for
+    Municipality itself, "municipalities" for an event), `point_path` to its Point
+    ("" for Point itself, None if the model has no point), `county_path` to its county
+    code (default: the municipality's).
     """
     if not _active(user):
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
+    if county_path is None:
+        county_path = (
+            f"{municipality_path}__county_code" if municipality_path else "county_code"
+        )
     if user.role == COORD and user.county_code:
-        return Q(**{f"{municipality_path}__county_code": user.county_code})
+        return Q(**{county_path: user.county_code})
     if user.role == OFFICER and user.municipality_id:
-        return Q(**{f"{municipality_path}_id": user.municipality_id})
+        return Q(**{municipality_path or "pk": user.municipality_id})
     if user.role == OPERATOR and point_path is not None:
         key = f"{point_path}__in" if point_path else "pk__in"
         return Q(**{key: user.points.values("pk")})
@@ -132,8 +193,13 @@ def filter_allowed(
     *,
     municipality_path: str,
     point_path: str | None = None,
+    county_path: str | None = None,
 ) -> QuerySet:
-    """The rows of `queryset` on which `user` may take `action`."""
+    """The rows of `queryset` on which `user` may take `action` (the scoped queryset).
+
+    The paths are those of :func:`scope_q`; a path through a many-to-many relation
+    (an event's municipalities or activations) gives distinct rows.
+    """
     if action not in _ACTIONS:
         raise KeyError(f"unknown action {action!r}")
     if not _active(user):
@@ -142,6 +208,28 @@ def filter_allowed(
         return queryset
     if user.role not in _ACTIONS[action]:
         return queryset.none()
-    return queryset.filter(
-        scope_q(user, municipality_path=municipality_path, point_path=point_path)
+    qs = queryset.filter(
+        scope_q(
+            user,
+            municipality_path=municipality_path,
+            point_path=point_path,
+            county_path=county_path,
+        )
     )
+    return qs.distinct() if _many(queryset.model, municipality_path, point_path) else qs
+
+
+def _many(model, *paths: str | None) -> bool:
+    """Does any lookup path cross a many-to-many or reverse relation?"""
+    for path in paths:
+        current = model
+        for part in (path or "").split("__"):
+            if not part or part == "pk":
+                break
+            field = current._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return True
+            if field.related_model is None:
+                break
+            current = field.related_model
+    return False

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 
 import sot
 from sot.api.auth import optional_auth
+from sot.errors import SotError
 
 api = NinjaAPI(
     title="sot API",
@@ -36,6 +37,12 @@ def _validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": "invalid", "errors": errors}, status=422
     )
+
+
+@api.exception_handler(SotError)
+def _sot_error(request, exc: SotError):
+    """The one mapping of sot's error hierarchy to HTTP for the API."""
+    return api.create_response(request, {"detail": exc.detail}, status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,4 +1,6 @@
-"""Swedish first: the language is Swedish unless the user chose English.
+"""Middleware: the language of the page, and the one handler of sot errors in views.
+
+Swedish first: the language is Swedish unless the user chose English.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which would show an
 official with an English-language browser an English sot without asking. Here the
@@ -9,8 +11,14 @@ language comes only from an explicit choice (the `django_language` cookie set by
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from sot.errors import NotFound, Refused, SotError, Unauthenticated
 
 
 class ChosenLanguageMiddleware:
@@ -33,3 +41,35 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", lang)
         translation.deactivate()
         return response
+
+
+class ErrorMiddleware:
+    """The one place that turns :mod:`sot.errors` raised in a view into a response.
+
+    A refusal gets Django's 403 page and a missing object its 404 page (through the
+    usual handlers, so the templates and logging stay Django's); a missing login
+    sends to the login page; a conflict (409) or invalid request (422) gets a short
+    plain-text page with the message. The JSON API has its own handler in
+    ``sot.api.main`` with the same mapping.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not isinstance(exc, SotError):
+            return None
+        if isinstance(exc, Refused):
+            return response_for_exception(request, PermissionDenied(exc.message))
+        if isinstance(exc, NotFound):
+            return response_for_exception(request, Http404(exc.message))
+        if isinstance(exc, Unauthenticated):
+            return redirect_to_login(request.get_full_path())
+        return HttpResponse(
+            str(exc.message),
+            status=exc.status,
+            content_type="text/plain; charset=utf-8",
+        )

@@ -11,20 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from sot.accounts import policy
+from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.operations import permissions as perm
 from sot.operations import queries
 from sot.operations import services as ops
 from sot.operations.core import sitrep
-from sot.operations.core.status import TransitionRefused
 from sot.operations.models import Activation, Event, StatusReport
-from sot.operations.views import visible_events
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
 from sot.validation import schema as v
@@ -178,25 +174,21 @@ class SitrepOut(Schema):
 def _user(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        raise HttpError(401, "authentication required")
+        raise Unauthenticated()
     return user
 
 
 def _event(request, event_id: int) -> Event:
     user = _user(request)
-    event = visible_events(user).filter(pk=event_id).first()
+    event = queries.visible_events(user).filter(pk=event_id).first()
     if event is None:
-        raise Http404
+        raise NotFound("no such event")
     return event
-
-
-def _is_operator(user) -> bool:
-    return not user.is_superuser and user.role == policy.OPERATOR
 
 
 def _own(user, rows):
     """An operator sees only their own points of an event; officials see all."""
-    if not _is_operator(user):
+    if not policy.is_point_operator(user):
         return rows
     mine = set(user.points.values_list("pk", flat=True))
     return [r for r in rows if r.point.pk in mine]
@@ -204,19 +196,6 @@ def _own(user, rows):
 
 def _point(slug: str) -> Point:
     return get_object_or_404(Point.objects.select_related("municipality"), slug=slug)
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except perm.PermissionRefused as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ops.StaleReport as exc:
-        raise HttpError(409, exc.message) from exc
-    except TransitionRefused as exc:
-        raise HttpError(422, f"{exc.code}: {exc.message}") from exc
-    except ops.OperationRefused as exc:
-        raise HttpError(422, f"{exc.code}: {exc.message}") from exc
 
 
 def _event_out(e: Event) -> dict:
@@ -266,7 +245,7 @@ def _report_out(r: StatusReport) -> dict:
 @router.get(f"{PREFIX}/events", response=list[EventOut])
 def list_events(request, running: bool = False):
     """Events the caller may see (newest first)."""
-    qs = visible_events(_user(request))
+    qs = queries.visible_events(_user(request))
     if running:
         qs = qs.filter(ends_at__isnull=True)
     return [_event_out(e) for e in qs[:200]]
@@ -278,10 +257,9 @@ def create_event(request, data: EventIn):
     user = _user(request)
     munis = list(Municipality.objects.filter(code__in=data.municipality_codes))
     if len(munis) != len(set(data.municipality_codes)):
-        raise HttpError(422, "unknown municipality code")
+        raise Invalid("unknown municipality code")
     points = [_point(slug) for slug in data.point_ids]
-    event = _call(
-        ops.create_event,
+    event = ops.create_event(
         name=data.name,
         kind=data.kind,
         municipalities=munis,
@@ -308,7 +286,7 @@ def get_event(request, event_id: int):
 def end_event(request, event_id: int, data: EndIn):
     """End the event; its points are closed with the reason."""
     event = _event(request, event_id)
-    event = _call(ops.end_event, event=event, by=request.user, reason=data.reason)
+    event = ops.end_event(event=event, by=request.user, reason=data.reason)
     return _event_out(event)
 
 
@@ -345,8 +323,7 @@ def activate(request, event_id: int, data: ActivateIn):
     """Alert a point in the event."""
     event = _event(request, event_id)
     point = _point(data.point_id)
-    _call(
-        ops.activate_point,
+    ops.activate_point(
         event=event,
         point=point,
         activated_by=request.user,
@@ -364,8 +341,7 @@ def activate(request, event_id: int, data: ActivateIn):
 def list_reports(request, event_id: int, point_id: str):
     event = _event(request, event_id)
     point = _point(point_id)
-    if not perm.can(request.user, "point.view_internal", point):
-        raise PermissionDenied
+    policy.require(request.user, "point.view_internal", point)
     activation = get_object_or_404(Activation, event=event, point=point)
     return [
         _report_out(r) for r in activation.reports.select_related("activation__point")
@@ -385,8 +361,7 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
     fields = {
         k: v for k, v in data.dict().items() if k in ops.REPORT_FIELDS and v is not None
     }
-    report = _call(
-        ops.submit_status_report,
+    report = ops.submit_status_report(
         point=point,
         event=event,
         reported_by=request.user,
@@ -403,8 +378,7 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
 def confirm(request, event_id: int, point_id: str):
     """ "Still current": re-confirm the last report without changing it."""
     event = _event(request, event_id)
-    c = _call(
-        ops.confirm_report,
+    c = ops.confirm_report(
         event=event,
         point=_point(point_id),
         by=request.user,
@@ -420,8 +394,7 @@ def confirm(request, event_id: int, point_id: str):
 def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
     """Log a fuel delivery; the known tank level is updated."""
     event = _event(request, event_id)
-    d = _call(
-        ops.record_fuel_delivery,
+    d = ops.record_fuel_delivery(
         point=_point(point_id),
         event=event,
         recorded_by=request.user,
@@ -438,7 +411,7 @@ def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
 def get_log(request, event_id: int, since: datetime | None = None):
     event = _event(request, event_id)
     qs = event.log.select_related("point").order_by("at", "id")
-    if _is_operator(request.user):
+    if policy.is_point_operator(request.user):
         qs = qs.filter(point__in=request.user.points.all())
     if since is not None:
         qs = qs.filter(at__gt=since)
@@ -460,8 +433,7 @@ def get_log(request, event_id: int, since: datetime | None = None):
 def post_log(request, event_id: int, data: LogIn):
     event = _event(request, event_id)
     point = _point(data.point_id) if data.point_id else None
-    e = _call(
-        ops.add_log_entry,
+    e = ops.add_log_entry(
         event=event,
         author=request.user,
         text=data.text,
@@ -487,7 +459,6 @@ def post_log(request, event_id: int, data: LogIn):
 def situation_report(request, event_id: int):
     """The situation report as of now (not saved), as text and Markdown."""
     event = _event(request, event_id)
-    if not perm.can_on_event(request.user, perm.CREATE_SITREP, event):
-        raise PermissionDenied
+    policy.require(request.user, perm.CREATE_SITREP, event)
     data = queries.build_sitrep(event, user=request.user)
     return {"text": sitrep.render_text(data), "markdown": sitrep.render_markdown(data)}

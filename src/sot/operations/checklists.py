@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sot.accounts import policy
 from sot.operations import permissions as perm
 from sot.operations.models import (
     Activation,
@@ -61,7 +62,7 @@ def save_template(
     *, municipality, kind: str, name: str, items: list[str], by
 ) -> ChecklistTemplate:
     """Create or replace the municipality's template of ``kind``."""
-    perm.require(by, perm.CHANGE_CHECKLIST_TEMPLATE, municipality)
+    policy.require(by, perm.CHANGE_CHECKLIST_TEMPLATE, municipality)
     items = [line.strip() for line in items if line and line.strip()]
     with transaction.atomic():
         template, _created = ChecklistTemplate.objects.update_or_create(
@@ -107,7 +108,7 @@ def start_activation_checklist(*, activation: Activation, by) -> Checklist:
 
 def start_generator_test(*, point, by) -> Checklist:
     """Begin a monthly generator test-run checklist for ``point``."""
-    perm.require(by, perm.TICK_CHECKLIST, point)
+    policy.require(by, perm.TICK_CHECKLIST, point)
     with transaction.atomic():
         return _create(point=point, kind=ChecklistKind.GENERATOR_TEST, by=by)
 
@@ -115,7 +116,7 @@ def start_generator_test(*, point, by) -> Checklist:
 def tick_item(*, item: ChecklistItem, by) -> ChecklistItem:
     """Tick an item (once: who and when are kept; ticking again changes nothing)."""
     checklist = item.checklist
-    perm.require(by, perm.TICK_CHECKLIST, checklist.point)
+    policy.require(by, perm.TICK_CHECKLIST, checklist.point)
     with transaction.atomic():
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if locked.done_at is not None:
@@ -148,7 +149,7 @@ def complete_checklist(
     *, checklist: Checklist, by, result: str = "", note: str = ""
 ) -> Checklist:
     """Close a checklist. A generator test needs a result, which sets readiness."""
-    perm.require(by, perm.TICK_CHECKLIST, checklist.point)
+    policy.require(by, perm.TICK_CHECKLIST, checklist.point)
     from sot.operations.services import OperationRefused
 
     if checklist.completed_at is not None:

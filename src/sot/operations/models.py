@@ -160,7 +160,14 @@ class Event(models.Model):
         return f"ÖVNING: {self.name}" if self.is_exercise else self.name
 
     def policy_scope(self) -> Scope:
-        return Scope(county_code=self.county_code)
+        """An event spans municipalities: an officer acts on it if it includes theirs,
+        an operator if one of their points is activated in it."""
+        from_point = Activation._meta.get_field("point").related_model
+        return Scope(
+            county_code=self.county_code,
+            municipalities=self.municipalities.all(),
+            points=from_point.objects.filter(activations__event=self),
+        )
 
     def is_running(self, at=None) -> bool:
         at = at or timezone.now()

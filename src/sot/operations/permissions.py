@@ -13,14 +13,15 @@
 | ``checklist.tick`` | coordinator, officer, operator |
 
 An event spans several municipalities, so its scope is not one municipality:
-:func:`can_on_event` lets a coordinator act on events of their county, an officer on
+``Event.policy_scope`` lets a coordinator act on events of their county, an officer on
 events that include their municipality, and an operator on events in which one of
-their points is activated.
+their points is activated. Check with ``sot.accounts.policy.can``/``require``; list
+events with :data:`EVENT_PATHS` and ``policy.filter_allowed``.
 """
 
 from __future__ import annotations
 
-from sot.accounts.policy import COORD, OFFICER, OPERATOR, can, register_action
+from sot.accounts.policy import COORD, OFFICER, OPERATOR, register_action
 
 ALL = {COORD, OFFICER, OPERATOR}
 OFFICIALS = {COORD, OFFICER}
@@ -57,43 +58,9 @@ OPERATIONS_ACTIONS = (
 )
 
 
-def can_on_event(user, action: str, event) -> bool:
-    """May ``user`` take ``action`` on the event as a whole?"""
-    if not can(user, action):
-        return False
-    if user.is_superuser:
-        return True
-    if user.role == COORD:
-        return bool(user.county_code) and user.county_code == event.county_code
-    if user.role == OFFICER:
-        return (
-            user.municipality_id is not None
-            and event.municipalities.filter(pk=user.municipality_id).exists()
-        )
-    if user.role == OPERATOR:
-        return event.activations.filter(point__in=user.points.all()).exists()
-    return False
-
-
-class PermissionRefused(PermissionError):
-    """The user may not take this action on this target."""
-
-    def __init__(self, action: str):
-        self.action = action
-        super().__init__(f"not allowed: {action}")
-
-
-def require(user, action: str, target=None) -> None:
-    """Raise :class:`PermissionRefused` unless ``can(user, action, target)``."""
-    if user is None:
-        return  # the system itself (freshness check, demo loader)
-    if not can(user, action, target):
-        raise PermissionRefused(action)
-
-
-def require_on_event(user, action: str, event) -> None:
-    """Raise :class:`PermissionRefused` unless :func:`can_on_event`."""
-    if user is None:
-        return
-    if not can_on_event(user, action, event):
-        raise PermissionRefused(action)
+#: The lookups from Event to its scope, for ``policy.filter_allowed``.
+EVENT_PATHS = {
+    "county_path": "county_code",
+    "municipality_path": "municipalities",
+    "point_path": "activations__point",
+}

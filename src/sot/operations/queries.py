@@ -12,6 +12,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sot.accounts import policy
+from sot.operations import permissions as perm
 from sot.operations.conf import fuel_target_hours, stale_after
 from sot.operations.core import fuel, sitrep
 from sot.operations.core.freshness import age, is_stale
@@ -29,6 +31,16 @@ from sot.operations.models import (
 DEFAULT_LOAD_PCT = 50.0
 
 log = logging.getLogger("sot.operations")
+
+
+def visible_events(user):
+    """Events the user may see, newest first."""
+    return policy.filter_allowed(
+        user,
+        perm.VIEW_EVENT,
+        Event.objects.prefetch_related("municipalities"),
+        **perm.EVENT_PATHS,
+    )
 
 
 @dataclass
@@ -373,9 +385,7 @@ def create_situation_report(
     next_report_at: datetime | None = None,
 ) -> SituationReport:
     """Number, render and keep a situation report (the next one starts after it)."""
-    from sot.operations import permissions as perm
-
-    perm.require_on_event(created_by, perm.CREATE_SITREP, event)
+    policy.require(created_by, perm.CREATE_SITREP, event)
     as_of = as_of or timezone.now()
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)

@@ -4,7 +4,7 @@ Every function takes keyword-only arguments, owns its transaction, checks the
 permission of the acting user (``None`` = the system itself), writes the log, and
 sends :mod:`sot.operations.signals` on commit. Refusals:
 
-* :class:`sot.operations.permissions.PermissionRefused`: the user may not;
+* :class:`sot.errors.Refused`: the user may not (403);
 * :class:`sot.operations.core.status.TransitionRefused`: the lifecycle does not allow it
   (``code`` and Swedish ``message``);
 * :class:`StaleReport`: a status report form based on an older report;
@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sot.accounts import policy
+from sot.errors import Conflict, Invalid
 from sot.operations import permissions as perm
 from sot.operations.core import fuel
 from sot.operations.core.status import (
@@ -47,17 +49,21 @@ from sot.operations.signals import point_activated, public_state_changed
 from sot.validation import bounds
 
 
-class OperationRefused(ValueError):
-    """A request the operations rules refuse (not a lifecycle transition)."""
+class OperationRefused(Invalid):
+    """A request the operations rules refuse (not a lifecycle transition): 422."""
 
     def __init__(self, code: str, message: str):
-        self.code = code
-        self.message = message
-        super().__init__(message)
+        super().__init__(message, code=code)
 
 
 class StaleReport(OperationRefused):
-    """The form was based on an older report; ``newer`` is the current one."""
+    """The form was based on an older report; ``newer`` is the current one: 409."""
+
+    status = Conflict.status
+
+    @property
+    def detail(self) -> str:
+        return str(self.message)
 
     def __init__(self, newer: StatusReport | None):
         self.newer = newer
@@ -160,7 +166,7 @@ def create_event(
             )
         county_code = counties.pop()
     for m in municipalities:
-        perm.require(created_by, perm.ADD_EVENT, m)
+        policy.require(created_by, perm.ADD_EVENT, m)
     with transaction.atomic():
         event = Event.objects.create(
             name=name,
@@ -201,7 +207,7 @@ def create_event(
 
 def update_public_message(*, event: Event, by, public_message: str) -> Event:
     """Change the event's message to the public."""
-    perm.require_on_event(by, perm.CHANGE_EVENT, event)
+    policy.require(by, perm.CHANGE_EVENT, event)
     with transaction.atomic():
         Event.objects.filter(pk=event.pk).update(public_message=public_message)
         event.public_message = public_message
@@ -220,7 +226,7 @@ def end_event(
     *, event: Event, by, at: datetime | None = None, reason: str = ""
 ) -> Event:
     """End the event; every point still active in it is closed with ``reason``."""
-    perm.require_on_event(by, perm.CHANGE_EVENT, event)
+    policy.require(by, perm.CHANGE_EVENT, event)
     at = at or timezone.now()
     reason = reason.strip() or str(_("Händelsen avslutad"))
     with transaction.atomic():
@@ -252,7 +258,7 @@ def end_event(
 
 def delete_exercise(*, event: Event, by) -> None:
     """Delete an exercise with everything in it. Real events are never deleted."""
-    perm.require_on_event(by, perm.DELETE_EXERCISE, event)
+    policy.require(by, perm.DELETE_EXERCISE, event)
     if not event.is_exercise:
         raise OperationRefused(
             "not_exercise", _("Bara övningar kan tas bort; verkliga händelser sparas.")
@@ -279,7 +285,7 @@ def activate_point(
     at: datetime | None = None,
 ) -> Activation:
     """Alert a point in a running event (or re-activate a closed one)."""
-    perm.require(activated_by, perm.ACTIVATE_POINT, point)
+    policy.require(activated_by, perm.ACTIVATE_POINT, point)
     now = at or timezone.now()
     with transaction.atomic():
         existing = (
@@ -413,7 +419,7 @@ def set_point_state(
     at: datetime | None = None,
 ) -> Activation:
     """Change a point's state without a full report (e.g. alerted → activating)."""
-    perm.require(by, perm.REPORT_STATUS, point)
+    policy.require(by, perm.REPORT_STATUS, point)
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
         _change_state(
@@ -461,7 +467,7 @@ def submit_status_report(
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
-    perm.require(reported_by, perm.REPORT_STATUS, point)
+    policy.require(reported_by, perm.REPORT_STATUS, point)
     now = created_at or timezone.now()
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
@@ -613,7 +619,7 @@ def confirm_report(
 
     A point that went *unknown* returns to the state of that report.
     """
-    perm.require(by, perm.REPORT_STATUS, point)
+    policy.require(by, perm.REPORT_STATUS, point)
     at = at or timezone.now()
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
@@ -719,7 +725,7 @@ def record_fuel_delivery(
     source: str = Source.WEB,
 ) -> FuelDelivery:
     """Log a delivery to the point's generator tank and update the known level."""
-    perm.require(recorded_by, perm.RECORD_DELIVERY, point)
+    policy.require(recorded_by, perm.RECORD_DELIVERY, point)
     if delivered_l is None or bounds.DELIVERY_L.problem(delivered_l) is not None:
         raise OperationRefused(
             "bad_amount",
@@ -818,9 +824,9 @@ def add_log_entry(
 ) -> LogEntry:
     """Write a line in the event's logbook (decisions, actions, messages, notes)."""
     if point is not None:
-        perm.require(author, perm.ADD_LOG, point)
+        policy.require(author, perm.ADD_LOG, point)
     else:
-        perm.require_on_event(author, perm.ADD_LOG, event)
+        policy.require(author, perm.ADD_LOG, event)
     text = (text or "").strip()
     if not text:
         raise OperationRefused("empty", _("Loggposten är tom."))

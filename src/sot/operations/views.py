@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
+from sot.errors import Invalid, Refused
 from sot.operations import checklists, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
@@ -47,7 +48,7 @@ from sot.validation import bounds
 def _refusal_text(exc) -> str:
     if isinstance(exc, TransitionRefused):
         return _(exc.message)
-    if isinstance(exc, perm.PermissionRefused):
+    if isinstance(exc, Refused):
         return _("Du har inte behörighet till det.")
     if isinstance(exc, ValidationError):
         return " ".join(
@@ -64,54 +65,34 @@ def _refusal_text(exc) -> str:
 REFUSALS = (
     TransitionRefused,
     ops.OperationRefused,
-    perm.PermissionRefused,
+    Refused,
     ValidationError,
 )
 
 
-def visible_events(user):
-    """Events the user may see, newest first."""
-    qs = Event.objects.prefetch_related("municipalities")
-    if user.is_superuser:
-        return qs
-    if user.role == policy.COORD:
-        return qs.filter(county_code=user.county_code)
-    if user.role == policy.OFFICER:
-        return qs.filter(municipalities=user.municipality_id).distinct()
-    if user.role == policy.OPERATOR:
-        return qs.filter(activations__point__in=user.points.all()).distinct()
-    return qs.none()
-
-
 def _event(request, event_id, action=perm.VIEW_EVENT) -> Event:
     event = get_object_or_404(Event, pk=event_id)
-    if not perm.can_on_event(request.user, action, event):
-        raise PermissionDenied
+    policy.require(request.user, action, event)
     return event
 
 
 def _official_event(request, event_id) -> Event:
     """The event, for officials only: its page shows every point and the whole log."""
-    if not policy.can(request.user, perm.VIEW_DASHBOARD):
-        raise PermissionDenied
+    policy.require(request.user, perm.VIEW_DASHBOARD)
     return _event(request, event_id)
 
 
 def _municipalities(user):
-    qs = Municipality.objects.all()
-    if user.is_superuser:
-        return qs
-    if user.role == policy.COORD:
-        return qs.filter(county_code=user.county_code)
-    if user.role == policy.OFFICER:
-        return qs.filter(pk=user.municipality_id)
-    return qs.none()
+    """The municipalities an official acts for (events, checklist templates)."""
+    return policy.filter_allowed(
+        user, perm.ADD_EVENT, Municipality.objects.all(), municipality_path=""
+    )
 
 
 @login_required
 def home(request):
     """Operators go to their points, officials to the dashboard."""
-    if request.user.role == policy.OPERATOR and not request.user.is_superuser:
+    if policy.is_point_operator(request.user):
         return redirect("operations:operator")
     return redirect("operations:dashboard")
 
@@ -119,10 +100,9 @@ def home(request):
 @login_required
 def dashboard(request):
     """All points of the county in running events, with filters and the verify queue."""
-    if not policy.can(request.user, perm.VIEW_DASHBOARD):
-        raise PermissionDenied
+    policy.require(request.user, perm.VIEW_DASHBOARD)
     ops.mark_stale()
-    events = visible_events(request.user)
+    events = queries.visible_events(request.user)
     running = events.filter(ends_at__isnull=True)
     event_id = request.GET.get("event") or ""
     muni_code = request.GET.get("kommun") or ""
@@ -173,8 +153,7 @@ def _warnings_summary(user) -> dict:
 
 @login_required
 def event_new(request):
-    if not policy.can(request.user, perm.ADD_EVENT):
-        raise PermissionDenied
+    policy.require(request.user, perm.ADD_EVENT)
     munis = _municipalities(request.user)
     form = EventForm(request.POST or None, municipalities=munis)
     if request.method == "POST" and form.is_valid():
@@ -205,7 +184,7 @@ def event_detail(request, event_id):
     event = _official_event(request, event_id)
     rows = queries.point_states(event)
     activated = {r.point.pk for r in rows}
-    can_activate = perm.can_on_event(request.user, perm.CHANGE_EVENT, event)
+    can_activate = policy.can(request.user, perm.CHANGE_EVENT, event)
     candidates = Point.objects.filter(municipality__in=event.municipalities.all())
     candidates = candidates.exclude(pk__in=activated) if event.ends_at is None else None
     return render(
@@ -274,7 +253,7 @@ def event_action(request, event_id, action):
             messages.success(request, _("Övningen är borttagen."))
             return redirect("operations:dashboard")
         else:
-            raise PermissionDenied
+            raise Invalid(f"unknown action {action!r}")
     except REFUSALS as exc:
         messages.error(request, _refusal_text(exc))
     return redirect("operations:event", event_id=event.pk)
@@ -285,8 +264,7 @@ def point_in_event(request, event_id, slug):
     """A point's history within an event; deliveries and "still current"."""
     event = _event(request, event_id)
     point = get_object_or_404(Point, slug=slug)
-    if not policy.can(request.user, policy.VIEW_INTERNAL, point):
-        raise PermissionDenied
+    policy.require(request.user, policy.VIEW_INTERNAL, point)
     activation = get_object_or_404(Activation, event=event, point=point)
     if request.method == "POST":
         try:
@@ -339,9 +317,7 @@ def _point_warnings(user, point):
 def operator(request):
     """The operator's start page: their points and the events they are active in."""
     user = request.user
-    points = (
-        Point.objects.all() if user.is_superuser else user.points.all()
-    ).select_related("municipality")
+    points = policy.operated_points(user).select_related("municipality")
     activations = (
         Activation.objects.filter(point__in=points, event__ends_at__isnull=True)
         .select_related("event", "point", "last_report")
@@ -359,8 +335,7 @@ def report(request, event_id, slug):
     """The status report form: filled with the last values; a stale form is refused."""
     event = get_object_or_404(Event, pk=event_id)
     point = get_object_or_404(Point, slug=slug)
-    if not policy.can(request.user, perm.REPORT_STATUS, point):
-        raise PermissionDenied
+    policy.require(request.user, perm.REPORT_STATUS, point)
     activation = get_object_or_404(Activation, event=event, point=point)
     last = activation.last_report
     conflict = None
@@ -491,8 +466,7 @@ def fuel_list(request, event_id):
 def checklist(request, checklist_id):
     item_qs = ChecklistItem.objects.select_related("done_by")
     cl = get_object_or_404(Checklist.objects.select_related("point"), pk=checklist_id)
-    if not policy.can(request.user, perm.TICK_CHECKLIST, cl.point):
-        raise PermissionDenied
+    policy.require(request.user, perm.TICK_CHECKLIST, cl.point)
     if request.method == "POST":
         try:
             if "item" in request.POST:
@@ -521,10 +495,7 @@ def checklist(request, checklist_id):
 @require_POST
 def generator_test(request, slug):
     point = get_object_or_404(Point, slug=slug)
-    try:
-        cl = checklists.start_generator_test(point=point, by=request.user)
-    except REFUSALS as exc:
-        raise PermissionDenied from exc
+    cl = checklists.start_generator_test(point=point, by=request.user)
     return redirect("operations:checklist", checklist_id=cl.pk)
 
 
@@ -533,8 +504,9 @@ def templates(request):
     """The municipality edits its activation and generator-test checklists."""
     user = request.user
     munis = _municipalities(user)
-    if not munis.exists() or not policy.can(user, perm.CHANGE_CHECKLIST_TEMPLATE):
-        raise PermissionDenied
+    policy.require(user, perm.CHANGE_CHECKLIST_TEMPLATE)
+    if not munis.exists():
+        raise Refused("no municipality to act for")
     code = request.GET.get("kommun") or munis.first().code
     muni = get_object_or_404(munis, code=code)
     forms_by_kind = {}

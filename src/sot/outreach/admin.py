@@ -61,10 +61,7 @@ class MemberAdmin(admin.ModelAdmin):
         return policy.can(request.user, perm.CHANGE_ROSTER, obj)
 
     def save_model(self, request, obj, form, change):
-        if not policy.can(request.user, perm.CHANGE_ROSTER, obj.municipality):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
+        policy.require(request.user, perm.CHANGE_ROSTER, obj.municipality)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):

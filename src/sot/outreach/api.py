@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sot.accounts import policy
 from sot.api.auth import token_auth
-from sot.operations.permissions import PermissionRefused
+from sot.errors import Refused
 from sot.operations.queries import current_activation
 from sot.outreach import callouts, roster, subscriptions
 from sot.outreach import permissions as perm
@@ -90,9 +90,8 @@ def roster_list(request, municipality: str | None = None):
             "points", "trainings"
         ),
         municipality_path="municipality",
+        point_path="points",
     )
-    if request.user.role == policy.OPERATOR and not request.user.is_superuser:
-        qs = Member.objects.filter(points__in=request.user.points.all()).distinct()
     if municipality:
         qs = qs.filter(municipality__code=municipality)
     return [_member_out(request.user, m) for m in qs]
@@ -112,15 +111,12 @@ class ImportOut(Schema):
 )
 def roster_import(request, municipality: Form[str], file: File[UploadedFile]):
     muni = get_object_or_404(Municipality, code=municipality)
-    try:
-        report = roster.import_roster(
-            by=request.user,
-            municipality=muni,
-            data=file.read(),
-            filename=file.name or "",
-        )
-    except PermissionRefused as exc:
-        raise PermissionDenied(str(exc)) from exc
+    report = roster.import_roster(
+        by=request.user,
+        municipality=muni,
+        data=file.read(),
+        filename=file.name or "",
+    )
     return {
         "created": report.created,
         "updated": report.updated,
@@ -136,10 +132,7 @@ def roster_import(request, municipality: Form[str], file: File[UploadedFile]):
 )
 def roster_erase(request, member_id: int):
     member = get_object_or_404(Member, pk=member_id)
-    try:
-        return roster.erase_member(by=request.user, member=member)
-    except PermissionRefused as exc:
-        raise PermissionDenied(str(exc)) from exc
+    return roster.erase_member(by=request.user, member=member)
 
 
 class CallOutIn(Schema):
@@ -215,8 +208,6 @@ def callout_start(request, payload: CallOutIn):
             by=request.user,
             starts_at_text=payload.from_time,
         )
-    except PermissionRefused as exc:
-        raise PermissionDenied(str(exc)) from exc
     except callouts.CallOutRefused as exc:
         raise ValidationError({"callout": [exc.message]}) from exc
     except ValueError as exc:  # an unknown skill
@@ -230,7 +221,7 @@ def _visible_callout(request, callout_id: int) -> CallOut:
         CallOut.objects.select_related("activation__point__municipality"), pk=callout_id
     )
     if not policy.can(request.user, perm.VIEW_CALLOUT, callout):
-        raise PermissionDenied("not allowed: callout.view")
+        raise Refused("not allowed: callout.view")
     return callout
 
 
@@ -244,10 +235,7 @@ def callout_get(request, callout_id: int):
 )
 def callout_cancel(request, callout_id: int):
     callout = _visible_callout(request, callout_id)
-    try:
-        callouts.cancel_callout(callout=callout, by=request.user)
-    except PermissionRefused as exc:
-        raise PermissionDenied(str(exc)) from exc
+    callouts.cancel_callout(callout=callout, by=request.user)
     callout.refresh_from_db()
     return _callout_out(callout)
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sot.operations import permissions as ops_perm
+from sot.accounts import policy
+from sot.errors import Invalid
 from sot.operations.models import Activation, LogKind, Source
 from sot.operations.services import add_log_entry
 from sot.outreach import conf
@@ -58,11 +59,11 @@ _SKILL_WORDS = {
 }
 
 
-class CallOutRefused(ValueError):
+class CallOutRefused(Invalid):
+    """A call-out the rules refuse (422)."""
+
     def __init__(self, code: str, message: str):
-        self.code = code
-        self.message = message
-        super().__init__(message)
+        super().__init__(message, code=code)
 
 
 def _local_time(at: datetime) -> str:
@@ -182,7 +183,7 @@ def start_callout(
     now: datetime | None = None,
 ) -> CallOut:
     """Ask about ``factor`` x ``needed`` people with the skills and send the SMS."""
-    ops_perm.require(by, perm.START_CALLOUT, activation.point)
+    policy.require(by, perm.START_CALLOUT, activation.point)
     skills = [str(Skill(s)) for s in skills]
     if bounds.CALLOUT_PEOPLE.problem(needed) is not None:
         raise CallOutRefused(
@@ -444,7 +445,7 @@ def send_reminders(*, callout_id: int, now: datetime | None = None) -> int:
 
 def cancel_callout(*, callout: CallOut, by, now: datetime | None = None) -> CallOut:
     """Stop a call-out; everyone who said yes or has not answered is told."""
-    ops_perm.require(by, perm.CHANGE_CALLOUT, callout.activation.point)
+    policy.require(by, perm.CHANGE_CALLOUT, callout.activation.point)
     now = now or timezone.now()
     with transaction.atomic():
         callout, recipients = _load(callout.pk)

@@ -24,9 +24,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sot.accounts.models import User
+from sot.errors import Refused
 from sot.operations import services as ops
 from sot.operations.core.status import TransitionRefused
-from sot.operations.permissions import REPORT_STATUS, PermissionRefused
+from sot.operations.permissions import REPORT_STATUS
 from sot.operations.queries import current_activation
 from sot.outreach import callouts, subscriptions
 from sot.outreach.core.commands import Command, Kind, parse
@@ -253,7 +254,7 @@ def _status(
             state_reason=cmd.note if cmd.status == "closed" else "",
             **fields,
         )
-    except PermissionRefused:
+    except Refused:
         return "not allowed", render("status_not_allowed", lang, {"point": point.name})
     except (TransitionRefused, ops.OperationRefused) as exc:
         from django.utils.translation import gettext

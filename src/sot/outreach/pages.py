@@ -10,7 +10,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
+from sot.errors import Refused
 from sot.operations.models import Activation
-from sot.operations.permissions import PermissionRefused
 from sot.outreach import callouts, conf
 from sot.outreach import permissions as perm
 from sot.outreach.delivery import deliver_due
@@ -80,8 +79,7 @@ def _activation(request, activation_id: int) -> Activation:
         Activation.objects.select_related("point__municipality", "event"),
         pk=activation_id,
     )
-    if not policy.can(request.user, perm.VIEW_CALLOUT, activation.point):
-        raise PermissionDenied
+    policy.require(request.user, perm.VIEW_CALLOUT, activation.point)
     return activation
 
 
@@ -92,8 +90,7 @@ def activation_callouts(request, activation_id: int):
     can_start = policy.can(request.user, perm.START_CALLOUT, activation.point)
     form = CallOutForm(request.POST or None)
     if request.method == "POST":
-        if not can_start:
-            raise PermissionDenied
+        policy.require(request.user, perm.START_CALLOUT, activation.point)
         if form.is_valid():
             try:
                 callout = callouts.start_callout(
@@ -152,10 +149,7 @@ def cancel(request, callout_id: int):
     callout = get_object_or_404(
         CallOut.objects.select_related("activation__point"), pk=callout_id
     )
-    try:
-        callouts.cancel_callout(callout=callout, by=request.user)
-    except PermissionRefused as exc:
-        raise PermissionDenied from exc
+    callouts.cancel_callout(callout=callout, by=request.user)
     deliver_due()
     messages.success(request, _("Utropet är avslutat."))
     return redirect("outreach:activation-callouts", activation_id=callout.activation_id)
@@ -164,10 +158,10 @@ def cancel(request, callout_id: int):
 @login_required
 def sms_console(request):
     """Type an SMS as if it came from a phone (development and exercises only)."""
-    if not policy.can(request.user, perm.START_CALLOUT):
-        raise PermissionDenied
+    policy.require(request.user, perm.START_CALLOUT)
     if conf.get(conf.SMS_BACKEND) == "twilio":
-        raise PermissionDenied  # real SMS come through the signed webhook only
+        # real SMS come through the signed webhook only
+        raise Refused("the SMS console is off with a real SMS provider")
     form = SmsForm(request.POST or None)
     result = None
     sent = []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from sot.operations import permissions as ops_perm
+from sot.accounts import policy
 from sot.outreach import permissions as perm
 from sot.outreach.core.commands import fold
 from sot.outreach.core.phone import PhoneNumberError, normalize_phone
@@ -174,7 +174,7 @@ def save_member(
     points: list[Point] | None = None,
 ) -> tuple[Member, bool]:
     """Create or update one person (matched by municipality and phone, else e-mail)."""
-    ops_perm.require(by, perm.CHANGE_ROSTER, municipality)
+    policy.require(by, perm.CHANGE_ROSTER, municipality)
     phone = data.get("phone") or ""
     if phone:
         phone = normalize_phone(phone)
@@ -222,7 +222,7 @@ def import_roster(
     *, by, municipality: Municipality, data: bytes, filename: str = "roster.csv"
 ) -> ImportReport:
     """Import people from a CSV or XLSX file into a municipality's roster."""
-    ops_perm.require(by, perm.CHANGE_ROSTER, municipality)
+    policy.require(by, perm.CHANGE_ROSTER, municipality)
     suffix = Path(filename).suffix.lower()
     rows = _rows_xlsx(data) if suffix in (".xlsx", ".xlsm") else _rows_csv(data)
     report = ImportReport()
@@ -306,7 +306,7 @@ def erase_member(*, by, member: Member) -> dict[str, int]:
     subscriptions. The event logbook holds counts only, so nothing is left there.
     Returns what was deleted, by kind.
     """
-    ops_perm.require(by, perm.CHANGE_ROSTER, member.municipality)
+    policy.require(by, perm.CHANGE_ROSTER, member.municipality)
     addresses = [a for a in (member.phone, member.email) if a]
     with transaction.atomic():
         counts = {

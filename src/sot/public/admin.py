@@ -36,8 +36,6 @@ class PublicMessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
         return policy.filter_allowed(
             request.user,
             POST_MESSAGE,
@@ -47,21 +45,19 @@ class PublicMessageAdmin(admin.ModelAdmin):
         )
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or policy.can(request.user, POST_MESSAGE)
+        return policy.can(request.user, POST_MESSAGE)
 
     def has_view_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser or policy.can(request.user, POST_MESSAGE)
+        return policy.can(request.user, POST_MESSAGE)
 
     def has_change_permission(self, request, obj=None):
-        if request.user.is_superuser:
-            return True
         return policy.can(request.user, POST_MESSAGE, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
 
 @admin.register(GazetteerPlace)

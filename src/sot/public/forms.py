@@ -44,9 +44,9 @@ class PublicMessageForm(forms.ModelForm):
         user = kwargs.pop("user", None) or self.user
         super().__init__(*args, **kwargs)
         self.user = user
-        if user is not None and not user.is_superuser:
-            self.fields["municipality"].queryset = Municipality.objects.filter(
-                _municipality_q(user)
+        if user is not None:
+            self.fields["municipality"].queryset = policy.filter_allowed(
+                user, POST_MESSAGE, Municipality.objects.all(), municipality_path=""
             )
             self.fields["point"].queryset = Point.objects.filter(
                 municipality__in=self.fields["municipality"].queryset
@@ -62,15 +62,3 @@ class PublicMessageForm(forms.ModelForm):
         ):
             raise forms.ValidationError(_("Du får inte skriva för den kommunen."))
         return data
-
-
-def _municipality_q(user):
-    from django.db.models import Q
-
-    from sot.accounts.models import Role
-
-    if user.role == Role.COUNTY_COORDINATOR and user.county_code:
-        return Q(county_code=user.county_code)
-    if user.role == Role.MUNICIPAL_OFFICER and user.municipality_id:
-        return Q(pk=user.municipality_id)
-    return Q(pk__in=[])

@@ -4,9 +4,10 @@ headers, gzip and a strong SHA-256 ETag)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
+from sot.errors import NotFound
 from sot.public import feeds, pages
 from sot.public.core import notice
 from sot.public.http import cached
@@ -28,7 +29,7 @@ def start(request, **kwargs):
 def point(request, slug, **kwargs):
     body = pages.render_point(pages.cached_data(), slug, _lang(kwargs))
     if body is None:
-        raise Http404("no such point")
+        raise NotFound("no such point")
     return cached(request, body, HTML)
 
 
@@ -36,7 +37,7 @@ def point(request, slug, **kwargs):
 def municipality(request, code, **kwargs):
     body = pages.render_municipality(pages.cached_data(), code, _lang(kwargs))
     if body is None:
-        raise Http404("no such municipality")
+        raise NotFound("no such municipality")
     return cached(request, body, HTML)
 
 
@@ -99,7 +100,7 @@ def cap_message(request, identifier):
             return cached(
                 request, message.xml, "application/cap+xml; charset=utf-8", max_age=3600
             )
-    raise Http404("no such CAP message")
+    raise NotFound("no such CAP message")
 
 
 @require_safe
@@ -116,7 +117,7 @@ def point_notice(request, slug):
     data = pages.cached_data()
     pt = data.point(slug)
     if pt is None:
-        raise Http404("no such point")
+        raise NotFound("no such point")
     url = f"{feeds.site_url()}/punkt/{slug}/"
     pdf = notice.point_notice(pt, url=url, now=data.now)
     response = cached(request, pdf, "application/pdf", max_age=60)

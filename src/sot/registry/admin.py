@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sot.accounts import policy
+from sot.errors import Refused
 from sot.registry import services, tables
 from sot.registry.models import (
     BackupPower,
@@ -36,9 +37,7 @@ admin.site.index_title = _("Register och drift")
 
 
 def _has_role(user) -> bool:
-    return user.is_active and (
-        user.is_superuser or user.role in policy.actions()[policy.VIEW_INTERNAL]
-    )
+    return policy.can(user, policy.VIEW_INTERNAL)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -54,6 +53,7 @@ class ScopedAdmin(admin.ModelAdmin):
     delete_action = policy.DELETE_POINT
     municipality_path = "municipality"
     point_path: str | None = None
+    county_path: str | None = None
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -63,6 +63,7 @@ class ScopedAdmin(admin.ModelAdmin):
             qs,
             municipality_path=self.municipality_path,
             point_path=self.point_path,
+            county_path=self.county_path,
         )
 
     def has_module_permission(self, request):
@@ -270,7 +271,7 @@ class PointAdmin(ScopedAdmin):
     )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
+        if db_field.name == "municipality":
             kwargs["queryset"] = _municipalities_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -278,19 +279,13 @@ class PointAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             original = Point.objects.get(pk=obj.pk)
-            if not policy.can(request.user, policy.CHANGE_POINT, original):
-                raise PermissionDenied
+            policy.require(request.user, policy.CHANGE_POINT, original)
             request._sot_before = services.point_snapshot(original)
         else:
-            if not policy.can(request.user, policy.ADD_POINT, obj.municipality):
-                raise PermissionDenied
+            policy.require(request.user, policy.ADD_POINT, obj.municipality)
             request._sot_before = {}
-        if (
-            change
-            and obj.municipality_id != original.municipality_id
-            and not policy.can(request.user, policy.ADD_POINT, obj.municipality)
-        ):
-            raise PermissionDenied
+        if change and obj.municipality_id != original.municipality_id:
+            policy.require(request.user, policy.ADD_POINT, obj.municipality)
         admin.ModelAdmin.save_model(self, request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -313,8 +308,9 @@ class PointAdmin(ScopedAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         point = self.get_object(request, object_id)
-        if point is None or not self.has_view_permission(request, point):
-            raise PermissionDenied
+        if point is None:  # not in the user's scope
+            raise Refused("not allowed: point.view_internal")
+        policy.require(request.user, policy.VIEW_INTERNAL, point)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Historik: %s") % point,
@@ -367,8 +363,7 @@ class PointAdmin(ScopedAdmin):
         return self._export(self.get_queryset(request), fmt)
 
     def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
+        policy.require(request.user, policy.ADD_POINT)
         errors = None
         if request.method == "POST" and request.FILES.get("file"):
             upload = request.FILES["file"]
@@ -404,13 +399,10 @@ class PointAdmin(ScopedAdmin):
 
 
 def _municipalities_for(user):
-    if user.is_superuser:
-        return Municipality.objects.all()
-    if user.role == policy.COORD:
-        return Municipality.objects.filter(county_code=user.county_code)
-    if user.role == policy.OFFICER:
-        return Municipality.objects.filter(pk=user.municipality_id)
-    return Municipality.objects.none()
+    """The municipalities the user may add points (and services) in."""
+    return policy.filter_allowed(
+        user, policy.ADD_POINT, Municipality.objects.all(), municipality_path=""
+    )
 
 
 @admin.register(Municipality)
@@ -419,27 +411,15 @@ class MunicipalityAdmin(ScopedAdmin):
     change_action = policy.CHANGE_MUNICIPALITY
     add_action = policy.CHANGE_MUNICIPALITY
     delete_action = policy.CHANGE_MUNICIPALITY
-    municipality_path = "pk__in"
+    municipality_path = ""
+    point_path = "points"
     list_display = ("code", "name", "county_code", "population")
     list_filter = ("county_code",)
     search_fields = ("code", "name")
     exclude = ("boundary",)
 
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        user = request.user
-        if user.is_superuser:
-            return qs
-        if user.role == policy.COORD:
-            return qs.filter(county_code=user.county_code)
-        if user.role == policy.OFFICER:
-            return qs.filter(pk=user.municipality_id)
-        if user.role == policy.OPERATOR:
-            return qs.filter(points__in=user.points.all()).distinct()
-        return qs.none()
-
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
 
 class ContactInline(admin.TabularInline):
@@ -466,17 +446,7 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ("kind", "municipality")
     search_fields = ("name",)
     inlines = [ContactInline]
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        user = request.user
-        if user.is_superuser:
-            return qs
-        if user.role == policy.COORD:
-            return qs.filter(county_code=user.county_code)
-        if user.role == policy.OFFICER:
-            return qs.filter(municipality_id=user.municipality_id)
-        return qs.none()
+    county_path = "county_code"
 
     def save_model(self, request, obj, form, change):
         if obj.municipality_id:
@@ -487,8 +457,7 @@ class OrganisationAdmin(ScopedAdmin):
                 if request.user.municipality_id
                 else ""
             )
-        if not policy.can(request.user, policy.CHANGE_ORGANISATION, obj):
-            raise PermissionDenied
+        policy.require(request.user, policy.CHANGE_ORGANISATION, obj)
         super().save_model(request, obj, form, change)
 
 
@@ -511,13 +480,15 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.municipality_id is None:
-            return request.user.is_superuser
+            return policy.can(request.user, policy.ADMINISTER)
         return policy.can(request.user, policy.CHANGE_SERVICE_CATALOGUE, obj)
 
     has_delete_permission = has_change_permission
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality" and not request.user.is_superuser:
+        if db_field.name == "municipality" and not policy.can(
+            request.user, policy.ADMINISTER
+        ):
             kwargs["queryset"] = _municipalities_for(request.user)
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -531,10 +502,7 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ChangeRecord._meta.fields]
 
     def has_module_permission(self, request):
-        user = request.user
-        return user.is_active and (
-            user.is_superuser or getattr(user, "role", "") == policy.COORD
-        )
+        return policy.can(request.user, policy.VIEW_HISTORY)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -555,4 +523,4 @@ class CountyAdmin(admin.ModelAdmin):
     exclude = ("boundary",)
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)

@@ -12,11 +12,11 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from sot.accounts import policy
 from sot.api.auth import token_auth
+from sot.errors import NotFound
 from sot.registry import services
 from sot.registry.models import Contact, Lifecycle, Point, PointService
 from sot.validation import bounds
@@ -329,7 +329,7 @@ def points_geojson(request, filters: Query[PointFilters]):
 def get_point(request, point_id: str):
     p = visible_points(request.user).filter(slug=point_id).first()
     if p is None:
-        raise Http404("no such point")
+        raise NotFound("no such point")
     return _as_dict(request.user, p)
 
 
@@ -371,7 +371,7 @@ def create_point(request, body: PointIn):
 def update_point(request, point_id: str, body: PointIn):
     p = visible_points(request.user).filter(slug=point_id).first()
     if p is None:
-        raise Http404("no such point")
+        raise NotFound("no such point")
     data, svc, bp = _payload(body)
     p = services.save_point(
         actor=request.user,

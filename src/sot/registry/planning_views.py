@@ -12,12 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 
 from sot.accounts import policy
 from sot.config import env
+from sot.errors import NotFound
 
 PLAN_DIR = env.register(
     env.Setting(
@@ -75,8 +75,7 @@ def load_results(directory: Path) -> dict:
 
 
 def _allowed(request) -> None:
-    if not policy.can(request.user, policy.VIEW_PLANNING):
-        raise PermissionDenied
+    policy.require(request.user, policy.VIEW_PLANNING)
 
 
 @login_required
@@ -93,5 +92,5 @@ def planning_report(request, kind: str):
     name = {"html": "report.html", "pdf": "report.pdf"}.get(kind)
     path = plan_dir() / name if name else None
     if path is None or not path.is_file():
-        raise Http404("no report yet: run 'sot plan report'")
+        raise NotFound("no report yet: run 'sot plan report'")
     return FileResponse(path.open("rb"), as_attachment=kind == "pdf", filename=name)

@@ -8,7 +8,7 @@ import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -166,13 +166,6 @@ def history_of(obj) -> list[ChangeRecord]:
             object_id=str(getattr(obj, "slug", None) or obj.pk),
         ).select_related("user")
     )
-
-
-def _check(actor, action: str, target=None) -> None:
-    if actor is None:  # the system itself: CLI imports, demo data, migrations
-        return
-    if not policy.can(actor, action, target):
-        raise PermissionDenied(_("Du har inte behörighet till detta."))
 
 
 def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
@@ -435,7 +428,7 @@ def save_point(
     """Create (point=None) or update a point with its services and backup power.
 
     Raises ValidationError (a dict naming each field) for bad input, NeedsConfirmation
-    for a point outside its municipality unless `confirm`, PermissionDenied when the
+    for a point outside its municipality unless `confirm`, Refused when the
     actor may not do this. Nothing is saved unless everything is valid.
     """
     creating = point is None
@@ -445,7 +438,7 @@ def save_point(
             before: dict[str, Any] = {}
         else:
             point = Point.objects.select_for_update().get(pk=point.pk)
-            _check(actor, policy.CHANGE_POINT, point)
+            policy.require(actor, policy.CHANGE_POINT, point)
             before = point_snapshot(point)
         _clean_point(point, data, confirm=confirm)
         if (
@@ -453,7 +446,7 @@ def save_point(
             or point.municipality_id
             and "municipality" in diff(before, point_snapshot(point))
         ):
-            _check(actor, policy.ADD_POINT, point.municipality)
+            policy.require(actor, policy.ADD_POINT, point.municipality)
         if not creating and data.get("slug") not in (None, before.get("slug")):
             raise ValidationError({"slug": [_("En punkts id kan inte ändras.")]})
         bp = _clean_backup(point, backup_power) if backup_power is not None else None
@@ -477,7 +470,7 @@ def save_point(
 
 def delete_point(*, actor, point: Point, source: str = "admin") -> None:
     """Delete a point, keeping its last state in the history."""
-    _check(actor, policy.DELETE_POINT, point)
+    policy.require(actor, policy.DELETE_POINT, point)
     with transaction.atomic():
         before = point_snapshot(point)
         record_change(

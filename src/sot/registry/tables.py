@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from sot.errors import Refused
 from sot.registry.models import BackupPower, Point
 from sot.registry.services import BACKUP_FIELDS, NeedsConfirmation, save_point
 
@@ -286,7 +287,7 @@ def import_points(
                         errors.extend(RowError(number, fld, m) for m in messages)
                 else:
                     errors.extend(RowError(number, "rad", m) for m in exc.messages)
-            except PermissionDenied:
+            except Refused:
                 transaction.savepoint_rollback(sid)
                 errors.append(
                     RowError(

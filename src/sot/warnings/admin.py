@@ -30,7 +30,7 @@ class _CoordinatorOnly(admin.ModelAdmin):
         return self._ok(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return policy.can(request.user, policy.ADMINISTER)
 
 
 @admin.register(FeedSource)

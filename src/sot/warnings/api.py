@@ -16,12 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from sot.accounts import policy
+from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.registry.models import Point
 from sot.validation import schema as v
 from sot.warnings import decisions, permissions, polling, services
@@ -135,13 +134,8 @@ class ImportOut(Schema):
 def _user(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        raise HttpError(401, "authentication required")
+        raise Unauthenticated()
     return user
-
-
-def _require(user, action):
-    if not policy.can(user, action):
-        raise PermissionDenied("permission denied")
 
 
 def _warning_out(m: WarningMessage) -> dict:
@@ -186,7 +180,7 @@ def list_warnings(
     point: str | None = None,
 ):
     """Warnings in the given state (default in force), newest first."""
-    _require(_user(request), permissions.VIEW_WARNING)
+    policy.require(_user(request), permissions.VIEW_WARNING)
     qs = WarningMessage.objects.prefetch_related("municipalities", "points")
     if state != "all":
         qs = qs.filter(state=state)
@@ -218,15 +212,10 @@ def decide(request, suggestion_id: int, data: DecisionIn):
     user = _user(request)
     suggestion = get_object_or_404(Suggestion, pk=suggestion_id)
     if not policy.can(user, permissions.VIEW_SUGGESTION, suggestion):
-        raise HttpError(404, "no such suggestion")
-    try:
-        suggestion = decisions.decide(
-            suggestion=suggestion, by=user, decision=data.decision, note=data.note
-        )
-    except decisions.SuggestionClosed as exc:
-        raise HttpError(409, f"already decided or cleared: {exc}") from None
-    except (ValueError, PermissionError) as exc:
-        raise HttpError(422, str(exc)) from None
+        raise NotFound("no such suggestion")
+    suggestion = decisions.decide(
+        suggestion=suggestion, by=user, decision=data.decision, note=data.note
+    )
     return _suggestion_out(suggestion)
 
 
@@ -234,17 +223,17 @@ def decide(request, suggestion_id: int, data: DecisionIn):
 def import_document(request, format: str | None = None, status: str | None = None):
     """Store a warning document sent as the request body (all or nothing)."""
     user = _user(request)
-    _require(user, permissions.IMPORT_WARNING)
+    policy.require(user, permissions.IMPORT_WARNING)
     if format is not None and format not in FORMATS:
-        raise HttpError(422, f"unknown format; known: {', '.join(sorted(FORMATS))}")
+        raise Invalid(f"unknown format; known: {', '.join(sorted(FORMATS))}")
     if status not in (None, "exercise", "test"):
-        raise HttpError(422, "status must be exercise or test")
+        raise Invalid("status must be exercise or test")
     try:
         report = import_bytes(
             data=request.body, format=format, status=status, via="api", user=user
         )
     except ParseError as exc:
-        raise HttpError(422, f"refused document: {exc}") from None
+        raise Invalid(f"refused document: {exc}") from None
     return report.as_dict()
 
 
@@ -254,7 +243,7 @@ def import_document(request, format: str | None = None, status: str | None = Non
     summary="Warnings in force over a point",
 )
 def point_warnings(request, point_id: str):
-    _require(_user(request), permissions.VIEW_WARNING)
+    policy.require(_user(request), permissions.VIEW_WARNING)
     point = get_object_or_404(Point, slug=point_id)
     qs = services.warnings_for_point(point).prefetch_related("municipalities", "points")
     return [_warning_out(m) for m in qs]
@@ -264,7 +253,7 @@ def point_warnings(request, point_id: str):
     f"{PREFIX}/{{warning_id}}", response=WarningDetailOut, summary="One warning"
 )
 def get_warning(request, warning_id: int):
-    _require(_user(request), permissions.VIEW_WARNING)
+    policy.require(_user(request), permissions.VIEW_WARNING)
     m = get_object_or_404(WarningMessage, pk=warning_id)
     data = _warning_out(m)
     data["areas"] = [

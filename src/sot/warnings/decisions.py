@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from sot.accounts import policy
+from sot.errors import Conflict, Invalid
 from sot.warnings import permissions as perm
 from sot.warnings.models import Decision, Suggestion, SuggestionState, WarningMessage
 
 
-class SuggestionClosed(ValueError):
+class SuggestionClosed(Conflict):
     """The suggestion has already been decided or cleared."""
 
 
@@ -58,15 +58,16 @@ def decide(
     now: datetime | None = None,
 ) -> Suggestion:
     """Record ``by``'s decision on ``suggestion``; for ``event_opened``, open the event."""
-    if not policy.can(by, perm.DECIDE_SUGGESTION, suggestion):
-        raise PermissionDenied("may not decide on this suggestion")
+    policy.require(by, perm.DECIDE_SUGGESTION, suggestion)
     if decision not in Decision.values:
-        raise ValueError(f"unknown decision {decision!r}")
+        raise Invalid(f"unknown decision {decision!r}")
     now = now or timezone.now()
     with transaction.atomic():
         suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
         if suggestion.state != SuggestionState.OPEN:
-            raise SuggestionClosed(suggestion.get_state_display())
+            raise SuggestionClosed(
+                f"already decided or cleared: {suggestion.get_state_display()}"
+            )
         if decision == Decision.EVENT_OPENED:
             suggestion.event = _open_event(suggestion, by=by, note=note)
         suggestion.decision = decision

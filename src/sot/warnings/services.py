@@ -29,7 +29,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,8 +136,7 @@ def import_document(
     be allowed to import warnings. ``status`` is the status the document was parsed
     with; a snapshot only ends messages of that status.
     """
-    if user is not None and not policy.can(user, perm.IMPORT_WARNING):
-        raise PermissionDenied("may not import warnings")
+    policy.require(user, perm.IMPORT_WARNING)
     now = now or timezone.now()
     report = ImportReport(format=document.format)
     with transaction.atomic():
@@ -504,8 +502,7 @@ def end_message(
     *, message: WarningMessage, by, now: datetime | None = None
 ) -> WarningMessage:
     """End an in-force message by hand (a coordinator ends an exercise or a replay)."""
-    if not policy.can(by, perm.END_WARNING):
-        raise PermissionDenied("may not end warnings")
+    policy.require(by, perm.END_WARNING)
     with transaction.atomic():
         if message.state == MessageState.IN_FORCE:
             _end(
@@ -537,3 +534,23 @@ def suggestions_for(user, *, states=(SuggestionState.OPEN,)):
     return policy.filter_allowed(
         user, perm.VIEW_SUGGESTION, qs, municipality_path="municipality"
     )
+
+
+def rules_for(user):
+    """The suggestion rules ``user`` sees: their county's and those for every county."""
+    qs = SuggestionRule.objects.all()
+    if policy.can(user, policy.ADMINISTER):
+        return qs
+    return qs.filter(county_code__in=[policy.home_county(user), ""])
+
+
+def save_rule(*, rule: SuggestionRule, by) -> SuggestionRule:
+    """Save a suggestion rule (new or changed); a rule for every county is the
+    superuser's, a county's rule its coordinator's. Raises ``Refused`` otherwise."""
+    if rule.pk is not None:
+        before = SuggestionRule.objects.get(pk=rule.pk)
+        policy.require(by, perm.CHANGE_RULE, before)
+    policy.require(by, perm.CHANGE_RULE, rule)
+    with transaction.atomic():
+        rule.save()
+    return rule

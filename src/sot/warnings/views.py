@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
+from sot.errors import Refused
 from sot.registry.models import Point
 from sot.warnings import decisions, polling, services
 from sot.warnings import permissions as perm
@@ -29,23 +29,17 @@ from sot.warnings.models import (
 )
 
 
-def _require(user, action, target=None):
-    if not policy.can(user, action, target):
-        raise PermissionDenied
-
-
 @login_required
 def dashboard(request):
     """Warnings in force, feed health and (for those who may) the upload form."""
-    _require(request.user, perm.VIEW_WARNING)
+    policy.require(request.user, perm.VIEW_WARNING)
     can_import = policy.can(request.user, perm.IMPORT_WARNING)
     form = (
         UploadForm(request.POST or None, request.FILES or None) if can_import else None
     )
     report = None
     if request.method == "POST":
-        if not can_import:
-            raise PermissionDenied
+        policy.require(request.user, perm.IMPORT_WARNING)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -89,7 +83,7 @@ def dashboard(request):
 
 @login_required
 def warning_detail(request, pk):
-    _require(request.user, perm.VIEW_WARNING)
+    policy.require(request.user, perm.VIEW_WARNING)
     message = get_object_or_404(WarningMessage, pk=pk)
     suggestions = (
         policy.filter_allowed(
@@ -128,7 +122,7 @@ def warning_end(request, pk):
 @login_required
 def suggestions(request):
     """The officer's suggestions: open ones first, then the latest decided."""
-    _require(request.user, perm.VIEW_SUGGESTION)
+    policy.require(request.user, perm.VIEW_SUGGESTION)
     open_ = services.suggestions_for(request.user).prefetch_related("points")
     decided = services.suggestions_for(
         request.user,
@@ -149,7 +143,7 @@ def suggestion_detail(request, pk):
         Suggestion.objects.select_related("message", "municipality", "rule", "event"),
         pk=pk,
     )
-    _require(request.user, perm.VIEW_SUGGESTION, suggestion)
+    policy.require(request.user, perm.VIEW_SUGGESTION, suggestion)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         decision = request.POST.get("decision", "")
@@ -190,15 +184,8 @@ def suggestion_detail(request, pk):
 
 @login_required
 def rules(request):
-    _require(request.user, perm.VIEW_SUGGESTION)
-    qs = SuggestionRule.objects.all()
-    if not request.user.is_superuser:
-        county = request.user.county_code or (
-            request.user.municipality.county_code
-            if request.user.municipality_id
-            else ""
-        )
-        qs = qs.filter(county_code__in=[county, ""])
+    policy.require(request.user, perm.VIEW_SUGGESTION)
+    qs = services.rules_for(request.user)
     return render(
         request,
         "warnings/rules.html",
@@ -209,24 +196,16 @@ def rules(request):
 @login_required
 def rule_edit(request, pk=None):
     rule = get_object_or_404(SuggestionRule, pk=pk) if pk else None
-    if rule is not None and rule.county_code:
-        _require(request.user, perm.CHANGE_RULE, rule)
-    else:
-        # A rule for every county is the superuser's; a new rule is for the county.
-        _require(request.user, perm.CHANGE_RULE)
-        if rule is not None and not request.user.is_superuser:
-            raise PermissionDenied
+    # A rule for every county is the superuser's; a new rule is for the county.
+    policy.require(request.user, perm.CHANGE_RULE, rule)
     initial = {} if rule else {"county_code": getattr(request.user, "county_code", "")}
     form = RuleForm(request.POST or None, instance=rule, initial=initial)
     if request.method == "POST" and form.is_valid():
-        new = form.save(commit=False)
-        if (
-            not request.user.is_superuser
-            and new.county_code != request.user.county_code
-        ):
+        try:
+            services.save_rule(rule=form.save(commit=False), by=request.user)
+        except Refused:
             form.add_error("county_code", _("Du kan bara ändra regler för ditt län."))
         else:
-            new.save()
             messages.success(request, _("Regeln är sparad."))
             return redirect("warnings:rules")
     return render(request, "warnings/rule_form.html", {"form": form, "rule": rule})
@@ -236,9 +215,8 @@ def rule_edit(request, pk=None):
 def point_warnings(request, slug):
     """The warnings in force over one point (for the officials' point page)."""
     point = get_object_or_404(Point, slug=slug)
-    _require(request.user, perm.VIEW_WARNING)
-    if not policy.can(request.user, "point.view_internal", point):
-        raise PermissionDenied
+    policy.require(request.user, perm.VIEW_WARNING)
+    policy.require(request.user, "point.view_internal", point)
     return render(
         request,
         "warnings/point.html",

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sot.errors import Invalid
+
 
 def gettext_noop(message: str) -> str:
     """Mark a string for translation without translating it (Django's convention)."""
@@ -127,8 +129,8 @@ REFUSAL_MESSAGES_SV: dict[RefusalCode, str] = {
 }
 
 
-class TransitionRefused(ValueError):
-    """A change of state that the rules do not allow."""
+class TransitionRefused(Invalid):
+    """A change of state that the rules do not allow (422)."""
 
     def __init__(
         self,
@@ -137,11 +139,9 @@ class TransitionRefused(ValueError):
         current: PointState | None = None,
         target: PointState | None = None,
     ) -> None:
-        self.code = code
         self.current = current
         self.target = target
-        self.message = REFUSAL_MESSAGES_SV[code]
-        super().__init__(self.message)
+        super().__init__(REFUSAL_MESSAGES_SV[code], code=code)
 
 
 @dataclass(frozen=True)
