@@ -445,92 +445,33 @@ def render_open_data(data: PublicData, lang: str, *, static: bool = False) -> by
     )
 
 
-def search_places(data: PublicData) -> list[near.Place]:
-    """Points, municipalities and the imported gazetteer, as places to search from."""
-    from sot.public.models import GazetteerPlace
-
-    places = [
-        near.Place(p.name, p.lat, p.lon, "point", p.municipality_name)
-        for p in data.points
-    ]
-    places += [
-        near.Place(p.village, p.lat, p.lon, "village", p.municipality_name)
-        for p in data.points
-        if p.village
-    ]
-    for area in data.areas:
-        centre = _centre(area.geometry)
-        if centre:
-            places.append(
-                near.Place(area.name, centre[1], centre[0], "municipality", area.name)
-            )
-    places += [
-        near.Place(g.name, g.lat, g.lon, g.kind or "place", g.municipality_code)
-        for g in GazetteerPlace.objects.all().only(
-            "name", "lat", "lon", "kind", "municipality_code"
-        )
-    ]
-    return places
-
-
-def _centre(geometry: dict | None):
-    """Mean of the largest ring's vertices: a rough centre, good enough to search from."""
-    if not geometry:
-        return None
-    polys = (
-        geometry["coordinates"]
-        if geometry.get("type") == "MultiPolygon"
-        else [geometry.get("coordinates", [])]
-    )
-    rings = [poly[0] for poly in polys if poly]
-    if not rings:
-        return None
-    ring = max(rings, key=len)
-    return (sum(c[0] for c in ring) / len(ring), sum(c[1] for c in ring) / len(ring))
-
-
 def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
-    from sot.public.models import Postcode
+    from sot.public import finder
 
     t = phrases(lang)
-    q = (q or "").strip()[:100]
-    origin = None
-    place_name = ""
-    not_found = ""
-    alternatives: list[str] = []
-    if q:
-        coords = near.parse_coordinates(q)
-        code = near.parse_postcode(q)
-        if coords:
-            origin, place_name = coords, f"{coords[0]:.4f}, {coords[1]:.4f}"
-        elif code:
-            pc = Postcode.objects.filter(code=code).first()
-            if pc:
-                origin = (pc.lat, pc.lon)
-                place_name = f"{code[:3]} {code[3:]} {pc.locality}".strip()
-        else:
-            matches = near.match_places(q, search_places(data))
-            if matches:
-                best = matches[0]
-                origin, place_name = (best.lat, best.lon), best.name
-                alternatives = sorted(
-                    {m.name for m in matches[1:] if m.name != best.name}
-                )
-        if origin is None:
-            not_found = t["not_found"].format(q=q)
-    points, heading = [], ""
-    if origin is not None:
-        ranked = near.nearest_points(origin[0], origin[1], data.points)
-        heading = t["results"].format(place=place_name)
-        if not ranked:
-            ranked = near.nearest_points(
-                origin[0], origin[1], data.points, open_only=False
-            )
-            heading = t["results_any"].format(place=place_name)
-        points = [
-            present_point(p, lang, data.now, static=False, distance_m=d)
-            for p, d in ranked
-        ]
+    answer = finder.find(data, q)
+    res = answer.resolution
+    notes: list[str] = []
+    heading = ""
+    if res.status == "empty":
+        notes.append(t["ask_again"])
+    elif res.status == "not_found":
+        key = "postcode_not_found" if near.parse_postcode(res.query) else "not_found"
+        notes.append(t[key].format(q=res.query))
+    if res.origin is not None:
+        place = res.origin.label
+        if res.status == "outside":
+            where = data.county or t["this_area"]
+            notes.append(t["outside"].format(place=place, area=where))
+        if res.origin.approximate:
+            notes.append(t["approximate"].format(place=place))
+        if answer.ranked:
+            key = "results_any" if answer.any_state else "results"
+            heading = t[key].format(place=place)
+    points = [
+        present_point(p, lang, data.now, static=False, distance_m=d)
+        for p, d in answer.ranked
+    ]
     path = ("/en" if lang == "en" else "") + "/nara/"
     return _render(
         "public/nearest.html",
@@ -539,9 +480,13 @@ def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
         path,
         static=False,
         title=t["find_nearest"],
-        q=q,
-        not_found=not_found,
-        alternatives=alternatives,
+        q=res.query,
+        notes=notes,
+        alternatives=[
+            f"{a.name}, {a.municipality}" if a.municipality else a.name
+            for a in res.alternatives
+        ],
         heading=heading,
         points=points,
+        autofocus=res.status in ("empty", "not_found"),
     )

@@ -44,8 +44,8 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Place, postcode or coordinates",
     ),
     "search_hint": (
-        "T.ex. Kall, 830 05 eller 63.47, 13.23",
-        "E.g. Kall, 830 05 or 63.47, 13.23",
+        "t.ex. Järpen, 830 05 eller 63.35 13.46",
+        "e.g. Järpen, 830 05 or 63.35 13.46",
     ),
     "search": ("Sök", "Search"),
     "use_location": ("Använd min position", "Use my location"),
@@ -83,6 +83,34 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Hittade ingen ort som heter ”{q}”. Prova ett annat namn, ett "
         "postnummer eller koordinater.",
         "Found no place called “{q}”. Try another name, a postcode or coordinates.",
+    ),
+    "postcode_not_found": (
+        "Hittade inget postnummer {q}. Kontrollera siffrorna eller skriv ortens namn.",
+        "Found no postcode {q}. Check the digits or type the name of the place.",
+    ),
+    "ask_again": (
+        "Skriv namnet på din ort, ditt postnummer eller koordinater och tryck Sök.",
+        "Type the name of your town or village, your postcode or coordinates and "
+        "press Search.",
+    ),
+    "outside": (
+        "{place} ligger utanför {area}, som den här webbplatsen visar. Fråga "
+        "din kommun eller ditt län var närmaste SOT-punkt finns.",
+        "{place} is outside {area}, which this site covers. Ask your own "
+        "municipality or county where the nearest service point is.",
+    ),
+    "this_area": ("området", "the area"),
+    "approximate": (
+        "Postnumret täcker ett stort område: avståndet räknas från kommunens "
+        "mitt. Skriv byns namn för ett säkrare svar.",
+        "The postcode covers a large area: distances are from the middle of the "
+        "municipality. Type the name of your village for a better answer.",
+    ),
+    "location_refused": (
+        "Din position gick inte att hämta. Skriv ortens namn eller ditt "
+        "postnummer i stället.",
+        "Your location could not be found. Type the name of the place or your "
+        "postcode instead.",
     ),
     "did_you_mean": ("Menade du", "Did you mean"),
     "distance": ("Avstånd", "Distance"),

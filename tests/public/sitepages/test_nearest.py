@@ -26,7 +26,8 @@ def test_haversine_known_answer():
         ("63.47;13.23", (63.47, 13.23)),
         ("-33.9 151.2", (-33.9, 151.2)),
         ("Kall", None),
-        ("95.0, 13", None),
+        ("95.0, 13", (13.0, 95.0)),  # 95 cannot be a latitude: the order swaps
+        ("95, 200", None),
         ("83005", None),
     ],
 )
@@ -93,3 +94,75 @@ def test_location_button_is_progressive_enhancement(client, jamtland):
     page = client.get("/nara/").content.decode()
     assert '<p id="locp" hidden>' in page  # hidden unless JavaScript shows it
     assert 'method="get"' in page  # the form works without JavaScript
+
+
+def _distance_text(lat, lon, point):
+    from sot.public.core import words
+
+    return words.distance(nearest.haversine_m(lat, lon, point.lat, point.lon), "sv")
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Jarpen", "Järpen"),
+        ("830 05", "830 05 Järpen"),
+        ("83005", "830 05 Järpen"),
+        ("Undersaker", "Undersåker"),
+    ],
+)
+def test_done_when_searches_by_name_and_postcode(client, kall_open, query, place):
+    """The issue's searches give the nearest open point with its distance, from the
+    locality's own position in the bundled gazetteer (no import needed)."""
+    from sot.public.core import gazetteer
+
+    town = place.split(" ")[-1]
+    where = next(p for p in gazetteer.places() if p.name == town)
+    page = client.get("/nara/", {"q": query}).content.decode()
+    assert f"Närmaste öppna punkter från {place}" in page
+    assert '<a href="/punkt/kall/">' in page
+    assert _distance_text(where.lat, where.lon, kall_open) in page
+
+
+@pytest.mark.parametrize(
+    ("query", "lat", "lon"),
+    [("13.5 63.2", 63.2, 13.5), ("63.2 13.5", 63.2, 13.5)],
+)
+def test_done_when_searches_by_coordinates(client, kall_open, query, lat, lon):
+    page = client.get("/nara/", {"q": query}).content.decode()
+    assert "Närmaste öppna punkter från 63.2000, 13.5000" in page
+    assert _distance_text(lat, lon, kall_open) in page
+
+
+def test_done_when_search_by_sweref99tm(client, kall_open):
+    from sot.geo.crs import from_sweref99tm
+
+    lon, lat = from_sweref99tm(420000, 7040000)
+    page = client.get("/nara/", {"q": "7040000 420000"}).content.decode()
+    assert f"från {lat:.4f}, {lon:.4f}" in page
+    assert _distance_text(lat, lon, kall_open) in page
+
+
+def test_place_outside_the_county_is_said_plainly(client, kall_open):
+    page = client.get("/nara/", {"q": "Kiruna"}).content.decode()
+    assert "Kiruna ligger utanför Jämtlands län" in page
+    assert "/punkt/kall/" not in page  # 600 km away: no list
+    page = client.get("/en/nara/", {"q": "Kiruna"}).content.decode()
+    assert "Kiruna is outside Jämtlands län" in page
+
+
+def test_empty_query_asks_again(client, kall_open):
+    page = client.get("/nara/", {"q": "  "}).content.decode()
+    assert "Skriv namnet på din ort" in page and " autofocus" in page
+    assert "Hittade ingen" not in page
+
+
+def test_unknown_postcode(client, kall_open):
+    page = client.get("/nara/", {"q": "999 99"}).content.decode()
+    assert "Hittade inget postnummer 999 99" in page
+
+
+def test_location_refusal_has_a_message(client, jamtland):
+    page = client.get("/nara/").content.decode()
+    assert '<p id="locmsg" role="status" hidden>Din position gick inte' in page
+    assert "function(){m.hidden=false" in page  # the error callback shows it
