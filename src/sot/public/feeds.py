@@ -9,6 +9,7 @@ from django.conf import settings
 
 from sot.public import state
 from sot.public.core import atom, cap, geojson, hxl, ogc
+from sot.public.core.model import PublicState
 from sot.public.pages import PublicData
 
 
@@ -47,6 +48,33 @@ def messages_atom_bytes(data: PublicData) -> bytes:
     return atom.messages_feed(data.messages, base_url=site_url(), author="SOT-punkter")
 
 
+#: The properties of ``points`` a client may filter on (OGC API Part 3 queryables).
+QUERYABLES = {
+    "state": {
+        "type": "string",
+        "title": "Läge (state)",
+        "description": "The public state of the point",
+        "enum": [str(s) for s in PublicState],
+    },
+    "municipality_code": {
+        "type": "string",
+        "title": "Kommunkod (municipality code)",
+        "description": "Four-digit municipality code, e.g. 2321",
+        "pattern": "^[0-9]{4}$",
+    },
+    "open": {
+        "type": "boolean",
+        "title": "Öppen (open)",
+        "description": "Open or open with limitations: true/false (or 1/0)",
+    },
+    "exercise": {
+        "type": "boolean",
+        "title": "Övning (exercise)",
+        "description": "The point is open in an exercise: true/false (or 1/0)",
+    },
+}
+
+
 def ogc_api(data: PublicData, base_url: str) -> ogc.FeaturesAPI:
     features = geojson.feature_collection(data.points, base_url=site_url())["features"]
     points = ogc.Collection(
@@ -56,7 +84,7 @@ def ogc_api(data: PublicData, base_url: str) -> ogc.FeaturesAPI:
         "(service and safety points with live status).",
         features=features,
         temporal_property="updated",
-        filters=("state", "municipality_code", "open"),
+        queryables=QUERYABLES,
         keywords=("SOT-punkt", "reservkraft", "krisberedskap"),
     )
     return ogc.FeaturesAPI(

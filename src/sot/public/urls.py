@@ -46,6 +46,11 @@ urlpatterns = [
         name="ogc_collection",
     ),
     path(
+        "ogc/collections/<str:collection_id>/queryables",
+        views.ogc_queryables,
+        name="ogc_queryables",
+    ),
+    path(
         "ogc/collections/<str:collection_id>/items", views.ogc_items, name="ogc_items"
     ),
     path(
@@ -53,4 +58,6 @@ urlpatterns = [
         views.ogc_item,
         name="ogc_item",
     ),
+    # anything else under /ogc/ is the service's own JSON (or HTML) 404
+    path("ogc/<path:rest>", views.ogc_not_found, name="ogc_not_found"),
 ]

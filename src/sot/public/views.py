@@ -5,6 +5,7 @@ headers, gzip and a strong SHA-256 ETag)."""
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from sot.errors import NotFound
@@ -143,12 +144,15 @@ def county_list(request):
 def _ogc(request, method: str, *args) -> HttpResponse:
     base = request.build_absolute_uri("/ogc").rstrip("/")
     api = feeds.ogc_api(pages.cached_data(), base)
-    headers, status, content = getattr(api, method)(request.GET.dict(), *args)
+    headers, status, content = getattr(api, method)(
+        request.GET.dict(), *args, accept=request.headers.get("Accept", "")
+    )
     response = cached(
         request, content.encode(), headers.pop("Content-Type"), status=status
     )
     for key, value in headers.items():
         response[key] = value
+    patch_vary_headers(response, ("Accept",))
     return response
 
 
@@ -178,6 +182,11 @@ def ogc_collection(request, collection_id):
 
 
 @require_safe
+def ogc_queryables(request, collection_id):
+    return _ogc(request, "queryables", collection_id)
+
+
+@require_safe
 def ogc_items(request, collection_id):
     return _ogc(request, "get_items", collection_id)
 
@@ -185,3 +194,8 @@ def ogc_items(request, collection_id):
 @require_safe
 def ogc_item(request, collection_id, feature_id):
     return _ogc(request, "get_item", collection_id, feature_id)
+
+
+@require_safe
+def ogc_not_found(request, rest):
+    return _ogc(request, "not_found", request.path)

@@ -27,7 +27,11 @@ def api(point_factory):
         title="SOT-punkter",
         features=features,
         temporal_property="updated",
-        filters=("state", "municipality_code"),
+        queryables={
+            "state": {"type": "string", "enum": ["open", "closed", "limited"]},
+            "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$"},
+            "open": {"type": "boolean"},
+        },
     )
     return ogc.FeaturesAPI(base_url=BASE, title="SOT", collections={"points": coll})
 
@@ -117,7 +121,16 @@ def test_limit_above_max_is_capped_not_an_error(api):
         {"foo": "bar"},
         {"datetime": "yesterday"},
         {"f": "xml"},
-        {"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/3006"},
+        {"f": "geojson"},
+        {"f": ""},
+        {"bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/4326"},
+        {"crs": "EPSG:3006"},
+        {"open": "yes"},
+        {"open": ""},
+        {"state": "öppen"},
+        {"municipality_code": "Åre"},
+        {"bbox": ""},
+        {"datetime": ""},
     ],
 )
 def test_invalid_parameters_are_400(api, params):
@@ -147,3 +160,144 @@ def test_bbox_across_antimeridian():
     feature = {"geometry": {"type": "Point", "coordinates": [179.5, 0]}}
     assert ogc.in_bbox(feature, (170, -10, -170, 10))
     assert not ogc.in_bbox(feature, (-170, -10, 170, 10))
+
+
+def test_boolean_filter_takes_what_gdal_sends(api):
+    """GDAL turns -where "open=1" into ?open=1: it must match the open points."""
+    for raw in ("1", "true", "True", "TRUE"):
+        status, _, doc = body(api.get_items({"open": raw}, "points"))
+        assert status == 200 and doc["numberMatched"] == 12
+        assert all(f["properties"]["open"] is True for f in doc["features"])
+    for raw in ("0", "false"):
+        _, _, doc = body(api.get_items({"open": raw}, "points"))
+        assert doc["numberMatched"] == 13
+
+
+def test_wrong_filter_value_is_400_with_json(api):
+    headers, status, content = api.get_items({"open": "yes"}, "points")
+    assert status == 400 and headers["Content-Type"] == "application/json"
+    doc = json.loads(content)
+    assert doc["code"] == "InvalidParameterValue" and "open" in doc["description"]
+
+
+def test_unknown_parameter_is_400_everywhere(api):
+    for call in (
+        lambda p: api.landing_page(p),
+        lambda p: api.conformance(p),
+        lambda p: api.list_collections(p),
+        lambda p: api.describe_collection(p, "points"),
+        lambda p: api.queryables(p, "points"),
+        lambda p: api.get_item(p, "points", "p01"),
+        lambda p: api.api_definition(p),
+    ):
+        assert body(call({"foo": "1"}))[0] == 400
+        assert body(call({"f": "geojson"}))[0] == 400
+        assert body(call({"f": ""}))[0] == 400
+
+
+def test_queryables_are_a_json_schema(api):
+    headers, status, content = api.queryables({}, "points")
+    assert status == 200 and headers["Content-Type"] == "application/schema+json"
+    doc = json.loads(content)
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert doc["$id"] == BASE + "/collections/points/queryables"
+    assert doc["type"] == "object"
+    assert doc["properties"]["open"] == {"type": "boolean"}
+    assert set(doc["properties"]) == {"state", "municipality_code", "open"}
+    _, _, coll = body(api.describe_collection({}, "points"))
+    rels = {lk["rel"]: lk["href"] for lk in coll["links"]}
+    assert (
+        rels["http://www.opengis.net/def/rel/ogc/1.0/queryables"]
+        == BASE + "/collections/points/queryables"
+    )
+    assert body(api.queryables({}, "nope"))[0] == 404
+
+
+def test_html_by_f_or_accept(api):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for headers, status, content in (
+        api.landing_page({"f": "html"}),
+        api.landing_page({}, accept=browser),
+        api.get_items({"limit": "3"}, "points", accept=browser),
+        api.get_item({"f": "html"}, "points", "p03"),
+        api.list_collections({}, accept=browser),
+        api.describe_collection({}, "points", accept=browser),
+        api.queryables({"f": "html"}, "points"),
+        api.conformance({"f": "html"}),
+    ):
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        assert content.startswith("<!DOCTYPE html>") and "<h1>" in content
+    gdal = "application/geo+json, application/json"
+    assert api.get_items({}, "points", accept=gdal)[0]["Content-Type"] == (
+        "application/geo+json"
+    )
+    headers, status, content = api.get_items({"open": "yes"}, "points", accept=browser)
+    assert status == 400 and headers["Content-Type"].startswith("text/html")
+    assert "open is true or false" in content
+    json_error = api.get_items({"open": "yes"}, "points", accept="application/json")
+    assert json_error[0]["Content-Type"] == "application/json"
+
+
+def test_unknown_path_is_a_json_404(api):
+    headers, status, content = api.not_found({}, "/ogc/nothing")
+    assert status == 404 and headers["Content-Type"] == "application/json"
+    assert json.loads(content)["code"] == "NotFound"
+    assert api.not_found({}, "/x", accept="text/html")[0]["Content-Type"].startswith(
+        "text/html"
+    )
+
+
+def test_crs_sweref99tm_northing_easting(api):
+    from sot.geo.crs import to_sweref99tm
+
+    headers, status, content = api.get_item({"crs": ogc.EPSG3006}, "points", "p03")
+    assert status == 200
+    assert headers["Content-Crs"] == f"<{ogc.EPSG3006}>"
+    n, e = json.loads(content)["geometry"]["coordinates"]
+    want_e, want_n = to_sweref99tm(13.03, 63.0)
+    assert (n, e) == (round(want_n, 2), round(want_e, 2))
+    assert 6_900_000 < n < 7_100_000 and 300_000 < e < 500_000
+    headers, _, content = api.get_items({"crs": ogc.EPSG3006, "limit": "2"}, "points")
+    assert headers["Content-Crs"] == f"<{ogc.EPSG3006}>"
+    (first, _) = json.loads(content)["features"]
+    assert first["geometry"]["coordinates"][0] > 6_900_000
+    # the default is CRS84, and says so
+    headers, _, _ = api.get_items({}, "points")
+    assert headers["Content-Crs"] == f"<{ogc.CRS84}>"
+    _, _, coll = body(api.describe_collection({}, "points"))
+    assert coll["crs"] == [ogc.CRS84, ogc.EPSG3006] and coll["storageCrs"] == ogc.CRS84
+
+
+def test_bbox_in_sweref99tm(api):
+    from sot.geo.crs import to_sweref99tm
+
+    e0, n0 = to_sweref99tm(13.045, 62.99)
+    e1, n1 = to_sweref99tm(13.105, 63.01)
+    # minN,minE,maxN,maxE: the axis order of EPSG:3006
+    bbox = f"{min(n0, n1)},{e0},{max(n0, n1)},{e1}"
+    status, _, doc = body(
+        api.get_items({"bbox": bbox, "bbox-crs": ogc.EPSG3006}, "points")
+    )
+    assert status == 200
+    assert [f["id"] for f in doc["features"]] == [
+        "p05",
+        "p06",
+        "p07",
+        "p08",
+        "p09",
+        "p10",
+    ]
+
+
+def test_openapi_is_valid_openapi_30(api):
+    validator = pytest.importorskip("openapi_spec_validator")
+    _, _, doc = body(api.api_definition({}))
+    validator.validate(doc)
+    params = doc["paths"]["/collections/points/items/{featureId}"]["get"]["parameters"]
+    (feature_id,) = [p for p in params if p["in"] == "path"]
+    assert "style" not in feature_id or feature_id["style"] == "simple"
+    assert "/collections/points/queryables" in doc["paths"]
+    items = doc["paths"]["/collections/points/items"]["get"]
+    assert items["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/exception"
+    }

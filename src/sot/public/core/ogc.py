@@ -1,17 +1,24 @@
-"""OGC API - Features - Part 1: Core (OGC 17-069r4), framework-free.
+"""OGC API - Features (OGC 17-069r4, 18-058r1, 19-079r2), framework-free.
 
 In the style of pygeoapi, every endpoint is a method that takes the query parameters
-as a plain mapping and returns ``(headers, status, content)``; the Django views in
-``sot.public.ogc_views`` are thin wrappers. Conformance classes: Core, GeoJSON and
-OpenAPI 3.0. The only CRS is CRS84 (longitude, latitude, WGS84).
+as a plain mapping (and the request's ``Accept`` header) and returns ``(headers,
+status, content)``; the Django views in ``sot.public.views`` are thin wrappers.
 
-Paths, relative to the root given as ``base_url`` (the landing page):
+Conformance classes: Part 1 Core, GeoJSON, HTML and OpenAPI 3.0; Part 2 CRS by
+reference (CRS84 and EPSG:3006, SWEREF 99 TM); Part 3 Queryables and Queryables as
+query parameters. Paths, relative to ``base_url`` (the landing page):
 
 - ``/`` landing page, ``/conformance``, ``/api`` (OpenAPI 3.0 definition)
-- ``/collections``, ``/collections/{id}``
-- ``/collections/{id}/items`` with ``limit``, ``offset``, ``bbox``, ``datetime`` and
-  equality filters on declared properties; ``next``/``prev`` links page through
-- ``/collections/{id}/items/{featureId}``
+- ``/collections``, ``/collections/{id}``, ``/collections/{id}/queryables``
+- ``/collections/{id}/items`` with ``limit``, ``offset``, ``bbox``, ``bbox-crs``,
+  ``datetime``, ``crs`` and equality filters on the queryables; ``next``/``prev``
+  links page through
+- ``/collections/{id}/items/{featureId}`` with ``crs``
+
+Every response is JSON (GeoJSON for features) or HTML, chosen by ``f=json|html`` or,
+without ``f``, by the ``Accept`` header. Errors are ``{"code", "description"}`` (or
+an HTML page when HTML was asked for): 400 for an unknown parameter or a wrong
+value, 404 for an unknown collection, feature or path.
 """
 
 from __future__ import annotations
@@ -22,28 +29,69 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+from sot.public.core import ogc_html
+from sot.public.core.ogc_params import (
+    CRS84,
+    EPSG3006,
+    SUPPORTED_CRS,
+    InvalidParameter,
+    extent,
+    geometry_in,
+    in_bbox,
+    in_interval,
+    parse_bbox,
+    parse_crs,
+    parse_datetime,
+    parse_filter,
+    parse_int,
+)
+
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ]
 JSON = "application/json"
 GEOJSON = "application/geo+json"
+HTML = "text/html; charset=utf-8"
+SCHEMA_JSON = "application/schema+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+#: Values of ``f``: JSON (GeoJSON for features) or HTML.
+FORMATS = ("json", "html")
 
 Response = tuple[dict[str, str], int, str]
+
+__all__ = [
+    "CRS84",
+    "EPSG3006",
+    "SUPPORTED_CRS",
+    "Collection",
+    "FeaturesAPI",
+    "InvalidParameter",
+    "extent",
+    "in_bbox",
+    "parse_bbox",
+    "parse_datetime",
+    "parse_int",
+]
 
 
 @dataclass
 class Collection:
     """A feature collection served in memory (the public set is small).
 
-    ``features`` are GeoJSON Feature dicts with a string ``id`` and Point or other
-    geometry in CRS84; ``temporal_property`` names the property that ``datetime``
-    filters on; ``filters`` the properties a client may filter on by equality.
+    ``features`` are GeoJSON Feature dicts with a string ``id`` and geometry in
+    CRS84; ``temporal_property`` names the property that ``datetime`` filters on;
+    ``queryables`` the properties a client may filter on by equality, each with its
+    JSON Schema (``type`` ``string``/``boolean``/``integer``/``number``, optional
+    ``enum``, ``pattern``, ``title``, ``description``).
     """
 
     id: str
@@ -51,12 +99,29 @@ class Collection:
     description: str = ""
     features: Sequence[dict] = ()
     temporal_property: str | None = None
-    filters: tuple[str, ...] = ()
+    queryables: Mapping[str, Mapping] = field(default_factory=dict)
     keywords: tuple[str, ...] = ()
 
 
-class InvalidParameter(ValueError):
-    """A query parameter the client got wrong (HTTP 400)."""
+def _accepts_html(accept: str) -> bool:
+    """True when ``Accept`` prefers HTML to JSON (a browser); ties go to JSON."""
+    best = {"html": -1.0, "json": -1.0}
+    for part in accept.split(","):
+        media, _, rest = part.strip().partition(";")
+        q = 1.0
+        for param in rest.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        media = media.strip().lower()
+        if media in ("text/html", "application/xhtml+xml"):
+            best["html"] = max(best["html"], q)
+        elif media.endswith("json") or media == "*/*":
+            best["json"] = max(best["json"], q if media != "*/*" else q - 0.001)
+    return best["html"] > 0 and best["html"] > best["json"]
 
 
 @dataclass
@@ -73,87 +138,127 @@ class FeaturesAPI:
         query = {k: v for k, v in params.items() if v is not None}
         return self.base_url + path + ("?" + urlencode(query) if query else "")
 
-    @staticmethod
-    def _respond(document: dict, status: int = 200, media: str = JSON) -> Response:
+    def _respond(
+        self,
+        document: dict,
+        fmt: str,
+        *,
+        kind: str,
+        status: int = 200,
+        media: str = JSON,
+        crs: str | None = None,
+    ) -> Response:
+        if fmt == "html":
+            page = ogc_html.render(kind, document, api_title=self.title)
+            return {"Content-Type": HTML}, status, page
         headers = {"Content-Type": media}
-        if media == GEOJSON:
-            headers["Content-Crs"] = f"<{CRS84}>"
+        if crs:
+            headers["Content-Crs"] = f"<{crs}>"
         return headers, status, json.dumps(document, ensure_ascii=False)
 
-    @classmethod
-    def _error(cls, status: int, code: str, description: str) -> Response:
-        return cls._respond({"code": code, "description": description}, status)
+    def _error(self, status: int, code: str, description: str, fmt: str) -> Response:
+        doc = {"code": code, "description": description}
+        return self._respond(doc, fmt, kind="error", status=status)
 
-    @classmethod
-    def _check_format(cls, params: Mapping[str, str]) -> Response | None:
+    @staticmethod
+    def _format(params: Mapping[str, str], accept: str) -> str:
+        """``f`` if given (it must be one of :data:`FORMATS`), else from ``Accept``."""
         fmt = params.get("f")
-        if fmt not in (None, "", "json", "geojson", "jsonld"):
-            return cls._error(
-                400, "InvalidParameterValue", f"Unsupported format f={fmt}; use f=json"
+        if fmt is None:
+            return "html" if _accepts_html(accept) else "json"
+        if fmt not in FORMATS:
+            raise InvalidParameter(
+                f"Unsupported format f={fmt!r}; use f=json or f=html"
             )
-        return None
+        return fmt
+
+    def _begin(
+        self, params: Mapping[str, str], accept: str, allowed: set[str]
+    ) -> tuple[str, Response | None]:
+        """The response format, or a 400 for a bad ``f`` or an unknown parameter."""
+        try:
+            fmt = self._format(params, accept)
+        except InvalidParameter as exc:
+            fmt = "html" if _accepts_html(accept) else "json"
+            return fmt, self._error(400, "InvalidParameterValue", str(exc), fmt)
+        unknown = sorted(set(params) - allowed - {"f"})
+        if unknown:
+            return fmt, self._error(
+                400,
+                "InvalidParameterValue",
+                f"Unknown query parameter(s): {', '.join(unknown)}; "
+                f"this resource takes {', '.join(sorted(allowed | {'f'}))}",
+                fmt,
+            )
+        return fmt, None
+
+    def _alternates(self, path: str, fmt: str, media: str = JSON, **keep) -> list:
+        """``self`` and ``alternate`` links between the JSON and HTML forms."""
+        forms = {"json": media, "html": "text/html"}
+        return [
+            {
+                "href": self._url(path, **keep, f=name),
+                "rel": "self" if name == fmt else "alternate",
+                "type": forms[name],
+                "title": "This document" if name == fmt else f"This document as {name}",
+            }
+            for name in FORMATS
+        ]
 
     # -- resources ---------------------------------------------------------------
-    def landing_page(self, params: Mapping[str, str]) -> Response:
-        if bad := self._check_format(params):
+    def landing_page(self, params: Mapping[str, str], accept: str = "") -> Response:
+        fmt, bad = self._begin(params, accept, set())
+        if bad:
             return bad
-        doc = {
-            "title": self.title,
-            "description": self.description,
-            "links": [
-                {
-                    "href": self._url("/"),
-                    "rel": "self",
-                    "type": JSON,
-                    "title": "This document",
-                },
-                {
-                    "href": self._url("/api"),
-                    "rel": "service-desc",
-                    "type": OPENAPI,
-                    "title": "The API definition (OpenAPI 3.0)",
-                },
+        links = [
+            *self._alternates("/", fmt),
+            {
+                "href": self._url("/api"),
+                "rel": "service-desc",
+                "type": OPENAPI,
+                "title": "The API definition (OpenAPI 3.0)",
+            },
+        ]
+        for rel in (
+            "conformance",
+            "http://www.opengis.net/def/rel/ogc/1.0/conformance",
+        ):
+            links.append(
                 {
                     "href": self._url("/conformance"),
-                    "rel": "conformance",
+                    "rel": rel,
                     "type": JSON,
                     "title": "Conformance classes",
-                },
-                {
-                    "href": self._url("/conformance"),
-                    "rel": "http://www.opengis.net/def/rel/ogc/1.0/conformance",
-                    "type": JSON,
-                    "title": "Conformance classes",
-                },
+                }
+            )
+        for rel in ("data", "http://www.opengis.net/def/rel/ogc/1.0/data"):
+            links.append(
                 {
                     "href": self._url("/collections"),
-                    "rel": "data",
+                    "rel": rel,
                     "type": JSON,
                     "title": "Feature collections",
-                },
-                {
-                    "href": self._url("/collections"),
-                    "rel": "http://www.opengis.net/def/rel/ogc/1.0/data",
-                    "type": JSON,
-                    "title": "Feature collections",
-                },
-            ],
-        }
-        return self._respond(doc)
+                }
+            )
+        doc = {"title": self.title, "description": self.description, "links": links}
+        return self._respond(doc, fmt, kind="landing")
 
-    def conformance(self, params: Mapping[str, str]) -> Response:
-        if bad := self._check_format(params):
+    def conformance(self, params: Mapping[str, str], accept: str = "") -> Response:
+        fmt, bad = self._begin(params, accept, set())
+        if bad:
             return bad
-        return self._respond({"conformsTo": list(CONFORMANCE)})
+        doc = {"conformsTo": list(CONFORMANCE)}
+        return self._respond(doc, fmt, kind="conformance")
 
     def _collection_doc(self, coll: Collection) -> dict:
+        base = f"/collections/{coll.id}"
         return {
             "id": coll.id,
             "title": coll.title,
             "description": coll.description,
             "keywords": list(coll.keywords),
             "itemType": "feature",
-            "crs": [CRS84],
+            "crs": list(SUPPORTED_CRS),
             "storageCrs": CRS84,
             "extent": {
                 "spatial": {"bbox": [extent(coll.features)], "crs": CRS84},
@@ -164,85 +269,131 @@ class FeaturesAPI:
             },
             "links": [
                 {
-                    "href": self._url(f"/collections/{coll.id}"),
+                    "href": self._url(base),
                     "rel": "self",
                     "type": JSON,
                     "title": coll.title,
                 },
                 {
-                    "href": self._url(f"/collections/{coll.id}/items"),
+                    "href": self._url(base, f="html"),
+                    "rel": "alternate",
+                    "type": "text/html",
+                    "title": f"{coll.title} (HTML)",
+                },
+                {
+                    "href": self._url(base + "/items"),
                     "rel": "items",
                     "type": GEOJSON,
                     "title": f"{coll.title} (GeoJSON)",
                 },
-            ],
-        }
-
-    def list_collections(self, params: Mapping[str, str]) -> Response:
-        if bad := self._check_format(params):
-            return bad
-        doc = {
-            "links": [
                 {
-                    "href": self._url("/collections"),
-                    "rel": "self",
-                    "type": JSON,
-                    "title": "This document",
+                    "href": self._url(base + "/items", f="html"),
+                    "rel": "items",
+                    "type": "text/html",
+                    "title": f"{coll.title} (HTML)",
+                },
+                {
+                    "href": self._url(base + "/queryables"),
+                    "rel": QUERYABLES_REL,
+                    "type": SCHEMA_JSON,
+                    "title": "Properties to filter on (JSON Schema)",
                 },
             ],
+        }
+
+    def list_collections(self, params: Mapping[str, str], accept: str = "") -> Response:
+        fmt, bad = self._begin(params, accept, set())
+        if bad:
+            return bad
+        doc = {
+            "links": self._alternates("/collections", fmt),
+            "crs": list(SUPPORTED_CRS),
             "collections": [self._collection_doc(c) for c in self.collections.values()],
         }
-        return self._respond(doc)
+        return self._respond(doc, fmt, kind="collections")
+
+    def _collection(
+        self, collection_id: str, fmt: str
+    ) -> tuple[Collection | None, Response | None]:
+        coll = self.collections.get(collection_id)
+        if coll is None:
+            known = ", ".join(self.collections) or "none"
+            return None, self._error(
+                404,
+                "NotFound",
+                f"No collection {collection_id!r}; collections: {known}",
+                fmt,
+            )
+        return coll, None
 
     def describe_collection(
-        self, params: Mapping[str, str], collection_id: str
+        self, params: Mapping[str, str], collection_id: str, accept: str = ""
     ) -> Response:
-        if bad := self._check_format(params):
-            return bad
-        coll = self.collections.get(collection_id)
-        if coll is None:
-            return self._error(404, "NotFound", f"No collection {collection_id!r}")
-        return self._respond(self._collection_doc(coll))
+        fmt, bad = self._begin(params, accept, set())
+        coll, missing = self._collection(collection_id, fmt)
+        if missing or bad:
+            return missing or bad
+        return self._respond(self._collection_doc(coll), fmt, kind="collection")
 
-    def get_items(self, params: Mapping[str, str], collection_id: str) -> Response:
-        coll = self.collections.get(collection_id)
-        if coll is None:
-            return self._error(404, "NotFound", f"No collection {collection_id!r}")
-        if bad := self._check_format(params):
+    def queryables(
+        self, params: Mapping[str, str], collection_id: str, accept: str = ""
+    ) -> Response:
+        """Part 3: the filterable properties as a JSON Schema (draft 2020-12)."""
+        fmt, bad = self._begin(params, accept, set())
+        coll, missing = self._collection(collection_id, fmt)
+        if missing or bad:
+            return missing or bad
+        doc = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": self._url(f"/collections/{coll.id}/queryables"),
+            "type": "object",
+            "title": coll.title,
+            "description": "Properties to filter the items on, as query "
+            "parameters: ?name=value (equality).",
+            "properties": {
+                name: dict(schema) for name, schema in coll.queryables.items()
+            },
+            "additionalProperties": False,
+        }
+        return self._respond(doc, fmt, kind="queryables", media=SCHEMA_JSON)
+
+    def get_items(
+        self, params: Mapping[str, str], collection_id: str, accept: str = ""
+    ) -> Response:
+        fmt, _ = self._begin(params, accept, set())
+        coll, missing = self._collection(collection_id, fmt)
+        if missing:
+            return missing
+        allowed = {"limit", "offset", "bbox", "bbox-crs", "datetime", "crs"}
+        fmt, bad = self._begin(params, accept, allowed | set(coll.queryables))
+        if bad:
             return bad
-        known = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime", *coll.filters}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            return self._error(
-                400,
-                "InvalidParameterValue",
-                f"Unknown query parameter(s): {', '.join(unknown)}",
-            )
         try:
             limit = parse_int(
                 params.get("limit"), DEFAULT_LIMIT, minimum=1, name="limit"
             )
             limit = min(limit, MAX_LIMIT)
             offset = parse_int(params.get("offset"), 0, minimum=0, name="offset")
-            bbox = parse_bbox(params.get("bbox"))
-            crs = params.get("bbox-crs")
-            if crs not in (None, "", CRS84):
-                raise InvalidParameter(f"Unsupported bbox-crs {crs}; only {CRS84}")
+            bbox_crs = parse_crs(params.get("bbox-crs"), "bbox-crs")
+            bbox = parse_bbox(params.get("bbox"), bbox_crs)
+            crs = parse_crs(params.get("crs"), "crs")
             interval = parse_datetime(params.get("datetime"))
+            wanted = {
+                name: parse_filter(name, params[name], schema)
+                for name, schema in coll.queryables.items()
+                if name in params
+            }
         except InvalidParameter as exc:
-            return self._error(400, "InvalidParameterValue", str(exc))
+            return self._error(400, "InvalidParameterValue", str(exc), fmt)
 
         selected = []
         for feature in coll.features:
-            if bbox and not in_bbox(feature, bbox):
+            if bbox and not in_bbox(feature, bbox, bbox_crs):
                 continue
             if interval and not in_interval(feature, coll.temporal_property, interval):
                 continue
             props = feature.get("properties") or {}
-            if any(
-                name in params and str(props.get(name)).lower() != params[name].lower()
-                for name in coll.filters
-            ):
+            if any(props.get(name) != value for name, value in wanted.items()):
                 continue
             selected.append(feature)
 
@@ -250,12 +401,9 @@ class FeaturesAPI:
         keep = {k: v for k, v in params.items() if k not in ("offset", "limit", "f")}
         path = f"/collections/{coll.id}/items"
         links = [
-            {
-                "href": self._url(path, **keep, limit=limit, offset=offset or None),
-                "rel": "self",
-                "type": GEOJSON,
-                "title": "This document",
-            },
+            *self._alternates(
+                path, fmt, GEOJSON, **keep, limit=limit, offset=offset or None
+            ),
             {
                 "href": self._url(f"/collections/{coll.id}"),
                 "rel": "collection",
@@ -263,12 +411,16 @@ class FeaturesAPI:
                 "title": coll.title,
             },
         ]
+        media = GEOJSON if fmt == "json" else "text/html"
+        html_f = "html" if fmt == "html" else None  # JSON links stay as clients sent
         if offset + limit < len(selected):
             links.append(
                 {
-                    "href": self._url(path, **keep, limit=limit, offset=offset + limit),
+                    "href": self._url(
+                        path, **keep, limit=limit, offset=offset + limit, f=html_f
+                    ),
                     "rel": "next",
-                    "type": GEOJSON,
+                    "type": media,
                     "title": "Next page",
                 }
             )
@@ -276,16 +428,21 @@ class FeaturesAPI:
             links.append(
                 {
                     "href": self._url(
-                        path, **keep, limit=limit, offset=max(offset - limit, 0) or None
+                        path,
+                        **keep,
+                        limit=limit,
+                        offset=max(offset - limit, 0) or None,
+                        f=html_f,
                     ),
                     "rel": "prev",
-                    "type": GEOJSON,
+                    "type": media,
                     "title": "Previous page",
                 }
             )
         doc = {
             "type": "FeatureCollection",
-            "features": [self._with_links(coll, f) for f in page],
+            "title": coll.title,
+            "features": [self._with_links(coll, f, crs) for f in page],
             "links": links,
             "numberMatched": len(selected),
             "numberReturned": len(page),
@@ -294,10 +451,11 @@ class FeaturesAPI:
             .isoformat()
             .replace("+00:00", "Z"),
         }
-        return self._respond(doc, media=GEOJSON)
+        return self._respond(doc, fmt, kind="items", media=GEOJSON, crs=crs)
 
-    def _with_links(self, coll: Collection, feature: dict) -> dict:
+    def _with_links(self, coll: Collection, feature: dict, crs: str) -> dict:
         out = dict(feature)
+        out["geometry"] = geometry_in(feature.get("geometry"), crs)
         out["links"] = [
             {
                 "href": self._url(f"/collections/{coll.id}/items/{feature['id']}"),
@@ -315,140 +473,51 @@ class FeaturesAPI:
         return out
 
     def get_item(
-        self, params: Mapping[str, str], collection_id: str, feature_id: str
+        self,
+        params: Mapping[str, str],
+        collection_id: str,
+        feature_id: str,
+        accept: str = "",
     ) -> Response:
-        coll = self.collections.get(collection_id)
-        if coll is None:
-            return self._error(404, "NotFound", f"No collection {collection_id!r}")
-        if bad := self._check_format(params):
-            return bad
+        fmt, bad = self._begin(params, accept, {"crs"})
+        coll, missing = self._collection(collection_id, fmt)
+        if missing or bad:
+            return missing or bad
+        try:
+            crs = parse_crs(params.get("crs"), "crs")
+        except InvalidParameter as exc:
+            return self._error(400, "InvalidParameterValue", str(exc), fmt)
         for feature in coll.features:
             if str(feature.get("id")) == feature_id:
-                return self._respond(self._with_links(coll, feature), media=GEOJSON)
+                doc = self._with_links(coll, feature, crs)
+                return self._respond(doc, fmt, kind="item", media=GEOJSON, crs=crs)
         return self._error(
-            404, "NotFound", f"No feature {feature_id!r} in {collection_id!r}"
+            404, "NotFound", f"No feature {feature_id!r} in {collection_id!r}", fmt
         )
 
-    def api_definition(self, params: Mapping[str, str]) -> Response:
+    def api_definition(self, params: Mapping[str, str], accept: str = "") -> Response:
+        """The OpenAPI 3.0 document (JSON whatever ``Accept`` says; ``f=json``)."""
+        fmt, bad = self._begin(params, "", set())
+        if bad:
+            return bad
+        if fmt != "json":
+            return self._error(
+                400, "InvalidParameterValue", "The API definition is f=json only", fmt
+            )
         from sot.public.core.ogc_openapi import openapi_document
 
-        return self._respond(openapi_document(self), media=OPENAPI)
+        return self._respond(openapi_document(self), fmt, kind="api", media=OPENAPI)
 
-
-# -- parameter parsing (pure functions, tested on their own) ----------------------
-
-
-def parse_int(raw: str | None, default: int, *, minimum: int, name: str) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidParameter(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise InvalidParameter(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    """``minLon,minLat,maxLon,maxLat`` (or six numbers with heights, dropped)."""
-    if raw is None or raw == "":
-        return None
-    try:
-        numbers = [float(x) for x in raw.split(",")]
-    except ValueError:
-        raise InvalidParameter(f"bbox must be 4 or 6 numbers, got {raw!r}") from None
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    if len(numbers) != 4:
-        raise InvalidParameter(f"bbox must be 4 or 6 numbers, got {raw!r}")
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if (
-        not (-90 <= min_lat <= max_lat <= 90)
-        or not (-180 <= min_lon <= 180)
-        or not (-180 <= max_lon <= 180)
-    ):
-        raise InvalidParameter(f"bbox out of range: {raw!r}")
-    return min_lon, min_lat, max_lon, max_lat
-
-
-def _parse_instant(text: str) -> datetime | None:
-    if text in ("", ".."):
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidParameter(f"datetime: not an RFC 3339 time: {text!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def parse_datetime(raw: str | None) -> tuple[datetime | None, datetime | None] | None:
-    """An instant or an interval ``start/end`` (either end may be ``..``)."""
-    if raw is None or raw == "":
-        return None
-    if "/" in raw:
-        start_text, _, end_text = raw.partition("/")
-        start, end = _parse_instant(start_text), _parse_instant(end_text)
-        if start and end and start > end:
-            raise InvalidParameter("datetime: interval ends before it starts")
-        return start, end
-    moment = _parse_instant(raw)
-    return moment, moment
-
-
-def _coordinates(geometry: dict | None):
-    if not geometry:
-        return
-    coords = geometry.get("coordinates")
-    if geometry.get("type") == "GeometryCollection":
-        for g in geometry.get("geometries", []):
-            yield from _coordinates(g)
-        return
-
-    def walk(c):
-        if c and isinstance(c[0], (int, float)):
-            yield c
-        else:
-            for part in c or ():
-                yield from walk(part)
-
-    yield from walk(coords)
-
-
-def extent(features: Sequence[dict]) -> list[float]:
-    """The bounding box of ``features`` (the whole world when there are none)."""
-    lons, lats = [], []
-    for feature in features:
-        for c in _coordinates(feature.get("geometry")):
-            lons.append(c[0])
-            lats.append(c[1])
-    if not lons:
-        return [-180.0, -90.0, 180.0, 90.0]
-    return [min(lons), min(lats), max(lons), max(lats)]
-
-
-def in_bbox(feature: dict, bbox: tuple[float, float, float, float]) -> bool:
-    """True when any vertex of the feature lies in ``bbox`` (handles the antimeridian)."""
-    min_lon, min_lat, max_lon, max_lat = bbox
-    for lon, lat, *_ in _coordinates(feature.get("geometry")):
-        if not min_lat <= lat <= max_lat:
-            continue
-        if min_lon <= max_lon:
-            if min_lon <= lon <= max_lon:
-                return True
-        elif lon >= min_lon or lon <= max_lon:
-            return True
-    return False
-
-
-def in_interval(feature: dict, prop: str | None, interval) -> bool:
-    if not prop:
-        return True
-    raw = (feature.get("properties") or {}).get(prop)
-    if not raw:
-        return False
-    moment = _parse_instant(raw)
-    start, end = interval
-    return (start is None or moment >= start) and (end is None or moment <= end)
+    def not_found(
+        self, params: Mapping[str, str], path: str, accept: str = ""
+    ) -> Response:
+        """Any other path under the service: a 404 in JSON (or HTML)."""
+        fmt = params.get("f")
+        if fmt not in FORMATS:
+            fmt = "html" if _accepts_html(accept) else "json"
+        return self._error(
+            404,
+            "NotFound",
+            f"No resource at {path!r}; start at the landing page {self._url('/')}",
+            fmt,
+        )
