@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sot.config.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sot.public.http.OpenDataCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,12 +139,28 @@ TASKS = {
     }
 }
 
+# Every line carries the request id; every 500 is logged with its traceback by
+# django.request (also when DEBUG is off, where Django's default only mails admins).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "sot.config.requestid.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+        }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"sot": {"handlers": ["console"], "level": env.get("SOT_LOG_LEVEL")}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "loggers": {
+        "sot": {"handlers": ["console"], "level": env.get("SOT_LOG_LEVEL")},
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
+        "axes": {"handlers": ["console"], "level": "INFO"},
+    },
 }

@@ -6,6 +6,11 @@ from importlib.util import find_spec
 from django.contrib import admin
 from django.urls import include, path
 
+handler400 = "sot.config.errorpages.bad_request"
+handler403 = "sot.config.errorpages.permission_denied"
+handler404 = "sot.config.errorpages.page_not_found"
+handler500 = "sot.config.errorpages.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("sot.api.urls")),
