@@ -102,6 +102,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SOT_MEDIA_ROOT", "media", "Folder for uploaded files."),
     Setting(
+        "SOT_MAX_UPLOAD_MB",
+        "10",
+        "Largest request body and uploaded file (imports) in megabytes; larger ones "
+        "are refused with 413 and a clear message before they are read.",
+        kind="int",
+    ),
+    Setting(
         "SOT_PUBLISH_DIR",
         "",
         "Folder the public static snapshot is written to and kept current "

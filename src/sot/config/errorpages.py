@@ -4,6 +4,7 @@ when the database is what failed."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
@@ -17,6 +18,11 @@ TEXTS = {
         ),
         403: ("Ingen behörighet", "Du har inte behörighet till den här sidan."),
         404: ("Sidan finns inte", "Sidan du söker finns inte eller har flyttats."),
+        413: (
+            "Filen är för stor",
+            "Det du skickade är större än vad tjänsten tar emot (högst %(mb)d MB). "
+            "Dela upp filen eller skicka en mindre.",
+        ),
         500: (
             "Något gick fel",
             "Ett fel uppstod hos oss. Felet är loggat; försök igen om en stund. "
@@ -32,6 +38,11 @@ TEXTS = {
         400: ("Bad request", "The page could not be shown: the request was malformed."),
         403: ("Not allowed", "You are not allowed to see this page."),
         404: ("Page not found", "The page you are looking for does not exist."),
+        413: (
+            "File too large",
+            "What you sent is larger than this service accepts (at most %(mb)d MB). "
+            "Split the file or send a smaller one.",
+        ),
         500: (
             "Something went wrong",
             "An error occurred on our side. It has been logged; please try again "
@@ -66,13 +77,19 @@ def render_error(request: HttpRequest, status: int) -> HttpResponse:
     request_id = getattr(request, "id", "") or requestid.current()
     if request_id == "-":
         request_id = ""
+    mb = {"mb": settings.SOT_MAX_UPLOAD_BYTES // 1024 // 1024}
     if request.path_info.startswith("/api/"):
-        body = {"detail": TEXTS["en"][status][0].lower()}
+        body = {
+            "detail": TEXTS["en"][status][1] % mb
+            if status == 413
+            else TEXTS["en"][status][0].lower()
+        }
         if request_id:
             body["request_id"] = request_id
         return JsonResponse(body, status=status)
     lang = _lang(request)
     title, text = TEXTS[lang][status]
+    text = text % mb if status == 413 else text
     back_url, back_label = _back(request, lang)
     html = loader.get_template("error.html").render(
         {

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sot.config.requestid.RequestIdMiddleware",
+    "sot.config.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sot.public.http.OpenDataCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,6 +121,17 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Request and upload limits (docs/security.md).
+SOT_MAX_UPLOAD_BYTES = env.get("SOT_MAX_UPLOAD_MB") * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file request bodies (JSON, forms)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files spill to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "sot.config.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SITE_URL = env.get("SOT_SITE_URL").rstrip("/")
 PUBLISH_DIR = env.get("SOT_PUBLISH_DIR")

@@ -24,7 +24,7 @@ from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut, Member
 from sot.registry.models import Municipality, Point
-from sot.validation import bounds
+from sot.validation import bounds, tabular
 from sot.validation import schema as v
 
 router = Router()
@@ -97,6 +97,9 @@ def roster_list(request, municipality: str | None = None):
     return [_member_out(request.user, m) for m in qs]
 
 
+MAX_MB = tabular.MAX_BYTES // 1024 // 1024
+
+
 class ImportOut(Schema):
     created: int
     updated: int
@@ -110,11 +113,13 @@ class ImportOut(Schema):
     summary="Import people from CSV or XLSX",
 )
 def roster_import(request, municipality: Form[str], file: File[UploadedFile]):
-    muni = get_object_or_404(Municipality, code=municipality)
+    muni = get_object_or_404(Municipality, code=municipality[:10])
+    if file.size is not None and file.size > tabular.MAX_BYTES:
+        raise ValidationError({"file": [f"Filen är för stor (högst {MAX_MB} MB)."]})
     report = roster.import_roster(
         by=request.user,
         municipality=muni,
-        data=file.read(),
+        data=file.read(tabular.MAX_BYTES + 1),
         filename=file.name or "",
     )
     return {

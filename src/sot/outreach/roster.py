@@ -16,14 +16,12 @@ updated; nothing is deleted by an import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 
+from sot import errors
 from sot.accounts import policy
 from sot.outreach import permissions as perm
 from sot.outreach.core.commands import fold
@@ -39,6 +37,7 @@ from sot.outreach.models import (
     Training,
 )
 from sot.registry.models import Municipality, Organisation, OrganisationKind, Point
+from sot.validation import tabular
 
 _COLUMNS = {
     "NAMN": "name",
@@ -104,23 +103,16 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _rows_csv(data: bytes) -> list[dict[str, str]]:
-    text = data.decode("utf-8-sig", errors="replace")
-    header = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=header.count)
-    return _to_dicts(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+def _rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """The roster rows; a file that cannot be read raises RosterFileError."""
+    try:
+        return _to_dicts(tabular.read(data, filename))
+    except tabular.TableError as exc:
+        raise RosterFileError(str(exc)) from None
 
 
-def _rows_xlsx(data: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = [
-        ["" if v is None else str(v) for v in row]
-        for row in ws.iter_rows(values_only=True)
-    ]
-    return _to_dicts(rows)
+class RosterFileError(errors.Invalid):
+    """The roster file cannot be read (encoding, size, broken XLSX); Swedish text."""
 
 
 def _to_dicts(rows: list[list[str]]) -> list[dict[str, str]]:
@@ -223,8 +215,7 @@ def import_roster(
 ) -> ImportReport:
     """Import people from a CSV or XLSX file into a municipality's roster."""
     policy.require(by, perm.CHANGE_ROSTER, municipality)
-    suffix = Path(filename).suffix.lower()
-    rows = _rows_xlsx(data) if suffix in (".xlsx", ".xlsm") else _rows_csv(data)
+    rows = _rows(data, filename)
     report = ImportReport()
     for line, row in enumerate(rows, start=2):
         try:

@@ -30,6 +30,7 @@ from sot.registry.models import (
     PointService,
     Service,
 )
+from sot.validation import tabular
 
 admin.site.site_header = _("sot – SOT-punkter")
 admin.site.site_title = _("sot")
@@ -368,7 +369,9 @@ class PointAdmin(ScopedAdmin):
         if request.method == "POST" and request.FILES.get("file"):
             upload = request.FILES["file"]
             try:
-                rows = tables.read_table(upload.read(), upload.name)
+                rows = tables.read_table(
+                    upload.read(tabular.MAX_BYTES + 1), upload.name
+                )
                 result = tables.import_points(
                     actor=request.user,
                     rows=rows,

@@ -20,6 +20,7 @@ from django.db import transaction
 from sot.errors import Refused
 from sot.registry.models import BackupPower, Point
 from sot.registry.services import BACKUP_FIELDS, NeedsConfirmation, save_point
+from sot.validation import tabular
 
 BASE_COLUMNS = (
     "id",
@@ -92,69 +93,24 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _table(read, data: bytes) -> list[list[str]]:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        try:
-            data.decode("cp1252")
-            hint = " Den ser ut att vara sparad som Windows-1252/ANSI."
-        except UnicodeDecodeError:
-            hint = ""
+        return read(data)
+    except tabular.TableError as exc:
         raise ImportFailed(
-            [
-                RowError(
-                    0,
-                    "fil",
-                    "Filen är inte UTF-8 (byte %d).%s Spara den som "
-                    "'CSV UTF-8' i Excel och försök igen." % (exc.start, hint),
-                )
-            ]
+            [RowError(p.row, p.column, p.message) for p in exc.problems]
         ) from None
 
 
 def read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: value}) for each data row; the header is row 1."""
-    text = _decode(data)
-    if not text.strip():
-        raise ImportFailed([RowError(0, "fil", "Filen är tom.")])
-    first = text.splitlines()[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    rows = _table(tabular.read_csv, data)
     return _rows_from(rows[0], rows[1:])
 
 
 def read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFailed(
-            [RowError(0, "fil", f"Filen går inte att läsa som XLSX: {exc}")]
-        ) from None
-    ws = wb.worksheets[0]
-    values = [list(r) for r in ws.iter_rows(values_only=True)]
-    if not values:
-        raise ImportFailed([RowError(0, "fil", "Kalkylbladet är tomt.")])
-
-    def cell(v) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, dt.datetime):
-            return v.date().isoformat()
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v)
-
-    return _rows_from(
-        [cell(h) for h in values[0]], [[cell(v) for v in r] for r in values[1:]]
-    )
+    rows = _table(tabular.read_xlsx, data)
+    return _rows_from(rows[0], rows[1:])
 
 
 def _rows_from(
@@ -190,7 +146,12 @@ def _rows_from(
 
 
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV or XLSX file by its name's ending."""
+    """Read a CSV or XLSX file by its name's ending (see :mod:`sot.validation.tabular`
+    for the limits)."""
+    try:
+        tabular.check_size(len(data))
+    except tabular.TableError as exc:
+        raise ImportFailed([RowError(0, "fil", str(exc))]) from None
     name = filename.lower()
     if name.endswith(".xlsx"):
         return read_xlsx(data)
