@@ -61,12 +61,12 @@ def test_404_under_en_is_english(client, db):
 
 
 def test_api_500_is_json_with_the_id(client, coordinator, monkeypatch):
-    from sot.operations import api as ops_api
+    from sot.operations import queries
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(ops_api, "visible_events", boom)
+    monkeypatch.setattr(queries, "visible_events", boom)
     client.raise_request_exception = False
     client.force_login(coordinator)
     r = client.get("/api/v1/operations/events")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpResponse
 from django.utils import translation
@@ -60,6 +60,14 @@ class ErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
+        if isinstance(exc, ValidationError):
+            # the model backstop (sot.validation.backstop) refused a value that a
+            # form or schema should have caught: a 422 with the reason, not a 500
+            return HttpResponse(
+                "; ".join(exc.messages),
+                status=422,
+                content_type="text/plain; charset=utf-8",
+            )
         if not isinstance(exc, SotError):
             return None
         if isinstance(exc, Refused):
