@@ -38,7 +38,15 @@ class ActivationAdmin(ReadOnlyAdmin):
 
 @admin.register(StatusReport)
 class StatusReportAdmin(ReadOnlyAdmin):
-    list_display = ("activation", "created_at", "state", "power_source", "source")
+    list_display = (
+        "activation",
+        "observed_at",
+        "received_at",
+        "state",
+        "power_source",
+        "source",
+        "via_box",
+    )
     list_filter = ("state", "source")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
+from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -84,7 +85,19 @@ class PointStateOut(Schema):
     needs: list[str]
 
 
-class ReportIn(Schema):
+class Received(Schema):
+    """What a client that may be offline sends with every record (all optional).
+
+    ``uid``: the client-made id; the same id is stored once and a repeat answers
+    with the stored record. ``observed_at``: when the operator saw it. ``sent_at``:
+    when the client sent it, by its own clock (a clock far off is detected)."""
+
+    uid: UUID | None = None
+    observed_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+class ReportIn(Received):
     state: Literal["activating", "open", "limited", "closed"]
     based_on_report_id: int | None = None
     state_reason: v.Short = ""
@@ -111,8 +124,12 @@ class ReportIn(Schema):
 
 class ReportOut(Schema):
     id: int
+    uid: UUID
     point_id: str
-    created_at: datetime
+    observed_at: datetime
+    received_at: datetime
+    clock_offset_s: float | None
+    via_box: str
     reported_by: str
     source: str
     based_on_id: int | None
@@ -134,7 +151,7 @@ class ReportOut(Schema):
     public_note: str
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(Received):
     delivered_l: v.Number(bounds.DELIVERY_L)
     delivered_at: datetime | None = None
     supplier: v.Name = ""
@@ -143,14 +160,20 @@ class DeliveryIn(Schema):
 
 class DeliveryOut(Schema):
     id: int
+    uid: UUID
     delivered_at: datetime
+    received_at: datetime
     delivered_l: float
     supplier: str
     level_before_l: float | None
     level_after_l: float | None
 
 
-class LogIn(Schema):
+class ConfirmIn(Received):
+    pass
+
+
+class LogIn(Received):
     text: v.Long
     kind: Literal["decision", "action", "message", "note"] = "note"
     point_id: v.Code | None = None
@@ -158,7 +181,9 @@ class LogIn(Schema):
 
 class LogOut(Schema):
     id: int
+    uid: UUID
     at: datetime
+    received_at: datetime
     kind: str
     text: str
     author: str
@@ -218,8 +243,12 @@ def _event_out(e: Event) -> dict:
 def _report_out(r: StatusReport) -> dict:
     return {
         "id": r.pk,
+        "uid": r.uid,
         "point_id": r.activation.point.slug,
-        "created_at": r.created_at,
+        "observed_at": r.observed_at,
+        "received_at": r.received_at,
+        "clock_offset_s": r.clock_offset_s,
+        "via_box": r.via_box,
         "reported_by": r.reporter_name,
         "source": r.source,
         "based_on_id": r.based_on_id,
@@ -355,7 +384,9 @@ def list_reports(request, event_id: int, point_id: str):
 def submit_report(request, event_id: int, point_id: str, data: ReportIn):
     """A status report. Omitted fields carry over from the previous report;
     ``based_on_report_id`` (0 = none) makes a report from an older state refused
-    with 409."""
+    with 409. Sending the same ``uid`` again stores nothing and answers with the
+    stored report; a report observed before the current one goes into the history
+    only."""
     event = _event(request, event_id)
     point = _point(point_id)
     fields = {
@@ -369,22 +400,34 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
         state=data.state,
         based_on_report_id=data.based_on_report_id,
         state_reason=data.state_reason,
+        uid=data.uid,
+        observed_at=data.observed_at,
+        sent_at=data.sent_at,
         **fields,
     )
     return Status(201, _report_out(report))
 
 
 @router.post(f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/confirm")
-def confirm(request, event_id: int, point_id: str):
+def confirm(request, event_id: int, point_id: str, data: ConfirmIn | None = None):
     """ "Still current": re-confirm the last report without changing it."""
     event = _event(request, event_id)
+    data = data or ConfirmIn()
     c = ops.confirm_report(
         event=event,
         point=_point(point_id),
         by=request.user,
         source="api",
+        uid=data.uid,
+        at=data.observed_at,
+        sent_at=data.sent_at,
     )
-    return {"report_id": c.report_id, "confirmed_at": c.confirmed_at}
+    return {
+        "report_id": c.report_id,
+        "uid": c.uid,
+        "confirmed_at": c.confirmed_at,
+        "received_at": c.received_at,
+    }
 
 
 @router.post(
@@ -399,10 +442,12 @@ def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
         event=event,
         recorded_by=request.user,
         delivered_l=data.delivered_l,
-        delivered_at=data.delivered_at,
+        delivered_at=data.delivered_at or data.observed_at,
         supplier=data.supplier,
         note=data.note,
         source="api",
+        uid=data.uid,
+        sent_at=data.sent_at,
     )
     return Status(201, d)
 
@@ -418,7 +463,9 @@ def get_log(request, event_id: int, since: datetime | None = None):
     return [
         {
             "id": e.pk,
+            "uid": e.uid,
             "at": e.at,
+            "received_at": e.received_at,
             "kind": e.kind,
             "text": e.text,
             "author": e.author_name,
@@ -440,12 +487,17 @@ def post_log(request, event_id: int, data: LogIn):
         kind=data.kind,
         point=point,
         source="api",
+        uid=data.uid,
+        at=data.observed_at,
+        sent_at=data.sent_at,
     )
     return Status(
         201,
         {
             "id": e.pk,
+            "uid": e.uid,
             "at": e.at,
+            "received_at": e.received_at,
             "kind": e.kind,
             "text": e.text,
             "author": e.author_name,

@@ -3,6 +3,8 @@ generator test-run whose result updates the point's readiness."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from sot.accounts import policy
 from sot.operations import permissions as perm
+from sot.operations.core import observation
 from sot.operations.models import (
     Activation,
     Checklist,
@@ -21,6 +24,7 @@ from sot.operations.models import (
     Readiness,
     TestResult,
 )
+from sot.operations.services import UidConflict
 
 #: Used when neither the municipality nor the county default has a template.
 DEFAULT_ITEMS = {
@@ -113,17 +117,32 @@ def start_generator_test(*, point, by) -> Checklist:
         return _create(point=point, kind=ChecklistKind.GENERATOR_TEST, by=by)
 
 
-def tick_item(*, item: ChecklistItem, by) -> ChecklistItem:
-    """Tick an item (once: who and when are kept; ticking again changes nothing)."""
+def tick_item(
+    *, item: ChecklistItem, by, uid=None, at=None, sent_at=None
+) -> ChecklistItem:
+    """Tick an item (once: who and when are kept; ticking again changes nothing).
+
+    ``uid`` is the client-made id of the tick, ``at`` when it was ticked (observed)
+    and ``sent_at`` when the client sent it, as for status reports."""
     checklist = item.checklist
     policy.require(by, perm.TICK_CHECKLIST, checklist.point)
+    received = timezone.now()
+    placed = observation.place(observed_at=at, sent_at=sent_at, received_at=received)
     with transaction.atomic():
+        if uid is not None:
+            other = ChecklistItem.objects.filter(done_uid=uid).exclude(pk=item.pk)
+            if other.exists():
+                raise UidConflict(uid)
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if locked.done_at is not None:
             return locked
-        locked.done_at = timezone.now()
+        locked.done_at = placed.observed_at
         locked.done_by = by
-        locked.save(update_fields=["done_at", "done_by"])
+        locked.done_uid = uid or uuid.uuid4()
+        locked.done_received_at = received
+        locked.save(
+            update_fields=["done_at", "done_by", "done_uid", "done_received_at"]
+        )
         if checklist.activation_id:
             activation = checklist.activation
             LogEntry.objects.create(

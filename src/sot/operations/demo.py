@@ -101,7 +101,7 @@ def load(stdout=None) -> Event | None:
             source="web",
             state="activating",
             power_source="none",
-            created_at=t(7.5),
+            observed_at=t(7.5),
             services=dict.fromkeys(services, "unknown"),
             note="Elverket startas.",
         )
@@ -121,7 +121,7 @@ def load(stdout=None) -> Event | None:
             people_present=6,
             capacity_people=40,
             queue="short",
-            created_at=t(7),
+            observed_at=t(7),
             public_note="Värmestugan i skolans matsal är öppen.",
         )
         if "hallen" in points:
@@ -137,7 +137,7 @@ def load(stdout=None) -> Event | None:
                 services=h_services,
                 fuel_products=h_fuels,
                 payment_methods=h_payments,
-                created_at=t(6),
+                observed_at=t(6),
                 note="Rapporterat per telefon av kommunen.",
             )
         ops.add_log_entry(
@@ -160,7 +160,7 @@ def load(stdout=None) -> Event | None:
             payment_methods=[p for p in payments if p != "card"],
             people_present=18,
             needs_fuel=True,
-            created_at=t(4.5),
+            observed_at=t(4.5),
         )
         if coordinator is not None:
             from sot.operations.queries import create_situation_report
@@ -185,7 +185,7 @@ def load(stdout=None) -> Event | None:
             people_present=23,
             indoor_temp_c=20,
             needs_fuel=False,
-            created_at=t(1),
+            observed_at=t(1),
             note="Kortbetalning fungerar igen via reservlänk.",
         )
         ops.add_log_entry(

@@ -7,6 +7,8 @@ updates or deletes them, except deleting a whole exercise.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -81,6 +83,31 @@ FUEL_PRODUCT_KEYS = {
 }
 #: Register service code -> value in StatusReport.payment_methods.
 PAYMENT_METHOD_KEYS = {"pay_card": "card", "pay_cash": "cash", "pay_invoice": "invoice"}
+
+
+class Received(models.Model):
+    """What every record an operator makes carries, so it survives a dead network.
+
+    ``uid`` is made by the client (the phone, the box or the server form) when the
+    operator acts; the server stores a uid once and answers a repeat with the record
+    it already has. The record's own time field is the time of the observation (for a
+    status report :attr:`StatusReport.observed_at`); ``received_at`` is when this
+    server got it. ``clock_offset_s`` is how far the sender's clock was ahead of ours
+    when it sent (None when the sender did not say); ``via_box`` names the box the
+    record came through (empty: made here).
+    """
+
+    uid = models.UUIDField(_("id"), unique=True, default=uuid.uuid4, editable=False)
+    received_at = models.DateTimeField(
+        _("mottagen"), default=timezone.now, editable=False
+    )
+    clock_offset_s = models.FloatField(
+        _("avsändarens klocka före (s)"), null=True, blank=True, editable=False
+    )
+    via_box = models.CharField(_("via box"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Queue(models.TextChoices):
@@ -260,13 +287,15 @@ class StateChange(models.Model):
         return f"{self.previous or '–'} → {self.state} {self.at:%Y-%m-%d %H:%M}"
 
 
-class StatusReport(models.Model):
+class StatusReport(Received):
     """What works at a point at one moment (append-only, never edited)."""
 
     activation = models.ForeignKey(
         Activation, on_delete=models.CASCADE, related_name="reports"
     )
-    created_at = models.DateTimeField(_("tid"), default=timezone.now, db_index=True)
+    observed_at = models.DateTimeField(
+        _("observerad"), default=timezone.now, db_index=True
+    )
     reported_by = models.ForeignKey(
         USER,
         verbose_name=_("rapportör"),
@@ -339,10 +368,10 @@ class StatusReport(models.Model):
     class Meta:
         verbose_name = _("lägesrapport från punkt")
         verbose_name_plural = _("lägesrapporter från punkter")
-        ordering = ["-created_at", "-id"]
+        ordering = ["-observed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.activation.point} {self.created_at:%Y-%m-%d %H:%M} {self.state}"
+        return f"{self.activation.point} {self.observed_at:%Y-%m-%d %H:%M} {self.state}"
 
     def policy_scope(self) -> Scope:
         return self.activation.point.policy_scope()
@@ -361,7 +390,7 @@ class StatusReport(models.Model):
         return out
 
 
-class ReportConfirmation(models.Model):
+class ReportConfirmation(Received):
     """ "Still current": someone re-confirmed a report without changing it."""
 
     report = models.ForeignKey(
@@ -382,7 +411,7 @@ class ReportConfirmation(models.Model):
         return f"{self.report_id} {self.confirmed_at:%Y-%m-%d %H:%M}"
 
 
-class FuelDelivery(models.Model):
+class FuelDelivery(Received):
     """Fuel delivered to a point's generator tank during an event (append-only)."""
 
     activation = models.ForeignKey(
@@ -419,7 +448,7 @@ class LogKind(models.TextChoices):
     NOTE = "note", _("Anteckning")
 
 
-class LogEntry(models.Model):
+class LogEntry(Received):
     """One line in an event's logbook (append-only)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="log")
@@ -577,6 +606,9 @@ class ChecklistItem(models.Model):
     done_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The client-made id of the tick and when this server received it.
+    done_uid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    done_received_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["checklist", "order"]

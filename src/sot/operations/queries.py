@@ -268,7 +268,9 @@ def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
         change = a.state_changes.filter(at__lte=as_of).order_by("at", "id").last()
         if change is None:
             continue  # not yet activated at that time
-        reports = a.reports.filter(created_at__lte=as_of).order_by("-created_at", "-id")
+        reports = a.reports.filter(observed_at__lte=as_of).order_by(
+            "-observed_at", "-id"
+        )
         report = reports.first()
         confirmed = None
         if report is not None:
@@ -280,7 +282,7 @@ def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
                 .values_list("confirmed_at", flat=True)
                 .first()
             )
-        seen = last_seen(report.created_at if report else None, confirmed)
+        seen = last_seen(report.observed_at if report else None, confirmed)
         stale = running and is_stale(
             state=change.state,
             seen_at=seen,
@@ -341,7 +343,7 @@ def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
         if level is None:
             value = report_fuel_level_l(r)
             if value is not None:
-                level, level_at = value, r.created_at
+                level, level_at = value, r.observed_at
         if load is not None and level is not None:
             break
     delivery = (

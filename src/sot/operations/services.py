@@ -14,6 +14,7 @@ sends :mod:`sot.operations.signals` on commit. Refusals:
 from __future__ import annotations
 
 import copy
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from sot.accounts import policy
 from sot.errors import Conflict, Invalid
 from sot.operations import permissions as perm
-from sot.operations.core import fuel
+from sot.operations.core import fuel, observation
 from sot.operations.core.status import (
     STATE_LABELS_SV,
     EventWindow,
@@ -76,7 +77,40 @@ class StaleReport(OperationRefused):
         )
 
 
+class UidConflict(OperationRefused):
+    """A client-made id already names another record (never overwritten): 409."""
+
+    status = Conflict.status
+
+    def __init__(self, uid):
+        super().__init__(
+            "uid_conflict",
+            _("Id:t %(uid)s används redan för en annan post.") % {"uid": uid},
+        )
+
+
 UNSET: Any = object()
+
+
+def _received(model, uid, *, check) -> Any:
+    """The record already stored under the client-made ``uid``, or None.
+
+    ``check(record)`` says whether the stored record is the same thing (same point,
+    same event); a uid reused for something else is refused, never overwritten.
+    """
+    if uid is None:
+        return None
+    existing = model.objects.filter(uid=uid).first()
+    if existing is not None and not check(existing):
+        raise UidConflict(uid)
+    return existing
+
+
+def _placed(observed_at, sent_at, received_at) -> observation.Placed:
+    return observation.place(
+        observed_at=observed_at, sent_at=sent_at, received_at=received_at
+    )
+
 
 #: Fields of a status report that carry over from the previous report when not given.
 REPORT_FIELDS = (
@@ -119,7 +153,17 @@ def _notify(*, point=None, event: Event) -> None:
     transaction.on_commit(send)
 
 
-def _log(*, event, kind, text, author=None, point=None, source=Source.WEB, at=None):
+def _log(
+    *,
+    event,
+    kind,
+    text,
+    author=None,
+    point=None,
+    source=Source.WEB,
+    at=None,
+    **received: Any,
+):
     return LogEntry.objects.create(
         event=event,
         point=point,
@@ -129,6 +173,7 @@ def _log(*, event, kind, text, author=None, point=None, source=Source.WEB, at=No
         author_name=_name(author),
         source=source,
         at=at or timezone.now(),
+        **received,
     )
 
 
@@ -447,10 +492,20 @@ def submit_status_report(
     based_on_report_id: int | None = None,
     state_reason: str = "",
     reporter_name: str = "",
-    created_at: datetime | None = None,
+    observed_at: datetime | None = None,
+    uid=None,
+    sent_at: datetime | None = None,
+    via_box: str = "",
     **fields: Any,
 ) -> StatusReport:
     """Record a status report from a point (append-only) and apply its state.
+
+    ``uid`` is the client-made id: a report already stored under it is returned as it
+    is (a phone or a box that sends again stores nothing twice). ``observed_at`` is
+    when the operator saw it (default now), ``sent_at`` when the client sent it by its
+    own clock (see :mod:`sot.operations.core.observation`). The point's current report
+    is the newest observation: a report observed before the current one is kept in
+    the history and changes nothing else.
 
     ``fields`` are any of :data:`REPORT_FIELDS`; a field not given carries over from
     the previous report (except the fuel level and the note, which describe a
@@ -468,14 +523,32 @@ def submit_status_report(
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
     policy.require(reported_by, perm.REPORT_STATUS, point)
-    now = created_at or timezone.now()
+    received = timezone.now()
+    placed = _placed(observed_at, sent_at, received)
+    now = placed.observed_at
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
-        previous = activation.last_report
+        existing = _received(
+            StatusReport, uid, check=lambda r: r.activation_id == activation.pk
+        )
+        if existing is not None:
+            return existing
+        current = activation.last_report
         if based_on_report_id is not None and based_on_report_id != (
             activation.last_report_id or 0
         ):
-            raise StaleReport(previous)
+            raise StaleReport(current)
+        report_uid = uid or uuid.uuid4()
+        newest = current is None or observation.is_newer(
+            now, str(report_uid), (current.observed_at, str(current.uid))
+        )
+        previous = (
+            current
+            if newest
+            else activation.reports.filter(observed_at__lte=now)
+            .order_by("-observed_at", "-id")
+            .first()
+        )
         values = {}
         for name in REPORT_FIELDS:
             if name in fields and fields[name] is not UNSET:
@@ -483,7 +556,9 @@ def submit_status_report(
             elif previous is not None and name not in NO_CARRY:
                 values[name] = getattr(previous, name)
         if state is None or state == PointState.UNKNOWN:
-            if activation.state != State.UNKNOWN:
+            if not newest and previous is not None:
+                state = previous.state
+            elif activation.state != State.UNKNOWN:
                 state = activation.state
             elif previous is not None:
                 state = previous.state
@@ -497,7 +572,11 @@ def submit_status_report(
                 state_reason = previous.state_reason
         report = StatusReport(
             activation=activation,
-            created_at=now,
+            uid=report_uid,
+            observed_at=now,
+            received_at=received,
+            clock_offset_s=placed.clock_offset_s,
+            via_box=via_box,
             reported_by=reported_by,
             reporter_name=reporter_name or _name(reported_by),
             source=source,
@@ -522,7 +601,7 @@ def submit_status_report(
             report.needs_supplies = False
         # Validate the state change before anything is written.
         change = None
-        if is_change(PointState(activation.state), report.state):
+        if newest and is_change(PointState(activation.state), report.state):
             change = check_transition(
                 event=_window(event),
                 current=PointState(activation.state),
@@ -531,14 +610,31 @@ def submit_status_report(
                 reason=report.state_reason,
             )
         report.save()
+        seen = max(t for t in (now, activation.last_seen_at) if t is not None)
+        if not newest:
+            # A late, older observation: history only; it may still be a sign of life.
+            Activation.objects.filter(pk=activation.pk).update(last_seen_at=seen)
+            activation.last_seen_at = seen
+            _log(
+                event=event,
+                point=point,
+                kind=LogKind.REPORT,
+                author=reported_by,
+                source=source,
+                at=now,
+                text=_report_summary(report)
+                + " "
+                + _("(Kom fram sent; en nyare rapport gäller.)"),
+            )
+            return report
         # Optimistic concurrency at the database: only one report can follow another.
         updated = Activation.objects.filter(
             pk=activation.pk, last_report_id=activation.last_report_id
-        ).update(last_report=report, last_seen_at=now)
+        ).update(last_report=report, last_seen_at=seen)
         if updated != 1:  # pragma: no cover - the row lock makes this unreachable
             raise StaleReport(activation.last_report)
         activation.last_report = report
-        activation.last_seen_at = now
+        activation.last_seen_at = seen
         _update_fuel(activation, report)
         if change is not None:
             _apply_change(
@@ -603,7 +699,7 @@ def _update_fuel(activation: Activation, report: StatusReport) -> None:
     update = []
     if level is not None:
         activation.fuel_level_l = level
-        activation.fuel_level_at = report.created_at
+        activation.fuel_level_at = report.observed_at
         update += ["fuel_level_l", "fuel_level_at"]
     if report.generator_load_pct is not None:
         activation.load_pct = report.generator_load_pct
@@ -613,26 +709,52 @@ def _update_fuel(activation: Activation, report: StatusReport) -> None:
 
 
 def confirm_report(
-    *, event: Event, point, by, source: str = Source.WEB, at: datetime | None = None
+    *,
+    event: Event,
+    point,
+    by,
+    source: str = Source.WEB,
+    at: datetime | None = None,
+    uid=None,
+    sent_at: datetime | None = None,
+    via_box: str = "",
 ) -> ReportConfirmation:
     """ "Still current": re-confirm the last report without changing it.
 
-    A point that went *unknown* returns to the state of that report.
+    A point that went *unknown* returns to the state of that report. ``uid``,
+    ``at`` (observed) and ``sent_at`` as for :func:`submit_status_report`.
     """
     policy.require(by, perm.REPORT_STATUS, point)
-    at = at or timezone.now()
+    received = timezone.now()
+    placed = _placed(at, sent_at, received)
+    at = placed.observed_at
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
+        existing = _received(
+            ReportConfirmation,
+            uid,
+            check=lambda c: c.report.activation_id == activation.pk,
+        )
+        if existing is not None:
+            return existing
         report = activation.last_report
         if report is None:
             raise OperationRefused(
                 "no_report", _("Det finns ingen rapport att bekräfta ännu.")
             )
         confirmation = ReportConfirmation.objects.create(
-            report=report, confirmed_at=at, confirmed_by=by, source=source
+            report=report,
+            confirmed_at=at,
+            confirmed_by=by,
+            source=source,
+            uid=uid or uuid.uuid4(),
+            received_at=received,
+            clock_offset_s=placed.clock_offset_s,
+            via_box=via_box,
         )
-        activation.last_seen_at = at
-        activation.save(update_fields=["last_seen_at"])
+        if activation.last_seen_at is None or at > activation.last_seen_at:
+            activation.last_seen_at = at
+            activation.save(update_fields=["last_seen_at"])
         if activation.state == State.UNKNOWN:
             _change_state(
                 activation=activation,
@@ -653,7 +775,7 @@ def confirm_report(
             text=_("%(point)s: rapporten från %(time)s bekräftad som aktuell.")
             % {
                 "point": point.name,
-                "time": timezone.localtime(report.created_at).strftime("%H:%M"),
+                "time": timezone.localtime(report.observed_at).strftime("%H:%M"),
             },
         )
         _notify(point=point, event=event)
@@ -723,8 +845,14 @@ def record_fuel_delivery(
     supplier: str = "",
     note: str = "",
     source: str = Source.WEB,
+    uid=None,
+    sent_at: datetime | None = None,
+    via_box: str = "",
 ) -> FuelDelivery:
-    """Log a delivery to the point's generator tank and update the known level."""
+    """Log a delivery to the point's generator tank and update the known level.
+
+    ``uid``, ``delivered_at`` (observed) and ``sent_at`` as for
+    :func:`submit_status_report`."""
     policy.require(recorded_by, perm.RECORD_DELIVERY, point)
     if delivered_l is None or bounds.DELIVERY_L.problem(delivered_l) is not None:
         raise OperationRefused(
@@ -732,9 +860,16 @@ def record_fuel_delivery(
             _("Ange levererad mängd i liter (%(low)d–%(high)d).")
             % {"low": bounds.DELIVERY_L.low, "high": bounds.DELIVERY_L.high},
         )
-    at = delivered_at or timezone.now()
+    received = timezone.now()
+    placed = _placed(delivered_at, sent_at, received)
+    at = placed.observed_at
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
+        existing = _received(
+            FuelDelivery, uid, check=lambda d: d.activation_id == activation.pk
+        )
+        if existing is not None:
+            return existing
         before = after = None
         if _readable_level(activation):
             curve = _curve(point)
@@ -771,6 +906,10 @@ def record_fuel_delivery(
             recorded_by=recorded_by,
             source=source,
             note=note,
+            uid=uid or uuid.uuid4(),
+            received_at=received,
+            clock_offset_s=placed.clock_offset_s,
+            via_box=via_box,
         )
         text = _("Bränsleleverans till %(point)s: %(l)d liter") % {
             "point": point.name,
@@ -821,8 +960,15 @@ def add_log_entry(
     point=None,
     source: str = Source.WEB,
     at: datetime | None = None,
+    uid=None,
+    sent_at: datetime | None = None,
+    via_box: str = "",
+    author_name: str = "",
 ) -> LogEntry:
-    """Write a line in the event's logbook (decisions, actions, messages, notes)."""
+    """Write a line in the event's logbook (decisions, actions, messages, notes).
+
+    ``uid``, ``at`` (observed) and ``sent_at`` as for :func:`submit_status_report`;
+    ``author_name`` names a person the system writes for (a box's operator)."""
     if point is not None:
         policy.require(author, perm.ADD_LOG, point)
     else:
@@ -830,13 +976,32 @@ def add_log_entry(
     text = (text or "").strip()
     if not text:
         raise OperationRefused("empty", _("Loggposten är tom."))
+    received = timezone.now()
+    placed = _placed(at, sent_at, received)
     with transaction.atomic():
-        return _log(
+        existing = _received(
+            LogEntry,
+            uid,
+            check=lambda e: (
+                e.event_id == event.pk and e.point_id == getattr(point, "pk", None)
+            ),
+        )
+        if existing is not None:
+            return existing
+        entry = _log(
             event=event,
             point=point,
             kind=kind,
             text=text,
             author=author,
             source=source,
-            at=at,
+            at=placed.observed_at,
+            uid=uid or uuid.uuid4(),
+            received_at=received,
+            clock_offset_s=placed.clock_offset_s,
+            via_box=via_box,
         )
+        if author_name:
+            entry.author_name = author_name
+            entry.save(update_fields=["author_name"])
+        return entry

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
-from sot.operations import checklists, queries
+from sot.operations import checklists, offline, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
@@ -227,11 +228,15 @@ def event_action(request, event_id, action):
         elif action == "log":
             form = LogForm(request.POST)
             if form.is_valid():
+                fields = offline.client_fields(request.POST)
                 ops.add_log_entry(
                     event=event,
                     author=request.user,
                     text=form.cleaned_data["text"],
                     kind=form.cleaned_data["kind"],
+                    uid=fields["uid"],
+                    at=fields["observed_at"],
+                    sent_at=fields["sent_at"],
                 )
         elif action == "message":
             form = PublicMessageForm(request.POST)
@@ -267,23 +272,51 @@ def point_in_event(request, event_id, slug):
     policy.require(request.user, policy.VIEW_INTERNAL, point)
     activation = get_object_or_404(Activation, event=event, point=point)
     if request.method == "POST":
+        outbox = offline.from_outbox(request)
+        fields = offline.client_fields(request.POST)
         try:
             if "confirm" in request.POST:
-                ops.confirm_report(event=event, point=point, by=request.user)
-                messages.success(request, _("Rapporten är bekräftad som aktuell."))
+                c = ops.confirm_report(
+                    event=event,
+                    point=point,
+                    by=request.user,
+                    uid=fields["uid"],
+                    at=fields["observed_at"],
+                    sent_at=fields["sent_at"],
+                )
+                text = _("Rapporten är bekräftad som aktuell.")
+                if outbox:
+                    return offline.answer(
+                        "confirm", c, time_field="confirmed_at", label=text
+                    )
+                messages.success(request, text)
             else:
                 form = DeliveryForm(request.POST)
                 if form.is_valid():
-                    ops.record_fuel_delivery(
+                    d = ops.record_fuel_delivery(
                         point=point,
                         event=event,
                         recorded_by=request.user,
+                        delivered_at=fields["observed_at"],
+                        uid=fields["uid"],
+                        sent_at=fields["sent_at"],
                         **form.cleaned_data,
                     )
-                    messages.success(request, _("Leveransen är registrerad."))
+                    text = _("Leveransen är registrerad.")
+                    if outbox:
+                        return offline.answer(
+                            "delivery", d, time_field="delivered_at", label=text
+                        )
+                    messages.success(request, text)
                 else:
+                    if outbox:
+                        return offline.refused(_("Ange levererad mängd i liter."))
                     messages.error(request, _("Ange levererad mängd i liter."))
         except REFUSALS as exc:
+            if outbox:
+                return offline.refused(
+                    _refusal_text(exc), status=getattr(exc, "status", 422)
+                )
             messages.error(request, _refusal_text(exc))
         return redirect(request.path)
     row = queries.point_rows(Activation.objects.filter(pk=activation.pk))[0]
@@ -340,24 +373,37 @@ def report(request, event_id, slug):
     last = activation.last_report
     conflict = None
     if request.method == "POST":
+        outbox = offline.from_outbox(request)
         form = ReportForm(request.POST, point=point)
+        if outbox and not form.is_valid():
+            return offline.refused(
+                " ".join(str(e) for errs in form.errors.values() for e in errs)
+            )
         if form.is_valid():
             capacity = (
                 point.point_services.filter(capacity_people__isnull=False)
                 .values_list("capacity_people", flat=True)
                 .first()
             )
+            fields = offline.client_fields(request.POST)
             try:
-                ops.submit_status_report(
+                saved = ops.submit_status_report(
                     point=point,
                     event=event,
                     reported_by=request.user,
                     source="web",
-                    based_on_report_id=form.cleaned_data.get("based_on") or 0,
+                    based_on_report_id=None
+                    if offline.was_queued(request)
+                    else form.cleaned_data.get("based_on") or 0,
                     capacity_people=capacity,
+                    uid=fields["uid"],
+                    observed_at=fields["observed_at"],
+                    sent_at=fields["sent_at"],
                     **form.report_fields(),
                 )
             except ops.StaleReport as exc:
+                if outbox:
+                    return offline.refused(_refusal_text(exc), status=409)
                 conflict = exc.newer
                 # Show the newer values; the operator checks them and sends again.
                 form = ReportForm(
@@ -365,9 +411,22 @@ def report(request, event_id, slug):
                 )
                 messages.error(request, _refusal_text(exc))
             except REFUSALS as exc:
+                if outbox:
+                    return offline.refused(
+                        _refusal_text(exc), status=getattr(exc, "status", 422)
+                    )
                 form.add_error(None, _refusal_text(exc))
             else:
-                messages.success(request, _("Tack! Rapporten är skickad."))
+                text = _("Tack! Rapporten är skickad.")
+                if outbox:
+                    return offline.answer(
+                        "report",
+                        saved,
+                        time_field="observed_at",
+                        label=f"{point.name}: {text}",
+                        redirect=reverse("operations:operator"),
+                    )
+                messages.success(request, text)
                 return redirect("operations:operator")
     else:
         form = ReportForm(initial=ReportForm.initial_from(last), point=point)
@@ -472,7 +531,18 @@ def checklist(request, checklist_id):
             if "item" in request.POST:
                 item_id = bounds.parse_id(request.POST["item"])
                 item = get_object_or_404(cl.items, pk=item_id or 0)
-                checklists.tick_item(item=item, by=request.user)
+                fields = offline.client_fields(request.POST)
+                item = checklists.tick_item(
+                    item=item,
+                    by=request.user,
+                    uid=fields["uid"],
+                    at=fields["observed_at"],
+                    sent_at=fields["sent_at"],
+                )
+                if offline.from_outbox(request):
+                    return offline.answer(
+                        "tick", item, time_field="done_at", label=f"✓ {item.text}"
+                    )
             elif "complete" in request.POST:
                 checklists.complete_checklist(
                     checklist=cl,
@@ -482,6 +552,10 @@ def checklist(request, checklist_id):
                 )
                 messages.success(request, _("Checklistan är avslutad."))
         except REFUSALS as exc:
+            if offline.from_outbox(request):
+                return offline.refused(
+                    _refusal_text(exc), status=getattr(exc, "status", 422)
+                )
             messages.error(request, _refusal_text(exc))
         return redirect(request.path)
     return render(

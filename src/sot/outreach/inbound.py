@@ -250,7 +250,7 @@ def _status(
             reported_by=user,
             source="sms",
             state=state,
-            created_at=at,
+            observed_at=at,
             state_reason=cmd.note if cmd.status == "closed" else "",
             **fields,
         )

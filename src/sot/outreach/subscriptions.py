@@ -276,7 +276,7 @@ def alert_residents(*, activation_id: int) -> int:
         point = activation.point
         changed_at = activation.state_changed_at
         if template == "point_changed" and activation.last_report is not None:
-            changed_at = max(changed_at, activation.last_report.created_at)
+            changed_at = max(changed_at, activation.last_report.observed_at)
         when = timezone.localtime(changed_at).strftime("%H:%M")
         url = _absolute(f"/punkt/{point.slug}").split("://", 1)[-1]
         prefix = "ÖVNING " if activation.event.is_exercise else ""

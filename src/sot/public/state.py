@@ -175,7 +175,7 @@ def apply_report(
         fuel=tuple(fuel),
         payment=payment,
         note=report.public_note or base.note,
-        updated_at=report.created_at,
+        updated_at=report.observed_at,
     )
 
 
@@ -304,15 +304,15 @@ def state_changes(since=None) -> list[StateChange]:
     reports = StatusReport.objects.select_related("activation__event", "activation")
     if since is not None:
         changes = changes.filter(at__gte=since)
-        reports = reports.filter(created_at__gte=since)
+        reports = reports.filter(observed_at__gte=since)
     for c in changes:
         act = c.activation
         base = bases.get(act.point_id)
         if base is None:
             continue
         report = c.report or (
-            StatusReport.objects.filter(activation=act, created_at__lte=c.at)
-            .order_by("-created_at", "-id")
+            StatusReport.objects.filter(activation=act, observed_at__lte=c.at)
+            .order_by("-observed_at", "-id")
             .first()
         )
         point = apply_report(base, report, state=c.state)
@@ -323,7 +323,7 @@ def state_changes(since=None) -> list[StateChange]:
         if base is None:
             continue
         out.append(
-            _change(act.event, apply_report(base, r, state=r.state), r.created_at)
+            _change(act.event, apply_report(base, r, state=r.state), r.observed_at)
         )
     return out
 

@@ -61,7 +61,7 @@ def test_updated_25_minutes_ago(client, exercise, kall, kall_operator, are_offic
         reported_by=kall_operator,
         source="sms",
         state="open",
-        created_at=timezone.now() - timedelta(minutes=25, seconds=5),
+        observed_at=timezone.now() - timedelta(minutes=25, seconds=5),
     )
     assert "uppdaterad för 25 min sedan" in html(client, "/punkt/kall/")
     assert "updated 25 min ago" in html(client, "/en/punkt/kall/")

@@ -18,3 +18,45 @@ def age(value):
 def hours(value):
     """Fuel hours as whole hours ("31 h")."""
     return "" if value is None else format_hours(value)
+
+
+@register.simple_tag
+def received_fields():
+    """Hidden inputs every operator form carries: a fresh client-made id (so a
+    double submit is stored once) and the observed time, which the page's script
+    fills when the operator presses the button (empty: the server's time)."""
+    from uuid import uuid4
+
+    from django.utils.html import format_html
+
+    return format_html(
+        '<input type="hidden" name="uid" value="{}">'
+        '<input type="hidden" name="observed_at" value="">',
+        uuid4(),
+    )
+
+
+@register.filter
+def clock_warning(record):
+    """Swedish warning when the sender's clock was far off ("" otherwise)."""
+    from django.utils.translation import gettext as _
+
+    from sot.operations.core.observation import clock_wrong, describe_offset
+
+    offset = getattr(record, "clock_offset_s", None)
+    if not clock_wrong(offset):
+        return ""
+    return _(
+        "Avsändarens klocka gick fel (%(offset)s); tiden är omräknad till serverns."
+    ) % {"offset": describe_offset(offset)}
+
+
+@register.filter
+def arrived_late(record):
+    """True when a record reached this server more than a minute after it was
+    observed (it waited for the network)."""
+    from datetime import timedelta
+
+    observed = getattr(record, "observed_at", None)
+    received = getattr(record, "received_at", None)
+    return bool(observed and received and received - observed > timedelta(minutes=1))
