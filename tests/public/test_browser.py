@@ -246,3 +246,34 @@ def test_slippy_map_with_javascript_mosaic_without(
         # nothing from another host: this server (pages, static files, tiles) only
         assert [u for u in requests if not u.startswith(live_server.url + "/")] == []
         context.close()
+
+
+def test_layout_holds_at_200_percent_zoom_on_a_360_px_phone(
+    browser, demo_site, live_server
+):
+    """200 % zoom on a 360 px wide screen leaves 180 CSS pixels: no page may scroll
+    sideways (WCAG 1.4.10 reflow), and the search is within the first screens."""
+    context = browser.new_context(viewport={"width": 180, "height": 320})
+    page = context.new_page()
+    wide = {}
+    for path in [*PAGES, "/en/", "/en/nara/?q=Jarpen", "/oppna-data/"]:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if overflow[0] > overflow[1]:
+            culprits = page.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+            )
+            wide[path] = (overflow, culprits)
+    assert wide == {}
+    page.goto(live_server.url + "/")
+    # the search box: reached with a few Tab presses, not 21
+    for presses in range(1, 8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q", presses
+    context.close()

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static as static_url
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from sot.public import conf, state
 from sot.public.core import nearest as near
@@ -144,6 +146,25 @@ def _status_class(available, limited) -> str:
     return "no"
 
 
+def own_words(text: str, lang: str, english: str = "") -> SafeString | str:
+    """Text typed by an official or operator: on an English page, the English
+    version when there is one, else the Swedish text marked ``lang="sv"`` and said
+    to be in Swedish (screen readers then read it with Swedish rules)."""
+    if not text or lang != "en":
+        return text
+    if english:
+        return english
+    return format_html('<span lang="sv">{}</span> <small>(in Swedish)</small>', text)
+
+
+def county_name(name: str, lang: str) -> str:
+    """``Jämtlands län`` -> ``Jämtland County`` on English pages."""
+    if lang != "en" or not name.endswith(" län"):
+        return name
+    base = name[: -len(" län")]
+    return (base[:-1] if base.endswith("s") else base) + " County"
+
+
 def present_point(
     pt: PublicPoint,
     lang: str,
@@ -183,11 +204,11 @@ def present_point(
         "address": pt.address,
         "lat": f"{pt.lat:.5f}",
         "lon": f"{pt.lon:.5f}",
-        "directions": pt.directions,
-        "opening": pt.opening_hours,
-        "contact": pt.contact,
-        "note": pt.note,
-        "event": pt.event_name,
+        "directions": own_words(pt.directions, lang),
+        "opening": own_words(pt.opening_hours, lang),
+        "contact": own_words(pt.contact, lang),
+        "note": own_words(pt.note, lang),
+        "event": own_words(pt.event_name, lang),
         "exercise": pt.exercise,
         "live": live,
         "distance": words.distance(distance_m, lang) if distance_m is not None else "",
@@ -212,10 +233,9 @@ def present_point(
 
 
 def present_message(m: PublicMessageData, lang: str, now: datetime) -> dict:
-    text = m.text_en if lang == "en" and m.text_en else m.text
     return {
-        "text": text,
-        "about": m.point_name or m.event_name,
+        "text": own_words(m.text, lang, m.text_en),
+        "about": m.point_name or own_words(m.event_name, lang),
         "exercise": m.exercise,
         "when": words.clock(m.published_at, now, lang),
     }
@@ -249,7 +269,7 @@ def _render(
         "other_lang": "sv" if lang == "en" else "en",
         "other_url": _other_url(path, lang),
         "css": css(),
-        "county": data.county,
+        "county": county_name(data.county, lang),
         "title": title,
         "exercise": any(e.exercise for e in data.events),
         "static_when": static_when,
@@ -273,9 +293,24 @@ def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         path,
         static=static,
         title=t["site_long"],
-        events=data.events,
+        heading=t["site_in"].format(county=county_name(data.county, lang))
+        if data.county
+        else t["site_long"],
+        events=[
+            {
+                "name": own_words(e.name, lang),
+                "message": own_words(e.message, lang),
+                "exercise": e.exercise,
+            }
+            for e in data.events
+        ],
         open_of=t["open_of"].format(open=n_open, total=len(data.points)),
         messages=[present_message(m, lang, data.now) for m in data.messages[:5]],
+        open_points=[
+            present_point(p, lang, data.now, static=static)
+            for p in data.points
+            if p.is_open
+        ],
         points=[present_point(p, lang, data.now, static=static) for p in data.points],
         svg=data.svg(large=False, lang=lang),
         municipalities=[{"code": c, "name": n} for c, n in data.municipalities],
@@ -461,7 +496,7 @@ def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
     if res.origin is not None:
         place = res.origin.label
         if res.status == "outside":
-            where = data.county or t["this_area"]
+            where = county_name(data.county, lang) or t["this_area"]
             notes.append(t["outside"].format(place=place, area=where))
         if res.origin.approximate:
             notes.append(t["approximate"].format(place=place))

@@ -70,6 +70,7 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Samma uppgifter som maskinläsbara flöden:",
         "The same information as machine-readable feeds:",
     ),
+    "open_now": ("Öppna punkter just nu", "Points open now"),
     "no_open": ("Ingen punkt är öppen just nu.", "No point is open right now."),
     "results": (
         "Närmaste öppna punkter från {place}",

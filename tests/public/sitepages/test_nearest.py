@@ -148,7 +148,7 @@ def test_place_outside_the_county_is_said_plainly(client, kall_open):
     assert "Kiruna ligger utanför Jämtlands län" in page
     assert "/punkt/kall/" not in page  # 600 km away: no list
     page = client.get("/en/nara/", {"q": "Kiruna"}).content.decode()
-    assert "Kiruna is outside Jämtlands län" in page
+    assert "Kiruna is outside Jämtland County" in page
 
 
 def test_empty_query_asks_again(client, kall_open):

@@ -24,7 +24,18 @@ def test_start_page_lists_open_points_first_and_marks_the_exercise(client, kall_
     assert "Långvarigt strömavbrott i västra Åre." in page
     assert "1 av 8 punkter öppna" in page
     names = re.findall(r'<li><a href="/punkt/([a-z-]+)/">', page)
-    assert names[0] == "kall" and len(names) == 8
+    assert names[0] == "kall" and len(set(names)) == 8
+    # a real heading, then the search, then the open points, then the events
+    assert "<h1>Service- och trygghetspunkter i Jämtlands län</h1>" in page
+    order = [
+        page.index("<h1>"),
+        page.index('<form class="find"'),
+        page.index("Öppna punkter just nu"),
+        page.index('<a href="/punkt/kall/">'),
+        page.index("Pågående händelser"),
+        page.index("Långvarigt strömavbrott"),
+    ]
+    assert order == sorted(order)
     assert "<svg" in page and 'href="/punkt/kall/"' in page
     assert 'href="/en/"' in page
 
@@ -33,6 +44,7 @@ def test_start_page_without_event(client, jamtland):
     page = html(client, "/")
     assert "Ingen pågående händelse" in page
     assert "0 av 8 punkter öppna" in page
+    assert "Ingen punkt är öppen just nu." in page
     assert "ÖVNING" not in page
 
 
