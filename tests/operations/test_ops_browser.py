@@ -143,3 +143,85 @@ def test_axe_on_officials_and_operator_pages(browser, exercise, live_server):
                 problems[path] = violations
     context.close()
     assert problems == {}
+
+
+def _wait_for_cached(page, path):
+    """Wait until the service worker has kept ``path`` (it caches in the background)."""
+    page.wait_for_function(
+        "path => caches.match(path).then(r => !!r)", arg=path, timeout=15000
+    )
+
+
+def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_server):
+    """The Kall operator's phone loses the network, files a report, and the report
+    reaches the server exactly once when the network is back."""
+    from sot.operations.models import Activation, StatusReport
+
+    kall = Activation.objects.get(event=exercise, point__slug="kall")
+    before = StatusReport.objects.filter(activation=kall).count()
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, locale="sv-SE"
+    )
+    page = context.new_page()
+    _login(page, live_server.url, "kall")
+    assert page.url.endswith("/drift/punkt/")
+    # The app is installable: a manifest and a service worker over /drift/.
+    manifest = page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())"
+    )
+    assert manifest["start_url"] == "/drift/punkt/"
+    assert manifest["scope"] == "/drift/"
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == live_server.url + "/drift/"
+    report_path = f"/drift/handelser/{exercise.pk}/punkter/kall/rapport/"
+    _wait_for_cached(page, report_path)
+    _wait_for_cached(page, "/drift/punkt/")
+
+    context.set_offline(True)
+    page.click("text=Rapportera läget")
+    assert page.url.endswith(report_path)
+    page.check("input[name=state][value=limited]")
+    page.fill("input[name=state_reason]", "Kortterminalen nere")
+    page.click("text=Skicka rapporten")
+    page.wait_for_url("**/drift/punkt/")
+    page.get_by_text("1 rapport väntar på nät").wait_for()
+    assert StatusReport.objects.filter(activation=kall).count() == before
+    # A reload without network shows the kept page and still waits.
+    page.reload()
+    page.get_by_text("1 rapport väntar på nät").wait_for()
+
+    context.set_offline(False)
+    page.get_by_text("Servern har bekräftat").wait_for(timeout=15000)
+    assert page.get_by_text("väntar på nät").count() == 0
+    reports = StatusReport.objects.filter(activation=kall)
+    assert reports.count() == before + 1
+    newest = reports.order_by("-received_at").first()
+    assert newest.state == "limited"
+    assert newest.state_reason == "Kortterminalen nere"
+    assert newest.received_at > newest.observed_at
+    # Loading the page again sends nothing twice.
+    page.reload()
+    page.get_by_text("Servern har bekräftat").wait_for()
+    assert reports.count() == before + 1
+    kall.refresh_from_db()
+    assert kall.state == "limited"
+    context.close()
+
+
+def test_a_report_the_server_refuses_is_shown_not_lost(browser, exercise, live_server):
+    """Online with JavaScript: the form goes through the outbox; a double press
+    stores one report."""
+    from sot.operations.models import Activation, StatusReport
+
+    kall = Activation.objects.get(event=exercise, point__slug="kall")
+    before = StatusReport.objects.filter(activation=kall).count()
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    _login(page, live_server.url, "kall")
+    page.click("text=Rapportera läget")
+    page.check("input[name=state][value=open]")
+    page.click("text=Skicka rapporten")
+    page.wait_for_url("**/drift/punkt/")
+    page.get_by_text("Tack! Rapporten är skickad.").wait_for()
+    assert StatusReport.objects.filter(activation=kall).count() == before + 1
+    context.close()

@@ -284,3 +284,16 @@ def test_outbox_post_answers_json_and_queued_skips_the_stale_check(
     bad = client.post(url, {"state": "nonsense", "queued": "1"}, **h)
     assert bad.status_code == 422
     assert bad.json()["error"]
+
+
+def test_service_worker_and_manifest(client):
+    sw = client.get("/drift/sw.js")
+    assert sw.status_code == 200
+    assert sw["Content-Type"].startswith("text/javascript")
+    body = sw.content.decode()
+    assert "__PRECACHE__" not in body and "/drift/punkt/" in body
+    assert 'importScripts("/static/operations/outbox.js")' in body
+    manifest = client.get("/drift/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["scope"] == "/drift/" and data["display"] == "standalone"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sot.operations import views
+from sot.operations import offline, views
 
 app_name = "operations"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("drift/", views.home, name="home"),
     path("drift/oversikt/", views.dashboard, name="dashboard"),
     path("drift/punkt/", views.operator, name="operator"),
+    path("drift/sw.js", offline.service_worker, name="service_worker"),
+    path("drift/manifest.webmanifest", offline.manifest, name="manifest"),
     path("drift/handelser/ny/", views.event_new, name="event_new"),
     path("drift/handelser/<int:event_id>/", views.event_detail, name="event"),
     path(
