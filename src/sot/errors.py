@@ -11,6 +11,7 @@ exception handler (`sot.api.main`) and the HTML views in one middleware
 | :class:`Refused` | 403 | the caller may not take this action on this object |
 | :class:`Conflict` | 409 | the object changed or was decided in the meantime |
 | :class:`Invalid` | 422 | the request breaks a rule or its input is malformed |
+| :class:`TooMany` | 429 | the caller sent too many requests of this kind lately |
 
 Each carries a human message (Swedish for the rules' own texts) and, where the caller
 may want to branch on it, a stable machine ``code``. :class:`Refused` is also a
@@ -65,3 +66,10 @@ class Conflict(SotError):
 class Invalid(SotError, ValueError):
     status = 422
     default_message = "invalid request"
+
+
+class TooMany(SotError):
+    """A rate limit: too many requests of this kind lately; try again later."""
+
+    status = 429
+    default_message = "too many requests"

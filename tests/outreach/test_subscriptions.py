@@ -114,7 +114,12 @@ def test_email_double_opt_in(
     with django_capture_on_commit_callbacks(execute=True):
         report(kall_active, kall_operator, state="open")
     assert alerts() == []
-    assert client.get(f"/prenumerera/bekrafta/{sub.token}/").status_code == 200
+    # a mail scanner following the link changes nothing: GET shows a button (#12)
+    page = client.get(f"/prenumerera/bekrafta/{sub.token}/")
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
+    sub.refresh_from_db()
+    assert sub.state == "pending"
+    assert client.post(f"/prenumerera/bekrafta/{sub.token}/").status_code == 200
     sub.refresh_from_db()
     assert sub.state == "active"
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,6 +129,9 @@ def test_email_double_opt_in(
     assert "Kall" in alert.subject
     assert f"/prenumerera/avsluta/{sub.token}/" in alert.body
     assert client.get(f"/prenumerera/avsluta/{sub.token}/").status_code == 200
+    sub.refresh_from_db()
+    assert sub.state == "active"
+    assert client.post(f"/prenumerera/avsluta/{sub.token}/").status_code == 200
     sub.refresh_from_db()
     assert sub.state == "stopped"
     assert client.get("/prenumerera/bekrafta/nonsense/").status_code == 404

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "sot.accounts"
     label = "accounts"
     verbose_name = _("Användare och behörigheter")
+
+    def ready(self):
+        from sot.accounts import logins
+
+        logins.connect()

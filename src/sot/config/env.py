@@ -119,6 +119,19 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "Public base URL of the site, used in feeds, QR codes and messages.",
     ),
+    Setting(
+        "SOT_LOGIN_FAILURE_LIMIT",
+        "5",
+        "Failed sign-ins for one user name from one address before that pair is "
+        "locked out (django-axes).",
+        kind="int",
+    ),
+    Setting(
+        "SOT_LOGIN_LOCKOUT_MINUTES",
+        "15",
+        "How long a locked-out user name and address must wait before trying again.",
+        kind="int",
+    ),
     Setting("SOT_TIME_ZONE", "Europe/Stockholm", "Time zone for display."),
     Setting("SOT_LANGUAGE", "sv", "Default language of the user interface (sv or en)."),
     Setting("SOT_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING, ERROR)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sot.config.middleware.ErrorMiddleware",
+    # last, as django-axes asks: turns a locked-out sign-in into its lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sot.config.urls"
@@ -101,6 +105,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+
+# Sign-in throttling and lockout (django-axes): after AXES_FAILURE_LIMIT failed
+# attempts for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_TIME; every failure and lockout is logged (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.get("SOT_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env.get("SOT_LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_VERBOSE = True
+AXES_CLIENT_IP_CALLABLE = "sot.accounts.logins.client_ip"
 
 LANGUAGE_CODE = env.get("SOT_LANGUAGE")
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]

@@ -14,8 +14,11 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from sot import errors
 from sot.accounts import policy
+from sot.accounts.logins import client_ip
 from sot.api.auth import token_auth
+from sot.config import ratelimit
 from sot.errors import Refused
 from sot.operations.queries import current_activation
 from sot.outreach import callouts, roster, subscriptions
@@ -23,7 +26,7 @@ from sot.outreach import permissions as perm
 from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut, Member
-from sot.registry.models import Municipality, Point
+from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
 from sot.validation import bounds, tabular
 from sot.validation import schema as v
 
@@ -98,6 +101,8 @@ def roster_list(request, municipality: str | None = None):
 
 
 MAX_MB = tabular.MAX_BYTES // 1024 // 1024
+#: Subscribe requests one address may make per hour (form and API together).
+SUBSCRIBE_PER_HOUR = 10
 
 
 class ImportOut(Schema):
@@ -304,7 +309,13 @@ class SubscribeIn(Schema):
     summary="Subscribe by e-mail (double opt-in: a confirmation link is sent)",
 )
 def subscribe(request, payload: SubscribeIn):
+    if not ratelimit.allow(
+        f"subscribe:{client_ip(request)}", limit=SUBSCRIBE_PER_HOUR, window_s=3600
+    ):
+        raise errors.TooMany("För många anmälningar härifrån. Försök igen senare.")
     target = subscriptions.resolve_target(payload.target)
+    if isinstance(target, Point) and target.lifecycle not in PUBLIC_LIFECYCLES:
+        target = None  # planned points are not public
     if target is None:
         raise ValidationError({"target": ["Hittar ingen SOT-punkt eller kommun."]})
     from django.core.validators import validate_email

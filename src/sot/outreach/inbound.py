@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -83,6 +83,11 @@ def _operator_for(phone: str) -> User | None:
     return None
 
 
+#: SMS one number may send in SMS_WINDOW before further ones are ignored.
+SMS_PER_WINDOW = 20
+SMS_WINDOW = timedelta(minutes=10)
+
+
 def handle_inbound_sms(
     *, provider_id: str, sender: str, body: str, received_at: datetime | None = None
 ) -> InboundResult:
@@ -109,6 +114,16 @@ def handle_inbound_sms(
         existing = InboundSms.objects.get(provider_id=provider_id)
         return InboundResult(existing, True, existing.kind, existing.outcome)
 
+    recent = InboundSms.objects.filter(
+        sender=phone, received_at__gte=received_at - SMS_WINDOW
+    ).count()
+    if recent > SMS_PER_WINDOW:
+        # kept for the record, but not acted on and not answered: a flood (or two
+        # machines answering each other) must not drive the system or the SMS bill
+        inbound.outcome = "rate limited; ignored"
+        inbound.save(update_fields=["outcome"])
+        log.warning("SMS from %s over the rate limit; ignored", mask_phone(phone))
+        return InboundResult(inbound, False, "", inbound.outcome)
     keywords = point_keywords()
     cmd = parse(body, point_keywords=keywords.keys())
     user = _operator_for(phone)

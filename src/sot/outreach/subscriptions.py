@@ -14,12 +14,14 @@ when the point opened, closed, or changed what it offers.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from sot import errors
 from sot.config import env
 from sot.outreach.core.commands import fold
 from sot.outreach.core.templates import describe_offers, render
@@ -136,9 +138,26 @@ def _absolute(path: str) -> str:
     return env.get("SOT_SITE_URL").rstrip("/") + path
 
 
+#: New unconfirmed e-mail subscriptions one address may get per day.
+MAX_PENDING_PER_ADDRESS = 5
+
+
 def subscribe_email(*, email: str, target, language: str = "sv") -> Subscription:
     """Create (or renew) a pending e-mail subscription and send the confirmation link."""
     email = email.strip().lower()
+    recent = Subscription.objects.filter(
+        channel=Channel.EMAIL,
+        address=email,
+        state=SubscriptionState.PENDING,
+        created_at__gte=timezone.now() - timedelta(days=1),
+    ).count()
+    if recent >= MAX_PENDING_PER_ADDRESS:
+        # one address cannot be made to receive a flood of confirmation mails
+        raise errors.TooMany(
+            "För många väntande anmälningar för den adressen. Bekräfta dem eller "
+            "försök igen i morgon.",
+            code="too_many_pending",
+        )
     lookup = (
         {"point": target} if isinstance(target, Point) else {"municipality": target}
     )
@@ -182,6 +201,19 @@ def subscribe_email(*, email: str, target, language: str = "sv") -> Subscription
             purpose="optin",
             resident=True,
         )
+    return sub
+
+
+def find_by_token(*, token: str, channel: str | None = None) -> Subscription | None:
+    """The subscription a link names, without changing it (GET shows a button)."""
+    if not token or len(token) > 64:
+        return None
+    qs = Subscription.objects.filter(token=token)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    sub = qs.first()
+    if sub is not None and channel == Channel.EMAIL and sub.state == "stopped":
+        return None
     return sub
 
 

@@ -9,13 +9,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from sot import errors
+from sot.accounts.logins import client_ip
+from sot.config import ratelimit
 from sot.outreach import conf, subscriptions
+from sot.outreach.api import SUBSCRIBE_PER_HOUR
 from sot.outreach.core import twilio
 from sot.outreach.delivery import apply_status_update
 from sot.outreach.inbound import handle_inbound_sms
-from sot.registry.models import Municipality, Point
+from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
 from sot.validation import bounds
 
 log = logging.getLogger("sot.outreach")
@@ -97,6 +101,8 @@ class SubscribeForm(forms.Form):
 
     def clean_target(self):
         target = subscriptions.resolve_target(self.cleaned_data["target"])
+        if isinstance(target, Point) and target.lifecycle not in PUBLIC_LIFECYCLES:
+            target = None  # a planned point is not public: as if it did not exist
         if target is None:
             raise forms.ValidationError(
                 _("Hittar ingen SOT-punkt eller kommun med det namnet.")
@@ -109,49 +115,79 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     initial = {}
     slug = request.GET.get("punkt")
     if slug:
-        point = Point.objects.filter(slug=slug).first()
+        point = Point.objects.filter(
+            slug=slug[:64], lifecycle__in=PUBLIC_LIFECYCLES
+        ).first()
         if point is not None:
             initial["target"] = point.name
     form = SubscribeForm(request.POST or None, initial=initial)
     done = False
-    if request.method == "POST" and form.is_valid():
-        subscriptions.subscribe_email(
-            email=form.cleaned_data["email"],
-            target=form.cleaned_data["target"],
-            language=form.cleaned_data["language"],
-        )
-        done = True  # the same answer whether or not the address was known
+    status = 200
+    if request.method == "POST" and not ratelimit.allow(
+        f"subscribe:{client_ip(request)}",
+        limit=SUBSCRIBE_PER_HOUR,
+        window_s=3600,
+    ):
+        form.add_error(None, _("För många anmälningar härifrån. Försök igen senare."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
+        try:
+            subscriptions.subscribe_email(
+                email=form.cleaned_data["email"],
+                target=form.cleaned_data["target"],
+                language=form.cleaned_data["language"],
+            )
+        except errors.TooMany as exc:
+            form.add_error(None, exc.message)
+            status = 429
+        else:
+            done = True  # the same answer whether or not the address was known
     return render(
         request,
         "outreach/subscribe.html",
         {
             "form": form,
             "done": done,
-            "points": Point.objects.exclude(lifecycle="decommissioned").order_by(
+            # only what the public may see: no planned points
+            "points": Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES).order_by(
                 "name"
             ),
             "municipalities": Municipality.objects.filter(
-                points__isnull=False
+                points__lifecycle__in=PUBLIC_LIFECYCLES
             ).distinct(),
         },
+        status=status,
     )
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    sub = subscriptions.confirm_email(token=token)
+    """GET shows a button, POST confirms: a mail scanner following the link changes
+    nothing."""
+    sub = subscriptions.find_by_token(token=token, channel="email")
+    done = False
+    if sub is not None and request.method == "POST":
+        sub = subscriptions.confirm_email(token=token)
+        done = sub is not None
     return render(
         request,
         "outreach/confirmed.html",
-        {"subscription": sub},
+        {"subscription": sub, "done": done},
         status=200 if sub else 404,
     )
 
 
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    sub = subscriptions.unsubscribe_token(token=token)
+    """GET shows a button, POST ends the subscription (mail scanners follow links)."""
+    sub = subscriptions.find_by_token(token=token)
+    done = False
+    if sub is not None and request.method == "POST":
+        sub = subscriptions.unsubscribe_token(token=token)
+        done = sub is not None
     return render(
         request,
         "outreach/unsubscribed.html",
-        {"subscription": sub},
+        {"subscription": sub, "done": done},
         status=200 if sub else 404,
     )

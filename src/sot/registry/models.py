@@ -145,6 +145,10 @@ class Lifecycle(models.TextChoices):
     DECOMMISSIONED = "decommissioned", _("Avvecklad")
 
 
+#: Lifecycles the public may see (planned points are internal, decommissioned gone).
+PUBLIC_LIFECYCLES = (Lifecycle.APPROVED, Lifecycle.ESTABLISHED)
+
+
 class ServiceCategory(models.TextChoices):
     FOOD = "food", _("Livsmedel")
     FUEL = "fuel", _("Drivmedel")

@@ -1,5 +1,7 @@
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sot.accounts.models import ApiToken, Role, User
@@ -74,7 +76,15 @@ class Command(BaseCommand):
         else:
             user.is_staff = False
         user.is_superuser = o["superuser"]
-        password = o["password"] or secrets.token_urlsafe(12)
+        password = o["password"] or secrets.token_urlsafe(16)
+        try:
+            # Django's validators (settings.AUTH_PASSWORD_VALIDATORS): at least 8
+            # characters, not common, not all digits, not like the user name.
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError(
+                "the password is refused: " + " ".join(exc.messages)
+            ) from None
         user.set_password(password)
         user.save()
         if o["point"]:
