@@ -1,7 +1,8 @@
 """The JSON API v1: one NinjaAPI, one router per app.
 
 Routers live in each app's `api.py` as `router`; those that exist are mounted here.
-OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+OpenAPI at /api/v1/openapi.json (completed with security and every error status by
+:mod:`sot.api.openapi`), docs at /api/v1/docs.
 """
 
 from importlib import import_module
@@ -12,10 +13,23 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 import sot
+from sot.api import openapi
 from sot.api.auth import optional_auth
 from sot.errors import SotError
 
-api = NinjaAPI(
+
+class SotAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also lists security and every error status
+    (see :mod:`sot.api.openapi`)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(
+            path_prefix=path_prefix, path_params=path_params
+        )
+        return openapi.complete(schema)
+
+
+api = SotAPI(
     title="sot API",
     version="1",
     description=(

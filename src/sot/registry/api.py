@@ -78,6 +78,42 @@ class PointOut(Schema):
     public_contacts: list[ContactOut]
     updated_at: datetime
 
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": "kall",
+                "name": "Kall",
+                "village": "Kall",
+                "municipality_code": "2321",
+                "municipality": "Åre",
+                "county_code": "23",
+                "lat": 63.4726,
+                "lon": 13.2334,
+                "sweref99tm": [411930.4, 7040004.9],
+                "address": "Kallbygdsvägen 1",
+                "postcode": "830 05",
+                "lifecycle": "established",
+                "established_on": "2024-10-01",
+                "store_name": "Handlarn i Kall",
+                "fuel_station_name": "",
+                "public_description": "Lanthandel med reservkraft.",
+                "opening_arrangements": "Öppnar när kommunen aktiverar punkten.",
+                "accessibility_notes": "Ramp vid entrén.",
+                "services": [
+                    {
+                        "code": "heating",
+                        "name_sv": "Värme",
+                        "name_en": "Heating",
+                        "category": "heat",
+                        "capacity_people": None,
+                    }
+                ],
+                "public_contacts": [],
+                "updated_at": "2026-11-30T03:15:00Z",
+            }
+        }
+    }
+
 
 class PointInternalOut(PointOut):
     planned_on: date | None
@@ -128,6 +164,21 @@ class PointIn(Schema):
     confirm: bool = Field(
         False, description="Save although the point lies outside its municipality"
     )
+
+    model_config = {
+        "json_schema_extra": {
+            "example": {
+                "id": "kall",
+                "name": "Kall",
+                "village": "Kall",
+                "municipality_code": "2321",
+                "lat": 63.4726,
+                "lon": 13.2334,
+                "lifecycle": "approved",
+                "services": ["food", "heating", "fuel_diesel"],
+            }
+        }
+    }
 
 
 class PointFilters(Schema):
