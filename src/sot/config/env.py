@@ -83,6 +83,20 @@ SETTINGS: tuple[Setting, ...] = (
         "behind a proxy.",
         kind="list",
     ),
+    Setting(
+        "SOT_SSL_REDIRECT",
+        "true",
+        "In production mode, redirect plain HTTP to HTTPS (turn off only when the "
+        "proxy in front already does).",
+        kind="bool",
+    ),
+    Setting(
+        "SOT_HSTS_SECONDS",
+        "31536000",
+        "In production mode, how long browsers must use HTTPS only (HSTS, with "
+        "subdomains and preload); 0 turns HSTS off.",
+        kind="int",
+    ),
     Setting("SOT_HOST", "127.0.0.1", "Address `sot serve` binds to."),
     Setting("SOT_PORT", "8000", "Port `sot serve` listens on.", kind="int"),
     Setting(

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from sot.config import env
+from sot.config import csp, env
 from sot.config.database import parse_database_url
+from sot.public import conf as public_conf
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path.cwd()
@@ -32,6 +33,11 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: redirect plain HTTP, and tell browsers never to try it (HSTS).
+    SECURE_SSL_REDIRECT = env.get("SOT_SSL_REDIRECT")
+    SECURE_HSTS_SECONDS = env.get("SOT_HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+    SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 
 INSTALLED_APPS = [
     "sot.validation",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -66,10 +73,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sot.config.csp.CSPMiddleware",
     "sot.config.middleware.ErrorMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into its lockout page
     "axes.middleware.AxesMiddleware",
 ]
+
+CONTENT_SECURITY_POLICY = csp.policy(
+    package_dir=PACKAGE_DIR, tile_url=public_conf.tile_url()
+)
 
 ROOT_URLCONF = "sot.config.urls"
 WSGI_APPLICATION = "sot.config.wsgi.application"
@@ -192,6 +204,6 @@ LOGGING = {
         "sot": {"handlers": ["console"], "level": env.get("SOT_LOG_LEVEL")},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
-        "axes": {"handlers": ["console"], "level": "INFO"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
