@@ -271,9 +271,97 @@ def test_layout_holds_at_200_percent_zoom_on_a_360_px_phone(
     assert wide == {}
     page.goto(live_server.url + "/")
     # the search box: reached with a few Tab presses, not 21
-    for presses in range(1, 8):
+    presses = 0
+    while presses < 8 and page.evaluate("document.activeElement.id") != "q":
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "q":
-            break
+        presses += 1
     assert page.evaluate("document.activeElement.id") == "q", presses
+    context.close()
+
+
+@pytest.fixture
+def static_server(demo_site, tmp_path):
+    """The published snapshot served by ``python3 -m http.server`` on a free
+    loopback port, with no sot server running; stopped after the test."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from sot.public import site
+
+    site.publish(tmp_path / "site")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=(tmp_path / "site").resolve(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_snapshot_search_from_a_static_server(browser, static_server):
+    """The issue's searches work in the snapshot with the app stopped: the
+    search script ranks the points from the published index."""
+    from sot.geo.crs import from_sweref99tm
+
+    lon, lat = from_sweref99tm(420000, 7040000)
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    expected = {
+        "Jarpen": "Närmaste öppna punkter från Järpen",
+        "830 05": "Närmaste öppna punkter från 830 05 Järpen",
+        "83005": "Närmaste öppna punkter från 830 05 Järpen",
+        "7040000 420000": f"från {lat:.4f}, {lon:.4f}",
+        "13.5 63.2": "från 63.2000, 13.5000",
+    }
+    for query, heading in expected.items():
+        # as a resident would: type into the start page's form and press Search
+        page.goto(static_server + "/")
+        page.fill("#q", query)
+        page.press("#q", "Enter")
+        page.wait_for_selector("#results h2")
+        results = page.locator("#results").inner_text()
+        assert heading in results, (query, results)
+        first = page.locator("#results li").first
+        assert "Kall" in first.inner_text() and " km" in first.inner_text()
+        assert page.locator("#nojs").is_hidden()
+    page.goto(static_server + "/nara/?q=Kiruna")
+    assert (
+        "Kiruna ligger utanför Jämtlands län" in page.locator("#results").inner_text()
+    )
+    page.goto(static_server + "/en/nara/?q=Undersaker")
+    page.wait_for_selector("#results h2")
+    assert "Nearest open points from Undersåker" in page.inner_text("#results")
+    page.goto(static_server + "/nara/")
+    assert "Skriv namnet på din ort" in page.inner_text("#results")
+    assert all(u.startswith(static_server) for u in requests)
+    context.close()
+    # without JavaScript: the search page links the lists of points by place
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(static_server + "/nara/?q=Jarpen")
+    assert page.locator("#nojs").is_visible()
+    page.click("text=Orter A–Ö med närmaste punkter")
+    assert page.url.endswith("/orter/")
+    assert "Kall" in page.locator("dt:has-text('Järpen') + dd").inner_text()
     context.close()

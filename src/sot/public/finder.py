@@ -173,3 +173,175 @@ def find(data: PublicData, query: str, *, limit: int = 5) -> Answer:
     if resolution.status == "outside" and ranked and ranked[0][1] > BORDER_M:
         ranked = []
     return Answer(resolution, ranked, any_state)
+
+
+# -- without the server: the snapshot's search index and the localities list ------
+
+
+def area_codes(data: PublicData) -> set[str]:
+    return {c for c, _ in data.municipalities} | {a.code for a in data.areas}
+
+
+def localities(data: PublicData) -> list[Place]:
+    """The named places inside the install's area (villages of points, imported
+    names, bundled localities), one per name and municipality, by name."""
+    codes = area_codes(data)
+    inside = [
+        p
+        for p in search_places(data)
+        if p.kind in ("village", "place") and p.municipality_code in codes
+    ]
+    seen: dict[tuple[str, str], Place] = {}
+    for p in sorted(inside, key=lambda p: search.KIND_RANK.get(p.kind, 2)):
+        seen.setdefault((search.fold(p.name), p.municipality_code), p)
+    return sorted(seen.values(), key=lambda p: (search.fold(p.name), p.municipality))
+
+
+def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
+    """What the snapshot's ``search.js`` needs, as one JSON-able dict: the points
+    with their state, every searchable name of Sweden (for the outside-the-area
+    answer), the postcodes of the area, and the words it writes."""
+    from sot.public.core.model import STATE_LABELS, label
+    from sot.public.pages import ICONS, county_name
+
+    codes = area_codes(data)
+    keys = (
+        "ask_again", "not_found", "outside", "this_area", "approximate", "results",
+        "results_any", "distance", "as_crow", "municipality", "postcode_not_found",
+    )  # fmt: skip
+    words = {}
+    for lang, t in phrases_by_lang.items():
+        words[lang] = {k: t[k] for k in keys}
+        words[lang]["postcode_not_found"] = t["postcode_not_here"]
+        words[lang]["states"] = {
+            str(s): f"{ICONS.get(s, '○')} {label(STATE_LABELS, s, lang)}"
+            for s in STATE_LABELS
+        }
+    return {
+        "v": 1,
+        "area": sorted(codes),
+        "county": {lang: county_name(data.county, lang) for lang in ("sv", "en")},
+        "border_m": BORDER_M,
+        "points": [
+            [
+                p.slug,
+                p.name,
+                round(p.lat, 5),
+                round(p.lon, 5),
+                str(p.state),
+                1 if p.is_open else 0,
+                p.village,
+                p.municipality_name,
+            ]
+            for p in data.points
+        ],  # fmt: skip
+        "places": [
+            [
+                p.name,
+                round(p.lat, 5),
+                round(p.lon, 5),
+                search.KIND_RANK.get(p.kind, 2),
+                p.municipality_code,
+                p.population,
+            ]
+            for p in search_places(data)
+        ],  # fmt: skip
+        "postcodes": {
+            code: [e.town, round(e.lat, 5), round(e.lon, 5), 1 if e.precise else 0]
+            for code, e in sorted(postcodes().items())
+            if e.municipality_code in codes
+        },
+        "t": words,
+    }
+
+
+def locality_rows(data: PublicData, lang: str, *, static: bool) -> list[dict]:
+    """The localities page: per municipality, every locality with its postcodes
+    and nearest (open, else any) points."""
+    from sot.public.pages import present_point
+
+    by_town: dict[tuple[str, str], list[str]] = {}
+    codes = area_codes(data)
+    for e in postcodes().values():
+        if e.municipality_code in codes:
+            key = (search.fold(e.town), e.municipality_code)
+            by_town.setdefault(key, []).append(e.spaced)
+    names = dict(data.municipalities)
+    groups: dict[str, dict] = {}
+    for place in localities(data):
+        ranked = near.nearest_points(place.lat, place.lon, data.points, limit=3)
+        if not ranked:
+            ranked = near.nearest_points(
+                place.lat, place.lon, data.points, open_only=False, limit=3
+            )
+        code = place.municipality_code
+        group = groups.setdefault(
+            code, {"code": code, "name": names.get(code, code), "places": []}
+        )
+        group["places"].append(
+            {
+                "name": place.name,
+                "postcodes": ", ".join(
+                    sorted(by_town.get((search.fold(place.name), code), []))
+                ),
+                "points": [
+                    present_point(p, lang, data.now, static=static, distance_m=d)
+                    for p, d in ranked
+                ],
+            }
+        )
+    return sorted(groups.values(), key=lambda g: g["name"])
+
+
+def index_js(data: PublicData) -> bytes:
+    """``sok/index.js``: the index as a script (works from any static server and
+    from a folder opened as files, where fetching JSON is refused)."""
+    import json
+
+    from sot.public.texts import phrases
+
+    body = json.dumps(
+        index(data, {"sv": phrases("sv"), "en": phrases("en")}),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return f"window.SOT_INDEX={body};\n".encode()
+
+
+def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    from sot.public.pages import render_page
+    from sot.public.texts import phrases
+
+    path = ("/en" if lang == "en" else "") + "/orter/"
+    return render_page(
+        "public/places.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=phrases(lang)["places_title"],
+        groups=locality_rows(data, lang, static=static),
+    )
+
+
+def render_search_static(data: PublicData, lang: str, *, index_version: str) -> bytes:
+    """The snapshot's ``nara/index.html``: the form, the search script and, for
+    browsers without JavaScript, links to the localities and municipalities."""
+    from sot.public.pages import asset_version, render_page
+    from sot.public.texts import phrases
+
+    path = ("/en" if lang == "en" else "") + "/nara/"
+    return render_page(
+        "public/nearest_static.html",
+        data,
+        lang,
+        path,
+        static=True,
+        title=phrases(lang)["find_nearest"],
+        index_js=f"/sok/index.js?v={index_version}",
+        search_js=f"/sok/search.js?v={asset_version(SEARCH_JS)}",
+        municipalities=[{"code": c, "name": n} for c, n in data.municipalities],
+    )
+
+
+SEARCH_JS = "public/search.js"

@@ -248,7 +248,7 @@ def _other_url(path: str, lang: str) -> str:
     return "/en" + path
 
 
-def _render(
+def render_page(
     template: str,
     data: PublicData,
     lang: str,
@@ -273,9 +273,8 @@ def _render(
         "title": title,
         "exercise": any(e.exercise for e in data.events),
         "static_when": static_when,
-        "find_action": (settings.SITE_URL if static else "")
-        + ("/en" if lang == "en" else "")
-        + "/nara/",
+        "static": static,
+        "find_action": ("/en" if lang == "en" else "") + "/nara/",
         "q": "",
         **context,
     }
@@ -286,7 +285,7 @@ def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
     t = phrases(lang)
     n_open = sum(1 for p in data.points if p.is_open)
     path = "/en/" if lang == "en" else "/"
-    return _render(
+    return render_page(
         "public/start.html",
         data,
         lang,
@@ -330,7 +329,7 @@ def render_point(
         if m.point_slug == slug
         or (m.event_id and m.event_id == pt.event_id and not m.point_slug)
     ]
-    return _render(
+    return render_page(
         "public/point.html",
         data,
         lang,
@@ -364,7 +363,7 @@ def render_municipality(
     heading = t["points_in"].format(name=name if lang == "en" else f"{name} kommun")
     if lang == "en":
         heading = t["points_in"].format(name=f"{name} municipality")
-    return _render(
+    return render_page(
         "public/municipality.html",
         data,
         lang,
@@ -388,15 +387,15 @@ MAP_ASSETS = (
 
 
 @cache
-def _asset_version(name: str) -> str:
+def asset_version(name: str) -> str:
     return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
 
 
-def _asset_url(name: str, *, static: bool = False) -> str:
+def asset_url(name: str, *, static: bool = False) -> str:
     """The URL of a static asset, with its content hash so that caches refresh on
     change. The snapshot keeps the files under ``/static/`` (see ``site.py``)."""
     base = "/static/" + name if static else static_url(name)
-    return f"{base}?v={_asset_version(name)}"
+    return f"{base}?v={asset_version(name)}"
 
 
 def _tile_mosaic(data: PublicData, lang: str, *, static: bool = False) -> dict | None:
@@ -430,7 +429,7 @@ def _tile_mosaic(data: PublicData, lang: str, *, static: bool = False) -> dict |
         "attribution": conf.tile_attribution(),
         "tile_url": url,
         "assets": {
-            name.rsplit("/", 1)[-1].replace(".", "_"): _asset_url(name, static=static)
+            name.rsplit("/", 1)[-1].replace(".", "_"): asset_url(name, static=static)
             for name in MAP_ASSETS
         },
     }
@@ -439,7 +438,7 @@ def _tile_mosaic(data: PublicData, lang: str, *, static: bool = False) -> dict |
 def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
     t = phrases(lang)
     path = ("/en" if lang == "en" else "") + "/karta/"
-    return _render(
+    return render_page(
         "public/map.html",
         data,
         lang,
@@ -455,7 +454,7 @@ def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
 def render_messages(data: PublicData, lang: str, *, static: bool = False) -> bytes:
     t = phrases(lang)
     path = ("/en" if lang == "en" else "") + "/meddelanden/"
-    return _render(
+    return render_page(
         "public/messages.html",
         data,
         lang,
@@ -469,7 +468,7 @@ def render_messages(data: PublicData, lang: str, *, static: bool = False) -> byt
 def render_open_data(data: PublicData, lang: str, *, static: bool = False) -> bytes:
     t = phrases(lang)
     path = ("/en" if lang == "en" else "") + "/oppna-data/"
-    return _render(
+    return render_page(
         "public/open_data.html",
         data,
         lang,
@@ -508,7 +507,7 @@ def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
         for p, d in answer.ranked
     ]
     path = ("/en" if lang == "en" else "") + "/nara/"
-    return _render(
+    return render_page(
         "public/nearest.html",
         data,
         lang,

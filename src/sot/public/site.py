@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from sot.public import conf, feeds, pages
+from sot.public import conf, feeds, finder, pages
 from sot.public.core import notice, snapshot
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,17 @@ log = logging.getLogger(__name__)
 def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
     data = data or pages.PublicData.load()
     files: dict[str, bytes] = {}
+    # search without the server: the index, the ranking script, and the lists
+    files["sok/index.js"] = finder.index_js(data)
+    files["sok/search.js"] = (pages.STATIC_DIR / finder.SEARCH_JS).read_bytes()
+    version = snapshot.sha256(files["sok/index.js"])[:10]
     for lang, prefix in (("sv", ""), ("en", "en/")):
+        files[f"{prefix}nara/index.html"] = finder.render_search_static(
+            data, lang, index_version=version
+        )
+        files[f"{prefix}orter/index.html"] = finder.render_places(
+            data, lang, static=True
+        )
         files[f"{prefix}index.html"] = pages.render_start(data, lang, static=True)
         files[f"{prefix}karta/index.html"] = pages.render_map(data, lang, static=True)
         files[f"{prefix}meddelanden/index.html"] = pages.render_messages(

@@ -89,6 +89,28 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Hittade inget postnummer {q}. Kontrollera siffrorna eller skriv ortens namn.",
         "Found no postcode {q}. Check the digits or type the name of the place.",
     ),
+    "postcode_not_here": (
+        "Postnumret {q} finns inte bland postnumren här. Skriv ortens namn.",
+        "The postcode {q} is not among the postcodes here. Type the name of the place.",
+    ),
+    "places_title": ("Orter och närmaste punkter", "Places and their nearest points"),
+    "places_intro": (
+        "Hitta din ort eller by och dess närmaste öppna punkter, med avstånd "
+        "fågelvägen. Listan fungerar utan JavaScript.",
+        "Find your town or village and its nearest open points, with the distance "
+        "as the crow flies. The list works without JavaScript.",
+    ),
+    "places_link": ("Orter A–Ö med närmaste punkter", "Places A–Z with nearest points"),
+    "search_needs_js": (
+        "Sökningen här behöver JavaScript. Utan det: välj din ort i listan eller "
+        "din kommun.",
+        "Searching here needs JavaScript. Without it: pick your place in the list "
+        "or your municipality.",
+    ),
+    "live_only": (
+        "bara på den levande webbplatsen, inte i den här kopian",
+        "on the live site only, not in this copy",
+    ),
     "ask_again": (
         "Skriv namnet på din ort, ditt postnummer eller koordinater och tryck Sök.",
         "Type the name of your town or village, your postcode or coordinates and "

@@ -9,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from sot.errors import NotFound
-from sot.public import feeds, pages
+from sot.public import feeds, finder, pages
 from sot.public.core import notice
 from sot.public.http import cached
 
@@ -64,6 +64,12 @@ def nearest(request, **kwargs):
     body = pages.render_nearest(
         pages.cached_data(), request.GET.get("q", ""), _lang(kwargs)
     )
+    return cached(request, body, HTML)
+
+
+@require_safe
+def places(request, **kwargs):
+    body = finder.render_places(pages.cached_data(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
