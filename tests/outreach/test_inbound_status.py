@@ -28,7 +28,7 @@ def test_operator_sms_sets_kall_open_with_diesel_out(kall_active, frg, sms_in, o
     receipts = [m for m in outbox if m["to"] == frg.OPERATOR_PHONE]
     assert len(receipts) == 1
     assert receipts[0]["body"].endswith(
-        "SOT Kall: öppen, diesel nej, bensin ja, bränsle 60%"
+        "SOT Kall (Storm i västra Jämtland): öppen, diesel nej, bensin ja, bränsle 60%"
     )
 
 

@@ -42,8 +42,12 @@ def test_sms_start_and_stopp(kall_active, sms_in, jamtland):
 def test_one_sms_when_kall_opens_none_when_nothing_changes(
     kall_active, kall_operator, frg, django_capture_on_commit_callbacks, outbox
 ):
+    picture = {
+        "services": {"food": "yes"},
+        "fuel_products": {"diesel": "no", "petrol": "yes"},
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        report(kall_active, kall_operator, state="open", fuel_products={"diesel": "no"})
+        report(kall_active, kall_operator, state="open", **picture)
     sent = alerts()
     assert len(sent) == 1
     assert sent[0].to == frg.RESIDENT_PHONE
@@ -53,12 +57,15 @@ def test_one_sms_when_kall_opens_none_when_nothing_changes(
     assert "mat" in sent[0].body and "bensin" in sent[0].body
     # the same picture again: nothing new for residents
     with django_capture_on_commit_callbacks(execute=True):
-        report(kall_active, kall_operator, state="open", fuel_products={"diesel": "no"})
+        report(kall_active, kall_operator, state="open", **picture)
     assert len(alerts()) == 1
     # diesel is back: one "changed"
     with django_capture_on_commit_callbacks(execute=True):
         report(
-            kall_active, kall_operator, state="open", fuel_products={"diesel": "yes"}
+            kall_active,
+            kall_operator,
+            state="open",
+            fuel_products={"diesel": "yes", "petrol": "yes"},
         )
     assert [m.purpose for m in alerts()] == ["point_opened", "point_changed"]
     with django_capture_on_commit_callbacks(execute=True):

@@ -130,6 +130,9 @@ class ReportOut(Schema):
     received_at: datetime
     clock_offset_s: float | None
     via_box: str
+    event_id: int
+    event_name: str
+    is_exercise: bool
     reported_by: str
     source: str
     based_on_id: int | None
@@ -249,6 +252,9 @@ def _report_out(r: StatusReport) -> dict:
         "received_at": r.received_at,
         "clock_offset_s": r.clock_offset_s,
         "via_box": r.via_box,
+        "event_id": r.activation.event_id,
+        "event_name": r.activation.event.name,
+        "is_exercise": r.activation.event.is_exercise,
         "reported_by": r.reporter_name,
         "source": r.source,
         "based_on_id": r.based_on_id,
@@ -373,7 +379,10 @@ def list_reports(request, event_id: int, point_id: str):
     policy.require(request.user, "point.view_internal", point)
     activation = get_object_or_404(Activation, event=event, point=point)
     return [
-        _report_out(r) for r in activation.reports.select_related("activation__point")
+        _report_out(r)
+        for r in activation.reports.select_related(
+            "activation__point", "activation__event"
+        )
     ]
 
 
@@ -406,6 +415,23 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
         **fields,
     )
     return Status(201, _report_out(report))
+
+
+@router.post(f"{PREFIX}/points/{{point_id}}/reports", response={201: ReportOut})
+def submit_point_report(request, point_id: str, data: ReportIn):
+    """A status report without naming the event: it goes to the running real event
+    the point is in (before any exercise); the answer names the event. 404 if the
+    point is in no running event."""
+    point = _point(point_id)
+    activation = queries.current_activation(point)
+    if (
+        activation is None
+        or not queries.visible_events(_user(request))
+        .filter(pk=activation.event_id)
+        .exists()
+    ):
+        raise NotFound("Punkten är inte aktiverad i en pågående händelse.")
+    return submit_report(request, activation.event_id, point_id, data)
 
 
 @router.post(f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/confirm")

@@ -235,6 +235,18 @@ class Activation(models.Model):
         blank=True,
         help_text=_("Senaste rapport eller bekräftelse ”fortfarande aktuell”."),
     )
+    # Real before exercise: an exercise activation is set aside while a real event
+    # has the point; nothing of it reaches the public until it is resumed.
+    suspended_at = models.DateTimeField(_("vilande sedan"), null=True, blank=True)
+    suspended_for = models.ForeignKey(
+        Event,
+        verbose_name=_("vilande för"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Den verkliga händelse som tog punkten under övningen."),
+    )
     # Fuel bookkeeping: the last known level, when, and at which load.
     fuel_level_l = models.FloatField(_("bränslenivå (l)"), null=True, blank=True)
     fuel_level_at = models.DateTimeField(_("bränslenivå tid"), null=True, blank=True)

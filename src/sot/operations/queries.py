@@ -157,12 +157,17 @@ def point_states(event: Event, *, now: datetime | None = None) -> list[PointRow]
     return point_rows(event.activations.all(), now=now)
 
 
-def current_activation(point) -> Activation | None:
-    """The point's activation in a running event (the newest), if any."""
+def current_activation(point, now=None) -> Activation | None:
+    """The activation a report without an explicit event goes to: a running real
+    event before any exercise (a suspended exercise never), then the newest."""
+    now = now or timezone.now()
     return (
-        Activation.objects.filter(point=point, event__ends_at__isnull=True)
+        Activation.objects.filter(
+            point=point, event__starts_at__lte=now, suspended_at__isnull=True
+        )
+        .exclude(event__ends_at__lte=now)
         .select_related("event", "last_report")
-        .order_by("-event__starts_at")
+        .order_by("event__is_exercise", "-event__starts_at", "-id")
         .first()
     )
 

@@ -46,7 +46,11 @@ from sot.operations.models import (
     StateChange,
     StatusReport,
 )
-from sot.operations.signals import point_activated, public_state_changed
+from sot.operations.signals import (
+    exercise_suspended,
+    point_activated,
+    public_state_changed,
+)
 from sot.validation import bounds
 
 
@@ -290,6 +294,8 @@ def end_event(
             _notify(point=activation.point, event=event)
         event.ends_at = at
         event.save(update_fields=["ends_at"])
+        if not event.is_exercise:
+            _resume_exercises(event=event, by=by, at=at)
         _log(
             event=event,
             kind=LogKind.DECISION,
@@ -384,11 +390,99 @@ def activate_point(
             activation.activated_at = now
             activation.activated_by = activated_by
             activation.save(update_fields=["activated_at", "activated_by"])
+        _real_before_exercise(
+            event=event, point=point, activation=activation, by=activated_by, at=now
+        )
         _notify(point=point, event=event)
         transaction.on_commit(
             lambda: point_activated.send(sender=Activation, activation=activation)
         )
     return activation
+
+
+def _real_before_exercise(*, event, point, activation, by, at) -> None:
+    """A real event wins: an exercise activation of ``point`` is suspended while a
+    real event runs with it (logged in both events, the exercise lead told)."""
+    if event.is_exercise:
+        real = (
+            Activation.objects.filter(point=point, event__is_exercise=False)
+            .filter(event__starts_at__lte=at)
+            .exclude(event__ends_at__lte=at)
+            .select_related("event")
+            .first()
+        )
+        if real is not None and activation.suspended_at is None:
+            _suspend(activation, real.event, by=by, at=at)
+        return
+    exercises = (
+        Activation.objects.select_for_update()
+        .filter(point=point, event__is_exercise=True, suspended_at__isnull=True)
+        .filter(event__starts_at__lte=at)
+        .exclude(event__ends_at__lte=at)
+        .select_related("event")
+    )
+    for exercise in exercises:
+        _suspend(exercise, event, by=by, at=at)
+
+
+def _suspend(activation: Activation, real: Event, *, by, at) -> None:
+    activation.suspended_at = at
+    activation.suspended_for = real
+    activation.save(update_fields=["suspended_at", "suspended_for"])
+    text = _(
+        "%(point)s vilar i övningen: punkten är larmad i den verkliga händelsen "
+        "”%(real)s”. Inget från övningen visas för allmänheten så länge."
+    ) % {"point": activation.point.name, "real": real.name}
+    _log(
+        event=activation.event,
+        point=activation.point,
+        kind=LogKind.DECISION,
+        author=by,
+        source=Source.SYSTEM,
+        at=at,
+        text=text,
+    )
+    _log(
+        event=real,
+        point=activation.point,
+        kind=LogKind.DECISION,
+        author=by,
+        source=Source.SYSTEM,
+        at=at,
+        text=_("%(point)s togs från övningen ”%(exercise)s”.")
+        % {"point": activation.point.name, "exercise": activation.event.name},
+    )
+    exercise = activation.event
+    transaction.on_commit(
+        lambda: exercise_suspended.send(
+            sender=Activation, activation=activation, real=real, text=text
+        )
+    )
+    _notify(point=activation.point, event=exercise)
+
+
+def _resume_exercises(*, event: Event, by, at) -> None:
+    """When a real event ends, the exercise activations it suspended run again."""
+    for activation in Activation.objects.select_for_update().filter(
+        suspended_for=event
+    ):
+        activation.suspended_at = None
+        activation.suspended_for = None
+        activation.save(update_fields=["suspended_at", "suspended_for"])
+        _log(
+            event=activation.event,
+            point=activation.point,
+            kind=LogKind.DECISION,
+            author=by,
+            source=Source.SYSTEM,
+            at=at,
+            text=_(
+                "%(point)s deltar i övningen igen: den verkliga händelsen "
+                "”%(real)s” är avslutad."
+            )
+            % {"point": activation.point.name, "real": event.name},
+        )
+        _notify(point=activation.point, event=activation.event)
 
 
 def _apply_change(activation, change, *, by, source, report=None) -> None:
@@ -453,6 +547,18 @@ def get_activation(*, event: Event, point, lock: bool = False) -> Activation:
     return activation
 
 
+def require_not_suspended(activation: Activation) -> None:
+    """Refuse changes to an exercise activation a real event has suspended."""
+    if activation.suspended_at is not None:
+        raise OperationRefused(
+            "exercise_suspended",
+            _(
+                "Punkten vilar i övningen eftersom den är larmad i en verklig "
+                "händelse. Rapportera i den verkliga händelsen."
+            ),
+        )
+
+
 def set_point_state(
     *,
     event: Event,
@@ -467,6 +573,7 @@ def set_point_state(
     policy.require(by, perm.REPORT_STATUS, point)
     with transaction.atomic():
         activation = get_activation(event=event, point=point, lock=True)
+        require_not_suspended(activation)
         _change_state(
             activation=activation,
             target=PointState(state),
@@ -533,6 +640,7 @@ def submit_status_report(
         )
         if existing is not None:
             return existing
+        require_not_suspended(activation)
         current = activation.last_report
         if based_on_report_id is not None and based_on_report_id != (
             activation.last_report_id or 0
@@ -737,6 +845,7 @@ def confirm_report(
         )
         if existing is not None:
             return existing
+        require_not_suspended(activation)
         report = activation.last_report
         if report is None:
             raise OperationRefused(

@@ -8,9 +8,14 @@
 
 ``point_activated(sender, activation=...)``
     A point was activated (alerted) in an event: the call-out starts here.
+
+``exercise_suspended(sender, activation=..., real=..., text=...)``
+    An exercise activation was suspended because a real event took the point; the
+    exercise lead is told (``text`` is the Swedish log line).
 """
 
 from django.dispatch import Signal
 
 public_state_changed = Signal()
 point_activated = Signal()
+exercise_suspended = Signal()

@@ -178,6 +178,11 @@ def handle_inbound_sms(
     return result
 
 
+def _short(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters ending in "." (SMS receipts)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "."
+
+
 def _lang(user, member) -> str:
     if member is not None:
         return member.language
@@ -234,7 +239,7 @@ def _status(
 
     if not can(user, REPORT_STATUS, point):
         return "not allowed", render("status_not_allowed", lang, {"point": point.name})
-    activation = current_activation(point)
+    activation = current_activation(point, at)
     if activation is None:
         return "point not activated", render(
             "status_not_active", lang, {"point": point.name}
@@ -289,6 +294,7 @@ def _status(
         {
             "time": timezone.localtime(at).strftime("%H:%M"),
             "point": point.name,
+            "event": _short(str(activation.event), 32),
             "summary": summary or "inget nytt",
         },
     )

@@ -6,7 +6,7 @@ import logging
 
 from django.dispatch import receiver
 
-from sot.operations.signals import public_state_changed
+from sot.operations.signals import exercise_suspended, public_state_changed
 
 log = logging.getLogger("sot.outreach")
 
@@ -25,3 +25,27 @@ def _public_state_changed(sender, point=None, event=None, **kwargs) -> None:
         alert_residents(activation_id=activation.pk)
     except Exception:  # never break the operator's report because of an alert
         log.exception("alerting residents about %s failed", point)
+
+
+@receiver(exercise_suspended, dispatch_uid="sot.outreach.tell_exercise_lead")
+def _exercise_suspended(sender, activation=None, real=None, text="", **kwargs) -> None:
+    """Tell the exercise lead (who opened the exercise) by SMS, else by e-mail."""
+    from sot.outreach.delivery import queue_message
+
+    lead = activation.event.created_by
+    if lead is None:
+        return
+    if lead.phone:
+        channel, to = "sms", lead.phone
+    elif lead.email:
+        channel, to = "email", lead.email
+    else:
+        return
+    queue_message(
+        key=f"exercise-suspended:{activation.pk}:{real.pk}",
+        channel=channel,
+        to=to,
+        body=f"SOT ÖVNING {activation.event.name}: {text}"[:480],
+        subject=f"ÖVNING {activation.event.name}: {activation.point.name} vilar",
+        purpose="exercise_suspended",
+    )

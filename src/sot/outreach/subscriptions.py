@@ -250,24 +250,21 @@ _OFFER_KEYS = {
     "fuel_diesel": "diesel",
     "fuel_petrol95": "petrol",
 }
-_FUEL_KEYS = {"diesel": "diesel", "petrol": "petrol"}
 _SHOWN = {"open", "limited"}
 
 
-def offers_of(activation) -> dict[str, bool]:
-    """What the point offers now: its registered services, overlaid by the last report."""
+def offers_of(activation, public=None) -> dict[str, bool]:
+    """What the point offers now, as the public is told (the one public state):
+    available or limited -> True, not available -> False, unknown left out."""
+    from sot.public.state import point_public_state
+
+    public = public or point_public_state(activation.point)
     offers: dict[str, bool] = {}
-    for code in activation.point.services.values_list("code", flat=True):
-        if code in _OFFER_KEYS:
-            offers[_OFFER_KEYS[code]] = True
-    report = activation.last_report
-    if report is not None:
-        for code, value in (report.services or {}).items():
-            if code in _OFFER_KEYS and value in ("yes", "limited", "no"):
-                offers[_OFFER_KEYS[code]] = value != "no"
-        for code, value in (report.fuel_products or {}).items():
-            if code in _FUEL_KEYS and value in ("yes", "limited", "no"):
-                offers[_FUEL_KEYS[code]] = value != "no"
+    for o in public.offers:
+        key = _OFFER_KEYS.get(o.key)
+        if key is None or o.availability == "unknown":
+            continue
+        offers[key] = o.available
     order = ["food", "water", "charging", "heating", "toilet", "petrol", "diesel"]
     return {k: offers[k] for k in order if k in offers}
 
@@ -291,8 +288,13 @@ def alert_residents(*, activation_id: int) -> int:
         notice, _ = PointNotice.objects.select_for_update().get_or_create(
             activation=activation
         )
-        state = activation.state
-        offers = offers_of(activation) if state in _SHOWN else {}
+        from sot.public.state import point_public_state
+
+        public = point_public_state(activation.point)
+        if public.event_id not in (None, activation.event_id):
+            return 0  # another event is what the public is told about this point
+        state = public.state.value if public.event_id else "closed"
+        offers = offers_of(activation, public) if state in _SHOWN else {}
         if state in _SHOWN and notice.state not in _SHOWN:
             template = "point_opened"
         elif state == "closed" and notice.state in _SHOWN:

@@ -1,10 +1,15 @@
-"""Demo data for the public site: a message to the public about Kall, when the demo
-has a running event with Kall in it. Idempotent."""
+"""Demo data for the public site: a restriction on Kall's diesel ("rescue services
+only until 18:00") with its message, when the demo has a running event with Kall in
+it. It belongs to that event and ends with it (or at 18:00). Idempotent."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
 from sot.operations.models import Activation
-from sot.public.models import PublicMessage
+from sot.public.models import PublicMessage, RestrictionKind
 from sot.public.state import running_events
 
 TEXT = "Diesel endast till räddningstjänst till kl 18."
@@ -22,11 +27,21 @@ def load(stdout=None) -> None:
         if stdout:
             stdout.write("Publik: ingen pågående händelse med Kall, inget meddelande.")
         return
+    now = timezone.localtime()
+    until = timezone.make_aware(datetime.combine(now.date(), time(18)))
+    if until <= now:
+        until += timedelta(days=1)
     _msg, created = PublicMessage.objects.get_or_create(
         point=act.point,
         event=act.event,
         text=TEXT,
-        defaults={"municipality": act.point.municipality, "text_en": TEXT_EN},
+        defaults={
+            "municipality": act.point.municipality,
+            "text_en": TEXT_EN,
+            "service_code": "fuel_diesel",
+            "restriction": RestrictionKind.RESCUE_ONLY,
+            "expires_at": until,
+        },
     )
     if stdout and created:
         stdout.write("Publik: meddelande om Kall publicerat.")

@@ -12,12 +12,38 @@ from django.utils.translation import gettext_lazy as _
 from sot.accounts.policy import Scope
 
 
+class RestrictionKind(models.TextChoices):
+    """What a restriction on a service or fuel product means for the public."""
+
+    RESCUE_ONLY = "rescue_only", _("endast räddningstjänst")
+    PRIORITY = "priority", _("endast prioriterade behov")
+    RATIONED = "rationed", _("ransonerat")
+    OTHER = "other", _("begränsat")
+
+
+#: English for the public pages (the public phrase book does not use gettext).
+RESTRICTION_LABELS: dict[str, tuple[str, str]] = {
+    RestrictionKind.RESCUE_ONLY: ("endast räddningstjänst", "rescue services only"),
+    RestrictionKind.PRIORITY: ("endast prioriterade behov", "priority needs only"),
+    RestrictionKind.RATIONED: ("ransonerat", "rationed"),
+    RestrictionKind.OTHER: ("begränsat", "limited"),
+}
+
+
 class PublicMessageQuerySet(models.QuerySet):
     def current(self, now=None):
-        """Published, not withdrawn and not expired."""
+        """Published, not withdrawn, not expired, and its event (if any) not ended."""
         now = now or timezone.now()
-        return self.filter(published_at__lte=now, withdrawn_at__isnull=True).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        return (
+            self.filter(published_at__lte=now, withdrawn_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .filter(
+                Q(event__isnull=True)
+                | (
+                    Q(event__starts_at__lte=now)
+                    & (Q(event__ends_at__isnull=True) | Q(event__ends_at__gt=now))
+                )
+            )
         )
 
 
@@ -50,6 +76,21 @@ class PublicMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="public_messages",
     )
+    service_code = models.CharField(
+        _("gäller tjänst eller drivmedel"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Tjänstens kod i registret (t.ex. fuel_diesel): då är meddelandet en "
+            "begränsning som visas vid tjänsten i alla flöden."
+        ),
+    )
+    restriction = models.CharField(
+        _("begränsning"),
+        max_length=20,
+        choices=RestrictionKind.choices,
+        blank=True,
+    )
     text = models.CharField(_("meddelande (svenska)"), max_length=300)
     text_en = models.CharField(_("meddelande (engelska)"), max_length=300, blank=True)
     published_at = models.DateTimeField(
@@ -76,7 +117,20 @@ class PublicMessage(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def is_restriction(self) -> bool:
+        return bool(self.service_code and self.restriction)
+
     def clean(self):
+        if (self.service_code or self.restriction) and not (
+            self.service_code and self.restriction and self.event_id and self.point_id
+        ):
+            raise ValidationError(
+                _(
+                    "En begränsning behöver tjänst, typ av begränsning, händelse och "
+                    "punkt."
+                )
+            )
         if (
             self.point_id
             and self.municipality_id

@@ -65,7 +65,10 @@ class PublicData:
     def load(cls, now: datetime | None = None) -> PublicData:
         now = now or timezone.now()
         events = state.running_events(now)
-        points = state.sort_for_public(state.public_points(now, events))
+        states = state.point_states(now, events)
+        points = state.sort_for_public(
+            [state.to_public(state.point_base(p), st) for p, st in states.values()]
+        )
         areas = state.areas(points)
         codes = {a.code for a in areas} | {p.municipality_code for p in points}
         munis = list(
@@ -80,8 +83,8 @@ class PublicData:
             county = c.name if c else ""
         return cls(
             points=points,
-            events=state.event_infos(now, events),
-            messages=state.public_messages(now, events),
+            events=state.event_infos(now, state.public_events(events)),
+            messages=state.public_messages(now, events, states),
             areas=areas,
             municipalities=munis,
             county=county,
@@ -189,6 +192,14 @@ def present_point(
     if pt.next_update and pt.state not in (PublicState.CLOSED, PublicState.STANDBY):
         when = datetime.fromisoformat(pt.next_update)
         next_update = t["next_update"].format(when=words.clock(when, now, lang))
+    last_reported = ""
+    if pt.stale:
+        last_reported = words.last_reported(
+            label(STATE_LABELS, pt.last_state, lang) if pt.last_state else "",
+            pt.last_reported_at,
+            now,
+            lang,
+        )
     return {
         "slug": pt.slug,
         "name": pt.name,
@@ -198,6 +209,7 @@ def present_point(
         "icon": ICONS.get(pt.state, "○"),
         "updated": updated,
         "next_update": next_update,
+        "last_reported": last_reported,
         "village": pt.village,
         "municipality": pt.municipality_name,
         "municipality_code": pt.municipality_code,
@@ -271,7 +283,7 @@ def render_page(
         "css": css(),
         "county": county_name(data.county, lang),
         "title": title,
-        "exercise": any(e.exercise for e in data.events),
+        "exercise": _exercise_banner(data),
         "static_when": static_when,
         "static": static,
         "find_action": ("/en" if lang == "en" else "") + "/nara/",
@@ -338,6 +350,15 @@ def render_point(
         title=pt.name,
         pt=present_point(pt, lang, data.now, static=static),
         messages=msgs,
+        exercise=pt.exercise
+        or (pt.state == PublicState.STANDBY and _exercise_banner(data)),
+    )
+
+
+def _exercise_banner(data: PublicData) -> bool:
+    """The exercise banner: an exercise runs and no real event does."""
+    return any(e.exercise for e in data.events) and not any(
+        not e.exercise for e in data.events
     )
 
 

@@ -15,7 +15,15 @@ from datetime import datetime
 from django.utils import timezone
 
 from sot.operations.conf import stale_after
-from sot.operations.models import Activation, Event, StatusReport
+from sot.operations.core import public_state as core
+from sot.operations.models import (
+    FUEL_PRODUCT_KEYS,
+    PAYMENT_METHOD_KEYS,
+    Activation,
+    Event,
+    ReportConfirmation,
+    StatusReport,
+)
 from sot.operations.models import StateChange as OpsStateChange
 from sot.public.core.model import (
     PublicMessageData,
@@ -25,37 +33,14 @@ from sot.public.core.model import (
     StateChange,
 )
 from sot.public.core.svgmap import Area
-from sot.public.models import PublicMessage
+from sot.public.models import RESTRICTION_LABELS, PublicMessage
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.registry.models import Lifecycle, Municipality, Point
 
-#: Operations state -> public state.
-STATE_MAP = {
-    "alerted": PublicState.PREPARING,
-    "activating": PublicState.PREPARING,
-    "open": PublicState.OPEN,
-    "limited": PublicState.LIMITED,
-    "closed": PublicState.CLOSED,
-    "unknown": PublicState.UNKNOWN,
-}
-#: Register fuel service code -> StatusReport.fuel_products key.
-FUEL_KEYS = {
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
-    "fuel_hvo100": "hvo100",
-    "fuel_e85": "other",
-}
-PAYMENT_KEYS = {"pay_card": "card", "pay_cash": "cash", "pay_invoice": "invoice"}
+#: Register fuel service code -> StatusReport.fuel_products key (defined once).
+FUEL_KEYS = FUEL_PRODUCT_KEYS
+PAYMENT_KEYS = PAYMENT_METHOD_KEYS
 PUBLIC_LIFECYCLES = (Lifecycle.APPROVED, Lifecycle.ESTABLISHED)
-#: Which activation wins when a point is in several running events.
-_PRIORITY = {
-    "open": 5,
-    "limited": 4,
-    "activating": 3,
-    "alerted": 2,
-    "unknown": 1,
-    "closed": 0,
-}
 
 
 @dataclass(frozen=True)
@@ -92,17 +77,120 @@ def event_infos(now=None, events: list[Event] | None = None) -> list[EventInfo]:
     ]
 
 
-def _availability(value: str | None) -> tuple[bool | None, bool]:
-    if value == "yes":
-        return True, False
-    if value == "limited":
-        return True, True
-    if value == "no":
-        return False, False
-    return None, False
+def _offers(point: Point) -> tuple[core.Offer, ...]:
+    out = []
+    for ps in point.point_services.all():
+        code = ps.service.code
+        if code in FUEL_SERVICES:
+            out.append(core.Offer(code, "fuel", FUEL_KEYS.get(code, code)))
+        elif code not in PAYMENT_SERVICES:
+            out.append(core.Offer(code))
+    return tuple(out)
 
 
-def _point_base(point: Point) -> PublicPoint:
+def plain_report(report: StatusReport) -> core.Report:
+    """The public parts of a status report, as plain data."""
+    return core.Report(
+        id=report.pk or 0,
+        created_at=getattr(report, "received_at", None) or report.observed_at,
+        observed_at=report.observed_at,
+        state=report.state,
+        services=dict(report.services or {}),
+        fuel_products=dict(report.fuel_products or {}),
+        payment_methods=tuple(report.payment_methods or ()),
+        public_note=report.public_note,
+    )
+
+
+def plain_activation(
+    act: Activation, event: Event, *, reports: list[StatusReport] | None = None
+) -> core.Activation:
+    """An activation with its event, as plain data (``reports`` default: the last)."""
+    if reports is None:
+        reports = [act.last_report] if act.last_report_id else []
+    return core.Activation(
+        event_id=event.pk,
+        event_name=event.name,
+        is_exercise=event.is_exercise,
+        event_starts_at=event.starts_at,
+        event_ends_at=event.ends_at,
+        state=act.state,
+        state_changed_at=act.state_changed_at,
+        last_seen_at=act.last_seen_at,
+        suspended=act.suspended_at is not None,
+        stale_after=stale_after(event),
+        reports=tuple(plain_report(r) for r in reports),
+    )
+
+
+def plain_restriction(m: PublicMessage) -> core.Restriction:
+    return core.Restriction(
+        event_id=m.event_id,
+        key=m.service_code,
+        reason=m.restriction if m.restriction != "other" else m.text,
+        starts_at=m.published_at,
+        until=m.expires_at,
+        withdrawn_at=m.withdrawn_at,
+    )
+
+
+def _reason(reason: str, lang: str) -> str:
+    pair = RESTRICTION_LABELS.get(reason)
+    if pair is None:
+        return reason
+    return pair[1] if lang == "en" else pair[0]
+
+
+def to_public(
+    base: PublicPoint, st: core.PointPublicState, events: dict | None = None
+) -> PublicPoint:
+    """``base`` (the register's view) with what :func:`core.public_state` decided."""
+    by_key = {o.key: o for o in st.offers}
+
+    def overlay(services):
+        out = []
+        for s in services:
+            o = by_key.get(s.key)
+            if o is None or not st.live:
+                out.append(replace(s, available=None, limited=False))
+                continue
+            out.append(
+                replace(
+                    s,
+                    available={
+                        core.Availability.AVAILABLE: True,
+                        core.Availability.LIMITED: True,
+                        core.Availability.NOT_AVAILABLE: False,
+                    }.get(o.availability),
+                    limited=o.availability == core.Availability.LIMITED,
+                    reason_sv=_reason(o.reason, "sv"),
+                    reason_en=_reason(o.reason, "en"),
+                    until=o.until,
+                )
+            )
+        return tuple(out)
+
+    if not st.live:
+        return replace(base, services=overlay(base.services), fuel=overlay(base.fuel))
+    return replace(
+        base,
+        state=PublicState(st.state.value),
+        services=overlay(base.services),
+        fuel=overlay(base.fuel),
+        payment=st.payment if st.payment is not None else base.payment,
+        note=st.public_note or base.note,
+        updated_at=st.updated_at,
+        next_update=st.next_update.isoformat() if st.next_update else "",
+        event_id=str(st.event_id),
+        event_name=st.event_name,
+        exercise=st.is_exercise,
+        stale=st.stale,
+        last_state=core.STATE_MAP[st.last_state].value if st.last_state else "",
+        last_reported_at=st.last_reported_at,
+    )
+
+
+def point_base(point: Point) -> PublicPoint:
     services, fuel, payment = [], [], []
     for ps in point.point_services.all():
         svc = ps.service
@@ -149,36 +237,6 @@ def _point_base(point: Point) -> PublicPoint:
     )
 
 
-def apply_report(
-    base: PublicPoint, report: StatusReport | None, *, state: str
-) -> PublicPoint:
-    """``base`` with the public parts of ``report`` and the operations ``state``."""
-    public_state = STATE_MAP.get(state, PublicState.UNKNOWN)
-    if report is None:
-        return replace(base, state=public_state)
-    services = []
-    for s in base.services:
-        available, limited = _availability(report.services.get(s.key))
-        services.append(replace(s, available=available, limited=limited))
-    fuel = []
-    for s in base.fuel:
-        raw = report.fuel_products.get(
-            FUEL_KEYS.get(s.key, s.key), report.services.get(s.key)
-        )
-        available, limited = _availability(raw)
-        fuel.append(replace(s, available=available, limited=limited))
-    payment = tuple(report.payment_methods) if report.payment_methods else base.payment
-    return replace(
-        base,
-        state=public_state,
-        services=tuple(services),
-        fuel=tuple(fuel),
-        payment=payment,
-        note=report.public_note or base.note,
-        updated_at=report.observed_at,
-    )
-
-
 def _points_qs():
     return (
         Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES)
@@ -188,45 +246,73 @@ def _points_qs():
     )
 
 
-def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoint]:
-    """Every public point with its live state (open points first is the caller's job)."""
+def _restrictions(now, events) -> dict[int, list[core.Restriction]]:
+    out: dict[int, list[core.Restriction]] = {}
+    for m in (
+        PublicMessage.objects.current(now)
+        .filter(event_id__in=list(events))
+        .exclude(service_code="")
+        .exclude(restriction="")
+        .exclude(point=None)
+    ):
+        out.setdefault(m.point_id, []).append(plain_restriction(m))
+    return out
+
+
+def point_states(
+    now=None, events: list[Event] | None = None
+) -> dict[int, tuple[Point, core.PointPublicState]]:
+    """Point id -> (point, its public state) for every public point."""
     now = now or timezone.now()
     events = {e.pk: e for e in (running_events(now) if events is None else events)}
-    activations: dict[int, Activation] = {}
+    by_point: dict[int, list[core.Activation]] = {}
     for act in Activation.objects.filter(event_id__in=events).select_related(
         "last_report"
     ):
-        best = activations.get(act.point_id)
-        if best is None or (_PRIORITY.get(act.state, 0), act.state_changed_at) > (
-            _PRIORITY.get(best.state, 0),
-            best.state_changed_at,
-        ):
-            activations[act.point_id] = act
-    out = []
-    for point in _points_qs():
-        base = _point_base(point)
-        act = activations.get(point.pk)
-        if act is None:
-            out.append(base)
-            continue
-        event = events[act.event_id]
-        pp = apply_report(base, act.last_report, state=act.state)
-        # The last word from the point: a report or a "still current"; an automatic
-        # change (to unknown when reports go stale) is not news from the point.
-        heard = [x for x in (act.last_seen_at, pp.updated_at) if x]
-        seen = max(heard) if heard else act.state_changed_at
-        next_update = seen + stale_after(event)
-        out.append(
-            replace(
-                pp,
-                updated_at=seen,
-                event_id=str(event.pk),
-                event_name=event.name,
-                exercise=event.is_exercise,
-                next_update=next_update.isoformat(),
-            )
+        by_point.setdefault(act.point_id, []).append(
+            plain_activation(act, events[act.event_id])
         )
-    return out
+    restrictions = _restrictions(now, events)
+    return {
+        point.pk: (
+            point,
+            core.public_state(
+                offers=_offers(point),
+                activations=by_point.get(point.pk, ()),
+                restrictions=restrictions.get(point.pk, ()),
+                now=now,
+            ),
+        )
+        for point in _points_qs()
+    }
+
+
+def point_public_state(point: Point, now=None) -> core.PointPublicState:
+    """The public state of one point (for SMS replies and resident alerts)."""
+    now = now or timezone.now()
+    events = {e.pk: e for e in running_events(now)}
+    acts = [
+        plain_activation(a, events[a.event_id])
+        for a in Activation.objects.filter(
+            point=point, event_id__in=events
+        ).select_related("last_report")
+    ]
+    restrictions = _restrictions(now, events).get(point.pk, ())
+    return core.public_state(
+        offers=_offers(point), activations=acts, restrictions=restrictions, now=now
+    )
+
+
+def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoint]:
+    """Every public point with its live state (open points first is the caller's job).
+
+    The state of each comes from :func:`sot.operations.core.public_state.public_state`
+    and nowhere else.
+    """
+    return [
+        to_public(point_base(point), st)
+        for point, st in point_states(now, events).values()
+    ]
 
 
 def sort_for_public(points: list[PublicPoint]) -> list[PublicPoint]:
@@ -258,29 +344,52 @@ def areas(points: list[PublicPoint] | None = None) -> list[Area]:
 
 
 def public_messages(
-    now=None, events: list[Event] | None = None
+    now=None,
+    events: list[Event] | None = None,
+    states: dict[int, tuple[Point, core.PointPublicState]] | None = None,
 ) -> list[PublicMessageData]:
-    """Current messages from municipalities and the running events' own messages."""
+    """Current messages from municipalities and the running events' own messages.
+
+    A message ends with its end time, its withdrawal or its event. Nothing of an
+    exercise is public while a real event runs in the same county; a message about
+    a point shows only while its event is the one shown for that point.
+    """
     now = now or timezone.now()
-    out = [
-        PublicMessageData(
-            id=str(m.pk),
-            text=m.text,
-            text_en=m.text_en,
-            published_at=m.published_at,
-            point_slug=m.point.slug if m.point else "",
-            point_name=m.point.name if m.point else "",
-            event_id=str(m.event_id or ""),
-            event_name=m.event.name if m.event else "",
-            municipality_code=m.municipality.code,
-            exercise=bool(m.event and m.event.is_exercise),
+    events = running_events(now) if events is None else events
+    real_counties = {e.county_code for e in events if not e.is_exercise}
+    hidden = {e.pk for e in events if e.is_exercise and e.county_code in real_counties}
+    shown_event = {}
+    if states is not None:
+        shown_event = {pk: st.event_id for pk, (_p, st) in states.items()}
+    out = []
+    for m in PublicMessage.objects.current(now).select_related(
+        "point", "event", "municipality"
+    ):
+        if m.event_id in hidden:
+            continue
+        if (
+            m.event_id
+            and m.point_id
+            and states is not None
+            and shown_event.get(m.point_id) != m.event_id
+        ):
+            continue
+        out.append(
+            PublicMessageData(
+                id=str(m.pk),
+                text=m.text,
+                text_en=m.text_en,
+                published_at=m.published_at,
+                point_slug=m.point.slug if m.point else "",
+                point_name=m.point.name if m.point else "",
+                event_id=str(m.event_id or ""),
+                event_name=m.event.name if m.event else "",
+                municipality_code=m.municipality.code,
+                exercise=bool(m.event and m.event.is_exercise),
+            )
         )
-        for m in PublicMessage.objects.current(now).select_related(
-            "point", "event", "municipality"
-        )
-    ]
-    for e in running_events(now) if events is None else events:
-        if e.public_message:
+    for e in events:
+        if e.public_message and e.pk not in hidden:
             out.append(
                 PublicMessageData(
                     id=f"e{e.pk}",
@@ -294,38 +403,126 @@ def public_messages(
     return sorted(out, key=lambda m: m.published_at, reverse=True)
 
 
-def state_changes(since=None) -> list[StateChange]:
-    """Every public state change and status report, as input for CAP."""
-    bases = {p.pk: _point_base(p) for p in _points_qs()}
-    out = []
-    changes = OpsStateChange.objects.select_related(
-        "activation__event", "activation", "report"
+def public_events(events: list[Event]) -> list[Event]:
+    """The running events the public is told about: no exercise in a county where a
+    real event runs."""
+    real_counties = {e.county_code for e in events if not e.is_exercise}
+    return [e for e in events if not (e.is_exercise and e.county_code in real_counties)]
+
+
+def state_changes(since=None, now=None) -> list[StateChange]:
+    """Every public state change and status report, as input for CAP.
+
+    Each is the public state (:func:`core.public_state`) of that activation at that
+    moment; the last entry of each chain is the state the pages show now (so a
+    point gone stale is announced as unknown even before the freshness check ran).
+    An exercise chain is left out while a real event has the point.
+    """
+    now = now or timezone.now()
+    points = {p.pk: p for p in _points_qs()}
+    bases = {pk: point_base(p) for pk, p in points.items()}
+    offers = {pk: _offers(p) for pk, p in points.items()}
+    acts = list(
+        Activation.objects.filter(point_id__in=points).select_related(
+            "event", "last_report"
+        )
     )
-    reports = StatusReport.objects.select_related("activation__event", "activation")
-    if since is not None:
-        changes = changes.filter(at__gte=since)
-        reports = reports.filter(observed_at__gte=since)
-    for c in changes:
-        act = c.activation
-        base = bases.get(act.point_id)
-        if base is None:
+    taken = {
+        a.point_id for a in acts if not a.event.is_exercise and a.event.is_running(now)
+    }
+    reports_by: dict[int, list[StatusReport]] = {}
+    for r in StatusReport.objects.filter(activation__in=acts).order_by(
+        "observed_at", "id"
+    ):
+        reports_by.setdefault(r.activation_id, []).append(r)
+    restrictions: dict[int, list[core.Restriction]] = {}
+    for m in (
+        PublicMessage.objects.filter(withdrawn_at=None)
+        .exclude(service_code="")
+        .exclude(restriction="")
+        .exclude(point=None)
+    ):
+        restrictions.setdefault(m.point_id, []).append(plain_restriction(m))
+    confirmed_by: dict[int, list] = {}
+    for c in ReportConfirmation.objects.filter(report__activation__in=acts).values_list(
+        "report__activation_id", "confirmed_at"
+    ):
+        confirmed_by.setdefault(c[0], []).append(c[1])
+    changes_by: dict[int, list] = {}
+    changes = OpsStateChange.objects.filter(activation__in=acts)
+    for c in changes.order_by("at", "id"):
+        changes_by.setdefault(c.activation_id, []).append(c)
+    out = []
+    for act in acts:
+        event = act.event
+        if event.is_exercise and act.point_id in taken:
             continue
-        report = c.report or (
-            StatusReport.objects.filter(activation=act, observed_at__lte=c.at)
-            .order_by("-observed_at", "-id")
-            .first()
+        reports = reports_by.get(act.pk, [])
+        moments = {c.at for c in changes_by.get(act.pk, [])}
+        moments |= {r.observed_at for r in reports}
+        if act.suspended_at is not None:
+            moments.add(act.suspended_at)
+        for at in sorted(moments):
+            if at > now or (since is not None and at < since):
+                continue
+            st = _state_at(
+                act,
+                event,
+                reports,
+                changes_by.get(act.pk, []),
+                confirmed_by.get(act.pk, []),
+                at,
+            )
+            st = core.public_state(
+                offers=offers[act.point_id],
+                activations=[st],
+                restrictions=restrictions.get(act.point_id, ()),
+                now=at,
+            )
+            out.append(_change(event, to_public(bases[act.point_id], st), at))
+        current = core.public_state(
+            offers=offers[act.point_id],
+            activations=[plain_activation(act, event)],
+            restrictions=restrictions.get(act.point_id, ()),
+            now=now,
         )
-        point = apply_report(base, report, state=c.state)
-        out.append(_change(act.event, point, c.at))
-    for r in reports:
-        act = r.activation
-        base = bases.get(act.point_id)
-        if base is None:
-            continue
-        out.append(
-            _change(act.event, apply_report(base, r, state=r.state), r.observed_at)
-        )
+        if current.live and out and out[-1].point.slug == bases[act.point_id].slug:
+            last = out[-1]
+            if last.event_id == str(event.pk) and last.state != current.state:
+                at = _since(current, act, event, now)
+                out.append(_change(event, to_public(bases[act.point_id], current), at))
     return out
+
+
+def _state_at(act, event, reports, changes, confirmed, at) -> core.Activation:
+    """The activation as it stood at ``at`` (its state, reports and sign of life)."""
+    state = act.state
+    changed_at = act.state_changed_at
+    past = [c for c in changes if c.at <= at]
+    if past:
+        state, changed_at = past[-1].state, past[-1].at
+    before = [r for r in reports if r.observed_at <= at]
+    heard = [t for t in confirmed if t <= at]
+    if before:
+        heard.append(before[-1].observed_at)
+    seen = max(heard) if heard else None
+    plain = plain_activation(act, event, reports=before[-1:])
+    return replace(
+        plain,
+        state=state,
+        state_changed_at=changed_at,
+        last_seen_at=seen,
+        event_ends_at=event.ends_at if event.ends_at and event.ends_at <= at else None,
+        suspended=act.suspended_at is not None and act.suspended_at <= at,
+    )
+
+
+def _since(current: core.PointPublicState, act, event, now):
+    """When the shown state began (the moment a silent point went stale)."""
+    if current.stale:
+        reference = current.updated_at or act.state_changed_at
+        return min(now, reference + stale_after(event))
+    return min(now, act.state_changed_at)
 
 
 def _change(event: Event, point: PublicPoint, at) -> StateChange:

@@ -44,6 +44,7 @@ def longest_values(lang: str) -> dict[str, str]:
         "skills": "första hjälpen, generator, elektriker",
         "time": "30/11 23:45",
         "ref": "K4F2",
+        "event": "ÖVNING: Storm i västra Jämtland",  # 32: shortened by the caller
         "contact": "+46701234567",
         "minutes": "120",
         "summary": summary,
@@ -82,6 +83,7 @@ def test_render_exact_text():
         {
             "time": "14:05",
             "point": "Kall",
+            "event": "Storm Ivar",
             "summary": describe_status(
                 "sv",
                 status="open",
@@ -90,7 +92,10 @@ def test_render_exact_text():
             ),
         },
     )
-    assert text == "Mottaget 14:05 SOT Kall: öppen, diesel nej, bensin ja, bränsle 60%"
+    assert text == (
+        "Mottaget 14:05 SOT Kall (Storm Ivar): öppen, diesel nej, bensin ja, "
+        "bränsle 60%"
+    )
 
 
 def test_render_replaces_characters_that_force_ucs2():

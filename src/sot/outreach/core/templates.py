@@ -27,6 +27,7 @@ LANGUAGES = ("sv", "en")
 REALISTIC_MAX = {
     "point": 30,
     "keyword": 16,
+    "event": 32,
     "scope": 30,
     "name": 20,
     "needed": 2,
@@ -98,8 +99,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     # --- status by SMS from operators -------------------------------------------
     "status_receipt": {
-        "sv": "Mottaget {time} SOT {point}: {summary}",
-        "en": "Received {time} SOT {point}: {summary}",
+        "sv": "Mottaget {time} SOT {point} ({event}): {summary}",
+        "en": "Received {time} SOT {point} ({event}): {summary}",
     },
     "status_not_understood": {
         "sv": 'SOT: förstod inte "{unknown}". Exempel: KALL ÖPPEN DIESEL NEJ '

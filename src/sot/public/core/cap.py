@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sot.public.core import words
 from sot.public.core.model import (
     FUEL_LABELS,
     OPEN_STATES,
@@ -96,18 +97,22 @@ def _headline(name: str, state: str, lang: str, msg_type: str) -> str:
 
 
 def _description(point: PublicPoint, state: str, lang: str) -> str:
-    yes, no = (
-        ("finns", "finns inte") if lang == "sv" else ("available", "not available")
-    )
     lines = [label(STATE_LABELS, state, lang) + "."]
+    if point.stale:
+        lines.append(
+            words.last_reported(
+                label(STATE_LABELS, point.last_state, lang) if point.last_state else "",
+                point.last_reported_at,
+                None,
+                lang,
+            )
+        )
     for s in point.services:
         if s.available is not None:
-            lines.append(
-                f"{s.label(lang, SERVICE_LABELS)}: {yes if s.available else no}"
-            )
+            lines.append(f"{s.label(lang, SERVICE_LABELS)}: {s.status_text(lang)}")
     for s in point.fuel:
         if s.available is not None:
-            lines.append(f"{s.label(lang, FUEL_LABELS)}: {yes if s.available else no}")
+            lines.append(f"{s.label(lang, FUEL_LABELS)}: {s.status_text(lang)}")
     if point.note:
         lines.append(point.note)
     return "\n".join(lines)

@@ -44,6 +44,21 @@ def point_feature(point: PublicPoint, *, base_url: str = "") -> dict:
             "updated": isoformat(point.updated_at),
             "services": {s.key: s.available for s in point.services},
             "fuel": {s.key: s.available for s in point.fuel},
+            "service_status": {s.key: s.status for s in point.services},
+            "fuel_status": {s.key: s.status for s in point.fuel},
+            "restrictions": [
+                {
+                    "service": s.key,
+                    "reason": s.reason("sv"),
+                    "reason_en": s.reason("en"),
+                    "until": isoformat(s.until),
+                }
+                for s in (*point.services, *point.fuel)
+                if s.available and s.limited and (s.reason_sv or s.until)
+            ],
+            "stale": point.stale,
+            "last_reported": isoformat(point.last_reported_at),
+            "last_reported_state": point.last_state or None,
             "payment": list(point.payment),
             "opening_hours": point.opening_hours,
             "note": point.note,

@@ -50,7 +50,17 @@ COLUMNS: list[tuple[str, str]] = [
     ("betalning_text", "#service+payment+name"),
     ("händelse", "#event+name"),
     ("övning", "#event+exercise"),
+    ("begränsningar", "#service+restricted"),
 ]
+
+
+def restrictions_text(p: PublicPoint, lang: str = "sv") -> str:
+    """``Diesel: Begränsat: endast räddningstjänst till 18:00; ...`` (limited only)."""
+    return "; ".join(
+        f"{s.label(lang, FUEL_LABELS if s in p.fuel else None)}: {s.status_text(lang)}"
+        for s in (*p.services, *p.fuel)
+        if s.available and s.limited
+    )
 
 
 def to_csv(points: Iterable[PublicPoint]) -> str:
@@ -83,6 +93,7 @@ def to_csv(points: Iterable[PublicPoint]) -> str:
                 ", ".join(label(PAYMENT_LABELS, code) for code in p.payment),
                 p.event_name,
                 "ja" if p.exercise else "",
+                restrictions_text(p),
             ]
         )
     return buffer.getvalue()

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 class PublicState(StrEnum):
@@ -85,10 +88,12 @@ def label(table: dict[str, tuple[str, str]], key: str, lang: str = "sv") -> str:
 
 @dataclass(frozen=True)
 class Service:
-    """One thing a point offers; ``available`` is None when nobody has reported.
+    """One thing a point offers; ``available`` is None when it is unknown.
 
-    ``limited`` marks "yes, but limited" (available is then True). The labels come
-    from the register's service catalogue; when empty the tables above are used.
+    ``limited`` marks "yes, but limited" (available is then True); a restriction in
+    force gives its ``reason`` (Swedish and English) and ``until`` when. The labels
+    come from the register's service catalogue; when empty the tables above are used.
+    Built from :func:`sot.operations.core.public_state.public_state` only.
     """
 
     key: str
@@ -97,6 +102,21 @@ class Service:
     limited: bool = False
     label_sv: str = ""
     label_en: str = ""
+    reason_sv: str = ""
+    reason_en: str = ""
+    until: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """available / limited / not_available / unknown (for machines)."""
+        if self.available is None:
+            return "unknown"
+        if self.available:
+            return "limited" if self.limited else "available"
+        return "not_available"
+
+    def reason(self, lang: str = "sv") -> str:
+        return (self.reason_en or self.reason_sv) if lang == "en" else self.reason_sv
 
     def label(self, lang: str = "sv", table: dict | None = None) -> str:
         own = self.label_en if lang == "en" else self.label_sv
@@ -107,13 +127,22 @@ class Service:
     def status_text(self, lang: str = "sv") -> str:
         """Finns / Begränsat / Finns inte / Okänt (or English)."""
         texts = {
-            "sv": ("Finns", "Begränsat", "Finns inte", "Ej rapporterat"),
-            "en": ("Available", "Limited", "Not available", "Not reported"),
+            "sv": ("Finns", "Begränsat", "Finns inte", "Okänt", "till"),
+            "en": ("Available", "Limited", "Not available", "Unknown", "until"),
         }[lang if lang == "en" else "sv"]
         if self.available is None:
             return texts[3]
         if self.available:
-            return texts[1] if self.limited else texts[0]
+            if not self.limited:
+                return texts[0]
+            text = texts[1]
+            reason = self.reason(lang)
+            if reason:
+                text += f": {reason}"
+            if self.until is not None:
+                local = self.until.astimezone(STOCKHOLM)
+                text += f" {texts[4]} {local:%H:%M}"
+            return text
         return texts[2]
 
 
@@ -142,6 +171,11 @@ class PublicPoint:
     event_id: str = ""
     event_name: str = ""
     exercise: bool = False
+    #: The report is stale or the state unknown: nothing is shown as available;
+    #: ``last_state`` and ``last_reported_at`` say what was last reported and when.
+    stale: bool = False
+    last_state: str = ""
+    last_reported_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -113,6 +113,38 @@ def _wrap(
     return y
 
 
+def notice_rows(point: PublicPoint, lang: str) -> list[str]:
+    """The notice's lines about what the point offers (statuses only while open)."""
+    t = TEXT[lang]
+    rows = [
+        f"{s.label(lang, SERVICE_LABELS)}: {s.status_text(lang)}"
+        if point.state in ("open", "limited")
+        else s.label(lang, SERVICE_LABELS)
+        for s in point.services
+    ]
+    if point.fuel:
+        rows.append(
+            t["fuel"]
+            + ": "
+            + ", ".join(
+                s.label(lang, FUEL_LABELS)
+                + (
+                    f" ({s.status_text(lang).lower()})"
+                    if point.state in ("open", "limited")
+                    else ""
+                )
+                for s in point.fuel
+            )
+        )
+    if point.payment:
+        rows.append(
+            t["payment"]
+            + ": "
+            + ", ".join(label(PAYMENT_LABELS, k, lang) for k in point.payment)
+        )
+    return rows
+
+
 def _page(
     c: canvas.Canvas, point: PublicPoint, url: str, now: datetime, lang: str
 ) -> None:
@@ -150,35 +182,19 @@ def _page(
     c.setFont("Helvetica", 12)
     c.drawString(left, y, f"{t['printed']} {words.clock(now, None, lang)}")
     y -= 12 * mm
+    if point.stale:
+        text = words.last_reported(
+            label(STATE_LABELS, point.last_state, lang) if point.last_state else "",
+            point.last_reported_at,
+            now,
+            lang,
+        )
+        y = _wrap(c, text, left, y, right - left, "Helvetica-Bold", 13, 17)
+        y -= 4 * mm
     c.setFont("Helvetica-Bold", 16)
     c.drawString(left, y, t["offers"])
     y -= 8 * mm
-    rows = [
-        f"{s.label(lang, SERVICE_LABELS)}: {s.status_text(lang)}"
-        if point.state in ("open", "limited")
-        else s.label(lang, SERVICE_LABELS)
-        for s in point.services
-    ]
-    if point.fuel:
-        rows.append(
-            t["fuel"]
-            + ": "
-            + ", ".join(
-                s.label(lang, FUEL_LABELS)
-                + (
-                    f" ({s.status_text(lang).lower()})"
-                    if point.state in ("open", "limited")
-                    else ""
-                )
-                for s in point.fuel
-            )
-        )
-    if point.payment:
-        rows.append(
-            t["payment"]
-            + ": "
-            + ", ".join(label(PAYMENT_LABELS, k, lang) for k in point.payment)
-        )
+    rows = notice_rows(point, lang)
     for row in rows:
         y = _wrap(c, "– " + row, left, y, right - left - 60 * mm, "Helvetica", 14, 18)
     y -= 6 * mm

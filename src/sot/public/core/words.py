@@ -81,6 +81,24 @@ def clock(moment: datetime, now: datetime | None = None, lang: str = "sv") -> st
     return f"{local.day} {months[local.month - 1]} {prefix}{hm}"
 
 
+def last_reported(
+    state_label: str, at: datetime | None, now: datetime | None, lang: str = "sv"
+) -> str:
+    """What a point gone stale last said: ``Inga aktuella uppgifter. Senast
+    rapporterat kl 06:00: Öppen.`` (the public is never told it is still so)."""
+    if lang == "en":
+        head = "No current information."
+        if at is None:
+            return head + " The point has not reported."
+        what = f": {state_label}" if state_label else ""
+        return f"{head} Last reported {clock(at, now, lang)}{what}."
+    head = "Inga aktuella uppgifter."
+    if at is None:
+        return head + " Punkten har inte rapporterat."
+    what = f": {state_label}" if state_label else ""
+    return f"{head} Senast rapporterat {clock(at, now, lang)}{what}."
+
+
 def distance(metres: float, lang: str = "sv") -> str:
     """``850 m``, ``4,2 km``, ``37 km`` (Swedish decimal comma)."""
     if metres < 1000:

@@ -1,0 +1,102 @@
+"""Issue #11 "Done when", on the demo: a real event takes Kall from "Övning Storm"."""
+
+import json
+
+from lxml import etree
+
+from sot.operations import demo as ops_demo
+from sot.operations import services as ops
+from sot.operations.models import Activation, LogEntry, StatusReport
+from sot.outreach.models import Message
+from sot.public import demo as public_demo
+from sot.public import feeds, pages, site
+from sot.registry.models import Municipality
+
+CAP = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
+
+
+def test_real_event_takes_kall_from_the_exercise(
+    client, are_officer, kall, django_capture_on_commit_callbacks
+):
+    from sot.outreach import demo as frg
+    from sot.outreach.inbound import handle_inbound_sms
+
+    frg.load()
+    exercise = ops_demo.load()
+    public_demo.load()
+    pages.invalidate()
+    before = client.get("/punkt/kall/").content.decode()
+    assert "ÖVNING" in before and "endast räddningstjänst" in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        real = ops.create_event(
+            name="Storm Ivar",
+            kind="storm",
+            municipalities=[Municipality.objects.get(code="2321")],
+            created_by=are_officer,
+        )
+        ops.activate_point(event=real, point=kall, activated_by=are_officer)
+    pages.invalidate()
+
+    # the exercise activation rests, logged, and the exercise lead is told
+    ex_act = Activation.objects.get(event=exercise, point=kall)
+    assert ex_act.suspended_at is not None and ex_act.suspended_for == real
+    assert LogEntry.objects.filter(
+        event=exercise, point=kall, text__contains="vilar i övningen"
+    ).exists()
+    assert Message.objects.filter(purpose="exercise_suspended").exists()
+
+    # Kall's page, snapshot, GeoJSON and CAP show the real event only
+    page = client.get("/punkt/kall/").content.decode()
+    files = site.build_files()
+    snap = files["punkt/kall/index.html"].decode()
+    for html in (page, snap):
+        assert "Storm Ivar" in html
+        assert "ÖVNING" not in html and "Övning Storm" not in html
+        assert "räddningstjänst" not in html  # the exercise's restriction is gone
+    start = client.get("/").content.decode()
+    # no exercise banner while a real event runs; Kall's row is the real event's;
+    # Hallen and Ottsjö, still only in the exercise, stay marked ÖVNING
+    assert "en övning, inte en verklig händelse" not in start
+    assert "Storm Ivar" in start and "Övning Storm" not in start
+    kall_row = start.split('href="/punkt/kall/"')[1].split("</li>")[0]
+    assert "ÖVNING" not in kall_row
+    geo = json.loads(client.get("/punkter.geojson").content)
+    kall_f = next(f for f in geo["features"] if f["id"] == "kall")
+    assert kall_f["properties"]["event"] == "Storm Ivar"
+    assert not kall_f["properties"]["exercise"]
+    assert kall_f["properties"]["restrictions"] == []
+    kall_cap = [m for m in feeds.cap_messages() if m.point_slug == "kall"]
+    assert all(m.status == "Actual" for m in kall_cap)
+    assert all(b"vning" not in m.xml for m in kall_cap)
+
+    # the operator's SMS lands in the real event and the receipt says so
+    with django_capture_on_commit_callbacks(execute=True):
+        result = handle_inbound_sms(
+            provider_id="done-1", sender=frg.OPERATOR_PHONE, body="KALL ÖPPEN DIESEL JA"
+        )
+    assert result.outcome == "status report for kall"
+    latest = StatusReport.objects.filter(activation__point=kall).first()
+    assert latest.activation.event == real
+    assert "(Storm Ivar)" in result.reply
+    pages.invalidate()
+    kall_cap = [m for m in feeds.cap_messages() if m.point_slug == "kall"]
+    assert kall_cap and kall_cap[-1].status == "Actual"
+    doc = etree.fromstring(kall_cap[-1].xml)
+    assert doc.find("c:incidents", CAP).text == "Storm-Ivar"
+
+    # Hallen (stale in the exercise) shows its services as unknown, nothing "Finns"
+    hallen = client.get("/punkt/hallen/").content.decode()
+    assert "Okänt läge" in hallen and "Inga aktuella uppgifter" in hallen
+    assert ">Finns<" not in hallen
+    hallen_f = next(f for f in geo["features"] if f["id"] == "hallen")
+    assert set(hallen_f["properties"]["service_status"].values()) == {"unknown"}
+
+    # ending the exercise withdraws its restriction everywhere, for good
+    ops.end_event(event=exercise, by=are_officer, reason="Övningen klar")
+    pages.invalidate()
+    for path in ("/punkt/kall/", "/meddelanden/", "/punkter.geojson"):
+        assert "räddningstjänst" not in client.get(path).content.decode()
+    ops.end_event(event=real, by=are_officer, reason="Strömmen tillbaka")
+    pages.invalidate()
+    assert "räddningstjänst" not in client.get("/punkt/kall/").content.decode()
