@@ -83,7 +83,7 @@ def test_real_event_takes_kall_from_the_exercise(
     kall_cap = [m for m in feeds.cap_messages() if m.point_slug == "kall"]
     assert kall_cap and kall_cap[-1].status == "Actual"
     doc = etree.fromstring(kall_cap[-1].xml)
-    assert doc.find("c:incidents", CAP).text == "Storm-Ivar"
+    assert doc.find("c:incidents", CAP).text == '"Storm Ivar"'
 
     # Hallen (stale in the exercise) shows its services as unknown, nothing "Finns"
     hallen = client.get("/punkt/hallen/").content.decode()

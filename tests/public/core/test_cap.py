@@ -72,8 +72,8 @@ def test_exercise_status_and_bilingual_info(change):
     info = doc.find("c:info", NS)
     assert info.find("c:area/c:circle", NS).text == "63.47550,13.24060 1.0"
     assert info.find("c:area/c:geocode/c:value", NS).text == "2321"
-    assert "Diesel: Finns" in info.find("c:description", NS).text
-    assert "Bensin 95: Finns inte" in info.find("c:description", NS).text
+    assert "Diesel: finns" in info.find("c:description", NS).text
+    assert "Bensin 95: finns inte" in info.find("c:description", NS).text
 
 
 def test_service_change_is_an_update(change):

@@ -96,6 +96,12 @@ def _headline(name: str, state: str, lang: str, msg_type: str) -> str:
     return f"{name}: {what} – {label(STATE_LABELS, state, 'sv').lower()}"
 
 
+def _status(service, lang: str) -> str:
+    """``finns``, ``finns inte``, ``begränsat: endast räddningstjänst till 18:00``."""
+    text = service.status_text(lang)
+    return text[:1].lower() + text[1:]
+
+
 def _description(point: PublicPoint, state: str, lang: str) -> str:
     lines = [label(STATE_LABELS, state, lang) + "."]
     if point.stale:
@@ -109,10 +115,10 @@ def _description(point: PublicPoint, state: str, lang: str) -> str:
         )
     for s in point.services:
         if s.available is not None:
-            lines.append(f"{s.label(lang, SERVICE_LABELS)}: {s.status_text(lang)}")
+            lines.append(f"{s.label(lang, SERVICE_LABELS)}: {_status(s, lang)}")
     for s in point.fuel:
         if s.available is not None:
-            lines.append(f"{s.label(lang, FUEL_LABELS)}: {s.status_text(lang)}")
+            lines.append(f"{s.label(lang, FUEL_LABELS)}: {_status(s, lang)}")
     if point.note:
         lines.append(point.note)
     return "\n".join(lines)
