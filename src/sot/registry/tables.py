@@ -20,7 +20,7 @@ from django.db import transaction
 from sot.errors import Refused
 from sot.registry.models import BackupPower, Point
 from sot.registry.services import BACKUP_FIELDS, NeedsConfirmation, save_point
-from sot.validation import tabular
+from sot.validation import bounds, tabular
 
 BASE_COLUMNS = (
     "id",
@@ -313,7 +313,9 @@ def to_csv(rows: list[dict[str, object]]) -> bytes:
         buf, fieldnames=EXPORT_COLUMNS, delimiter=";", lineterminator="\r\n"
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {k: bounds.spreadsheet_text(v) for k, v in row.items()} for row in rows
+    )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens å, ä, ö right
 
 
@@ -325,7 +327,11 @@ def to_xlsx(rows: list[dict[str, object]]) -> bytes:
     ws.title = "SOT-punkter"
     ws.append(list(EXPORT_COLUMNS))
     for row in rows:
-        ws.append([row[c] for c in EXPORT_COLUMNS])
+        values = [bounds.spreadsheet_text(row[c]) for c in EXPORT_COLUMNS]
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # always text, never a formula
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

@@ -8,6 +8,7 @@ up in. Messages are Swedish (the user-facing language); callers translate.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -163,3 +164,25 @@ def parse_local_time(text: str | None):
     if YEARS.problem(value.year) is not None:
         return None
     return value
+
+
+# --- exports ----------------------------------------------------------------------
+
+#: What a spreadsheet reads as the start of a formula (and tab/CR, which some
+#: programs strip before looking) (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """A cell value safe to open in a spreadsheet: text that would start a formula
+    gets a leading apostrophe (shown as text by Excel and LibreOffice), and control
+    characters that break XLSX files are dropped. Numbers and None pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = strip_forbidden(value)
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+_PLAIN_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")

@@ -26,6 +26,7 @@ from sot.public.core.model import (
     PublicPoint,
     label,
 )
+from sot.validation import bounds
 
 #: Joins several codes in one machine column.
 CODE_SEPARATOR = ";"
@@ -63,6 +64,11 @@ def restrictions_text(p: PublicPoint, lang: str = "sv") -> str:
     )
 
 
+def _safe(values: list) -> list:
+    """No cell starts a spreadsheet formula (see bounds.spreadsheet_text)."""
+    return [bounds.spreadsheet_text(v) for v in values]
+
+
 def to_csv(points: Iterable[PublicPoint]) -> str:
     """The CSV text (UTF-8 when encoded; ``\\r\\n`` line ends as RFC 4180 says)."""
     buffer = io.StringIO()
@@ -73,27 +79,29 @@ def to_csv(points: Iterable[PublicPoint]) -> str:
         services = [s for s in p.services if s.available]
         fuel = [s for s in p.fuel if s.available]
         writer.writerow(
-            [
-                p.slug,
-                p.name,
-                p.village,
-                p.municipality_code,
-                p.municipality_name,
-                f"{p.lat:.6f}",
-                f"{p.lon:.6f}",
-                p.address,
-                str(p.state),
-                label(STATE_LABELS, p.state),
-                isoformat(p.updated_at) or "",
-                CODE_SEPARATOR.join(s.key for s in services),
-                ", ".join(s.label("sv", SERVICE_LABELS) for s in services),
-                CODE_SEPARATOR.join(s.key for s in fuel),
-                ", ".join(s.label("sv", FUEL_LABELS) for s in fuel),
-                CODE_SEPARATOR.join(p.payment),
-                ", ".join(label(PAYMENT_LABELS, code) for code in p.payment),
-                p.event_name,
-                "ja" if p.exercise else "",
-                restrictions_text(p),
-            ]
+            _safe(
+                [
+                    p.slug,
+                    p.name,
+                    p.village,
+                    p.municipality_code,
+                    p.municipality_name,
+                    f"{p.lat:.6f}",
+                    f"{p.lon:.6f}",
+                    p.address,
+                    str(p.state),
+                    label(STATE_LABELS, p.state),
+                    isoformat(p.updated_at) or "",
+                    CODE_SEPARATOR.join(s.key for s in services),
+                    ", ".join(s.label("sv", SERVICE_LABELS) for s in services),
+                    CODE_SEPARATOR.join(s.key for s in fuel),
+                    ", ".join(s.label("sv", FUEL_LABELS) for s in fuel),
+                    CODE_SEPARATOR.join(p.payment),
+                    ", ".join(label(PAYMENT_LABELS, code) for code in p.payment),
+                    p.event_name,
+                    "ja" if p.exercise else "",
+                    restrictions_text(p),
+                ]
+            )
         )
     return buffer.getvalue()
