@@ -71,3 +71,35 @@ def test_roster_admin_scoped_and_erasing(
     )
     assert response.status_code == 302
     assert not Member.objects.filter(name="Anna Berg").exists()
+
+
+def test_console_acts_only_as_numbers_in_the_officers_scope(
+    client, kall_active, krokom_officer, are_officer, frg
+):
+    """A Krokom officer cannot report for Kall with its operator's number, nor end
+    a Kall resident's subscription with STOPP; Åre's officer can (#12)."""
+    from sot.operations.models import StatusReport
+    from sot.outreach import demo
+    from sot.outreach.models import Subscription
+
+    client.force_login(krokom_officer)
+    for sender, text in (
+        (demo.OPERATOR_PHONE, "KALL STÄNGD"),
+        (demo.RESIDENT_PHONE, "STOPP"),
+        ("+46701740605", "JA"),  # Anna Berg, a volunteer in Åre's roster
+        ("+46705551234", "HJÄLP"),  # a real-looking number of nobody in sot
+    ):
+        r = client.post("/utskick/ovnings-sms/", {"sender": sender, "text": text})
+        assert r.status_code == 403, sender
+    assert not StatusReport.objects.exists()
+    assert Subscription.objects.get(address=demo.RESIDENT_PHONE).state == "active"
+    # an unused fiction number simulates a new resident
+    r = client.post("/utskick/ovnings-sms/", {"sender": "0701740650", "text": "HJÄLP"})
+    assert r.status_code == 200
+    # Åre's officer may act for Kall's operator and Kall's resident
+    client.force_login(are_officer)
+    r = client.post(
+        "/utskick/ovnings-sms/", {"sender": demo.RESIDENT_PHONE, "text": "STOPP"}
+    )
+    assert r.status_code == 200
+    assert Subscription.objects.get(address=demo.RESIDENT_PHONE).state == "stopped"

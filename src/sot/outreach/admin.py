@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from sot.accounts import policy
+from sot.errors import Refused
 from sot.outreach import permissions as perm
 from sot.outreach import roster
 from sot.outreach.models import Member, Training
+from sot.registry.models import Municipality, Organisation, Point
 
 
 class TrainingInline(admin.TabularInline):
@@ -60,9 +62,56 @@ class MemberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return policy.can(request.user, perm.CHANGE_ROSTER, obj)
 
+    # The choices of the links are scoped like the rows: the Åre officer sees (and
+    # may pick) only Åre's municipality, organisations and points. A crafted POST
+    # with another id fails the form's "valid choice" check.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if db_field.name == "municipality":
+            kwargs["queryset"] = policy.filter_allowed(
+                user,
+                perm.CHANGE_ROSTER,
+                Municipality.objects.all(),
+                municipality_path="",
+            )
+        elif db_field.name == "group":
+            kwargs["queryset"] = policy.filter_allowed(
+                user,
+                perm.CHANGE_ROSTER,
+                Organisation.objects.all(),
+                municipality_path="municipality",
+                county_path="county_code",
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "points":
+            kwargs["queryset"] = policy.filter_allowed(
+                request.user,
+                perm.CHANGE_ROSTER,
+                Point.objects.select_related("municipality"),
+                municipality_path="municipality",
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         policy.require(request.user, perm.CHANGE_ROSTER, obj.municipality)
+        if obj.group_id is not None:
+            group = obj.group
+            if group.municipality_id not in (None, obj.municipality_id) or (
+                group.county_code and group.county_code != obj.municipality.county_code
+            ):
+                raise Refused("the group belongs to another municipality")
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        member = form.instance
+        outside = member.points.exclude(municipality=member.municipality)
+        if outside.exists():
+            raise Refused(
+                "a volunteer can only be linked to points of their municipality"
+            )
 
     def delete_model(self, request, obj):
         roster.erase_member(by=request.user, member=obj)

@@ -173,7 +173,10 @@ class CallOutOut(Schema):
     recipients: list[RecipientOut]
 
 
-def _callout_out(c: CallOut) -> dict:
+def _callout_out(c: CallOut, user) -> dict:
+    """The call-out; how far each volunteer lives only for officials (personal
+    data: an operator sees who was asked and their answer, not where they live)."""
+    personal = policy.can(user, perm.VIEW_PERSONAL)
     return {
         "id": c.pk,
         "ref": c.ref,
@@ -190,7 +193,7 @@ def _callout_out(c: CallOut) -> dict:
                 "name": r.member.name,
                 "status": r.status,
                 "matched_skills": r.matched_skills,
-                "distance_m": r.distance_m,
+                "distance_m": r.distance_m if personal else None,
             }
             for r in c.recipients.select_related("member")
         ],
@@ -223,7 +226,7 @@ def callout_start(request, payload: CallOutIn):
     except ValueError as exc:  # an unknown skill
         raise ValidationError({"skills": [str(exc)]}) from exc
     deliver_due()
-    return Status(201, _callout_out(callout))
+    return Status(201, _callout_out(callout, request.user))
 
 
 def _visible_callout(request, callout_id: int) -> CallOut:
@@ -237,7 +240,7 @@ def _visible_callout(request, callout_id: int) -> CallOut:
 
 @router.get("/notify/callouts/{callout_id}", response=CallOutOut, auth=token_auth)
 def callout_get(request, callout_id: int):
-    return _callout_out(_visible_callout(request, callout_id))
+    return _callout_out(_visible_callout(request, callout_id), request.user)
 
 
 @router.post(
@@ -247,7 +250,7 @@ def callout_cancel(request, callout_id: int):
     callout = _visible_callout(request, callout_id)
     callouts.cancel_callout(callout=callout, by=request.user)
     callout.refresh_from_db()
-    return _callout_out(callout)
+    return _callout_out(callout, request.user)
 
 
 class MessageOut(Schema):

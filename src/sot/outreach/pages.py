@@ -17,13 +17,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
+from sot.accounts.models import User
 from sot.errors import Refused
+from sot.operations import permissions as ops_perm
 from sot.operations.models import Activation
 from sot.outreach import callouts, conf
 from sot.outreach import permissions as perm
+from sot.outreach.core.phone import PhoneNumberError, normalize_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.inbound import handle_inbound_sms
-from sot.outreach.models import CallOut, Message, Skill
+from sot.outreach.models import CallOut, Member, Message, Skill, Subscription
 from sot.validation import bounds
 from sot.validation import forms as vf
 
@@ -64,12 +67,15 @@ CALLOUT_STATE_LABELS = {
 SKILL_LABELS = dict(Skill.choices)
 
 
-def _recipient_row(r) -> dict:
+def _recipient_row(r, *, personal: bool) -> dict:
+    """One person asked; the distance (where they live) only for officials."""
     return {
         "rank": r.rank,
         "name": r.member.name,
         "skills": ", ".join(str(SKILL_LABELS.get(s, s)) for s in r.matched_skills),
-        "km": None if r.distance_m is None else round(r.distance_m / 1000, 1),
+        "km": None
+        if r.distance_m is None or not personal
+        else round(r.distance_m / 1000, 1),
         "status": STATUS_LABELS.get(r.status, r.status),
     }
 
@@ -88,6 +94,7 @@ def activation_callouts(request, activation_id: int):
     """Start a call-out for an activated point and follow the answers."""
     activation = _activation(request, activation_id)
     can_start = policy.can(request.user, perm.START_CALLOUT, activation.point)
+    personal = policy.can(request.user, perm.VIEW_PERSONAL)
     form = CallOutForm(request.POST or None)
     if request.method == "POST":
         policy.require(request.user, perm.START_CALLOUT, activation.point)
@@ -120,7 +127,7 @@ def activation_callouts(request, activation_id: int):
                 "state": CALLOUT_STATE_LABELS.get(callout.state, callout.state),
                 "counts": callouts.summary(callout),
                 "recipients": [
-                    _recipient_row(r)
+                    _recipient_row(r, personal=personal)
                     for r in callout.recipients.select_related("member").order_by(
                         "rank"
                     )
@@ -135,6 +142,7 @@ def activation_callouts(request, activation_id: int):
             "event": activation.event,
             "form": form,
             "can_start": can_start,
+            "personal": personal,
             "rows": rows,
             "can_change": policy.can(
                 request.user, perm.CHANGE_CALLOUT, activation.point
@@ -155,6 +163,63 @@ def cancel(request, callout_id: int):
     return redirect("outreach:activation-callouts", activation_id=callout.activation_id)
 
 
+#: The numbers PTS keeps for fiction (070-174 06 05 to 070-174 06 99): the console
+#: may simulate a new resident with one of them.
+FICTION_NUMBERS = range(46701740605, 46701740700)
+
+
+def console_may_send_as(user, sender: str) -> bool:
+    """May ``user`` type an SMS in the exercise console as if from ``sender``?
+
+    Only as someone within the user's own scope: an operator whose points they may
+    report for (or themself), a volunteer in a roster they may change, a number
+    subscribed only to points or municipalities in their scope, or an unused number
+    from the fiction range. Never as anybody else: the console must not let a
+    Krokom officer report for Kall or end a resident's subscription elsewhere.
+    """
+    try:
+        phone = normalize_phone(sender)
+    except PhoneNumberError:
+        return False
+    users = [
+        u
+        for u in User.objects.filter(is_active=True).exclude(phone="")
+        if _same_phone(u.phone, phone)
+    ]
+    for other in users:
+        if other.pk == user.pk:
+            continue
+        points = list(other.points.all())
+        if not points or not all(
+            policy.can(user, ops_perm.REPORT_STATUS, p) for p in points
+        ):
+            return False
+    members = list(Member.objects.filter(phone=phone).select_related("municipality"))
+    if not all(policy.can(user, perm.CHANGE_ROSTER, m.municipality) for m in members):
+        return False
+    subs = Subscription.objects.filter(address=phone).select_related(
+        "point__municipality", "municipality"
+    )
+    for sub in subs:
+        muni = sub.point.municipality if sub.point_id else sub.municipality
+        if muni is None or not policy.can(user, perm.CHANGE_ROSTER, muni):
+            return False
+    if users or members or subs:
+        return True
+    return (
+        phone.startswith("+")
+        and phone[1:].isdigit()
+        and (int(phone[1:]) in FICTION_NUMBERS)
+    )
+
+
+def _same_phone(stored: str, phone: str) -> bool:
+    try:
+        return normalize_phone(stored) == phone
+    except PhoneNumberError:
+        return False
+
+
 @login_required
 def sms_console(request):
     """Type an SMS as if it came from a phone (development and exercises only)."""
@@ -166,6 +231,14 @@ def sms_console(request):
     result = None
     sent = []
     if request.method == "POST" and form.is_valid():
+        if not console_may_send_as(request.user, form.cleaned_data["sender"]):
+            raise Refused(
+                _(
+                    "Du kan bara skicka som nummer inom ditt område: operatörer och "
+                    "frivilliga i dina kommuner, prenumeranter på dina punkter, eller "
+                    "ett påhittat nummer 070-174 06 05–99."
+                )
+            )
         last = Message.objects.aggregate(m=Max("id"))["m"] or 0
         result = handle_inbound_sms(
             provider_id=f"console-in-{uuid.uuid4().hex[:12]}",

@@ -168,8 +168,15 @@ def _suggestion_out(s: Suggestion) -> dict:
 
 @router.get(f"{PREFIX}/health", response=list[FeedHealthOut], summary="Feed health")
 def feed_health(request):
-    """Health of every feed: ok, failing, stale or never (polled)."""
-    return polling.health()
+    """Health of every feed: ok, failing, stale or never (polled). The feed URLs
+    and error texts (which may hold URLs, keys or internal host names) only for
+    officials with VIEW_FEED_HEALTH; the public sees an empty string there."""
+    rows = polling.health()
+    if not policy.can(getattr(request, "user", None), permissions.VIEW_FEED_HEALTH):
+        for row in rows:
+            row["url"] = ""
+            row["last_error"] = ""
+    return rows
 
 
 @router.get(PREFIX, response=list[WarningOut], summary="Warnings")

@@ -1,0 +1,52 @@
+"""In the roster admin, an officer can link a volunteer only to points and
+organisations of their own municipality (#12)."""
+
+import pytest
+from tests.support.forms import form_data
+
+from sot.outreach.models import Member
+from sot.registry.models import Municipality, Organisation, Point
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def krokom_group(jamtland):
+    """A volunteer group in Krokom."""
+    krokom = Municipality.objects.get(code="2309")
+    return Organisation.objects.create(
+        name="FRG Krokom",
+        kind="volunteer_group",
+        municipality=krokom,
+        county_code=krokom.county_code,
+    )
+
+
+def test_the_form_offers_only_the_officers_own_points_and_groups(
+    client, are_officer, frg, krokom_group, valsjobyn
+):
+    anna = Member.objects.get(phone="+46701740605")
+    client.force_login(are_officer)
+    page = client.get(f"/admin/outreach/member/{anna.pk}/change/").content.decode()
+    assert "FRG Krokom" not in page
+    assert valsjobyn.name not in page
+
+
+@pytest.mark.parametrize("link", ["point", "group"])
+def test_a_crafted_post_linking_to_krokom_is_refused(
+    client, are_officer, frg, krokom_group, valsjobyn, link
+):
+    anna = Member.objects.get(phone="+46701740605")
+    url = f"/admin/outreach/member/{anna.pk}/change/"
+    client.force_login(are_officer)
+    data = form_data(client.get(url).content.decode(), "member_form")
+    if link == "point":
+        data["points"] = [str(valsjobyn.pk)]
+    else:
+        data["group"] = [str(krokom_group.pk)]
+    r = client.post(url, data)
+    assert r.status_code == 200  # the form again, with the error
+    anna.refresh_from_db()
+    assert not anna.points.filter(pk=valsjobyn.pk).exists()
+    assert anna.group_id != krokom_group.pk
+    assert Point.objects.get(pk=valsjobyn.pk).municipality.code == "2309"
