@@ -10,7 +10,8 @@ per provider id (a webhook delivered twice does nothing the second time), then:
   message with any word that was not understood changes nothing; the reply lists
   those words.
 * ``JA`` / ``NEJ`` / ``SENARE`` only from people in the roster who were asked;
-* ``START`` / ``STOPP`` from anyone (residents);
+* ``START`` / ``STOPP`` and ``SOT <place or point>`` from anyone (residents; see
+  :mod:`sot.outreach.residents`);
 * anything else from an unknown number: logged, no reply.
 """
 
@@ -138,6 +139,12 @@ def handle_inbound_sms(
     elif cmd.kind is Kind.UNSUBSCRIBE:
         result.outcome, result.reply = subscriptions.sms_unsubscribe(
             phone=phone, target=cmd.target, keywords=keywords
+        )
+    elif cmd.kind is Kind.FIND:
+        from sot.outreach import residents
+
+        result.outcome, result.reply = residents.answer(
+            cmd.target, lang=_lang(user, member)
         )
     elif not inbound.known_sender:
         result.outcome = "unknown sender; ignored"

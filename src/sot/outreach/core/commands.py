@@ -11,6 +11,8 @@ call-out; residents subscribe. Swedish first, English accepted; case, accents
 ``JA`` / ``NEJ 4F2`` / ``SENARE``          answer to a call-out (optional reference)
 ``START KALL`` / ``START ÅRE``             subscribe to a point or a municipality
 ``STOPP`` / ``STOPP KALL``                 unsubscribe from all / from one
+``SOT JÄRPEN`` / ``SOT 83005``             resident: nearest open points to a place
+``SOT KALL``                               resident: the state of one point
 ``HJÄLP``                                  list of commands
 =========================================  ==========================================
 
@@ -34,6 +36,7 @@ class Kind(StrEnum):
     SUBSCRIBE = "subscribe"
     UNSUBSCRIBE = "unsubscribe"
     HELP = "help"
+    FIND = "find"
     UNKNOWN = "unknown"
 
 
@@ -139,6 +142,8 @@ _ANSWERS = {
 _SUBSCRIBE = {"START", "STARTA", "SUBSCRIBE", "PRENUMERERA"}
 _UNSUBSCRIBE = {"STOPP", "STOP", "AVSLUTA", "UNSUBSCRIBE", "SLUTA"}
 _HELP = {"HJALP", "HELP", "?"}
+#: A resident's question: SOT and a place, a postcode, coordinates or a point.
+_FIND = {"SOT", "NARA", "NEAR"}
 
 _NUMBER = re.compile(r"^(\d{1,6})(%|L)?$")
 _MAX_LEN = 480  # three segments; longer input is cut and the rest is unknown
@@ -189,6 +194,8 @@ def _parse(text: str, point_keywords: Iterable[str]) -> Command:
 
     if head in _HELP and not rest:
         return Command(kind=Kind.HELP)
+    if head in _FIND:
+        return Command(kind=Kind.FIND, target=" ".join(text.split()[1:])[:100] or None)
     if head in _SUBSCRIBE:
         return Command(kind=Kind.SUBSCRIBE, target=" ".join(rest) or None)
     if head in _UNSUBSCRIBE:

@@ -1,0 +1,70 @@
+"""Residents ask by SMS: "SOT JÄRPEN", "SOT 83005", "SOT KALL" (issue #13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sot.outreach.core.gsm import segment_info
+from sot.outreach.models import Message
+from sot.public import pages
+
+STRANGER = "+46701740666"  # a resident nobody knows
+
+
+@pytest.fixture
+def kall_open(kall_active, kall_operator):
+    """Kall open with food and diesel, charging limited, water out."""
+    from sot.operations import services as ops
+
+    ops.submit_status_report(
+        point=kall_active.point,
+        event=kall_active.event,
+        reported_by=kall_operator,
+        source="web",
+        state="open",
+        services={"food": "yes", "heating": "yes", "phone_charging": "limited",
+                  "drinking_water": "no"},
+        fuel_products={"diesel": "yes", "petrol": "no"},
+    )  # fmt: skip
+    pages.invalidate()
+    return kall_active
+
+
+@pytest.mark.parametrize("body", ["SOT JÄRPEN", "sot järpen", "SOT Jarpen", "SOT 83005",
+                                  "SOT 830 05", "SOT 63.35 13.46"])  # fmt: skip
+def test_place_or_postcode_gets_the_nearest_open_point(kall_open, frg, sms_in, body):
+    result = sms_in(STRANGER, body, f"r-{body}")
+    assert result.kind == "find"
+    reply = result.reply
+    assert reply.startswith("SOT nära ") and "Kall ÖPPEN" in reply
+    assert " km" in reply and "livsmedel" in reply and "diesel" in reply
+    assert "begränsat laddning av telefon" in reply
+    info = segment_info(reply)
+    assert info.encoding == "gsm7" and info.segments <= 2
+    sent = Message.objects.get(purpose="reply", to=STRANGER)
+    assert sent.body == reply
+
+
+def test_point_name_gets_its_state(kall_open, frg, sms_in):
+    reply = sms_in(STRANGER, "SOT KALL", "r-kall").reply
+    assert reply.startswith("SOT Kall: ÖPPEN (uppd. ")
+    assert "Finns " in reply and "finns inte dricksvatten" in reply
+    assert "bensin 95" in reply and segment_info(reply).segments <= 2
+
+
+def test_nothing_open_says_so(jamtland, frg, sms_in):
+    reply = sms_in(STRANGER, "SOT JÄRPEN", "r-none").reply
+    assert reply.startswith("SOT: Ingen SOT-punkt är öppen nu") or (
+        "Ingen SOT-punkt är öppen nu" in reply
+    )
+    assert "Kall INTE AKTIVERAD" in reply
+
+
+def test_unknown_place_and_empty_question(jamtland, frg, sms_in):
+    assert "hittade inte Atlantis" in sms_in(STRANGER, "SOT Atlantis", "r-x").reply
+    assert sms_in(STRANGER, "SOT", "r-e").reply.startswith("Skriv SOT och din ort")
+
+
+def test_place_outside_the_area(kall_open, frg, sms_in):
+    reply = sms_in(STRANGER, "SOT KIRUNA", "r-k").reply
+    assert reply.startswith("Kiruna ligger utanför")
