@@ -1,16 +1,21 @@
-"""`sot serve`: gunicorn for the web, and the background task worker beside it."""
+"""`sot serve`: gunicorn for the web, and the background task worker beside it.
+
+Each child is supervised: one that dies is logged with why and restarted after a
+back-off (`sot.registry.supervise`), so a task worker that gives up on a locked
+database never takes the web server down.
+"""
 
 import os
 import signal
 import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from sot.config import env
+from sot.registry.supervise import Supervisor
 
 
 class Command(BaseCommand):
@@ -32,70 +37,57 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         call_command("collectstatic", interactive=False, verbosity=0)
-        children: list[subprocess.Popen] = []
+        supervisor = Supervisor()
         if env.get("SOT_RUN_TASK_WORKER") and not o["no_task_worker"]:
-            children.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "sot.cli",
-                        "db_worker",
-                        "--queue-name",
-                        "*",
-                        "--interval",
-                        "0.5",
-                        "--no-startup-delay",
-                    ]
-                )
-            )
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "sot.cli", "scheduler"])
-            )
-        bind = f"{o['host']}:{o['port']}"
-        web = subprocess.Popen(
-            [
+            worker = [
                 sys.executable,
                 "-m",
-                "gunicorn",
-                "sot.config.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(o["workers"]),
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-            ],
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "sot.config.settings"},
-        )
-        children.append(web)
-        self.stdout.write(
-            f"sot serving on http://{bind}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
-        )
+                "sot.cli",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--interval",
+                "0.5",
+                "--no-startup-delay",
+            ]
+            supervisor.add("task worker", lambda: subprocess.Popen(worker))
+            scheduler = [sys.executable, "-m", "sot.cli", "scheduler"]
+            supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
+        bind = f"{o['host']}:{o['port']}"
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sot.config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(o["workers"]),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
+        ]
+        web_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sot.config.settings"}
+        supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(f"sot serving on http://{bind}/ (database: {engine})")
 
         def stop(signum, frame):
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
+            supervisor.stopping = True
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            while all(c.poll() is None for c in children):
-                time.sleep(0.5)
+            # A child that dies is logged and restarted (sot.registry.supervise);
+            # only a signal to `sot serve` itself stops everything.
+            supervisor.run()
         finally:
-            stop(None, None)
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            supervisor.stop()
         return None
