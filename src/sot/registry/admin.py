@@ -6,6 +6,9 @@ goes through the register's service functions so that history is kept.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -131,6 +134,13 @@ class BackupPowerInline(PointServiceInline):
     template = "admin/edit_inline/stacked.html"
 
 
+def edit_version(point: Point) -> str:
+    """A short fingerprint of everything the point form and its inlines edit."""
+    snapshot = services.point_snapshot(point)
+    text = json.dumps(snapshot, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 class PointForm(forms.ModelForm):
     sweref_e = forms.FloatField(
         label=_("SWEREF 99 TM E (m)"),
@@ -143,6 +153,11 @@ class PointForm(forms.ModelForm):
     confirm_outside = forms.BooleanField(
         label=_("Spara även om punkten ligger utanför kommunens gräns"), required=False
     )
+    # Optimistic concurrency, as status reports have: the version of the point (its
+    # fields, services and backup power) the form was filled from. A save based on
+    # an older version is refused with what changed, instead of silently reverting
+    # someone else's change.
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Point
@@ -164,9 +179,37 @@ class PointForm(forms.ModelForm):
             self.initial.setdefault("sweref_n", round(n, 1))
         if self.instance.pk and "slug" in self.fields:
             self.fields["slug"].disabled = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["edit_version"] = edit_version(self.instance)
+
+    def _check_version(self, submitted: str) -> None:
+        current = Point.objects.select_related("municipality").get(pk=self.instance.pk)
+        if submitted == edit_version(current):
+            return
+        before = services.point_snapshot(current)
+        changed = [
+            f"{name}: {before[name]!r}"
+            for name, field in self.fields.items()
+            if name in before
+            and name in self.data
+            and str(before[name] if before[name] is not None else "")
+            != str(self.data.get(name, ""))
+        ]
+        self.data = self.data.copy()
+        self.data["edit_version"] = edit_version(current)
+        raise ValidationError(
+            _(
+                "Någon annan har ändrat punkten medan du redigerade. Inget sparades. "
+                "Nuvarande värden som skiljer sig från dina: %(fields)s. Kontrollera "
+                "och spara igen."
+            )
+            % {"fields": "; ".join(changed) or _("(tjänster eller reservkraft)")}
+        )
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk:
+            self._check_version(data.get("edit_version") or "")
         e, n = data.get("sweref_e"), data.get("sweref_n")
         moved_sweref = self.instance.pk is None or any(
             f in self.changed_data for f in ("sweref_e", "sweref_n")
@@ -214,7 +257,19 @@ class PointAdmin(ScopedAdmin):
     change_list_template = "admin/registry/point/change_list.html"
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("slug", "name", "village", "municipality", "lifecycle")}),
+        (
+            None,
+            {
+                "fields": (
+                    "slug",
+                    "name",
+                    "village",
+                    "municipality",
+                    "lifecycle",
+                    "edit_version",
+                )
+            },
+        ),
         (
             # "Läge" elsewhere means status; here it is where the point is.
             pgettext_lazy("point location", "Läge"),
