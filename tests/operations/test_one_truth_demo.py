@@ -100,3 +100,74 @@ def test_real_event_takes_kall_from_the_exercise(
     ops.end_event(event=real, by=are_officer, reason="Strömmen tillbaka")
     pages.invalidate()
     assert "räddningstjänst" not in client.get("/punkt/kall/").content.decode()
+
+
+def test_delivery_larger_than_the_free_tank_is_refused_with_the_numbers(
+    kall, are_officer, kall_operator
+):
+    """Kall's tank holds 1 000 l; at about 900 l an 800 l delivery cannot fit."""
+    import pytest
+
+    from sot.errors import SotError
+
+    event = ops.create_event(
+        name="Storm Ivar",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+    )
+    ops.activate_point(event=event, point=kall, activated_by=are_officer)
+    tank_l = kall.backup_power.tank_l
+    ops.submit_status_report(
+        point=kall,
+        event=event,
+        reported_by=kall_operator,
+        source="web",
+        state="open",
+        power_source="generator",
+        generator_fuel_l=tank_l - 100,
+        generator_load_pct=50,
+    )
+    with pytest.raises(SotError) as refused:
+        ops.record_fuel_delivery(
+            point=kall, event=event, recorded_by=kall_operator, delivered_l=800
+        )
+    assert refused.value.code == "tank_overfull"
+    assert (
+        "800 l" in refused.value.message
+        and f"{round(tank_l)} l" in refused.value.message
+    )
+    # what fits is accepted
+    ops.record_fuel_delivery(
+        point=kall, event=event, recorded_by=kall_operator, delivered_l=90
+    )
+
+
+def test_officials_see_the_operators_comment(client, kall, are_officer, kall_operator):
+    """The comment to the municipality shows in the logbook, on the point page and
+    the dashboard."""
+    event = ops.create_event(
+        name="Storm Ivar",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+    )
+    ops.activate_point(event=event, point=kall, activated_by=are_officer)
+    ops.submit_status_report(
+        point=kall,
+        event=event,
+        reported_by=kall_operator,
+        source="web",
+        state="open",
+        note="Taket läcker i matsalen",
+    )
+    assert LogEntry.objects.filter(
+        event=event, text__contains="Kommentar till kommunen: Taket läcker"
+    ).exists()
+    client.force_login(are_officer)
+    for url in (f"/drift/handelser/{event.pk}/punkter/kall/", "/drift/oversikt/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Taket läcker i matsalen" in page.content.decode(), url
+    page = client.get(f"/drift/handelser/{event.pk}/punkter/kall/").content.decode()
+    assert "nyss sedan" not in page

@@ -136,7 +136,7 @@ def test_delivery_updates_level_capped_by_tank(storm, kall, kall_active, kall_op
         point=kall,
         event=storm,
         recorded_by=kall_operator,
-        delivered_l=200,
+        delivered_l=120,  # 50 l free; within the 10 % the estimate may be off
         supplier="Bränslebolaget",
     )
     assert delivery.level_after_l == pytest.approx(tank)

@@ -502,9 +502,9 @@ def _apply_change(activation, change, *, by, source, report=None) -> None:
     activation.state_changed_at = change.at
     activation.save(update_fields=["state", "state_reason", "state_changed_at"])
     label = STATE_LABELS_SV[PointState(change.state)]
-    text = _("%(point)s: läget är nu %(state)s.") % {
+    text = _("%(point)s: nytt läge: %(state)s.") % {
         "point": activation.point.name,
-        "state": _(label).lower(),
+        "state": _(label),
     }
     if change.reason:
         text += " " + _("Orsak: %(reason)s") % {"reason": change.reason}
@@ -777,7 +777,10 @@ def _report_summary(report: StatusReport) -> str:
     needs = report.needs()
     if needs:
         parts.append(_("behov: %(needs)s") % {"needs": ", ".join(needs)})
-    return ", ".join(parts) + "."
+    text = ", ".join(parts) + "."
+    if report.note:
+        text += " " + _("Kommentar till kommunen: %(note)s") % {"note": report.note}
+    return text
 
 
 def report_fuel_level_l(report: StatusReport) -> float | None:
@@ -995,6 +998,7 @@ def record_fuel_delivery(
             else:
                 before = activation.fuel_level_l
             tank_l = _tank_l(point)
+            _check_room(delivered_l=delivered_l, before=before, tank_l=tank_l)
             after = (
                 fuel.level_after_delivery(
                     level_l=before, delivered_l=delivered_l, tank_l=tank_l
@@ -1050,6 +1054,33 @@ def _readable_level(activation: Activation) -> bool:
         and bounds.FUEL_L.problem(level) is None
         and (load is None or bounds.PCT.problem(load) is None)
     )
+
+
+#: How far an estimated level may be off before a delivery is called too large.
+ROOM_SLACK = 0.1
+
+
+def _check_room(*, delivered_l: float, before: float, tank_l: float | None) -> None:
+    """Refuse a delivery clearly larger than the free room in the tank (the level
+    is an estimate, so 10 % of the tank is allowed on top), with the numbers."""
+    if not tank_l:
+        return
+    free = max(tank_l - before, 0.0)
+    if delivered_l > free + ROOM_SLACK * tank_l:
+        raise OperationRefused(
+            "tank_overfull",
+            _(
+                "Leveransen (%(delivered)d l) får inte plats: tanken rymmer "
+                "%(tank)d l och har nu ungefär %(level)d l, alltså cirka %(free)d l "
+                "ledigt. Kontrollera mängden eller rapportera en ny nivå först."
+            )
+            % {
+                "delivered": round(delivered_l),
+                "tank": round(tank_l),
+                "level": round(before),
+                "free": round(free),
+            },
+        )
 
 
 def _curve(point) -> fuel.ConsumptionCurve | None:

@@ -15,6 +15,19 @@ def age(value):
 
 
 @register.filter
+def ago(value):
+    """ "nyss", "för 3 h 5 min sedan", "aldrig" (never "nyss sedan")."""
+    from django.utils.translation import gettext as _
+
+    if value is None:
+        return _("aldrig")
+    text = format_age(value)
+    if text == "nyss":
+        return _("nyss")
+    return _("för %(age)s sedan") % {"age": text}
+
+
+@register.filter
 def hours(value):
     """Fuel hours as whole hours ("31 h")."""
     return "" if value is None else format_hours(value)
