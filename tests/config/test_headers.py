@@ -56,6 +56,7 @@ def _production(code: str) -> str:
         "SOT_DEBUG": "false",
         "SOT_SECRET_KEY": secrets.token_urlsafe(50),
         "SOT_ALLOWED_HOSTS": "sot.example.se",
+        "SOT_SITE_URL": "https://sot.example.se",
         "DJANGO_SETTINGS_MODULE": "sot.config.settings",
     }
     out = subprocess.run(

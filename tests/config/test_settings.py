@@ -96,9 +96,25 @@ def test_production_refuses_default_secret_and_debug():
     assert result.returncode != 0
     assert "refuses to start in production" in result.stderr
     assert "SOT_SECRET_KEY" in result.stderr and "SOT_DEBUG" in result.stderr
-    ok = _django_setup({"SOT_PRODUCTION": "true", "SOT_SECRET_KEY": "x" * 50})
+    ok = _django_setup(
+        {
+            "SOT_PRODUCTION": "true",
+            "SOT_SECRET_KEY": "x" * 50,
+            "SOT_SITE_URL": "https://sot.example.se",
+        }
+    )
     assert ok.returncode == 0, ok.stderr
     assert "started" in ok.stdout
+
+
+def test_production_refuses_a_loopback_site_url():
+    """Printed notices and the snapshot carry SOT_SITE_URL: never 127.0.0.1."""
+    for url in ("http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000", ""):
+        result = _django_setup(
+            {"SOT_PRODUCTION": "true", "SOT_SECRET_KEY": "x" * 50, "SOT_SITE_URL": url}
+        )
+        assert result.returncode != 0, url
+        assert "SOT_SITE_URL is empty or a loopback address" in result.stderr
 
 
 def test_sot_check_prints_settings_masked(tmp_path):

@@ -131,7 +131,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SOT_SITE_URL",
         "http://127.0.0.1:8000",
-        "Public base URL of the site, used in feeds, QR codes and messages.",
+        "Public base URL of the site, used in feeds, the printed notices' QR codes, "
+        "the snapshot and messages. Production mode refuses to start when it is "
+        "empty or a loopback address; scripts/demo sets https://sot.example.se.",
     ),
     Setting(
         "SOT_LOGIN_FAILURE_LIMIT",

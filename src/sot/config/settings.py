@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -26,6 +27,10 @@ if PRODUCTION:
         problems.append("SOT_SECRET_KEY is the default or shorter than 32 characters")
     if DEBUG:
         problems.append("SOT_DEBUG is on")
+    _site_host = (urlsplit(env.get("SOT_SITE_URL")).hostname or "").lower()
+    if _site_host in ("", "localhost", "::1") or _site_host.startswith("127."):
+        # the printed notices' QR codes and the snapshot's feeds carry this address
+        problems.append("SOT_SITE_URL is empty or a loopback address")
     if problems:
         raise ImproperlyConfigured(
             "sot refuses to start in production mode: " + "; ".join(problems) + "."

@@ -31,6 +31,7 @@ from sot.public.core.model import (
     PAYMENT_LABELS,
     SERVICE_LABELS,
     STATE_LABELS,
+    Fallbacks,
     PublicMessageData,
     PublicPoint,
     PublicState,
@@ -59,6 +60,7 @@ class PublicData:
     municipalities: list[tuple[str, str]]
     county: str
     now: datetime
+    fallbacks: Fallbacks = field(default_factory=Fallbacks)
     _svg: dict = field(default_factory=dict)
 
     @classmethod
@@ -77,10 +79,17 @@ class PublicData:
             .values_list("code", "name")
         )
         counties = {m.county_code for m in Municipality.objects.filter(code__in=codes)}
-        county = ""
+        county, fallbacks = "", Fallbacks()
         if len(counties) == 1:
             c = County.objects.filter(code=next(iter(counties))).first()
             county = c.name if c else ""
+            if c is not None:
+                fallbacks = Fallbacks(
+                    radio=c.crisis_radio,
+                    info_number=c.info_number,
+                    emergency_number=c.emergency_number,
+                    sms_number=c.sms_number,
+                )
         return cls(
             points=points,
             events=state.event_infos(now, state.public_events(events)),
@@ -89,6 +98,7 @@ class PublicData:
             municipalities=munis,
             county=county,
             now=now,
+            fallbacks=fallbacks,
         )
 
     def svg(self, *, large: bool, lang: str) -> str:

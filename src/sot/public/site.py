@@ -72,7 +72,7 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
     minute = data.now.replace(second=0, microsecond=0)
     for pt in data.points:
         files[f"punkt/{pt.slug}/anslag.pdf"] = _notice(
-            pt, f"{base}/punkt/{pt.slug}/", minute
+            pt, f"{base}/punkt/{pt.slug}/", minute, data.fallbacks
         )
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
     files["anslag/lista.pdf"] = notice.county_list(
@@ -82,9 +82,9 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
 
 
 @lru_cache(maxsize=256)
-def _notice(point, url: str, minute) -> bytes:
+def _notice(point, url: str, minute, fallbacks) -> bytes:
     """A point's notice, reused while the point and the minute are the same."""
-    return notice.point_notice(point, url=url, now=minute)
+    return notice.point_notice(point, url=url, now=minute, fallbacks=fallbacks)
 
 
 def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:

@@ -126,7 +126,7 @@ def point_notice(request, slug):
     if pt is None:
         raise NotFound("no such point")
     url = f"{feeds.site_url()}/punkt/{slug}/"
-    pdf = notice.point_notice(pt, url=url, now=data.now)
+    pdf = notice.point_notice(pt, url=url, now=data.now, fallbacks=data.fallbacks)
     response = cached(request, pdf, "application/pdf", max_age=60)
     response["Content-Disposition"] = f'inline; filename="sot-{slug}.pdf"'
     return response

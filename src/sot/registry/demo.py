@@ -152,7 +152,16 @@ def load_places() -> None:
     load_catalogue(Service)
     county = next(b for b in boundaries.counties() if b.code == COUNTY_CODE)
     County.objects.update_or_create(
-        code=county.code, defaults={"name": county.name, "boundary": county.geometry}
+        code=county.code,
+        defaults={
+            "name": county.name,
+            "boundary": county.geometry,
+            # Östersunds kommun, "Informationskanaler vid allvarliga händelser":
+            # "Sveriges Radio P4 Jämtland, 100,4 MHz, är beredskapskanal".
+            "crisis_radio": "P4 Jämtland 100,4 MHz",
+            # a number from PTS's range for fiction (070-174 06 05 to 06 99)
+            "sms_number": "070-174 06 80",
+        },
     )
     for b in boundaries.municipalities(COUNTY_CODE):
         Municipality.objects.update_or_create(

@@ -24,6 +24,31 @@ class County(models.Model):
     )
     name = models.CharField(_("namn"), max_length=100)
     boundary = models.JSONField(_("gräns (GeoJSON)"), null=True, blank=True)
+    # What residents can fall back on when the network fails (notices, point pages).
+    crisis_radio = models.CharField(
+        _("radio vid kris"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Den lokala P4-kanalen och frekvensen, t.ex. P4 Jämtland 100,4 MHz."
+        ),
+    )
+    info_number = models.CharField(
+        _("informationsnummer"),
+        max_length=20,
+        default="113 13",
+        blank=True,
+        help_text=_("Nummer för information vid olyckor och kriser."),
+    )
+    emergency_number = models.CharField(
+        _("nödnummer"), max_length=20, default="112", blank=True
+    )
+    sms_number = models.CharField(
+        _("SMS-nummer för invånare"),
+        max_length=20,
+        blank=True,
+        help_text=_("Numret dit invånare skickar SOT och sin ort."),
+    )
 
     class Meta:
         verbose_name = _("län")

@@ -32,7 +32,7 @@ def test_notice_in_swedish_then_english(point_factory):
     text = pdf_text(pdf)
     assert text.index("SOT-punkt") < text.index("Service point")
     assert "ÖVNING – inte en verklig händelse" in text
-    assert "Läge: Öppen" in text and "Status: Open" in text
+    assert "Läge\nÖppen" in text and "Status\nOpen" in text
     assert "Nästa uppdatering anslås senast 30 nov kl 08:00." in text
     assert "Next update will be posted by 30 Nov 08:00." in text
     assert "– Livsmedel: Finns" in text and "– Food: Available" in text

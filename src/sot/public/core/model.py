@@ -212,3 +212,15 @@ class StateChange:
     #: How long what this change says holds without news (the event's stale
     #: threshold); CAP ``expires`` is ``at`` plus this.
     valid_for: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Fallbacks:
+    """What residents fall back on when the network fails (the county's data):
+    the local P4 radio, the information and emergency numbers, the SMS number."""
+
+    radio: str = ""
+    info_number: str = "113 13"
+    emergency_number: str = "112"
+    sms_number: str = ""
+    sms_keyword: str = "SOT"

@@ -26,6 +26,7 @@ from sot.public.core.model import (
     PAYMENT_LABELS,
     SERVICE_LABELS,
     STATE_LABELS,
+    Fallbacks,
     PublicPoint,
     label,
 )
@@ -46,6 +47,13 @@ TEXT = {
         "list": "SOT-punkter",
         "address": "Adress",
         "municipality": "kommun",
+        "opening": "Öppet",
+        "fallback": "Om nätet inte fungerar",
+        "radio": "Lyssna på {radio} (batteriradio, bilradio)",
+        "info": "Information om olyckor och kriser: ring {number}",
+        "emergency": "Vid fara för liv, egendom eller miljö: ring {number}",
+        "sms": "SMS: skicka {keyword} och din ort till {number}, "
+        "t.ex. {keyword} {example}",
     },
     "en": {
         "title": "Service point",
@@ -62,6 +70,12 @@ TEXT = {
         "list": "Service points",
         "address": "Address",
         "municipality": "municipality",
+        "opening": "Opening hours",
+        "fallback": "If the network is down",
+        "radio": "Listen to {radio} (battery or car radio)",
+        "info": "Information on accidents and crises: call {number}",
+        "emergency": "Danger to life, property or the environment: call {number}",
+        "sms": "Text {keyword} and your town to {number}, e.g. {keyword} {example}",
     },
 }
 
@@ -145,8 +159,73 @@ def notice_rows(point: PublicPoint, lang: str) -> list[str]:
     return rows
 
 
+#: The state's letters: at least 25 mm tall capitals (readable at two metres and
+#: more; rule of thumb 1 cm of letter height per 4 m), smaller only for a long
+#: state that would not fit the width.
+STATE_PT_MAX = 96
+STATE_PT_MIN = 48
+
+
+def _state_band(c, text: str, left: float, right: float, top: float) -> float:
+    """The state in large bold letters in a frame whose top edge is ``top``;
+    returns the y below the frame."""
+    size = STATE_PT_MAX
+    room = right - left - 8 * mm
+    while size > STATE_PT_MIN and c.stringWidth(text, "Helvetica-Bold", size) > room:
+        size -= 2
+    lines = [text]
+    if c.stringWidth(text, "Helvetica-Bold", size) > room:
+        head, _, tail = text.partition(" ")
+        lines = [head, tail]
+    pad, line_h = 4 * mm, size * 1.0
+    bottom = top - 2 * pad - 0.75 * size - (len(lines) - 1) * line_h - 0.22 * size
+    c.setLineWidth(3)
+    c.rect(left, bottom, right - left, top - bottom, fill=0, stroke=1)
+    c.setFont("Helvetica-Bold", size)
+    baseline = top - pad - 0.75 * size
+    for line in lines:
+        c.drawString(left + 4 * mm, baseline, line)
+        baseline -= line_h
+    return bottom - 8 * mm
+
+
+def _fallbacks(c, fallbacks: Fallbacks, point: PublicPoint, left, width, y, lang):
+    """What to do when the network is down, below the rest; returns the y below."""
+    t = TEXT[lang]
+    lines = []
+    if fallbacks.radio:
+        lines.append(t["radio"].format(radio=fallbacks.radio))
+    if fallbacks.info_number:
+        lines.append(t["info"].format(number=fallbacks.info_number))
+    if fallbacks.emergency_number:
+        lines.append(t["emergency"].format(number=fallbacks.emergency_number))
+    if fallbacks.sms_number:
+        example = (point.village or point.name).upper()
+        lines.append(
+            t["sms"].format(
+                keyword=fallbacks.sms_keyword,
+                number=fallbacks.sms_number,
+                example=example,
+            )
+        )
+    if not lines:
+        return y
+    y -= 4 * mm
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(left, y, t["fallback"])
+    y -= 18
+    for line in lines:
+        y = _wrap(c, "– " + line, left, y, width, "Helvetica", 12, 15)
+    return y
+
+
 def _page(
-    c: canvas.Canvas, point: PublicPoint, url: str, now: datetime, lang: str
+    c: canvas.Canvas,
+    point: PublicPoint,
+    url: str,
+    now: datetime,
+    lang: str,
+    fallbacks: Fallbacks,
 ) -> None:
     t = TEXT[lang]
     width, height = A4
@@ -176,9 +255,10 @@ def _page(
     )
     y = _wrap(c, where, left, y, right - left, "Helvetica", 14, 18)
     y -= 6 * mm
-    c.setFont("Helvetica-Bold", 22)
-    c.drawString(left, y, f"{t['state']}: {label(STATE_LABELS, point.state, lang)}")
-    y -= 8 * mm
+    c.setFont("Helvetica", 14)
+    c.drawString(left, y, t["state"])
+    y -= 3 * mm
+    y = _state_band(c, label(STATE_LABELS, point.state, lang), left, right, y)
     c.setFont("Helvetica", 12)
     c.drawString(left, y, f"{t['printed']} {words.clock(now, None, lang)}")
     y -= 12 * mm
@@ -214,6 +294,18 @@ def _page(
         y = _wrap(
             c, t["next_unknown"], left, y, right - left - 60 * mm, "Helvetica", 13, 17
         )
+    if point.opening_hours:
+        y -= 2 * mm
+        y = _wrap(
+            c,
+            f"{t['opening']}: {point.opening_hours}",
+            left,
+            y,
+            right - left - 60 * mm,
+            "Helvetica",
+            13,
+            17,
+        )
     if point.contact:
         y -= 4 * mm
         y = _wrap(
@@ -226,6 +318,7 @@ def _page(
             12,
             16,
         )
+    y = _fallbacks(c, fallbacks, point, left, right - left - 60 * mm, y, lang)
     size = 55 * mm
     c.drawImage(_qr_image(url), right - size, 30 * mm, size, size)
     _wrap(
@@ -237,7 +330,12 @@ def _page(
 
 
 def point_notice(
-    point: PublicPoint, *, url: str, now: datetime, compress: bool = True
+    point: PublicPoint,
+    *,
+    url: str,
+    now: datetime,
+    fallbacks: Fallbacks | None = None,
+    compress: bool = True,
 ) -> bytes:
     """A two-page A4 PDF: the notice in Swedish, then in English."""
     buffer = io.BytesIO()
@@ -245,7 +343,7 @@ def point_notice(
     c.setTitle(f"SOT-punkt {point.name}")
     c.setAuthor("SOT-punkter")
     for lang in ("sv", "en"):
-        _page(c, point, url, now, lang)
+        _page(c, point, url, now, lang, fallbacks or Fallbacks())
     c.save()
     return buffer.getvalue()
 
