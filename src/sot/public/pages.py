@@ -9,6 +9,7 @@ and a search form that posts to the live site.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -20,8 +21,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static as static_url
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from sot.public import conf, state
 from sot.public.core import nearest as near
@@ -170,6 +171,50 @@ def own_words(text: str, lang: str, english: str = "") -> SafeString | str:
     return format_html('<span lang="sv">{}</span> <small>(in Swedish)</small>', text)
 
 
+_PHONE = re.compile(r"(?<![\w+])(\+?\d[\d \-]{1,}\d)(?!\w)")
+
+
+def phone_links(text) -> SafeString:
+    """Escape ``text`` and make every phone number in it a ``tel:`` link."""
+    from django.utils.html import conditional_escape
+
+    def link(m: re.Match) -> str:
+        digits = re.sub(r"[^\d+]", "", m.group(1))
+        return f'<a href="tel:{digits}">{m.group(1)}</a>'
+
+    return mark_safe(_PHONE.sub(link, str(conditional_escape(text))))  # noqa: S308
+
+
+def fallback_lines(fb: Fallbacks, example: str, lang: str) -> list[SafeString]:
+    """The county's fallbacks as sentences, numbers as ``tel:``/``sms:`` links."""
+    t = phrases(lang)
+    lines = []
+    if fb.radio:
+        lines.append(conditional_escape(t["fb_radio"].format(radio=fb.radio)))
+    for key, number in (
+        ("fb_info", fb.info_number),
+        ("fb_emergency", fb.emergency_number),
+    ):
+        if number:
+            lines.append(phone_links(t[key].format(number=number)))
+    if fb.sms_number:
+        digits = re.sub(r"[^\d+]", "", fb.sms_number)
+        text = conditional_escape(
+            t["fb_sms"].format(
+                keyword=fb.sms_keyword, number=fb.sms_number, example=example
+            )
+        )
+        number = conditional_escape(fb.sms_number)
+        lines.append(
+            mark_safe(  # noqa: S308
+                str(text).replace(
+                    str(number), f'<a href="sms:{digits}">{number}</a>', 1
+                )
+            )
+        )
+    return lines
+
+
 def county_name(name: str, lang: str) -> str:
     """``Jämtlands län`` -> ``Jämtland County`` on English pages."""
     if lang != "en" or not name.endswith(" län"):
@@ -228,7 +273,7 @@ def present_point(
         "lon": f"{pt.lon:.5f}",
         "directions": own_words(pt.directions, lang),
         "opening": own_words(pt.opening_hours, lang),
-        "contact": own_words(pt.contact, lang),
+        "contact": phone_links(own_words(pt.contact, lang)),
         "note": own_words(pt.note, lang),
         "event": own_words(pt.event_name, lang),
         "exercise": pt.exercise,
@@ -360,6 +405,9 @@ def render_point(
         title=pt.name,
         pt=present_point(pt, lang, data.now, static=static),
         messages=msgs,
+        fallbacks=fallback_lines(data.fallbacks, pt.village or pt.name, lang),
+        subscribe_url=(settings.SITE_URL if static else "")
+        + f"/prenumerera/?punkt={slug}",
         exercise=pt.exercise
         or (pt.state == PublicState.STANDBY and _exercise_banner(data)),
     )

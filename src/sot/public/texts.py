@@ -107,6 +107,29 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Searching here needs JavaScript. Without it: pick your place in the list "
         "or your municipality.",
     ),
+    "osm": ("Visa på OpenStreetMap", "Show on OpenStreetMap"),
+    "subscribe": ("Få besked när läget ändras", "Get word when the status changes"),
+    "subscribe_text": (
+        "Prenumerera på punkten (e-post eller SMS)",
+        "Subscribe to this point (e-mail or SMS)",
+    ),
+    "fallback": ("Om nätet inte fungerar", "If the network is down"),
+    "fb_radio": (
+        "Lyssna på {radio} (batteriradio, bilradio).",
+        "Listen to {radio} (battery or car radio).",
+    ),
+    "fb_info": (
+        "Information om olyckor och kriser: ring {number}.",
+        "Information on accidents and crises: call {number}.",
+    ),
+    "fb_emergency": (
+        "Vid fara för liv, egendom eller miljö: ring {number}.",
+        "Danger to life, property or the environment: call {number}.",
+    ),
+    "fb_sms": (
+        "SMS: skicka {keyword} och din ort till {number}, t.ex. {keyword} {example}.",
+        "Text {keyword} and your town to {number}, e.g. {keyword} {example}.",
+    ),
     "live_only": (
         "bara på den levande webbplatsen, inte i den här kopian",
         "on the live site only, not in this copy",
