@@ -223,6 +223,7 @@ def test_a_report_the_server_refuses_is_shown_not_lost(browser, exercise, live_s
     page.check("input[name=state][value=open]")
     page.click("text=Skicka rapporten")
     page.wait_for_url("**/drift/punkt/")
-    page.get_by_text("Tack! Rapporten är skickad.").wait_for()
+    page.get_by_text("Tack! Rapporten är skickad.", exact=True).wait_for()
     assert StatusReport.objects.filter(activation=kall).count() == before + 1
+    page.get_by_text("Servern har bekräftat").wait_for()
     context.close()

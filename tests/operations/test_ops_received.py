@@ -35,6 +35,17 @@ def storm(are_officer):
     )
 
 
+@pytest.fixture
+def kall_active(storm, kall, are_officer):
+    """Kall activated in the storm, a day ago."""
+    return ops.activate_point(
+        event=storm,
+        point=kall,
+        activated_by=are_officer,
+        at=timezone.now() - timedelta(hours=23),
+    )
+
+
 def _report(storm, kall, user, **kwargs):
     kwargs.setdefault("state", "open")
     return ops.submit_status_report(

@@ -73,7 +73,7 @@ def _auth_error(request, exc):
     )
 
 
-for _app in ("registry", "operations", "warnings", "outreach", "public"):
+for _app in ("registry", "operations", "warnings", "outreach", "public", "box"):
     if find_spec(f"sot.{_app}.api") is not None:
         _module = import_module(f"sot.{_app}.api")
         api.add_router("/", _module.router, tags=[_app])

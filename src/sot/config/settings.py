@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sot.warnings",
     "sot.outreach",
     "sot.public",
+    "sot.box",
     "sot.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -24,7 +24,7 @@ from sot.operations.models import (
     Readiness,
     TestResult,
 )
-from sot.operations.services import UidConflict
+from sot.operations.services import UidConflict, as_uid
 
 #: Used when neither the municipality nor the county default has a template.
 DEFAULT_ITEMS = {
@@ -130,6 +130,7 @@ def tick_item(
     placed = observation.place(observed_at=at, sent_at=sent_at, received_at=received)
     with transaction.atomic():
         if uid is not None:
+            uid = as_uid(uid)
             other = ChecklistItem.objects.filter(done_uid=uid).exclude(pk=item.pk)
             if other.exists():
                 raise UidConflict(uid)
@@ -138,7 +139,7 @@ def tick_item(
             return locked
         locked.done_at = placed.observed_at
         locked.done_by = by
-        locked.done_uid = uid or uuid.uuid4()
+        locked.done_uid = as_uid(uid) or uuid.uuid4()
         locked.done_received_at = received
         locked.save(
             update_fields=["done_at", "done_by", "done_uid", "done_received_at"]

@@ -14,11 +14,12 @@ sends :mod:`sot.operations.signals` on commit. Refusals:
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,45 @@ class UidConflict(OperationRefused):
 UNSET: Any = object()
 
 
+def as_uid(value) -> uuid.UUID | None:
+    """A client-made id as a UUID (None stays None); anything else is refused."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise OperationRefused(
+            "bad_uid", _("Ogiltigt id: %(uid)s") % {"uid": str(value)[:40]}
+        ) from None
+
+
+def stored_once(model, field: str = "uid"):
+    """Decorate a service that takes ``uid=``: when a concurrent request stored the
+    same id first (two tries of one phone, or a phone and Background Sync, racing),
+    the database's unique constraint refuses the second insert and the record the
+    first one stored is returned instead of an error."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def service(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except IntegrityError:
+                uid = as_uid(kwargs.get("uid"))
+                found = (
+                    model.objects.filter(**{field: uid}).first()
+                    if uid is not None
+                    else None
+                )
+                if found is None:
+                    raise
+                return found
+
+        return service
+
+    return wrap
+
+
 def _received(model, uid, *, check) -> Any:
     """The record already stored under the client-made ``uid``, or None.
 
@@ -104,7 +144,7 @@ def _received(model, uid, *, check) -> Any:
     """
     if uid is None:
         return None
-    existing = model.objects.filter(uid=uid).first()
+    existing = model.objects.filter(uid=as_uid(uid)).first()
     if existing is not None and not check(existing):
         raise UidConflict(uid)
     return existing
@@ -589,6 +629,7 @@ def set_point_state(
 # --- status reports ---------------------------------------------------------------
 
 
+@stored_once(StatusReport)
 def submit_status_report(
     *,
     point,
@@ -603,6 +644,7 @@ def submit_status_report(
     uid=None,
     sent_at: datetime | None = None,
     via_box: str = "",
+    apply_state: bool = True,
     **fields: Any,
 ) -> StatusReport:
     """Record a status report from a point (append-only) and apply its state.
@@ -612,7 +654,8 @@ def submit_status_report(
     when the operator saw it (default now), ``sent_at`` when the client sent it by its
     own clock (see :mod:`sot.operations.core.observation`). The point's current report
     is the newest observation: a report observed before the current one is kept in
-    the history and changes nothing else.
+    the history and changes nothing else. ``apply_state=False`` stores any report
+    that way (a box's report whose state change the lifecycle here refuses).
 
     ``fields`` are any of :data:`REPORT_FIELDS`; a field not given carries over from
     the previous report (except the fuel level and the note, which describe a
@@ -646,9 +689,18 @@ def submit_status_report(
             activation.last_report_id or 0
         ):
             raise StaleReport(current)
-        report_uid = uid or uuid.uuid4()
-        newest = current is None or observation.is_newer(
-            now, str(report_uid), (current.observed_at, str(current.uid))
+        report_uid = as_uid(uid) or uuid.uuid4()
+        # A report observed before the point's last change of state (an official
+        # closed it, the event ended) does not undo that change; the automatic
+        # "unknown" is no decision, so any report may end it.
+        before_change = (
+            activation.state != State.UNKNOWN and now < activation.state_changed_at
+        )
+        newest = (apply_state and not before_change) and (
+            current is None
+            or observation.is_newer(
+                now, str(report_uid), (current.observed_at, str(current.uid))
+            )
         )
         previous = (
             current
@@ -819,6 +871,7 @@ def _update_fuel(activation: Activation, report: StatusReport) -> None:
         activation.save(update_fields=update)
 
 
+@stored_once(ReportConfirmation)
 def confirm_report(
     *,
     event: Event,
@@ -859,7 +912,7 @@ def confirm_report(
             confirmed_at=at,
             confirmed_by=by,
             source=source,
-            uid=uid or uuid.uuid4(),
+            uid=as_uid(uid) or uuid.uuid4(),
             received_at=received,
             clock_offset_s=placed.clock_offset_s,
             via_box=via_box,
@@ -947,6 +1000,7 @@ REPORTING = {State.ACTIVATING, State.OPEN, State.LIMITED}
 # --- fuel deliveries and log ------------------------------------------------------
 
 
+@stored_once(FuelDelivery)
 def record_fuel_delivery(
     *,
     point,
@@ -1019,7 +1073,7 @@ def record_fuel_delivery(
             recorded_by=recorded_by,
             source=source,
             note=note,
-            uid=uid or uuid.uuid4(),
+            uid=as_uid(uid) or uuid.uuid4(),
             received_at=received,
             clock_offset_s=placed.clock_offset_s,
             via_box=via_box,
@@ -1091,6 +1145,7 @@ def _curve(point) -> fuel.ConsumptionCurve | None:
         return None
 
 
+@stored_once(LogEntry)
 def add_log_entry(
     *,
     event: Event,
@@ -1136,7 +1191,7 @@ def add_log_entry(
             author=author,
             source=source,
             at=placed.observed_at,
-            uid=uid or uuid.uuid4(),
+            uid=as_uid(uid) or uuid.uuid4(),
             received_at=received,
             clock_offset_s=placed.clock_offset_s,
             via_box=via_box,

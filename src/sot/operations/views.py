@@ -418,6 +418,8 @@ def report(request, event_id, slug):
                 form.add_error(None, _refusal_text(exc))
             else:
                 text = _("Tack! Rapporten är skickad.")
+                if outbox and not offline.was_queued(request):
+                    messages.success(request, text)  # shown on the next page
                 if outbox:
                     return offline.answer(
                         "report",

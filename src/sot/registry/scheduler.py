@@ -5,7 +5,8 @@ The Django tasks API has no clock of its own, so `sot scheduler` (started by
 
 - the freshness check (points whose reports went stale become *unknown*);
 - the messaging sweep (retries and call-out reminders that are due);
-- the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself).
+- the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself);
+- on a box (`sot box init`), the sync with central every `SOT_BOX_SYNC_S` seconds.
 
 The work itself runs in the task worker, so it is the same whether the scheduler,
 cron or a person starts it.
@@ -77,6 +78,13 @@ def periodic_jobs(tick_s: int) -> list[Periodic]:
     ]
     if FEED_POLLING.value():
         jobs.append(Periodic("feeds", 60, _feed_polling))
+    from sot.box import sync as box_sync
+
+    if box_sync.is_box():
+        # On a box: push and pull whenever central answers (a failure just waits).
+        jobs.append(
+            Periodic("box", box_sync.BOX_SYNC_S.value(), box_sync.scheduled_sync)
+        )
     return jobs
 
 

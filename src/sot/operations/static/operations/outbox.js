@@ -82,7 +82,7 @@
         return response.json().then(function (answer) {
           return remove(WAITING, item.uid).then(function () {
             return put(DONE, {
-              uid: item.uid, created: item.created, label: answer.label || item.label,
+              uid: item.uid, created: item.created, label: item.label || answer.label,
               observed_at: answer.observed_at, received_at: answer.received_at,
               redirect: answer.redirect || ""
             });

@@ -1,0 +1,33 @@
+"""On a box the register is a copy: only central edits it.
+
+Any save or delete of a register model that is not the sync's own copying (Django
+marks those ``raw``) is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import pre_delete, pre_save
+from django.utils.translation import gettext as _
+
+from sot.errors import Refused
+
+REGISTER_APP = "registry"
+
+
+def _refuse_on_box(sender, raw=False, **kwargs):
+    if raw or sender._meta.app_label != REGISTER_APP:
+        return
+    if sender.__module__ == "__fake__":  # a migration's historical model
+        return
+    from sot.box.sync import is_box
+
+    if is_box():
+        raise Refused(
+            _("Registret ändras bara centralt; boxen har en kopia som synkas."),
+            code="box_register",
+        )
+
+
+def connect() -> None:
+    pre_save.connect(_refuse_on_box, dispatch_uid="sot.box.register_save")
+    pre_delete.connect(_refuse_on_box, dispatch_uid="sot.box.register_delete")
