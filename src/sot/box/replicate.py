@@ -8,6 +8,7 @@ operators make (status reports, deliveries) are matched by their client-made id.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -269,8 +270,9 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
         user.points.set(Point.objects.filter(slug__in=row["points"]))
         counts["operators"] += 1
     for row in payload.get("reports", []):
+        uid = uuid.UUID(row["uid"])
         _, created = StatusReport.objects.get_or_create(
-            uid=row["uid"],
+            uid=uid,
             defaults={
                 "activation_id": row["activation"],
                 "observed_at": _time(row["observed_at"]),
@@ -280,11 +282,12 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
                 **{name: row[name] for name in REPORT_COPY},
             },
         )
-        Synced.objects.get_or_create(uid=row["uid"], defaults={"kind": "report"})
+        Synced.objects.get_or_create(uid=uid, defaults={"kind": "report"})
         counts["reports"] += int(created)
     for row in payload.get("deliveries", []):
+        uid = uuid.UUID(row["uid"])
         _, created = FuelDelivery.objects.get_or_create(
-            uid=row["uid"],
+            uid=uid,
             defaults={
                 "activation_id": row["activation"],
                 "delivered_at": _time(row["delivered_at"]),
@@ -298,11 +301,11 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
                 "source": Source.SYSTEM,
             },
         )
-        Synced.objects.get_or_create(uid=row["uid"], defaults={"kind": "delivery"})
+        Synced.objects.get_or_create(uid=uid, defaults={"kind": "delivery"})
         counts["deliveries"] += int(created)
     for row in payload.get("activation_state", []):
         last = (
-            StatusReport.objects.filter(uid=row["last_report_uid"]).first()
+            StatusReport.objects.filter(uid=uuid.UUID(row["last_report_uid"])).first()
             if row["last_report_uid"]
             else None
         )

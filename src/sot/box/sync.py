@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import shutil
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,7 +235,7 @@ def push(client: httpx.Client) -> tuple[int, list[str]]:
         # Refused records are not sent again (central's answer will not change);
         # they stay in the box's history and in the box's log as refused.
         Synced.objects.get_or_create(
-            uid=uid, defaults={"kind": kinds.get(uid, "?")[:20]}
+            uid=uuid.UUID(uid), defaults={"kind": kinds.get(uid, "?")[:20]}
         )
     return len(records), refused
 
