@@ -16,13 +16,14 @@ import mimetypes
 from datetime import datetime
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from sot.box import sync
+from sot.errors import NotFound
 from sot.operations.core.freshness import format_age
 
 #: Paths operating systems fetch to detect a captive portal.
@@ -74,7 +75,7 @@ def plain_time(at: datetime | None, now: datetime | None = None) -> str:
 def _link():
     link = sync.link()
     if link is None:
-        raise Http404("not a box")
+        raise NotFound("not a box")
     return link
 
 
@@ -119,11 +120,11 @@ def snapshot(request, path: str = ""):
     root = sync.snapshot_dir().resolve()
     target = (root / path).resolve()
     if not str(target).startswith(str(root)):
-        raise Http404
+        raise NotFound()
     if target.is_dir():
         target = target / "index.html"
     if not target.is_file():
-        raise Http404
+        raise NotFound()
     if target.suffix == ".html":
         html = target.read_text(encoding="utf-8")
         html = _relink(html)
