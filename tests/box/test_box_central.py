@@ -243,3 +243,28 @@ def test_register_is_edited_centrally_only(as_box, kall):
 def test_register_edits_work_on_central(kall):
     kall.name = "Kall handel"
     kall.save()
+
+
+def test_cli_creates_lists_and_revokes_box_tokens(kall, capsys):
+    call_command("box", "token", "create", "kall-box", "--points", "kall")
+    secret = capsys.readouterr().out.strip().splitlines()[-1]
+    assert services.authenticate(secret).name == "kall-box"
+    call_command("box", "list")
+    assert "kall-box\taktiv\tkall\thörd aldrig" in capsys.readouterr().out
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Okända punkter"):
+        call_command("box", "token", "create", "x-box", "--points", "nowhere")
+    call_command("box", "token", "revoke", "kall-box")
+    assert services.authenticate(secret) is None
+    call_command("box", "status")
+    assert "Ingen box" in capsys.readouterr().out
+
+
+def test_the_scheduler_syncs_a_box_and_only_a_box(jamtland, as_box):
+    from sot.registry import scheduler
+
+    names = [job.name for job in scheduler.periodic_jobs(60)]
+    assert "box" in names
+    Link.objects.all().delete()
+    assert "box" not in [job.name for job in scheduler.periodic_jobs(60)]

@@ -177,6 +177,8 @@ def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_serve
     report_path = f"/drift/handelser/{exercise.pk}/punkter/kall/rapport/"
     _wait_for_cached(page, report_path)
     _wait_for_cached(page, "/drift/punkt/")
+    # The worker controls the page (clients.claim may come after activation).
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
 
     context.set_offline(True)
     page.click("text=Rapportera läget")
