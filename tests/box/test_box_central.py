@@ -268,3 +268,22 @@ def test_the_scheduler_syncs_a_box_and_only_a_box(jamtland, as_box):
     assert "box" in names
     Link.objects.all().delete()
     assert "box" not in [job.name for job in scheduler.periodic_jobs(60)]
+
+
+def test_officials_see_that_the_point_reported_through_the_box(
+    client, storm, box_token, are_officer
+):
+    ops.submit_status_report(
+        point=storm.activations.get().point,
+        event=storm,
+        reported_by=None,
+        source="sms",
+        state="open",
+        reporter_name="SMS",
+        observed_at=timezone.now() - timedelta(minutes=20),
+    )
+    _push(client, box_token, [_report(storm, uuid.uuid4())])
+    client.force_login(are_officer)
+    page = client.get(f"/drift/handelser/{storm.pk}/punkter/kall/").content.decode()
+    assert "via box kall-box" in page
+    assert page.count("<tr><td>") >= 2  # both reports stay in the history
