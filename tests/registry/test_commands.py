@@ -99,6 +99,21 @@ def test_import_municipalities_of_another_county(db):
         _run("import", "municipalities", "--county", "99")
 
 
+def test_import_municipalities_of_every_county(db):
+    from sot.registry.models import County, Municipality
+
+    out = _run("import", "municipalities", "--all")
+    assert "Sverige: 290 municipalities loaded" in out
+    assert County.objects.count() == 21
+    assert Municipality.objects.count() == 290
+    assert Municipality.objects.filter(boundary=None).count() == 0
+    assert set(Municipality.objects.values_list("county_code", flat=True)) == set(
+        County.objects.values_list("code", flat=True)
+    )
+    with pytest.raises(CommandError):
+        _run("import", "municipalities", "--all", "--county", "23")
+
+
 @pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="SQLite online backup; PostgreSQL below"
 )

