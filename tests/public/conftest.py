@@ -18,10 +18,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _no_publish_dir(settings, monkeypatch):
-    """No automatic publishing unless a test asks for it, and no data cache."""
-    from sot.public import pages
-
-    monkeypatch.setattr(pages, "CACHE_S", 0)
+    """No automatic publishing unless a test asks for it."""
     settings.PUBLISH_DIR = ""
     settings.SITE_URL = "https://sot.example.se"
 

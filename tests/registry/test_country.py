@@ -29,9 +29,9 @@ def test_counts_and_event():
     assert StatusReport.objects.filter(activation__event_id=s.event_id).count() == 36
     # every activation points at its newest report
     for a in acts.select_related("last_report"):
-        newest = a.reports.order_by("-created_at", "-id").first()
+        newest = a.reports.order_by("-observed_at", "-id").first()
         assert a.last_report == newest
-        assert a.last_seen_at == newest.created_at
+        assert a.last_seen_at == newest.observed_at
 
 
 def test_points_lie_in_their_municipality():

@@ -58,16 +58,16 @@ def search_places(data: PublicData) -> list[Place]:
     names = dict(data.municipalities)
     places = [
         Place(p.name, p.lat, p.lon, "point", p.municipality_name, p.municipality_code)
-        for p in data.points
+        for p in data.located
     ]
     places += [
         Place(
             p.village, p.lat, p.lon, "village", p.municipality_name, p.municipality_code
         )
-        for p in data.points
+        for p in data.located
         if p.village
     ]
-    for area in data.areas:
+    for area in data.municipality_areas:
         centre = area_centre(area.geometry)
         if centre:
             places.append(
@@ -128,13 +128,13 @@ def postcodes() -> dict[str, PostcodeEntry]:
 def area_test(data: PublicData):
     """``in_area(lat, lon)``: inside one of the install's municipalities (within
     ``BORDER_M`` of a point when the install has no boundaries)."""
-    geometries = [a.geometry for a in data.areas if a.geometry]
+    geometries = [a.geometry for a in data.municipality_areas if a.geometry]
 
     def in_area(lat: float, lon: float) -> bool:
         if geometries:
             return any(point_in_geometry(lon, lat, g) for g in geometries)
         return any(
-            near.haversine_m(lat, lon, p.lat, p.lon) <= BORDER_M for p in data.points
+            near.haversine_m(lat, lon, p.lat, p.lon) <= BORDER_M for p in data.located
         )
 
     return in_area
@@ -152,7 +152,9 @@ class Answer:
 
 def find(data: PublicData, query: str, *, limit: int = 5) -> Answer:
     """Resolve ``query`` and rank the points from there."""
-    area_codes = {c for c, _ in data.municipalities} | {a.code for a in data.areas}
+    area_codes = {c for c, _ in data.municipalities} | {
+        a.code for a in data.municipality_areas
+    }
     resolution = search.resolve(
         query,
         places=search_places(data),
@@ -163,15 +165,19 @@ def find(data: PublicData, query: str, *, limit: int = 5) -> Answer:
     origin = resolution.origin
     if origin is None:
         return Answer(resolution)
-    ranked = near.nearest_points(origin.lat, origin.lon, data.points, limit=limit)
+    # rank light rows (place and openness), then load only the points shown
+    ranked = near.nearest_points(origin.lat, origin.lon, data.located, limit=limit)
     any_state = False
     if not ranked:
         ranked = near.nearest_points(
-            origin.lat, origin.lon, data.points, open_only=False, limit=limit
+            origin.lat, origin.lon, data.located, open_only=False, limit=limit
         )
         any_state = True
     if resolution.status == "outside" and ranked and ranked[0][1] > BORDER_M:
         ranked = []
+    shown = type(data)(data.now, where={"slug__in": [p.slug for p, _d in ranked]})
+    full = {p.slug: p for p in shown.points} if ranked else {}
+    ranked = [(full[p.slug], d) for p, d in ranked if p.slug in full]
     return Answer(resolution, ranked, any_state)
 
 

@@ -1,7 +1,9 @@
 """Render the public pages to bytes, for the live views and the static snapshot alike.
 
-``PublicData.load()`` reads everything once; each ``render_*`` function takes it, a
-language and the time, and returns the page. ``static=True`` renders for the
+A ``PublicData`` reads each part (events, messages, points, counts) from the database
+only when a page asks for it, limited to the points the page shows (``where``); each
+``render_*`` function takes it and a language and returns the page. Nothing is
+cached between requests. ``static=True`` renders for the
 snapshot: absolute times instead of "25 min sedan" (which would go stale on disk)
 and a search form that posts to the live site.
 """
@@ -10,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
-from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from sot.public.core import nearest as near
 from sot.public.core import svgmap, tiles, words
 from sot.public.core.model import (
     FUEL_LABELS,
+    OPEN_STATES,
     PAYMENT_LABELS,
     SERVICE_LABELS,
     STATE_LABELS,
@@ -41,6 +41,8 @@ from sot.public.core.model import (
 from sot.public.texts import phrases
 from sot.registry.models import County, Municipality
 
+#: Public states counted as open (the start page's "open now" list).
+OPEN_KEYS = {str(s) for s in OPEN_STATES}
 ICONS = {PublicState.OPEN: "●", PublicState.LIMITED: "▲", PublicState.CLOSED: "■"}
 CSS_PATH = Path(__file__).parent / "templates" / "public" / "site.css"
 
@@ -52,63 +54,117 @@ def css() -> str:
     return "".join(lines)
 
 
-@dataclass
 class PublicData:
-    points: list[PublicPoint]
-    events: list[state.EventInfo]
-    messages: list[PublicMessageData]
-    areas: list[svgmap.Area]
-    municipalities: list[tuple[str, str]]
-    county: str
-    now: datetime
-    fallbacks: Fallbacks = field(default_factory=Fallbacks)
-    _svg: dict = field(default_factory=dict)
+    """What the public pages show, each part read from the database only when a page
+    asks for it (and once per instance). ``where`` limits the points to those a page
+    shows (Point lookups, e.g. ``{"slug": "kall"}``); the snapshot loads everything
+    once and renders every page from it. Every part takes a fixed number of queries,
+    whatever the number of points."""
+
+    def __init__(self, now: datetime | None = None, *, where: dict | None = None):
+        self.now = now or timezone.now()
+        self.where = where
+        self._svg: dict = {}
 
     @classmethod
-    def load(cls, now: datetime | None = None) -> PublicData:
-        now = now or timezone.now()
-        events = state.running_events(now)
-        states = state.point_states(now, events)
-        points = state.sort_for_public(
-            [state.to_public(state.point_base(p), st) for p, st in states.values()]
+    def load(cls, now: datetime | None = None, *, where: dict | None = None):
+        return cls(now, where=where)
+
+    @cached_property
+    def running(self) -> list:
+        return state.running_events(self.now)
+
+    @cached_property
+    def events(self) -> list[state.EventInfo]:
+        return state.event_infos(self.now, state.public_events(self.running))
+
+    @cached_property
+    def points(self) -> list[PublicPoint]:
+        return state.sort_for_public(
+            state.public_points(self.now, self.running, where=self.where)
         )
-        areas = state.areas(points)
-        codes = {a.code for a in areas} | {p.municipality_code for p in points}
-        munis = list(
-            Municipality.objects.filter(code__in=codes)
+
+    @cached_property
+    def messages(self) -> list[PublicMessageData]:
+        # a point's message shows while its event is the one shown for the point:
+        # the states of the points that have messages (not of every point)
+        ids = state.message_point_ids(self.now)
+        states = (
+            state.point_states(self.now, self.running, where={"pk__in": ids})
+            if ids
+            else {}
+        )
+        return state.public_messages(self.now, self.running, states)
+
+    @cached_property
+    def located(self) -> list[state.Located]:
+        return state.located_points(self.running)
+
+    @cached_property
+    def counties(self) -> list[tuple[str, str]]:
+        """(code, name) of the counties with public points."""
+        return state.install_counties()
+
+    @property
+    def national(self) -> bool:
+        """More than one county: the start page and the map go by county."""
+        return len(self.counties) > 1
+
+    @property
+    def county(self) -> str:
+        return self.counties[0][1] if len(self.counties) == 1 else ""
+
+    @cached_property
+    def areas(self) -> list[svgmap.Area]:
+        if self.national:
+            return state.county_areas(c for c, _n in self.counties)
+        return state.areas(counties=[c for c, _n in self.counties])
+
+    @cached_property
+    def municipality_areas(self) -> list[svgmap.Area]:
+        """The boundaries of the install's municipalities (for the search)."""
+        if not self.national:
+            return self.areas
+        return state.areas(counties=[c for c, _n in self.counties])
+
+    @cached_property
+    def municipalities(self) -> list[tuple[str, str]]:
+        """(code, name) of the municipalities in the install's counties."""
+        return list(
+            Municipality.objects.filter(county_code__in=[c for c, _n in self.counties])
             .order_by("name")
             .values_list("code", "name")
         )
-        counties = {m.county_code for m in Municipality.objects.filter(code__in=codes)}
-        county, fallbacks = "", Fallbacks()
-        if len(counties) == 1:
-            c = County.objects.filter(code=next(iter(counties))).first()
-            county = c.name if c else ""
-            if c is not None:
-                fallbacks = Fallbacks(
-                    radio=c.crisis_radio,
-                    info_number=c.info_number,
-                    emergency_number=c.emergency_number,
-                    sms_number=c.sms_number,
-                )
-        return cls(
-            points=points,
-            events=state.event_infos(now, state.public_events(events)),
-            messages=state.public_messages(now, events, states),
-            areas=areas,
-            municipalities=munis,
-            county=county,
-            now=now,
-            fallbacks=fallbacks,
+
+    @cached_property
+    def fallbacks(self) -> Fallbacks:
+        """Where to turn when the network is down: the county's numbers (of the
+        install's one county, or of the county of the points a page shows)."""
+        codes = {c for c, _n in self.counties}
+        if len(codes) != 1 and self.where is not None:
+            codes = {p.municipality_code[:2] for p in self.points}
+        if len(codes) != 1:
+            return Fallbacks()
+        c = County.objects.filter(code=next(iter(codes))).first()
+        if c is None:
+            return Fallbacks()
+        return Fallbacks(
+            radio=c.crisis_radio,
+            info_number=c.info_number,
+            emergency_number=c.emergency_number,
+            sms_number=c.sms_number,
         )
 
-    def svg(self, *, large: bool, lang: str) -> str:
-        key = (large, lang)
+    def counts(self, key: str) -> dict[str, tuple[int, int]]:
+        return state.counts_by(key, self.running)
+
+    def svg(self, *, large: bool, lang: str, areas=None, points=None) -> str:
+        key = (large, lang, id(areas), id(points))
         if key not in self._svg:
             prefix = "/en" if lang == "en" else ""
             self._svg[key] = svgmap.render(
-                self.areas,
-                self.points,
+                self.areas if areas is None else areas,
+                (() if self.national else self.points) if points is None else points,
                 width=800 if large else 300,
                 large=large,
                 lang=lang,
@@ -117,39 +173,9 @@ class PublicData:
         return self._svg[key]
 
     def point(self, slug: str) -> PublicPoint | None:
+        if self.where is None and "points" not in self.__dict__:
+            return PublicData(self.now, where={"slug": slug}).point(slug)
         return next((p for p in self.points if p.slug == slug), None)
-
-
-#: Seconds a server process reuses the loaded data (dropped at once on any public
-#: change in this process; other processes catch up within this time). 0 = off.
-CACHE_S = 5.0
-_cache_lock = threading.Lock()
-_cache: dict = {"data": None, "at": 0.0, "generation": 0}
-_generation = 0
-
-
-def invalidate() -> None:
-    """Forget the cached data (called on every public change)."""
-    global _generation
-    with _cache_lock:
-        _generation += 1
-
-
-def cached_data() -> PublicData:
-    """The public data, loaded at most every ``CACHE_S`` seconds per process; the
-    clock (``now``) is always fresh so that "25 min sedan" stays right."""
-    if CACHE_S <= 0:
-        return PublicData.load()
-    with _cache_lock:
-        data, at, generation = _cache["data"], _cache["at"], _cache["generation"]
-        fresh = data is not None and generation == _generation
-        fresh = fresh and time.monotonic() - at < CACHE_S
-    if fresh:
-        return replace(data, now=timezone.now())
-    data = PublicData.load()
-    with _cache_lock:
-        _cache.update(data=data, at=time.monotonic(), generation=_generation)
-    return data
 
 
 def _status_class(available, limited) -> str:
@@ -348,10 +374,53 @@ def render_page(
     return render_to_string(template, ctx).encode()
 
 
-def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+def _area_rows(
+    data: PublicData, key: str, areas: list[tuple[str, str]], lang: str, url: str
+) -> list[dict]:
+    """Counties or municipalities with their open/total counts, as links."""
     t = phrases(lang)
-    n_open = sum(1 for p in data.points if p.is_open)
+    counts = data.counts(key)
+    rows = []
+    for code, name in areas:
+        open_, total = counts.get(code, (0, 0))
+        rows.append(
+            {
+                "url": url.format(code=code),
+                "name": county_name(name, lang)
+                if key == "municipality__county_code"
+                else name,
+                "counts": t["n_open"].format(open=open_, total=total),
+                "open": open_,
+            }
+        )
+    return rows
+
+
+def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    """Search, warnings and events, then the install's own points (a county's
+    install) or the counties with their counts (a national install): the page does
+    not grow with the country."""
+    t = phrases(lang)
+    prefix = "/en" if lang == "en" else ""
     path = "/en/" if lang == "en" else "/"
+    if data.national:
+        counties = _area_rows(
+            data,
+            "municipality__county_code",
+            data.counties,
+            lang,
+            prefix + "/lan/{code}/",
+        )
+        n_open = sum(c["open"] for c in counties)
+        total = sum(n for _o, n in data.counts("municipality__county_code").values())
+        points, svg, munis = [], "", []
+    else:
+        counties = []
+        n_open = sum(1 for p in data.points if p.is_open)
+        total = len(data.points)
+        points = [present_point(p, lang, data.now, static=static) for p in data.points]
+        svg = data.svg(large=False, lang=lang)
+        munis = [{"code": c, "name": n} for c, n in data.municipalities]
     return render_page(
         "public/start.html",
         data,
@@ -370,16 +439,58 @@ def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
             }
             for e in data.events
         ],
-        open_of=t["open_of"].format(open=n_open, total=len(data.points)),
+        open_of=t["open_of"].format(open=n_open, total=total),
         messages=[present_message(m, lang, data.now) for m in data.messages[:5]],
-        open_points=[
-            present_point(p, lang, data.now, static=static)
-            for p in data.points
-            if p.is_open
-        ],
-        points=[present_point(p, lang, data.now, static=static) for p in data.points],
-        svg=data.svg(large=False, lang=lang),
-        municipalities=[{"code": c, "name": n} for c, n in data.municipalities],
+        open_points=[p for p in points if p["state"] in OPEN_KEYS],
+        points=points,
+        counties=counties,
+        svg=svg,
+        municipalities=munis,
+    )
+
+
+#: A county page lists every point up to this many; beyond it, the activated ones
+#: (and the rest stay one click away on the municipality pages), so that the page
+#: stays light in a large county.
+COUNTY_LIST_MAX = 60
+
+
+def render_county(
+    data: PublicData, code: str, lang: str, *, static: bool = False
+) -> bytes | None:
+    """A county's page: its municipalities with counts, and its points."""
+    name = dict(data.counties).get(code)
+    if name is None:
+        return None
+    t = phrases(lang)
+    prefix = "/en" if lang == "en" else ""
+    path = prefix + f"/lan/{code}/"
+    in_county = [p for p in data.points if p.municipality_code[:2] == code]
+    munis = list(
+        Municipality.objects.filter(county_code=code)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+    listed = in_county
+    more = False
+    if len(in_county) > COUNTY_LIST_MAX:
+        listed = [p for p in in_county if p.state != PublicState.STANDBY]
+        listed = listed[:COUNTY_LIST_MAX]
+        more = True
+    heading = t["points_in"].format(name=county_name(name, lang))
+    return render_page(
+        "public/county.html",
+        data,
+        lang,
+        path,
+        static=static,
+        title=heading,
+        heading=heading,
+        municipalities=_area_rows(
+            data, "municipality__code", munis, lang, prefix + "/kommun/{code}/"
+        ),
+        points=[present_point(p, lang, data.now, static=static) for p in listed],
+        more=more,
     )
 
 
@@ -423,7 +534,13 @@ def _exercise_banner(data: PublicData) -> bool:
 def render_municipality(
     data: PublicData, code: str, lang: str, *, static: bool = False
 ) -> bytes | None:
-    name = dict(data.municipalities).get(code)
+    name = (
+        dict(data.municipalities).get(code)
+        if "municipalities" in data.__dict__
+        else Municipality.objects.filter(code=code)
+        .values_list("name", flat=True)
+        .first()
+    )
     if name is None:
         return None
     t = phrases(lang)
@@ -515,8 +632,12 @@ def _tile_mosaic(data: PublicData, lang: str, *, static: bool = False) -> dict |
 
 
 def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    """The map: every point for a county's install; the counties (each linking to
+    its own page and map) for a national one."""
     t = phrases(lang)
-    path = ("/en" if lang == "en" else "") + "/karta/"
+    prefix = "/en" if lang == "en" else ""
+    path = prefix + "/karta/"
+    national = data.national
     return render_page(
         "public/map.html",
         data,
@@ -525,8 +646,19 @@ def render_map(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         static=static,
         title=t["map"],
         svg=data.svg(large=True, lang=lang),
-        mosaic=_tile_mosaic(data, lang, static=static),
-        points=[present_point(p, lang, data.now, static=static) for p in data.points],
+        mosaic=None if national else _tile_mosaic(data, lang, static=static),
+        points=[]
+        if national
+        else [present_point(p, lang, data.now, static=static) for p in data.points],
+        counties=_area_rows(
+            data,
+            "municipality__county_code",
+            data.counties,
+            lang,
+            prefix + "/lan/{code}/",
+        )
+        if national
+        else [],
     )
 
 

@@ -13,20 +13,17 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from sot.operations.signals import public_state_changed
-from sot.public import pages, site
+from sot.public import site
 from sot.public.models import PublicMessage
 from sot.registry.models import Point
 
 
 @receiver(public_state_changed, dispatch_uid="sot.public.republish")
 def on_public_state_changed(sender, **kwargs):
-    pages.invalidate()
     site.request_publish()
 
 
 @receiver(post_save, sender=PublicMessage, dispatch_uid="sot.public.message_saved")
 @receiver(post_save, sender=Point, dispatch_uid="sot.public.point_saved")
 def on_public_row_saved(sender, **kwargs):
-    pages.invalidate()
-    transaction.on_commit(pages.invalidate)
     transaction.on_commit(site.request_publish)

@@ -49,6 +49,11 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
             files[f"{prefix}punkt/{pt.slug}/index.html"] = pages.render_point(
                 data, pt.slug, lang, static=True
             )
+        if data.national:
+            for code, _name in data.counties:
+                files[f"{prefix}lan/{code}/index.html"] = pages.render_county(
+                    data, code, lang, static=True
+                )
         for code, _name in data.municipalities:
             files[f"{prefix}kommun/{code}/index.html"] = pages.render_municipality(
                 data, code, lang, static=True

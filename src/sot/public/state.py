@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from sot.operations.conf import stale_after
@@ -35,7 +36,7 @@ from sot.public.core.model import (
 from sot.public.core.svgmap import Area
 from sot.public.models import RESTRICTION_LABELS, PublicMessage
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
-from sot.registry.models import Lifecycle, Municipality, Point
+from sot.registry.models import County, Lifecycle, Municipality, Point
 
 #: Register fuel service code -> StatusReport.fuel_products key (defined once).
 FUEL_KEYS = FUEL_PRODUCT_KEYS
@@ -58,7 +59,11 @@ def running_events(now=None) -> list[Event]:
     return list(
         Event.objects.filter(starts_at__lte=now)
         .exclude(ends_at__lte=now)
-        .prefetch_related("municipalities")
+        .prefetch_related(
+            Prefetch(
+                "municipalities", queryset=Municipality.objects.defer("boundary")
+            )
+        )
         .order_by("-starts_at", "-id")
     )
 
@@ -237,10 +242,11 @@ def point_base(point: Point) -> PublicPoint:
     )
 
 
-def _points_qs():
+def _points_qs(where: dict | None = None):
     return (
-        Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES)
+        Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES, **(where or {}))
         .select_related("municipality")
+        .defer("municipality__boundary")  # a boundary is large JSON: never per point
         .prefetch_related("point_services__service", "contacts")
         .order_by("municipality__name", "name")
     )
@@ -260,15 +266,18 @@ def _restrictions(now, events) -> dict[int, list[core.Restriction]]:
 
 
 def point_states(
-    now=None, events: list[Event] | None = None
+    now=None, events: list[Event] | None = None, *, where: dict | None = None
 ) -> dict[int, tuple[Point, core.PointPublicState]]:
-    """Point id -> (point, its public state) for every public point."""
+    """Point id -> (point, its public state) for every public point, or for those
+    matching ``where`` (Point lookups such as ``{"slug": "kall"}``). A fixed number
+    of queries whatever the number of points."""
     now = now or timezone.now()
     events = {e.pk: e for e in (running_events(now) if events is None else events)}
     by_point: dict[int, list[core.Activation]] = {}
-    for act in Activation.objects.filter(event_id__in=events).select_related(
-        "last_report"
-    ):
+    acts = Activation.objects.filter(event_id__in=events)
+    if where:
+        acts = acts.filter(**{f"point__{k}": v for k, v in where.items()})
+    for act in acts.select_related("last_report"):
         by_point.setdefault(act.point_id, []).append(
             plain_activation(act, events[act.event_id])
         )
@@ -283,7 +292,7 @@ def point_states(
                 now=now,
             ),
         )
-        for point in _points_qs()
+        for point in _points_qs(where)
     }
 
 
@@ -303,7 +312,9 @@ def point_public_state(point: Point, now=None) -> core.PointPublicState:
     )
 
 
-def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoint]:
+def public_points(
+    now=None, events: list[Event] | None = None, *, where: dict | None = None
+) -> list[PublicPoint]:
     """Every public point with its live state (open points first is the caller's job).
 
     The state of each comes from :func:`sot.operations.core.public_state.public_state`
@@ -311,8 +322,52 @@ def public_points(now=None, events: list[Event] | None = None) -> list[PublicPoi
     """
     return [
         to_public(point_base(point), st)
-        for point, st in point_states(now, events).values()
+        for point, st in point_states(now, events, where=where).values()
     ]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a public point is and whether it is open: enough to rank by distance
+    without loading the whole point."""
+
+    slug: str
+    name: str
+    village: str
+    municipality_code: str
+    municipality_name: str
+    lat: float
+    lon: float
+    is_open: bool
+
+
+def located_points(events: list[Event]) -> list[Located]:
+    """Every public point's place and openness, in two light queries."""
+    open_ids = set(
+        Activation.objects.filter(
+            event__in=events, state__in=("open", "limited")
+        ).values_list("point_id", flat=True)
+    )
+    return [
+        Located(slug, name, village, code, mname, lat, lon, pk in open_ids)
+        for pk, slug, name, village, code, mname, lat, lon in Point.objects.filter(
+            lifecycle__in=PUBLIC_LIFECYCLES
+        ).values_list(
+            "pk",
+            "slug",
+            "name",
+            "village",
+            "municipality__code",
+            "municipality__name",
+            "lat",
+            "lon",
+        )
+    ]
+
+
+def activated_point_ids(events: list[Event]):
+    """A subquery of the points activated in ``events``."""
+    return Activation.objects.filter(event__in=events).values("point_id")
 
 
 def sort_for_public(points: list[PublicPoint]) -> list[PublicPoint]:
@@ -328,13 +383,57 @@ def sort_for_public(points: list[PublicPoint]) -> list[PublicPoint]:
     return sorted(points, key=lambda p: (order.get(p.state, 9), p.name))
 
 
-def areas(points: list[PublicPoint] | None = None) -> list[Area]:
-    """Municipality boundaries of the counties that have public points."""
-    counties = set(
-        Municipality.objects.filter(
-            points__lifecycle__in=PUBLIC_LIFECYCLES
-        ).values_list("county_code", flat=True)
+def install_counties() -> list[tuple[str, str]]:
+    """(code, name) of the counties that have public points: one for a county's
+    install, several for a national one."""
+    codes = set(
+        Municipality.objects.filter(points__lifecycle__in=PUBLIC_LIFECYCLES)
+        .values_list("county_code", flat=True)
+        .distinct()
     )
+    names = dict(County.objects.filter(code__in=codes).values_list("code", "name"))
+    return sorted(((c, names.get(c, c)) for c in codes), key=lambda x: x[1])
+
+
+def county_areas(codes) -> list[Area]:
+    """County boundaries (for the national overview map)."""
+    return [
+        Area(c.code, c.name, c.boundary)
+        for c in County.objects.filter(code__in=list(codes)).exclude(boundary=None)
+    ]
+
+
+def counts_by(key: str, events: list[Event]) -> dict[str, tuple[int, int]]:
+    """{county or municipality code: (open or limited points, public points)}, with
+    ``key`` ``"municipality__county_code"`` or ``"municipality__code"``; two queries."""
+    totals = dict(
+        Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES)
+        .values_list(key)
+        .annotate(n=Count("id"))
+        .values_list(key, "n")
+    )
+    open_ = dict(
+        Activation.objects.filter(
+            event__in=events,
+            state__in=("open", "limited"),
+            point__lifecycle__in=PUBLIC_LIFECYCLES,
+        )
+        .values_list(f"point__{key}")
+        .annotate(n=Count("point", distinct=True))
+        .values_list(f"point__{key}", "n")
+    )
+    return {code: (open_.get(code, 0), n) for code, n in totals.items()}
+
+
+def areas(points: list[PublicPoint] | None = None, counties=None) -> list[Area]:
+    """Municipality boundaries of the counties that have public points (or of
+    ``counties``)."""
+    if counties is None:
+        counties = set(
+            Municipality.objects.filter(
+                points__lifecycle__in=PUBLIC_LIFECYCLES
+            ).values_list("county_code", flat=True)
+        )
     return [
         Area(m.code, m.name, m.boundary)
         for m in Municipality.objects.filter(county_code__in=counties).exclude(
@@ -403,6 +502,17 @@ def public_messages(
     return sorted(out, key=lambda m: m.published_at, reverse=True)
 
 
+def message_point_ids(now) -> list[int]:
+    """The points that current messages of an event are about."""
+    return list(
+        PublicMessage.objects.current(now)
+        .exclude(point=None)
+        .exclude(event=None)
+        .values_list("point_id", flat=True)
+        .distinct()
+    )
+
+
 def public_events(events: list[Event]) -> list[Event]:
     """The running events the public is told about: no exercise in a county where a
     real event runs."""
@@ -410,7 +520,7 @@ def public_events(events: list[Event]) -> list[Event]:
     return [e for e in events if not (e.is_exercise and e.county_code in real_counties)]
 
 
-def state_changes(since=None, now=None) -> list[StateChange]:
+def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
     """Every public state change and status report, as input for CAP.
 
     Each is the public state (:func:`core.public_state`) of that activation at that
@@ -419,7 +529,8 @@ def state_changes(since=None, now=None) -> list[StateChange]:
     An exercise chain is left out while a real event has the point.
     """
     now = now or timezone.now()
-    points = {p.pk: p for p in _points_qs()}
+    where = {"slug__in": list(point_slugs)} if point_slugs is not None else None
+    points = {p.pk: p for p in _points_qs(where)}
     bases = {pk: point_base(p) for pk, p in points.items()}
     offers = {pk: _offers(p) for pk, p in points.items()}
     acts = list(

@@ -163,6 +163,16 @@ PHRASES: dict[str, tuple[str, str]] = {
     "your_position": ("din position", "your position"),
     "as_crow": ("fågelvägen", "as the crow flies"),
     "all_points": ("Alla punkter", "All points"),
+    "counties": ("Län", "Counties"),
+    "n_open": ("{open} av {total} öppna", "{open} of {total} open"),
+    "live_points": (
+        "Aktiverade punkter i länet",
+        "Activated points in the county",
+    ),
+    "more_in_municipality": (
+        "Övriga punkter finns under kommunerna.",
+        "The other points are listed under the municipalities.",
+    ),
     "back_home": ("Till startsidan", "Back to the start page"),
     "points_in": ("SOT-punkter i {name}", "Service points in {name}"),
     "no_points_here": (

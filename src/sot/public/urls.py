@@ -18,6 +18,7 @@ def _pages(prefix: str, lang: str, suffix: str) -> list:
             kw,
             name=f"municipality{suffix}",
         ),
+        path(f"{prefix}lan/<str:code>/", views.county, kw, name=f"county{suffix}"),
         path(f"{prefix}karta/", views.map_page, kw, name=f"map{suffix}"),
         path(f"{prefix}nara/", views.nearest, kw, name=f"nearest{suffix}"),
         path(f"{prefix}orter/", views.places, kw, name=f"places{suffix}"),

@@ -22,13 +22,14 @@ def _lang(kwargs) -> str:
 
 @require_safe
 def start(request, **kwargs):
-    data = pages.cached_data()
+    data = pages.PublicData()
     return cached(request, pages.render_start(data, _lang(kwargs)), HTML)
 
 
 @require_safe
 def point(request, slug, **kwargs):
-    body = pages.render_point(pages.cached_data(), slug, _lang(kwargs))
+    data = pages.PublicData(where={"slug": slug})
+    body = pages.render_point(data, slug, _lang(kwargs))
     if body is None:
         raise NotFound("no such point")
     return cached(request, body, HTML)
@@ -36,33 +37,43 @@ def point(request, slug, **kwargs):
 
 @require_safe
 def municipality(request, code, **kwargs):
-    body = pages.render_municipality(pages.cached_data(), code, _lang(kwargs))
+    data = pages.PublicData(where={"municipality__code": code})
+    body = pages.render_municipality(data, code, _lang(kwargs))
     if body is None:
         raise NotFound("no such municipality")
     return cached(request, body, HTML)
 
 
 @require_safe
+def county(request, code, **kwargs):
+    data = pages.PublicData(where={"municipality__county_code": code})
+    body = pages.render_county(data, code, _lang(kwargs))
+    if body is None:
+        raise NotFound("no such county")
+    return cached(request, body, HTML)
+
+
+@require_safe
 def map_page(request, **kwargs):
-    return cached(request, pages.render_map(pages.cached_data(), _lang(kwargs)), HTML)
+    return cached(request, pages.render_map(pages.PublicData(), _lang(kwargs)), HTML)
 
 
 @require_safe
 def messages(request, **kwargs):
-    body = pages.render_messages(pages.cached_data(), _lang(kwargs))
+    body = pages.render_messages(pages.PublicData(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
 @require_safe
 def open_data(request, **kwargs):
-    body = pages.render_open_data(pages.cached_data(), _lang(kwargs))
+    body = pages.render_open_data(pages.PublicData(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
 @require_safe
 def nearest(request, **kwargs):
     body = pages.render_nearest(
-        pages.cached_data(), request.GET.get("q", ""), _lang(kwargs)
+        pages.PublicData(), request.GET.get("q", ""), _lang(kwargs)
     )
     return cached(request, body, HTML)
 
@@ -76,7 +87,7 @@ def places(request, **kwargs):
 @require_safe
 def points_geojson(request):
     return cached(
-        request, feeds.geojson_bytes(pages.cached_data()), "application/geo+json"
+        request, feeds.geojson_bytes(pages.PublicData()), "application/geo+json"
     )
 
 
@@ -84,7 +95,7 @@ def points_geojson(request):
 def points_csv(request):
     response = cached(
         request,
-        feeds.csv_bytes(pages.cached_data()),
+        feeds.csv_bytes(pages.PublicData()),
         "text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="sot-punkter.csv"'
@@ -114,14 +125,14 @@ def cap_message(request, identifier):
 def messages_atom(request):
     return cached(
         request,
-        feeds.messages_atom_bytes(pages.cached_data()),
+        feeds.messages_atom_bytes(pages.PublicData()),
         "application/atom+xml; charset=utf-8",
     )
 
 
 @require_safe
 def point_notice(request, slug):
-    data = pages.cached_data()
+    data = pages.PublicData()
     pt = data.point(slug)
     if pt is None:
         raise NotFound("no such point")
@@ -134,7 +145,7 @@ def point_notice(request, slug):
 
 @require_safe
 def county_list(request):
-    data = pages.cached_data()
+    data = pages.PublicData()
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
     pdf = notice.county_list(
         data.points, title=title, url=feeds.site_url() + "/", now=data.now
@@ -149,7 +160,7 @@ def county_list(request):
 
 def _ogc(request, method: str, *args) -> HttpResponse:
     base = request.build_absolute_uri("/ogc").rstrip("/")
-    api = feeds.ogc_api(pages.cached_data(), base)
+    api = feeds.ogc_api(pages.PublicData(), base)
     headers, status, content = getattr(api, method)(
         request.GET.dict(), *args, accept=request.headers.get("Accept", "")
     )

@@ -17,7 +17,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from sot.geo.polygon import bbox, point_in_geometry
@@ -178,15 +179,19 @@ def generate(
         .order_by("slug")
     )
     services = {s.code: s for s in Service.objects.filter(code__in=_SERVICES)}
-    PointService.objects.bulk_create(
-        [
-            PointService(point=p, service=services[code])
-            for p in created
-            for code in _SERVICES
-            if code in services and (code in ("food", "pay_card") or rng.random() < 0.7)
-        ],
-        batch_size=1000,
-    )
+    # some 20 000 rows: straight executemany, model instances cost seconds here
+    table = PointService._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (point_id, service_id, notes) VALUES (%s, %s, '')",
+            [
+                (p.pk, services[code].pk)
+                for p in created
+                for code in _SERVICES
+                if code in services
+                and (code in ("food", "pay_card") or rng.random() < 0.7)
+            ],
+        )
     BackupPower.objects.bulk_create(
         [
             BackupPower(
@@ -270,7 +275,7 @@ def _event(rng, chosen, reports, now, Activation, Event, StateChange, StatusRepo
             rows.append(
                 StatusReport(
                     activation=a,
-                    created_at=min(at, now - timedelta(minutes=1)),
+                    observed_at=min(at, now - timedelta(minutes=1)),
                     source="web",
                     state=a.state,
                     power_source="generator",
@@ -282,24 +287,15 @@ def _event(rng, chosen, reports, now, Activation, Event, StateChange, StatusRepo
                 )
             )
     StatusReport.objects.bulk_create(rows, batch_size=2000)
-    last = {}
-    for r in StatusReport.objects.filter(activation__event=event).values(
-        "id", "activation_id", "created_at", "generator_fuel_l"
-    ):
-        cur = last.get(r["activation_id"])
-        if cur is None or (r["created_at"], r["id"]) > (cur["created_at"], cur["id"]):
-            last[r["activation_id"]] = r
-    for a in acts:
-        r = last.get(a.pk)
-        if r is not None:
-            a.last_report_id = r["id"]
-            a.last_seen_at = r["created_at"]
-            a.fuel_level_l = r["generator_fuel_l"]
-            a.fuel_level_at = r["created_at"]
-            a.load_pct = 50.0
-    Activation.objects.bulk_update(
-        acts,
-        ["last_report", "last_seen_at", "fuel_level_l", "fuel_level_at", "load_pct"],
-        batch_size=500,
+    # each activation points at its newest report: one UPDATE per column
+    newest = StatusReport.objects.filter(activation=OuterRef("pk")).order_by(
+        "-observed_at", "-id"
+    )
+    Activation.objects.filter(event=event).update(
+        last_report=Subquery(newest.values("id")[:1]),
+        last_seen_at=Subquery(newest.values("observed_at")[:1]),
+        fuel_level_l=Subquery(newest.values("generator_fuel_l")[:1]),
+        fuel_level_at=Subquery(newest.values("observed_at")[:1]),
+        load_pct=50.0,
     )
     return event.pk, len(rows)
