@@ -19,11 +19,21 @@ from sot.registry.models import Point
 
 
 @receiver(public_state_changed, dispatch_uid="sot.public.republish")
-def on_public_state_changed(sender, **kwargs):
-    site.request_publish()
+def on_public_state_changed(sender, point=None, **kwargs):
+    # a point's change republishes what it affects; an event's, everything
+    site.request_publish(slugs=[point.slug] if point is not None else None)
 
 
 @receiver(post_save, sender=PublicMessage, dispatch_uid="sot.public.message_saved")
+def on_message_saved(sender, instance, **kwargs):
+    slugs = [instance.point.slug] if instance.point_id else []
+    codes = [instance.municipality.code] if instance.municipality_id else []
+    transaction.on_commit(
+        lambda: site.request_publish(slugs=slugs, municipalities=codes)
+    )
+
+
 @receiver(post_save, sender=Point, dispatch_uid="sot.public.point_saved")
-def on_public_row_saved(sender, **kwargs):
-    transaction.on_commit(site.request_publish)
+def on_point_saved(sender, instance, **kwargs):
+    slug = instance.slug
+    transaction.on_commit(lambda: site.request_publish(slugs=[slug]))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +23,21 @@ log = logging.getLogger(__name__)
 
 
 def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
-    data = data or pages.PublicData.load()
+    """Every file of the site."""
+    return _build(data or pages.PublicData())[0]
+
+
+def _build(
+    data: pages.PublicData, previous: Path | None = None
+) -> tuple[dict[str, bytes], dict]:
+    """The files and the manifest's extras (notice hashes, CAP index entries). A
+    notice whose content hash matches the one published in ``previous`` is reused
+    as it is, not made again."""
+    from sot.public import incremental
+
+    old_notices = {}
+    if previous is not None:
+        old_notices = (snapshot.current_manifest(previous) or {}).get("notices", {})
     files: dict[str, bytes] = {}
     # search without the server: the index, the ranking script, and the lists
     files["sok/index.js"] = finder.index_js(data)
@@ -75,38 +88,63 @@ def build_files(data: pages.PublicData | None = None) -> dict[str, bytes]:
         files[f"cap/{m.filename}"] = m.xml
     base = feeds.site_url()
     minute = data.now.replace(second=0, microsecond=0)
+    notices = {}
     for pt in data.points:
-        files[f"punkt/{pt.slug}/anslag.pdf"] = _notice(
-            pt, f"{base}/punkt/{pt.slug}/", minute, data.fallbacks
-        )
+        path = f"punkt/{pt.slug}/anslag.pdf"
+        digest = incremental.notice_hash(pt, data.fallbacks)
+        pdf = None
+        if previous is not None and old_notices.get(pt.slug) == digest:
+            pdf = incremental._read(previous / path)
+        files[path] = pdf or incremental.notice_bytes(pt, minute, data.fallbacks)
+        notices[pt.slug] = digest
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
     files["anslag/lista.pdf"] = notice.county_list(
         data.points, title=title, url=base + "/", now=data.now
     )
-    return files
-
-
-@lru_cache(maxsize=256)
-def _notice(point, url: str, minute, fallbacks) -> bytes:
-    """A point's notice, reused while the point and the minute are the same."""
-    return notice.point_notice(point, url=url, now=minute, fallbacks=fallbacks)
+    return files, {"notices": notices, "cap": incremental._cap_entries(messages)}
 
 
 def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:
-    """Build and atomically publish the site into ``directory``."""
-    return snapshot.publish(directory, build_files(), keep=keep)
+    """Build the whole site and publish it atomically into ``directory`` (notices
+    whose content did not change are reused from the published build)."""
+    files, extra = _build(pages.PublicData(), Path(directory))
+    return snapshot.publish(directory, files, keep=keep, extra=extra)
 
 
 # -- republishing on change -------------------------------------------------------
 
 _lock = threading.Lock()
 _timer: threading.Timer | None = None
+#: What waits to be republished: point slugs and municipality codes, or None for
+#: everything (a change to an event, or no snapshot yet).
+_pending: dict | None = {"slugs": set(), "municipalities": set()}
 DEBOUNCE_S = 0.3
 
 
-def _publish_now(directory: str) -> None:
+def publish_changes(
+    directory: str | Path, *, slugs=None, municipalities=()
+) -> snapshot.Result:
+    """Republish what changed: only the affected files when ``slugs`` is given and a
+    snapshot is published (:mod:`sot.public.incremental`), else the whole site."""
+    from sot.public import incremental
+
+    if slugs is not None and snapshot.current_manifest(Path(directory)) is not None:
+        return incremental.publish_points(
+            directory, sorted(slugs), municipalities=sorted(municipalities)
+        )
+    return publish(directory)
+
+
+def _publish_now(directory: str, pending: dict | None) -> None:
     try:
-        result = publish(directory)
+        if pending is None:
+            result = publish(directory)
+        else:
+            result = publish_changes(
+                directory,
+                slugs=pending["slugs"],
+                municipalities=pending["municipalities"],
+            )
         log.info(
             "published %s files to %s (changed: %s)",
             result.files,
@@ -117,36 +155,49 @@ def _publish_now(directory: str) -> None:
         log.exception("publishing the public snapshot to %s failed", directory)
 
 
-def request_publish(*, delay_s: float | None = None) -> bool:
+def request_publish(
+    *,
+    delay_s: float | None = None,
+    slugs: list[str] | None = None,
+    municipalities: list[str] = (),
+) -> bool:
     """Republish ``SOT_PUBLISH_DIR`` soon (debounced), or now when ``delay_s`` is 0.
 
-    Several changes within the debounce window give one publication, started
-    ``DEBOUNCE_S`` after the first; the whole build takes well under a second for a
-    county. Returns False when no publish directory is configured.
+    ``slugs`` (and ``municipalities``) name what changed: only the files they
+    affect are written. Without them the whole site is rebuilt. Several changes
+    within the debounce window give one publication, started ``DEBOUNCE_S`` after
+    the first. Returns False when no publish directory is configured.
     """
-    global _timer
+    global _timer, _pending
     directory = settings.PUBLISH_DIR
     if not directory:
         return False
-    delay = DEBOUNCE_S if delay_s is None else delay_s
-    if delay <= 0:
-        _publish_now(directory)
-        return True
     with _lock:
-        if _timer is None or not _timer.is_alive():
+        if slugs is None or _pending is None:
+            _pending = None
+        else:
+            _pending["slugs"].update(slugs)
+            _pending["municipalities"].update(municipalities)
+        delay = DEBOUNCE_S if delay_s is None else delay_s
+        if delay <= 0:
+            pending, _pending = _pending, {"slugs": set(), "municipalities": set()}
+        elif _timer is None or not _timer.is_alive():
             _timer = threading.Timer(delay, _run_timer, args=(directory,))
             _timer.daemon = True
             _timer.start()
+    if delay <= 0:
+        _publish_now(directory, pending)
     return True
 
 
 def _run_timer(directory: str) -> None:
     """In the timer thread, which has its own database connection to clean up."""
-    global _timer
+    global _timer, _pending
     with _lock:
         _timer = None
+        pending, _pending = _pending, {"slugs": set(), "municipalities": set()}
     close_old_connections()
     try:
-        _publish_now(directory)
+        _publish_now(directory, pending)
     finally:
         connections.close_all()

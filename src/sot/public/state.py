@@ -60,9 +60,7 @@ def running_events(now=None) -> list[Event]:
         Event.objects.filter(starts_at__lte=now)
         .exclude(ends_at__lte=now)
         .prefetch_related(
-            Prefetch(
-                "municipalities", queryset=Municipality.objects.defer("boundary")
-            )
+            Prefetch("municipalities", queryset=Municipality.objects.defer("boundary"))
         )
         .order_by("-starts_at", "-id")
     )

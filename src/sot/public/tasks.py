@@ -7,14 +7,19 @@ from django_tasks import task
 
 
 @task()
-def publish_snapshot(directory: str = "") -> dict:
-    """Build and publish the static site to ``directory`` (default SOT_PUBLISH_DIR)."""
+def publish_snapshot(
+    directory: str = "", slugs: list[str] | None = None, municipalities: list = ()
+) -> dict:
+    """Publish the static site to ``directory`` (default SOT_PUBLISH_DIR): only what
+    a change to ``slugs``/``municipalities`` affects, or everything without them."""
     from sot.public import site
 
     target = directory or settings.PUBLISH_DIR
     if not target:
         return {"published": False, "reason": "SOT_PUBLISH_DIR is empty"}
-    result = site.publish(target)
+    result = site.publish_changes(
+        target, slugs=slugs, municipalities=list(municipalities)
+    )
     return {
         "published": True,
         "changed": result.changed,

@@ -80,7 +80,13 @@ def current_manifest(target: Path) -> dict | None:
         return None
 
 
-def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) -> Result:
+def publish(
+    target: Path | str,
+    files: Mapping[str, bytes],
+    *,
+    keep: int = 2,
+    extra: Mapping[str, object] | None = None,
+) -> Result:
     """Publish ``files`` (relative POSIX path -> content) at ``target`` atomically.
 
     Nothing is swapped when the content is identical to what is published already
@@ -92,11 +98,11 @@ def publish(target: Path | str, files: Mapping[str, bytes], *, keep: int = 2) ->
     # One publisher at a time per target, across processes (several server workers).
     with open(parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _publish_locked(target, parent, files, keep)
+        return _publish_locked(target, parent, files, keep, extra or {})
 
 
 def _publish_locked(
-    target: Path, parent: Path, files: Mapping[str, bytes], keep: int
+    target: Path, parent: Path, files: Mapping[str, bytes], keep: int, extra: Mapping
 ) -> Result:
     all_files = dict(files)
     for path, data in files.items():
@@ -119,6 +125,7 @@ def _publish_locked(
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         manifest = {
+            **extra,
             "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "files": entries,
         }
@@ -137,6 +144,70 @@ def _publish_locked(
         raise
     _prune(target, build, keep)
     return Result(target, build, len(all_files), changed=True)
+
+
+def update(
+    target: Path | str,
+    files: Mapping[str, bytes],
+    *,
+    removed: tuple[str, ...] | list[str] = (),
+    extra: Mapping[str, object] | None = None,
+) -> Result:
+    """Write only ``files`` (and drop ``removed``) into the published build, each
+    file replaced atomically (a temporary file and ``rename(2)``), then the
+    manifest. For incremental republishing: the work follows the number of files
+    changed, not the size of the site. A reader sees each file old or new; the site
+    as a whole is updated file by file within milliseconds (a full ``publish`` swaps
+    everything at once). ``extra`` keys are kept in the manifest beside ``files``
+    (e.g. content hashes of sources). Falls back to nothing when nothing is
+    published yet: call ``publish`` first.
+    """
+    target = Path(target).absolute()
+    parent = target.parent
+    with open(parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manifest = current_manifest(target)
+        if manifest is None or not target.is_symlink():
+            raise FileNotFoundError(f"no published snapshot at {target}")
+        build = target.resolve()
+        entries = dict(manifest.get("files", {}))
+        all_files = dict(files)
+        for path, data in files.items():
+            _check_relpath(path)
+            if path.endswith(COMPRESSIBLE):
+                all_files[path + ".gz"] = gzip.compress(data, compresslevel=9, mtime=0)
+        changed = False
+        for path, data in all_files.items():
+            entry = {"sha256": sha256(data), "bytes": len(data)}
+            if entries.get(path) == entry:
+                continue
+            changed = True
+            dest = build / path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.parent.chmod(0o755)
+            tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(data)
+            tmp.chmod(0o644)
+            os.replace(tmp, dest)
+            entries[path] = entry
+        for path in removed:
+            _check_relpath(path)
+            for p in (path, path + ".gz"):
+                if entries.pop(p, None) is not None:
+                    changed = True
+                    (build / p).unlink(missing_ok=True)
+        if changed or extra:
+            manifest = {
+                **manifest,
+                **(extra or {}),
+                "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "files": dict(sorted(entries.items())),
+            }
+            tmp = build / f".{MANIFEST}.tmp-{os.getpid()}"
+            tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+            tmp.chmod(0o644)
+            os.replace(tmp, build / MANIFEST)
+        return Result(target, build, len(entries), changed=changed)
 
 
 def _prune(target: Path, current: Path, keep: int) -> None:
