@@ -69,6 +69,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sot.config.requestid.RequestIdMiddleware",
     "sot.config.limits.RequestSizeMiddleware",
+    # gzip, then ETag/304 for every response that has none yet (API, officials'
+    # pages); the public views compress and tag themselves. See docs/scaling.md
+    # (BREACH: Django masks the CSRF token anew in every response).
+    "sot.config.compression.CompressionMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sot.public.http.OpenDataCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

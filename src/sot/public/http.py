@@ -71,6 +71,7 @@ def cached(
             patch_cache_control(conditional, public=True, max_age=max_age)
             if compressible:
                 patch_vary_headers(conditional, ("Accept-Encoding",))
+            conditional.sot_encoded = True
             return conditional
     response = HttpResponse(body, content_type=content_type, status=status)
     response["ETag"] = etag
@@ -80,7 +81,13 @@ def cached(
         patch_vary_headers(response, ("Accept-Encoding",))
     patch_cache_control(response, public=True, max_age=max_age)
     response["X-Content-Type-Options"] = "nosniff"
+    response.sot_encoded = True  # compressed and tagged here: middleware keeps off
     return response
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """True when the ``Accept-Encoding`` header allows gzip (``gzip;q=0`` does not)."""
+    return bool(_ACCEPTS_GZIP.search(accept_encoding))
 
 
 # -- CORS ---------------------------------------------------------------------------

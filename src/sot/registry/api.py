@@ -12,9 +12,11 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from sot.accounts import policy
+from sot.api import paging
 from sot.api.auth import token_auth
 from sot.errors import NotFound
 from sot.registry import services
@@ -187,6 +189,12 @@ class PointFilters(Schema):
     lifecycle: str | None = None
     service: str | None = Field(None, description="Service code, e.g. fuel_diesel")
     bbox: str | None = Field(None, description="minLon,minLat,maxLon,maxLat (WGS84)")
+    limit: str | None = Field(
+        None,
+        description="Items per page (1-10000, default 1000), or 'all' for every one; "
+        'a Link header (rel="next") points at the next page',
+    )
+    offset: int | None = Field(None, description="Items to skip (paging)")
 
 
 def _contact(c: Contact) -> dict:
@@ -340,9 +348,13 @@ def _as_dict(user, p: Point) -> dict:
 @router.get(
     "/points", response=list[PointInternalOut | PointOut], summary="List points"
 )
-def list_points(request, filters: Query[PointFilters]):
-    """Points visible to the caller; internal fields only on points in their scope."""
-    return [_as_dict(request.user, p) for p in _filtered(request.user, filters)]
+def list_points(request, response: HttpResponse, filters: Query[PointFilters]):
+    """Points visible to the caller; internal fields only on points in their scope.
+    Paged: ``limit``/``offset``, ``Link: <...>; rel="next"``, ``limit=all``."""
+    items, headers = paging.page(request, _filtered(request.user, filters))
+    for key, value in headers.items():
+        response[key] = value
+    return [_as_dict(request.user, p) for p in items]
 
 
 def point_feature(data: dict) -> dict:
@@ -364,14 +376,22 @@ def points_geojson(request, filters: Query[PointFilters]):
     """RFC 7946 FeatureCollection of the points, public fields only."""
     from django.http import JsonResponse
 
-    features = [
-        point_feature(point_public_dict(p)) for p in _filtered(request.user, filters)
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+    items, headers = paging.page(request, _filtered(request.user, filters))
+    features = [point_feature(point_public_dict(p)) for p in items]
+    document = {"type": "FeatureCollection", "features": features}
+    if "Link" in headers:  # RFC 7946 foreign member, as OGC API Features does
+        url = headers["Link"].split(">")[0][1:]
+        document["links"] = [
+            {"href": url, "rel": "next", "type": "application/geo+json"}
+        ]
+    response = JsonResponse(
+        document,
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
     )
+    for key, value in headers.items():
+        response[key] = value
+    return response
 
 
 @router.get(
