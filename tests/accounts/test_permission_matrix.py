@@ -27,6 +27,7 @@ MATRIX = {
     "superuser": "111111111111",
     "coordinator": "111111111111",
     "other_coordinator": "000000000000",
+    "national": "110000000100",
     "are_officer": "101010000110",
     "krokom_officer": "010101000001",
     "kall_operator": "100000000000",
@@ -53,10 +54,12 @@ def users(
         is_staff=True,
     )
     public = User.objects.create(username="medborgare", role=Role.PUBLIC)
+    national = User.objects.create(username="msb", role=Role.NATIONAL, is_staff=True)
     return {
         "superuser": superuser,
         "coordinator": coordinator,
         "other_coordinator": other,
+        "national": national,
         "are_officer": are_officer,
         "krokom_officer": krokom_officer,
         "kall_operator": kall_operator,
@@ -158,3 +161,42 @@ def test_api_token_carries_the_role(client, are_officer, kall, valsjobyn):
     assert anonymous.status_code == 401
     bad = client.get("/api/v1/points", HTTP_AUTHORIZATION="Bearer sot_nope_nope")
     assert bad.status_code == 401
+
+
+def test_national_role_reads_every_county_and_changes_nothing(client, jamtland):
+    """MSB's role: the national overview and internal reads everywhere; no write
+    action names it, and the county coordinator's overview stays its own county."""
+    from sot.operations import permissions as ops_perm
+
+    msb = User.objects.create(username="msb", role=Role.NATIONAL)
+    reading = {
+        policy.VIEW_INTERNAL,
+        policy.VIEW_ORGANISATION,
+        policy.VIEW_PLANNING,
+        policy.VIEW_NATIONAL,
+        ops_perm.VIEW_EVENT,
+    }
+    for action, roles in policy.actions().items():
+        assert (Role.NATIONAL in roles) == (action in reading), action
+    other = Point.objects.get(slug="kall")
+    assert policy.can(msb, policy.VIEW_INTERNAL, other)
+    assert not policy.can(msb, policy.CHANGE_POINT, other)
+    assert (
+        Point.objects.filter(
+            policy.scope_q(msb, municipality_path="municipality", point_path="")
+        ).count()
+        == Point.objects.count()
+    )
+    client.force_login(msb)
+    assert client.get("/drift/").url == "/drift/nationellt/"
+    page = client.get("/drift/nationellt/")
+    assert page.status_code == 200
+    assert "Jämtlands län" in page.content.decode()
+    assert client.patch(
+        "/api/v1/points/kall", {"name": "X"}, content_type="application/json"
+    ).status_code in (401, 403)
+
+
+def test_county_coordinator_gets_no_national_overview(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get("/drift/nationellt/").status_code == 403

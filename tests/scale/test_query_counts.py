@@ -42,6 +42,7 @@ def _pages(client):
         f"/ogc/collections/points/items/{point.slug}",
         f"/punkt/{point.slug}/anslag.pdf",
         "/drift/oversikt/",
+        "/drift/nationellt/",
         f"/drift/handelser/{event.pk}/",
         f"/drift/handelser/{event.pk}/lagesrapport/",
         f"/drift/handelser/{event.pk}/bransle/",

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     COUNTY_COORDINATOR = "county_coordinator", _("Länssamordnare (länsstyrelsen)")
     MUNICIPAL_OFFICER = "municipal_officer", _("Beredskapshandläggare (kommun)")
     POINT_OPERATOR = "point_operator", _("Operatör vid SOT-punkt")
+    NATIONAL = "national", _("Nationell läsbehörighet (MSB)")
     PUBLIC = "public", _("Allmänhet (endast publika uppgifter)")
 
 

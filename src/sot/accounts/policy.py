@@ -10,6 +10,7 @@ is theirs:
 - county coordinator: everything whose municipality lies in their county;
 - municipal officer: everything in their own municipality;
 - point operator: their own points (and what belongs to those points);
+- national (MSB): every county, but only the reading actions name this role;
 - public: nothing beyond the public pages.
 
 A superuser may do everything; an action declared with no roles is the superuser's
@@ -32,6 +33,8 @@ from sot.errors import Refused
 COORD = Role.COUNTY_COORDINATOR
 OFFICER = Role.MUNICIPAL_OFFICER
 OPERATOR = Role.POINT_OPERATOR
+#: Read-only across every county (MSB): granted only reading actions.
+NATIONAL = Role.NATIONAL
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,21 @@ def register_action(action: str, *, roles: set[str] | frozenset[str]) -> str:
 
 
 # The register's own actions.
-VIEW_INTERNAL = register_action("point.view_internal", roles={COORD, OFFICER, OPERATOR})
+VIEW_INTERNAL = register_action(
+    "point.view_internal", roles={COORD, OFFICER, OPERATOR, NATIONAL}
+)
 CHANGE_POINT = register_action("point.change", roles={COORD, OFFICER})
 ADD_POINT = register_action("point.add", roles={COORD, OFFICER})
 DELETE_POINT = register_action("point.delete", roles={COORD})
 CHANGE_MUNICIPALITY = register_action("municipality.change", roles={COORD})
 VIEW_ORGANISATION = register_action(
-    "organisation.view", roles={COORD, OFFICER, OPERATOR}
+    "organisation.view", roles={COORD, OFFICER, OPERATOR, NATIONAL}
 )
 CHANGE_ORGANISATION = register_action("organisation.change", roles={COORD, OFFICER})
 CHANGE_SERVICE_CATALOGUE = register_action("service.change", roles={COORD, OFFICER})
-VIEW_PLANNING = register_action("planning.view", roles={COORD, OFFICER})
+VIEW_PLANNING = register_action("planning.view", roles={COORD, OFFICER, NATIONAL})
+#: The national overview (every county): the national role.
+VIEW_NATIONAL = register_action("national.view", roles={NATIONAL})
 #: The change history of the register.
 VIEW_HISTORY = register_action("history.view", roles={COORD})
 #: Users, tokens, counties and other things for the whole installation.
@@ -90,6 +97,8 @@ def _active(user) -> bool:
 
 def in_scope(user: User, scope: Scope) -> bool:
     """True if the object at `scope` lies within the user's scope."""
+    if user.role == NATIONAL:
+        return True  # every county; only reading actions name this role
     if user.role == COORD:
         return bool(user.county_code) and scope.county_code == user.county_code
     if user.role == OFFICER:
@@ -131,6 +140,11 @@ def require(user, action: str, target=None) -> None:
         return
     if not can(user, action, target):
         raise Refused(f"not allowed: {action}", code="refused")
+
+
+def is_national(user) -> bool:
+    """True for the national read-only role (whose home is the national overview)."""
+    return _active(user) and not user.is_superuser and user.role == NATIONAL
 
 
 def is_point_operator(user) -> bool:
@@ -176,6 +190,8 @@ def scope_q(
         county_path = (
             f"{municipality_path}__county_code" if municipality_path else "county_code"
         )
+    if user.role == NATIONAL:
+        return Q()
     if user.role == COORD and user.county_code:
         return Q(**{county_path: user.county_code})
     if user.role == OFFICER and user.municipality_id:

@@ -2,7 +2,7 @@
 
 | action | who (within their scope) |
 |---|---|
-| ``event.view`` | coordinator, officer, operator |
+| ``event.view`` | coordinator, officer, operator, national (read-only, every county) |
 | ``event.add`` / ``event.change`` / ``event.delete_exercise`` | coordinator, officer |
 | ``point.activate`` | coordinator, officer |
 | ``point.report`` (status reports, "still current", closing) | coordinator, officer, operator |
@@ -21,12 +21,12 @@ events with :data:`EVENT_PATHS` and ``policy.filter_allowed``.
 
 from __future__ import annotations
 
-from sot.accounts.policy import COORD, OFFICER, OPERATOR, register_action
+from sot.accounts.policy import COORD, NATIONAL, OFFICER, OPERATOR, register_action
 
 ALL = {COORD, OFFICER, OPERATOR}
 OFFICIALS = {COORD, OFFICER}
 
-VIEW_EVENT = register_action("event.view", roles=ALL)
+VIEW_EVENT = register_action("event.view", roles=ALL | {NATIONAL})
 ADD_EVENT = register_action("event.add", roles=OFFICIALS)
 CHANGE_EVENT = register_action("event.change", roles=OFFICIALS)
 DELETE_EXERCISE = register_action("event.delete_exercise", roles=OFFICIALS)

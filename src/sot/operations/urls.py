@@ -7,6 +7,7 @@ app_name = "operations"
 urlpatterns = [
     path("drift/", views.home, name="home"),
     path("drift/oversikt/", views.dashboard, name="dashboard"),
+    path("drift/nationellt/", views.national_overview, name="national"),
     path("drift/punkt/", views.operator, name="operator"),
     path("drift/sw.js", offline.service_worker, name="service_worker"),
     path("drift/manifest.webmanifest", offline.manifest, name="manifest"),

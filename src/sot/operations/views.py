@@ -92,10 +92,28 @@ def _municipalities(user):
 
 @login_required
 def home(request):
-    """Operators go to their points, officials to the dashboard."""
+    """Operators go to their points, the national role to the national overview,
+    officials to the dashboard."""
     if policy.is_point_operator(request.user):
         return redirect("operations:operator")
+    if policy.is_national(request.user):
+        return redirect("operations:national")
     return redirect("operations:dashboard")
+
+
+@login_required
+def national_overview(request):
+    """Every county at a glance, read-only (MSB): points, readiness, events,
+    activations and fuel endurance."""
+    from sot.operations import national
+
+    policy.require(request.user, policy.VIEW_NATIONAL)
+    rows, total = national.overview()
+    return render(
+        request,
+        "operations/national.html",
+        {"rows": rows, "total": total, "target": fuel_target_hours()},
+    )
 
 
 @login_required
