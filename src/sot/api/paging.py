@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from sot.errors import Invalid
 
-DEFAULT_LIMIT = 1000
+DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from sot.operations.models import (
     State,
     StatusReport,
 )
+from sot.registry.models import Municipality
 
 DEFAULT_LOAD_PCT = 50.0
 
@@ -38,7 +39,9 @@ def visible_events(user):
     return policy.filter_allowed(
         user,
         perm.VIEW_EVENT,
-        Event.objects.prefetch_related("municipalities"),
+        Event.objects.prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.defer("boundary"))
+        ),
         **perm.EVENT_PATHS,
     )
 
@@ -115,12 +118,20 @@ def point_rows(
     """Rows for ``activations`` (a queryset) at ``now``."""
     now = now or timezone.now()
     target_hours = target_hours if target_hours is not None else fuel_target_hours()
-    qs = activations.select_related(
-        "event", "point", "point__municipality", "point__backup_power", "last_report"
-    ).annotate(
-        open_items=Count(
-            "checklists__items",
-            filter=Q(checklists__items__done_at__isnull=True),
+    qs = (
+        activations.select_related(
+            "event",
+            "point",
+            "point__municipality",
+            "point__backup_power",
+            "last_report",
+        )
+        .defer("point__municipality__boundary")
+        .annotate(
+            open_items=Count(
+                "checklists__items",
+                filter=Q(checklists__items__done_at__isnull=True),
+            )
         )
     )
     rows = []

@@ -40,8 +40,14 @@ def cap_messages() -> list[cap.CapMessage]:
     )
 
 
+#: The CAP index lists the newest messages only; every message keeps its own file
+#: (``/cap/<identifier>.xml``). At national scale there are tens of thousands.
+CAP_INDEX_MAX = 500
+
+
 def cap_atom_bytes(messages: list[cap.CapMessage]) -> bytes:
-    return atom.cap_index(messages, base_url=site_url(), author="SOT-punkter")
+    newest = sorted(messages, key=lambda m: (m.sent, m.filename))[-CAP_INDEX_MAX:]
+    return atom.cap_index(newest, base_url=site_url(), author="SOT-punkter")
 
 
 def messages_atom_bytes(data: PublicData) -> bytes:

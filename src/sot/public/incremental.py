@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from sot.public import feeds, pages, state
@@ -93,8 +94,6 @@ class _Entry:
     """A CAP index entry read back from the manifest (what ``atom.cap_index`` uses)."""
 
     def __init__(self, filename: str, e: dict):
-        from datetime import datetime
-
         self.filename = filename
         self.headline = e["headline"]
         self.sent = datetime.fromisoformat(e["sent"])
@@ -104,10 +103,10 @@ class _Entry:
 
 
 def cap_index_bytes(entries: dict[str, dict]) -> bytes:
-    items = sorted(
-        (_Entry(name, e) for name, e in entries.items()),
-        key=lambda m: (m.sent, m.filename),
+    newest = sorted(
+        entries.items(), key=lambda kv: (datetime.fromisoformat(kv[1]["sent"]), kv[0])
     )
+    items = [_Entry(name, e) for name, e in newest[-feeds.CAP_INDEX_MAX :]]
     return atom.cap_index(items, base_url=feeds.site_url(), author="SOT-punkter")
 
 

@@ -156,7 +156,25 @@ class PublicData:
         )
 
     def counts(self, key: str) -> dict[str, tuple[int, int]]:
-        return state.counts_by(key, self.running)
+        """{code: (open, total)} by ``municipality__county_code`` or
+        ``municipality__code``; read once per instance."""
+        cache = self.__dict__.setdefault("_counts", {})
+        if key not in cache:
+            cache[key] = state.counts_by(key, self.running)
+        return cache[key]
+
+    def activated_in_county(self, code: str) -> list[PublicPoint]:
+        """The county's points in running events (a large county's page)."""
+        cache = self.__dict__.setdefault("_activated", {})
+        if code not in cache:
+            cache[code] = PublicData(
+                self.now,
+                where={
+                    "municipality__county_code": code,
+                    "pk__in": state.activated_point_ids(self.running),
+                },
+            ).points
+        return cache[code]
 
     def svg(self, *, large: bool, lang: str, areas=None, points=None) -> str:
         key = (large, lang, id(areas), id(points))
@@ -465,18 +483,23 @@ def render_county(
     t = phrases(lang)
     prefix = "/en" if lang == "en" else ""
     path = prefix + f"/lan/{code}/"
-    in_county = [p for p in data.points if p.municipality_code[:2] == code]
     munis = list(
         Municipality.objects.filter(county_code=code)
         .order_by("name")
         .values_list("code", "name")
     )
+    _open, total = data.counts("municipality__county_code").get(code, (0, 0))
+    more = total > COUNTY_LIST_MAX
+    if more and "points" not in data.__dict__:
+        # a large county: load only its points in running events
+        source = data.activated_in_county(code)
+    else:
+        source = data.points
+    in_county = [p for p in source if p.municipality_code[:2] == code]
     listed = in_county
-    more = False
-    if len(in_county) > COUNTY_LIST_MAX:
+    if more:
         listed = [p for p in in_county if p.state != PublicState.STANDBY]
         listed = listed[:COUNTY_LIST_MAX]
-        more = True
     heading = t["points_in"].format(name=county_name(name, lang))
     return render_page(
         "public/county.html",

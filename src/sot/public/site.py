@@ -128,7 +128,7 @@ def publish_changes(
     snapshot is published (:mod:`sot.public.incremental`), else the whole site."""
     from sot.public import incremental
 
-    if slugs is not None and snapshot.current_manifest(Path(directory)) is not None:
+    if slugs is not None and (Path(directory) / snapshot.MANIFEST).is_file():
         return incremental.publish_points(
             directory, sorted(slugs), municipalities=sorted(municipalities)
         )

@@ -191,7 +191,7 @@ class PointFilters(Schema):
     bbox: str | None = Field(None, description="minLon,minLat,maxLon,maxLat (WGS84)")
     limit: str | None = Field(
         None,
-        description="Items per page (1-10000, default 1000), or 'all' for every one; "
+        description="Items per page (1-10000, default 100), or 'all' for every one; "
         'a Link header (rel="next") points at the next page',
     )
     offset: int | None = Field(None, description="Items to skip (paging)")
@@ -287,13 +287,20 @@ def point_internal_dict(p: Point) -> dict:
 
 
 def _base_queryset():
-    return Point.objects.select_related(
-        "municipality", "responsible_organisation", "backup_power"
-    ).prefetch_related(
-        Prefetch(
-            "point_services", queryset=PointService.objects.select_related("service")
-        ),
-        Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
+    return (
+        Point.objects.select_related(
+            "municipality", "responsible_organisation", "backup_power"
+        )
+        .defer("municipality__boundary")  # large JSON, never needed per point
+        .prefetch_related(
+            Prefetch(
+                "point_services",
+                queryset=PointService.objects.select_related("service"),
+            ),
+            Prefetch(
+                "contacts", queryset=Contact.objects.select_related("organisation")
+            ),
+        )
     )
 
 

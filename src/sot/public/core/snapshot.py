@@ -28,6 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest.json"
+#: gzip level of the ``.gz`` twins: 6 is within a few per cent of 9 in size and
+#: about twice as fast on the large feeds.
+GZIP_LEVEL = 6
 COMPRESSIBLE = (
     ".html",
     ".css",
@@ -108,7 +111,9 @@ def _publish_locked(
     for path, data in files.items():
         _check_relpath(path)
         if path.endswith(COMPRESSIBLE):
-            all_files[path + ".gz"] = gzip.compress(data, compresslevel=9, mtime=0)
+            all_files[path + ".gz"] = gzip.compress(
+                data, compresslevel=GZIP_LEVEL, mtime=0
+            )
     entries = manifest_for(all_files)
     old = current_manifest(target)
     if old is not None and old.get("files") == entries:
@@ -130,7 +135,7 @@ def _publish_locked(
             "files": entries,
         }
         (build / MANIFEST).write_text(
-            json.dumps(manifest, indent=1, ensure_ascii=False)
+            json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
         )
         for d in (build, *(p for p in build.rglob("*") if p.is_dir())):
             d.chmod(0o755)
@@ -175,7 +180,9 @@ def update(
         for path, data in files.items():
             _check_relpath(path)
             if path.endswith(COMPRESSIBLE):
-                all_files[path + ".gz"] = gzip.compress(data, compresslevel=9, mtime=0)
+                all_files[path + ".gz"] = gzip.compress(
+                    data, compresslevel=GZIP_LEVEL, mtime=0
+                )
         changed = False
         for path, data in all_files.items():
             entry = {"sha256": sha256(data), "bytes": len(data)}
@@ -204,7 +211,9 @@ def update(
                 "files": dict(sorted(entries.items())),
             }
             tmp = build / f".{MANIFEST}.tmp-{os.getpid()}"
-            tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+            tmp.write_text(
+                json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
+            )
             tmp.chmod(0o644)
             os.replace(tmp, build / MANIFEST)
         return Result(target, build, len(entries), changed=changed)
