@@ -105,7 +105,8 @@ def run(cmd, env, **kw):
     )
 
 
-def wrk(url: str, duration_s: int, connections: int) -> dict:
+def wrk(url: str, duration_s: int, connections: int, headers=()) -> dict:
+    extra = [arg for h in headers for arg in ("-H", h)]
     out = subprocess.run(
         [
             "wrk",
@@ -115,6 +116,7 @@ def wrk(url: str, duration_s: int, connections: int) -> dict:
             "--latency",
             "-H",
             "Accept-Encoding: gzip",
+            *extra,
             url,
         ],
         check=True,

@@ -1,0 +1,280 @@
+"""Benchmark: a national install (generated, seeded: 21 counties, 290 municipalities,
+3 000 points, a running event with 1 000 activations and 30 000 reports) on SQLite
+and on PostgreSQL, side by side in one run.
+
+    .venv/bin/python bench/bench_national.py [--points 3000] [--duration 5]
+        [--connections 16] [--pg postgres://postgres@127.0.0.1:5432/sot_bench_national]
+
+For each database: load the country (``sot.registry.country.generate``), publish
+the whole snapshot (timed), change one point's status and republish incrementally
+(timed), then start ``sot serve`` and nginx (serving the snapshot) on free loopback
+ports and run wrk against the public pages, the API lists and the coordinator
+dashboard (logged in). Prints p50/p99 and requests/s per resource and server for
+both databases, the publish times and the page weights (gzip). Needs Debian's wrk
+and nginx (``apt-get install wrk nginx-light``); without PostgreSQL (``--pg ''`` or
+unreachable) only SQLite runs. Everything is started on free ports and stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_public import NGINX_CONF, VENV_BIN, free_port, wait_for, wrk  # noqa: E402
+
+SETUP = """
+import json, time
+from sot.registry import country
+t = time.perf_counter()
+s = country.generate(points={points}, activations={activations},
+                     reports={reports}, seed=1)
+gen = time.perf_counter() - t
+from sot.accounts.models import User
+from django.test import Client
+admin = User.objects.create_superuser("bench", password="bench-national")
+c = Client()
+c.force_login(admin)
+from sot.public import site
+t = time.perf_counter()
+site.publish("{site}")
+full = time.perf_counter() - t
+from sot.operations import services as ops
+from sot.operations.models import Activation
+a = Activation.objects.filter(event_id=s.event_id, state="open").select_related(
+    "point", "event").order_by("id").first()
+ops.submit_status_report(point=a.point, event=a.event, reported_by=admin,
+    source="web", state="limited", based_on_report_id=None,
+    power_source="generator", services={{"food": "limited"}},
+    fuel_products={{"diesel": "no"}}, payment_methods=["card"])
+t = time.perf_counter()
+r = site.publish_changes("{site}", slugs=[a.point.slug])
+one = time.perf_counter() - t
+from sot.registry.models import Point
+from django.db.models import Count
+county = (Point.objects.values("municipality__county_code")
+          .annotate(n=Count("id")).order_by("-n").first()["municipality__county_code"])
+muni = (Point.objects.values("municipality__code")
+        .annotate(n=Count("id")).order_by("-n").first()["municipality__code"])
+print("RESULT " + json.dumps({{"generate_s": gen, "full_s": full, "one_s": one,
+    "files": r.files, "slug": a.point.slug, "county": county, "municipality": muni,
+    "event": s.event_id, "session": c.cookies["sessionid"].value}}))
+"""
+
+
+def _resources(info: dict) -> list[tuple[str, str, bool]]:
+    """(label, path, also on nginx)."""
+    return [
+        ("start page", "/", True),
+        ("point page", f"/punkt/{info['slug']}/", True),
+        ("municipality", f"/kommun/{info['municipality']}/", True),
+        ("county", f"/lan/{info['county']}/", True),
+        ("GeoJSON feed", "/punkter.geojson", True),
+        ("API points", "/api/v1/points", False),
+        ("API GeoJSON p1", "/api/v1/points.geojson", False),
+        ("dashboard", "/drift/oversikt/", False),
+    ]
+
+
+def _pg_ready(url: str) -> bool:
+    if not url:
+        return False
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    base, _, name = url.rpartition("/")
+    try:
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return True
+    except Exception as exc:  # no server: run SQLite alone
+        print(f"PostgreSQL not used ({exc})")
+        return False
+
+
+def _run_database(label: str, url: str, args, tmp: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "SOT_DATABASE_URL": url,
+            "SOT_PUBLISH_DIR": "",
+            "SOT_RUN_TASK_WORKER": "false",
+            "SOT_DEBUG": "false",
+            "SOT_WORKERS": str(args.workers),
+            "SOT_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "sot.config.settings",
+        }
+    )
+    sot = str(VENV_BIN / "sot")
+    site = tmp / f"site-{label}"
+    print(f"==> {label}: migrate, generate {args.points} points, publish")
+    subprocess.run([sot, "migrate", "-v0"], env=env, check=True)
+    script = SETUP.format(
+        points=args.points,
+        activations=args.points // 3,
+        reports=args.points * 10,
+        site=site,
+    )
+    out = subprocess.run(
+        [sot, "shell", "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    info = json.loads(out.split("RESULT ", 1)[1])
+    results: dict = {"info": info, "rows": {}}
+    port, nginx_port = free_port(), free_port()
+    procs = []
+    log = (tmp / f"app-{label}.log").open("w")
+    procs.append(
+        subprocess.Popen(
+            [sot, "serve"],
+            env=dict(env, SOT_HOST="127.0.0.1", SOT_PORT=str(port)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    conf = tmp / f"nginx-{label}.conf"
+    conf.write_text(
+        NGINX_CONF.format(workers=args.workers, tmp=tmp, port=nginx_port, root=site)
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    procs.append(
+        subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(tmp)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", timeout_s=120)
+        wait_for(f"http://127.0.0.1:{nginx_port}/")
+        cookie = f"sessionid={info['session']}"
+        for name, path, static in _resources(info):
+            app = wrk(
+                f"http://127.0.0.1:{port}{path}",
+                args.duration,
+                args.connections,
+                headers=[f"Cookie: {cookie}"],
+            )
+            results["rows"][(name, "sot serve")] = app
+            if static:
+                results["rows"][(name, "nginx snapshot")] = wrk(
+                    f"http://127.0.0.1:{nginx_port}{path}",
+                    args.duration,
+                    args.connections,
+                )
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    results["weights"] = _weights(site)
+    return results
+
+
+def _weights(site: Path) -> dict[str, tuple[str, int]]:
+    """The heaviest page (gzip bytes) of each kind in the snapshot."""
+    kinds = {
+        "start": "index.html",
+        "point": "punkt/*/index.html",
+        "municipality": "kommun/*/index.html",
+        "county": "lan/*/index.html",
+        "map": "karta/index.html",
+        "messages": "meddelanden/index.html",
+    }
+    out = {}
+    for kind, pattern in kinds.items():
+        best = ("", 0)
+        for p in site.glob(pattern):
+            size = len(gzip.compress(p.read_bytes(), 9))
+            if size > best[1]:
+                best = (str(p.relative_to(site)), size)
+        out[kind] = best
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--points", type=int, default=3000)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pg", default="postgres://postgres@127.0.0.1:5432/sot_bench_national"
+    )
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            print(f"{tool} not found: apt-get install wrk nginx-light")
+            return 2
+    tmp = Path(tempfile.mkdtemp(prefix="sot-bench-national-"))
+    tmp.chmod(0o755)
+    runs = {}
+    try:
+        runs["SQLite"] = _run_database(
+            "SQLite", f"sqlite:///{tmp}/national.sqlite3", args, tmp
+        )
+        if _pg_ready(args.pg):
+            runs["PostgreSQL"] = _run_database("PostgreSQL", args.pg, args, tmp)
+        _print(runs, args)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _print(runs: dict, args) -> None:
+    names = list(runs)
+    print(
+        f"\n==> {args.points} points, {args.points // 3} activated, "
+        f"{args.points * 10} reports; wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s, gzip, loopback, {args.workers} workers\n"
+    )
+    head = f"{'resource':<16} {'server':<15}" + "".join(
+        f" | {n + ' req/s':>17} {'p50 ms':>8} {'p99 ms':>8}" for n in names
+    )
+    print(head)
+    print("-" * len(head))
+    keys = list(runs[names[0]]["rows"])
+    for key in keys:
+        line = f"{key[0]:<16} {key[1]:<15}"
+        for n in names:
+            r = runs[n]["rows"].get(key)
+            if r is None:
+                line += f" | {'-':>17} {'-':>8} {'-':>8}"
+                continue
+            errs = f" ({r['errors']} non-2xx)" if r["errors"] else ""
+            line += f" | {r['rps']:>17.0f} {r['p50']:>8.1f} {r['p99']:>8.1f}{errs}"
+        print(line)
+    print()
+    for n in names:
+        i = runs[n]["info"]
+        print(
+            f"{n}: generate {i['generate_s']:.1f} s, full publish {i['full_s']:.1f} s,"
+            f" publish one change {i['one_s'] * 1000:.0f} ms ({i['files']} files)"
+        )
+    print("\n==> heaviest page of each kind in the snapshot (gzip -9; budget 14336 B)")
+    for kind, (path, size) in runs[names[0]]["weights"].items():
+        print(f"{kind:<14} {size:>7} B  {path}")
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    code = main()
+    print(f"\n(bench took {time.perf_counter() - t0:.0f} s)")
+    sys.exit(code)
