@@ -116,6 +116,19 @@ RESIDENT_RATE_PER_HOUR = env.register(
 )
 
 
+CHANNEL_RATE_PER_SECOND = env.register(
+    _S(
+        "SOT_NOTIFY_CHANNEL_RATE_PER_SECOND",
+        "20",
+        "Most messages a channel (SMS gateway, mail server) is handed per second "
+        "when a large alert is delivered.",
+        kind="int",
+    )
+)
+#: Subscribers handled per transaction when an alert fans out.
+FAN_OUT_BATCH = 1000
+
+
 def get(setting: env.Setting):
     return env.get(setting.name)
 

@@ -16,15 +16,13 @@ def _public_state_changed(sender, point=None, event=None, **kwargs) -> None:
     if point is None or event is None:
         return
     from sot.operations.models import Activation
-    from sot.outreach.subscriptions import alert_residents
+    from sot.outreach.tasks import enqueue_alert
 
     activation = Activation.objects.filter(event=event, point=point).first()
     if activation is None:
         return
-    try:
-        alert_residents(activation_id=activation.pk)
-    except Exception:  # never break the operator's report because of an alert
-        log.exception("alerting residents about %s failed", point)
+    # One task, whatever the number of subscribers: the request returns at once.
+    enqueue_alert(activation.pk)
 
 
 @receiver(exercise_suspended, dispatch_uid="sot.outreach.tell_exercise_lead")

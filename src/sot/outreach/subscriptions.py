@@ -24,7 +24,7 @@ from django.utils import timezone
 from sot import errors
 from sot.config import env
 from sot.outreach.core.commands import fold
-from sot.outreach.core.templates import describe_offers, render
+from sot.outreach.core.templates import render
 from sot.outreach.delivery import queue_message
 from sot.outreach.models import Channel, PointNotice, Subscription, SubscriptionState
 from sot.registry.models import Municipality, Point
@@ -312,50 +312,29 @@ def alert_residents(*, activation_id: int) -> int:
         if template == "point_changed" and activation.last_report is not None:
             changed_at = max(changed_at, activation.last_report.observed_at)
         when = timezone.localtime(changed_at).strftime("%H:%M")
-        url = _absolute(f"/punkt/{point.slug}").split("://", 1)[-1]
-        prefix = "ÖVNING " if activation.event.is_exercise else ""
-        sent = 0
-        for sub in _subscribers(point):
-            values = {
-                "point": point.name,
-                "time": when,
-                "url": url,
-                "offers": describe_offers(sub.language, offers),
-            }
-            body = prefix + render(
-                template, sub.language, values, limit=160 - len(prefix)
-            )
-            subject = ""
-            if sub.channel == Channel.EMAIL:
-                subject = body[:80]
-                stop = _absolute(reverse("outreach:unsubscribe", args=[sub.token]))
-                word = "Unsubscribe" if sub.language == "en" else "Avsluta"
-                body = f"{body}\n\n{word}: {stop}"
-            queue_message(
-                key=f"alert:{activation.pk}:{notice.seq}:{sub.pk}",
-                channel=sub.channel,
-                to=sub.address,
-                body=body,
-                purpose=template,
-                subject=subject,
-                resident=True,
-            )
-            sent += 1
-        if sent:
-            from sot.operations.models import LogKind, Source
-            from sot.operations.services import add_log_entry
+        seq = notice.seq
+    # The decision is committed; the messages are made in short transactions of
+    # FAN_OUT_BATCH subscribers each (see sot.outreach.fanout).
+    from sot.outreach import fanout
 
-            what = {
-                "point_opened": "öppen",
-                "point_changed": "ändrad",
-                "point_closed": "stängd",
-            }[template]
-            add_log_entry(
-                event=activation.event,
-                author=None,
-                point=point,
-                kind=LogKind.MESSAGE,
-                source=Source.SYSTEM,
-                text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
-            )
+    sent = fanout.fan_out(
+        activation=activation, seq=seq, template=template, offers=offers, when=when
+    )
+    if sent:
+        from sot.operations.models import LogKind, Source
+        from sot.operations.services import add_log_entry
+
+        what = {
+            "point_opened": "öppen",
+            "point_changed": "ändrad",
+            "point_closed": "stängd",
+        }[template]
+        add_log_entry(
+            event=activation.event,
+            author=None,
+            point=point,
+            kind=LogKind.MESSAGE,
+            source=Source.SYSTEM,
+            text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
+        )
     return sent
