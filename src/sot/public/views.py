@@ -80,7 +80,7 @@ def nearest(request, **kwargs):
 
 @require_safe
 def places(request, **kwargs):
-    body = finder.render_places(pages.cached_data(), _lang(kwargs))
+    body = finder.render_places(pages.PublicData(), _lang(kwargs))
     return cached(request, body, HTML)
 
 
