@@ -6,7 +6,6 @@ import pytest
 
 from sot.outreach.core.gsm import segment_info
 from sot.outreach.models import Message
-from sot.public import pages
 
 STRANGER = "+46701740666"  # a resident nobody knows
 
@@ -26,7 +25,6 @@ def kall_open(kall_active, kall_operator):
                   "drinking_water": "no"},
         fuel_products={"diesel": "yes", "petrol": "no"},
     )  # fmt: skip
-    pages.invalidate()
     return kall_active
 
 

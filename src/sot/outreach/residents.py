@@ -78,12 +78,16 @@ def answer(target: str | None, *, lang: str = "sv") -> tuple[str, str]:
 
     if not target or not target.strip():
         return "resident question without a place", message_text(lang, "ask")
-    data = pages.cached_data()
+    data = pages.PublicData()
     key = fold(" ".join(target.split()))
-    for p in data.points:
+    for p in data.located:  # light rows; only the point asked for is loaded
         names = {p.name, p.village, p.slug.replace("-", " ")}
         if key in {fold(n) for n in names if n}:
-            return f"resident asked for {p.slug}", point_text(lang, row(p, lang))
+            full = pages.PublicData(data.now, where={"slug": p.slug}).points
+            if full:
+                return f"resident asked for {p.slug}", point_text(
+                    lang, row(full[0], lang)
+                )
     found = finder.find(data, target, limit=3)
     res = found.resolution
     if res.origin is None:
