@@ -20,11 +20,8 @@ from sot.operations.models import StatusReport
 
 
 @pytest.fixture(autouse=True)
-def _quiet_site(settings, monkeypatch):
-    """No automatic publishing and no cached public data."""
-    from sot.public import pages
-
-    monkeypatch.setattr(pages, "CACHE_S", 0)
+def _quiet_site(settings):
+    """No automatic publishing."""
     settings.PUBLISH_DIR = ""
     settings.SITE_URL = ""
 
