@@ -194,12 +194,16 @@ def test_link_cut_and_restored(central, box, client, actions, minutes):
     from sot.box import sync
     from sot.operations import services as ops
     from sot.operations.models import Activation, Event, StatusReport
+    from sot.registry.demo import DEMO_PASSWORD
     from sot.registry.models import Point
 
     link = box
     kall = Point.objects.get(slug="kall")
     event = Event.objects.get(pk=central["event"])
     operator = User.objects.get(username="kall")
+    # The operator signs in at the box with the password they have centrally.
+    assert operator.is_staff and operator.points.filter(slug="kall").exists()
+    assert operator.check_password(DEMO_PASSWORD)
     client.force_login(operator)
     form = f"/drift/handelser/{event.pk}/punkter/kall/rapport/"
     made: list[str] = []

@@ -212,6 +212,7 @@ def pull_payload(box, *, since: datetime | None = None) -> dict[str, Any]:
                     "last_name": u.last_name,
                     "email": u.email,
                     "password": u.password,
+                    "is_staff": u.is_staff,
                     "role": u.role,
                     "phone": u.phone,
                     "points": [p.slug for p in u.points.all() if p.pk in box_points],
@@ -262,6 +263,7 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
                     "last_name",
                     "email",
                     "password",
+                    "is_staff",
                     "role",
                     "phone",
                 )

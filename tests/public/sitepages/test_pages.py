@@ -177,14 +177,20 @@ def test_tiled_background_only_when_configured(client, kall_open, monkeypatch):
     assert "<img" not in html(client, "/")  # the start page stays third-party free
 
 
-def test_point_page_has_tel_links_map_links_fallbacks_and_subscription(client, kall_open):
+def test_point_page_has_tel_links_map_links_fallbacks_and_subscription(
+    client, kall_open
+):
     page = html(client, "/punkt/kall/")
     assert re.search(r'<a href="tel:\+4600000000\d+">\+46 0000 000 00\d</a>', page)
-    assert 'href="https://www.openstreetmap.org/?mlat=63.47260&amp;mlon=13.23340' in page
+    assert (
+        'href="https://www.openstreetmap.org/?mlat=63.47260&amp;mlon=13.23340' in page
+    )
     assert "Lyssna på P4 Jämtland 100,4 MHz" in page
     assert '<a href="tel:11313">113 13</a>' in page and 'href="tel:112"' in page
     assert '<a href="sms:0701740680">070-174 06 80</a>' in page
     assert '<a href="/prenumerera/?punkt=kall">' in page
     assert client.get("/prenumerera/?punkt=kall").status_code == 200
     page = html(client, "/en/punkt/kall/")
-    assert "Listen to P4 Jämtland 100,4 MHz" in page and "Subscribe to this point" in page
+    assert (
+        "Listen to P4 Jämtland 100,4 MHz" in page and "Subscribe to this point" in page
+    )
