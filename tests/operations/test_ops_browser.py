@@ -175,6 +175,7 @@ def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_serve
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == live_server.url + "/drift/"
     report_path = f"/drift/handelser/{exercise.pk}/punkter/kall/rapport/"
+    page.wait_for_selector("html[data-offline-ready]")
     _wait_for_cached(page, report_path)
     _wait_for_cached(page, "/drift/punkt/")
     # The worker controls the page (clients.claim may come after activation).
@@ -208,10 +209,13 @@ def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_serve
     assert reports.count() == before + 1
     kall.refresh_from_db()
     assert kall.state == "limited"
+    page.wait_for_selector("html[data-offline-ready]")  # the worker is done
     context.close()
 
 
-def test_a_report_the_server_refuses_is_shown_not_lost(browser, exercise, live_server):
+def test_online_with_javascript_the_report_goes_through_the_outbox(
+    browser, exercise, live_server
+):
     """Online with JavaScript: the form goes through the outbox; a double press
     stores one report."""
     from sot.operations.models import Activation, StatusReport
@@ -228,4 +232,5 @@ def test_a_report_the_server_refuses_is_shown_not_lost(browser, exercise, live_s
     page.get_by_text("Tack! Rapporten är skickad.", exact=True).wait_for()
     assert StatusReport.objects.filter(activation=kall).count() == before + 1
     page.get_by_text("Servern har bekräftat").wait_for()
+    page.wait_for_selector("html[data-offline-ready]")  # the worker is done
     context.close()

@@ -288,6 +288,9 @@
           .then(cacheLinks).catch(function () {});
         navigator.serviceWorker.addEventListener("message", function (e) {
           if (e.data && e.data.type === "outbox") render();
+          if (e.data && e.data.type === "cached") {
+            document.documentElement.setAttribute("data-offline-ready", "1");
+          }
         });
       }
     }

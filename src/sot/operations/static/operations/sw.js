@@ -66,14 +66,21 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "cache" && Array.isArray(data.urls)) {
+    /* Keep the operator's pages the phone has not kept yet (pages visited are
+     * refreshed by the fetch handler), then tell the page it works offline. */
     event.waitUntil(caches.open(CACHE).then(function (cache) {
       return Promise.all(data.urls.filter(function (u) {
         return u.indexOf("/drift/") === 0;
       }).map(function (u) {
-        return fetch(u, { credentials: "same-origin" }).then(function (r) {
-          if (r.ok) return cache.put(u, r);
+        return cache.match(u).then(function (hit) {
+          if (hit) return;
+          return fetch(u, { credentials: "same-origin" }).then(function (r) {
+            if (r.ok && !r.redirected) return cache.put(u, r);
+          });
         }).catch(function () {});
       }));
+    }).then(function () {
+      if (event.source) event.source.postMessage({ type: "cached" });
     }));
   }
   if (data.type === "forget") {
