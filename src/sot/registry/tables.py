@@ -177,6 +177,11 @@ def _parse_services(value: str) -> list[tuple[str, int | None]]:
     return out
 
 
+#: Rows written per transaction: each batch holds SQLite's write lock only briefly,
+#: so status reports and the task worker go on during a large import.
+BATCH_ROWS = 100
+
+
 def import_points(
     *,
     actor,
@@ -184,84 +189,125 @@ def import_points(
     source: str = "import",
     confirm_outside: bool = False,
     dry_run: bool = False,
+    progress=None,
 ) -> ImportResult:
-    """Create or update points from rows; all or nothing. Raises ImportFailed."""
-    result = ImportResult()
+    """Create or update points from rows; all or nothing. Raises ImportFailed.
+
+    Two passes in short transactions of :data:`BATCH_ROWS` rows, never one long
+    one: first every row is checked (each batch written and rolled back), and only
+    if all are good are they written, batch by batch. If the second pass fails
+    half-way (the database went away, or someone changed a point meanwhile), the
+    rows written so far stay and ImportFailed says how far it got; importing the
+    same file again finishes the job, since rows already written come back
+    unchanged. ``progress(done, total, phase)`` is called after each batch.
+    """
+    rows = list(rows)
+    batches = [rows[i : i + BATCH_ROWS] for i in range(0, len(rows), BATCH_ROWS)]
+    total = len(rows)
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    with transaction.atomic():
-        for number, row in rows:
-            slug = row.get("id", "").strip()
-            if slug in seen:
-                errors.append(
-                    RowError(
-                        number, "id", f"Id {slug!r} finns redan på rad {seen[slug]}."
-                    )
-                )
-                continue
-            seen[slug] = number
-            data = {
-                k: v for k, v in row.items() if k in BASE_COLUMNS and k != "services"
-            }
-            data["slug"] = data.pop("id", "")
-            backup = {
-                k.removeprefix("backup_"): v
-                for k, v in row.items()
-                if k.startswith("backup_") and v.strip() != ""
-            }
-            existing = Point.objects.filter(slug=slug).first() if slug else None
-            if existing is not None:
-                data.pop("slug")
-            sid = transaction.savepoint()
-            try:
-                services = (
-                    _parse_services(row["services"]) if "services" in row else None
-                )
-                point = save_point(
-                    actor=actor,
-                    data=data,
-                    point=existing,
-                    services=services,
-                    backup_power=backup or None,
-                    source=source,
-                    confirm=confirm_outside,
-                )
-                transaction.savepoint_commit(sid)
-                if existing is None:
-                    result.created.append(point.slug)
-                elif point.changes:
-                    result.updated.append(point.slug)
-                else:
-                    result.unchanged.append(point.slug)
-            except NeedsConfirmation as exc:
-                transaction.savepoint_rollback(sid)
-                for fld, messages in exc.message_dict.items():
-                    errors.extend(
-                        RowError(number, fld, m + " (bekräfta med --confirm-outside)")
-                        for m in messages
-                    )
-            except ValidationError as exc:
-                transaction.savepoint_rollback(sid)
-                if hasattr(exc, "error_dict"):
-                    for fld, messages in exc.message_dict.items():
-                        fld = "id" if fld == "slug" else fld
-                        errors.extend(RowError(number, fld, m) for m in messages)
-                else:
-                    errors.extend(RowError(number, "rad", m) for m in exc.messages)
-            except Refused:
-                transaction.savepoint_rollback(sid)
-                errors.append(
-                    RowError(
-                        number,
-                        "id",
-                        f"Du får inte ändra punkten {slug!r} eller skapa punkter i den kommunen.",
-                    )
-                )
-        if errors:
-            raise ImportFailed(errors)
-        if dry_run:
+    done = 0
+    checked = ImportResult()  # what the import would do: the dry run's answer
+    for batch in batches:
+        with transaction.atomic():
+            _import_batch(actor, batch, source, confirm_outside, seen, errors, checked)
             transaction.set_rollback(True)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, "check")
+    if errors:
+        raise ImportFailed(errors)
+    if dry_run:
+        return checked
+    result = ImportResult()
+    done = 0
+    for batch in batches:
+        with transaction.atomic():
+            _import_batch(actor, batch, source, confirm_outside, {}, errors, result)
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            errors.insert(
+                0,
+                RowError(
+                    0,
+                    "fil",
+                    "Importen avbröts efter %d av %d rader: de första är sparade. "
+                    "Rätta felet och importera samma fil igen; sparade rader blir "
+                    "oförändrade." % (done, total),
+                ),
+            )
+            raise ImportFailed(errors)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, "write")
     return result
+
+
+def _import_batch(actor, rows, source, confirm_outside, seen, errors, result) -> None:
+    """Save ``rows`` inside the caller's transaction, each in a savepoint; collect
+    row errors in ``errors`` and what happened in ``result``."""
+    for number, row in rows:
+        slug = row.get("id", "").strip()
+        if slug in seen:
+            errors.append(
+                RowError(number, "id", f"Id {slug!r} finns redan på rad {seen[slug]}.")
+            )
+            continue
+        seen[slug] = number
+        data = {k: v for k, v in row.items() if k in BASE_COLUMNS and k != "services"}
+        data["slug"] = data.pop("id", "")
+        backup = {
+            k.removeprefix("backup_"): v
+            for k, v in row.items()
+            if k.startswith("backup_") and v.strip() != ""
+        }
+        existing = Point.objects.filter(slug=slug).first() if slug else None
+        if existing is not None:
+            data.pop("slug")
+        sid = transaction.savepoint()
+        try:
+            services = _parse_services(row["services"]) if "services" in row else None
+            point = save_point(
+                actor=actor,
+                data=data,
+                point=existing,
+                services=services,
+                backup_power=backup or None,
+                source=source,
+                confirm=confirm_outside,
+            )
+            transaction.savepoint_commit(sid)
+            if existing is None:
+                result.created.append(point.slug)
+            elif point.changes:
+                result.updated.append(point.slug)
+            else:
+                result.unchanged.append(point.slug)
+        except NeedsConfirmation as exc:
+            transaction.savepoint_rollback(sid)
+            for fld, messages in exc.message_dict.items():
+                errors.extend(
+                    RowError(number, fld, m + " (bekräfta med --confirm-outside)")
+                    for m in messages
+                )
+        except ValidationError as exc:
+            transaction.savepoint_rollback(sid)
+            if hasattr(exc, "error_dict"):
+                for fld, messages in exc.message_dict.items():
+                    fld = "id" if fld == "slug" else fld
+                    errors.extend(RowError(number, fld, m) for m in messages)
+            else:
+                errors.extend(RowError(number, "rad", m) for m in exc.messages)
+        except Refused:
+            transaction.savepoint_rollback(sid)
+            errors.append(
+                RowError(
+                    number,
+                    "id",
+                    f"Du får inte ändra punkten {slug!r} eller skapa punkter i den kommunen.",
+                )
+            )
 
 
 def _point_row(p: Point, *, internal: bool) -> dict[str, object]:
