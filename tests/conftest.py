@@ -27,6 +27,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="live test: set SOT_LIVE_TESTS=1"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (Django's local-memory cache) start at zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Hash passwords with a fast hasher in tests (PBKDF2 costs ~1 s per user here)."""

@@ -13,6 +13,7 @@ once, by rule, for every operation:
 | 404 | no such object (or one the caller may not know of) | operations with a path parameter, and writes (they name objects in the body) |
 | 409 | the object changed or was decided in the meantime | writes |
 | 422 | input that breaks a rule or does not parse | operations that take parameters or a body |
+| 429 | too many requests lately (rate limit, docs/security.md) | the operations in :data:`RATE_LIMITED` |
 
 The open operations (anyone may call them, anonymous callers see public fields) are
 listed in :data:`OPEN_OPERATIONS`; all others need a bearer token (``TokenAuth``) or
@@ -84,7 +85,13 @@ _ERRORS = {
         "try again",
         {"detail": "stale: the point's status changed since you loaded it"},
     ),
+    "429": (
+        "Too many requests of this kind from the caller lately; try again later",
+        {"detail": "För många anmälningar härifrån. Försök igen senare."},
+    ),
 }
+#: operationIds with a rate limit (docs/security.md): they may answer 429.
+RATE_LIMITED = frozenset({"sot_outreach_api_subscribe"})
 _VALIDATION_EXAMPLE = {
     "detail": "invalid",
     "errors": {"bbox": ["bbox is minLon,minLat,maxLon,maxLat, four numbers"]},
@@ -153,6 +160,8 @@ def _complete_operation(method: str, operation: dict) -> None:
         codes.append("404")
     if write:
         codes.append("409")
+    if operation.get("operationId") in RATE_LIMITED:
+        codes.append("429")
     responses = operation.setdefault("responses", {})
     for code in codes:
         description, example = _ERRORS[code]
