@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from sot.public import conf, state
+from sot.public import alerts, conf, state
 from sot.public.core import nearest as near
 from sot.public.core import svgmap, tiles, words
 from sot.public.core.model import (
@@ -155,6 +155,16 @@ class PublicData:
             sms_number=c.sms_number,
         )
 
+    @cached_property
+    def warnings(self) -> list:
+        """The warnings in force over the install's municipalities (or over the
+        municipalities of the points a page shows)."""
+        if self.where is not None:
+            codes = {p.municipality_code for p in self.points}
+        else:
+            codes = {c for c, _n in self.municipalities}
+        return alerts.in_force(codes) if codes else []
+
     def counts(self, key: str) -> dict[str, tuple[int, int]]:
         """{code: (open, total)} by ``municipality__county_code`` or
         ``municipality__code``; read once per instance."""
@@ -257,6 +267,35 @@ def fallback_lines(fb: Fallbacks, example: str, lang: str) -> list[SafeString]:
             )
         )
     return lines
+
+
+def present_warnings(data: PublicData, lang: str, *, slug: str = "") -> list[dict]:
+    """The warnings in force (over one point when ``slug`` is given)."""
+    out = []
+    point = data.point(slug) if slug else None
+    for w in data.warnings:
+        if point is not None and not (
+            slug in w.point_slugs or point.municipality_code in w.municipality_codes
+        ):
+            continue
+        level = alerts.LEVELS.get(w.level)
+        valid = ""
+        if w.expires:
+            valid = ("till " if lang != "en" else "until ") + words.clock(
+                w.expires, None, lang
+            )
+        out.append(
+            {
+                "level": (level[1] if lang == "en" else level[0]) if level else "",
+                "cls": w.level.lower(),
+                "headline": own_words(w.headline_sv, lang, w.headline_en),
+                "issuer": w.issuer,
+                "url": w.url,
+                "valid": valid,
+                "exercise": w.exercise,
+            }
+        )
+    return out
 
 
 def county_name(name: str, lang: str) -> str:
@@ -464,6 +503,7 @@ def render_start(data: PublicData, lang: str, *, static: bool = False) -> bytes:
         counties=counties,
         svg=svg,
         municipalities=munis,
+        warnings=present_warnings(data, lang),
     )
 
 
@@ -540,6 +580,7 @@ def render_point(
         pt=present_point(pt, lang, data.now, static=static),
         messages=msgs,
         fallbacks=fallback_lines(data.fallbacks, pt.village or pt.name, lang),
+        warnings=present_warnings(data, lang, slug=slug),
         subscribe_url=(settings.SITE_URL if static else "")
         + f"/prenumerera/?punkt={slug}",
         exercise=pt.exercise

@@ -107,6 +107,8 @@ PHRASES: dict[str, tuple[str, str]] = {
         "Searching here needs JavaScript. Without it: pick your place in the list "
         "or your municipality.",
     ),
+    "warnings": ("Varningar som gäller nu", "Warnings in force"),
+    "issuer": ("Källa", "Source"),
     "osm": ("Visa på OpenStreetMap", "Show on OpenStreetMap"),
     "subscribe": ("Få besked när läget ändras", "Get word when the status changes"),
     "subscribe_text": (
