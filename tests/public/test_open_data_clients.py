@@ -130,3 +130,85 @@ def test_feedparser_reads_the_atom_feeds(site):
     messages = feedparser.parse(site + "/feeds/meddelanden.atom")
     assert not messages.bozo, messages.get("bozo_exception")
     assert any("Långvarigt strömavbrott" in e.title for e in messages.entries)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def other_origin(tmp_path):
+    """A page on another origin (a second loopback port) that fetches from sot."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "map.html").write_text(
+        "<!DOCTYPE html><html lang='en'><title>Another site's map</title></html>"
+    )
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/map.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_on_another_origin_can_fetch_the_open_data(site, other_origin):
+    """In Chromium: fetch() from another origin reads the GeoJSON, CSV, Atom and
+    the OGC items, and is refused an official's endpoint."""
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    script = """async (urls) => {
+        const out = {};
+        for (const url of urls) {
+            try {
+                const r = await fetch(url);
+                out[url] = [r.status, (await r.text()).length, r.headers.get('etag')];
+            } catch (e) { out[url] = ['refused']; }
+        }
+        return out;
+    }"""
+    # sot on localhost, the map page on 127.0.0.1: two origins
+    base = site.replace("127.0.0.1", "localhost")
+    open_urls = [
+        base + "/api/v1/points.geojson",
+        base + "/punkter.geojson",
+        base + "/punkter.csv",
+        base + "/feeds/cap.atom",
+        base + "/ogc/collections/points/items?open=true",
+    ]
+    closed_urls = [base + "/api/v1/operations/events", base + "/admin/"]
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox"]
+            )
+            page = browser.new_page()
+            page.goto(other_origin)
+            results = page.evaluate(script, open_urls + closed_urls)
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    for url in open_urls:
+        status, length, etag = results[url]
+        assert status == 200 and length > 100, url
+    assert results[base + "/punkter.geojson"][2]  # the ETag is exposed to scripts
+    for url in closed_urls:
+        assert results[url] == ["refused"], url
