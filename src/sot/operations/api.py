@@ -9,7 +9,6 @@ functions as the web pages, with the same permissions. Refusals map to HTTP code
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
@@ -21,21 +20,34 @@ from sot.operations import permissions as perm
 from sot.operations import queries
 from sot.operations import services as ops
 from sot.operations.core import sitrep
+from sot.operations.core import vocabulary as vocab
 from sot.operations.models import Activation, Event, StatusReport
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
 from sot.validation import schema as v
+from sot.vocabulary import literal
 
 router = Router()
 PREFIX = "/operations"
 
+# Accepted codes, derived from the vocabularies ("" = not given).
+EventKindCode = literal(vocab.EventKind)
+SeverityCode = literal(vocab.Severity)
+ReportableState = literal(
+    sorted(vocab.REPORTABLE_STATES, key=list(vocab.PointState).index)
+)
+PowerSourceCode = literal([*vocab.PowerSource, ""])
+AvailabilityCode = literal(vocab.Availability)
+QueueCode = literal([*vocab.Queue, ""])
+LogKindCode = literal(vocab.WRITABLE_LOG_KINDS)
+
 
 class EventIn(Schema):
     name: v.Name
-    kind: Literal["storm", "power_outage", "telecom_outage", "cold", "water", "other"]
+    kind: EventKindCode
     municipality_codes: list[v.Code]
     is_exercise: bool = False
-    severity: Literal["minor", "moderate", "severe", "extreme"] = "moderate"
+    severity: SeverityCode = vocab.Severity.MODERATE.value
     decided_by: v.Name = ""
     description: v.Long = ""
     public_message: v.Long = ""
@@ -98,19 +110,17 @@ class Received(Schema):
 
 
 class ReportIn(Received):
-    state: Literal["activating", "open", "limited", "closed"]
+    state: ReportableState
     based_on_report_id: int | None = None
     state_reason: v.Short = ""
-    power_source: Literal["grid", "generator", "none", ""] | None = None
-    services: dict[v.Code, Literal["yes", "limited", "no", "unknown"]] | None = None
-    fuel_products: dict[v.Code, Literal["yes", "limited", "no", "unknown"]] | None = (
-        None
-    )
+    power_source: PowerSourceCode | None = None
+    services: dict[v.Code, AvailabilityCode] | None = None
+    fuel_products: dict[v.Code, AvailabilityCode] | None = None
     payment_methods: list[v.Code] | None = None
     indoor_temp_c: v.Number(bounds.TEMP_C) | None = None
     people_present: v.Whole(bounds.PEOPLE) | None = None
     capacity_people: v.Whole(bounds.PEOPLE) | None = None
-    queue: Literal["none", "short", "long", ""] | None = None
+    queue: QueueCode | None = None
     generator_fuel_l: v.Number(bounds.FUEL_L) | None = None
     generator_fuel_pct: v.Number(bounds.PCT) | None = None
     generator_load_pct: v.Number(bounds.PCT) | None = None
@@ -178,7 +188,7 @@ class ConfirmIn(Received):
 
 class LogIn(Received):
     text: v.Long
-    kind: Literal["decision", "action", "message", "note"] = "note"
+    kind: LogKindCode = vocab.LogKind.NOTE.value
     point_id: v.Code | None = None
 
 

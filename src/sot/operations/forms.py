@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sot.operations.core import vocabulary as vocab
 from sot.operations.models import (
     FUEL_PRODUCT_KEYS,
     PAYMENT_METHOD_KEYS,
@@ -21,12 +22,7 @@ from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.validation import bounds
 from sot.validation import forms as vf
 
-REPORTABLE_STATES = [
-    (State.OPEN, _("Öppen")),
-    (State.LIMITED, _("Begränsad")),
-    (State.ACTIVATING, _("Aktiveras")),
-    (State.CLOSED, _("Stängd")),
-]
+REPORTABLE_STATES = [(State(s), State(s).label) for s in vocab.REPORTABLE_STATES]
 
 
 class EventForm(forms.Form):

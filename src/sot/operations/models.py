@@ -15,74 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
-from sot.operations.core.status import PointState
+from sot.config.choices import text_choices
+from sot.operations.core import vocabulary as vocab
 
 USER = settings.AUTH_USER_MODEL
 
 
-class EventKind(models.TextChoices):
-    STORM = "storm", _("Storm")
-    POWER_OUTAGE = "power_outage", _("Elavbrott")
-    TELECOM_OUTAGE = "telecom_outage", _("Avbrott i telefoni och data")
-    COLD = "cold", _("Sträng kyla")
-    WATER = "water", _("Avbrott i vattenförsörjning")
-    OTHER = "other", _("Annan störning")
-
-
-class Severity(models.TextChoices):
-    MINOR = "minor", _("begränsad")
-    MODERATE = "moderate", _("betydande")
-    SEVERE = "severe", _("allvarlig")
-    EXTREME = "extreme", _("mycket allvarlig")
-
-
-class State(models.TextChoices):
-    """The point's state within an event (values from :class:`PointState`)."""
-
-    ALERTED = PointState.ALERTED.value, _("Larmad")
-    ACTIVATING = PointState.ACTIVATING.value, _("Aktiveras")
-    OPEN = PointState.OPEN.value, _("Öppen")
-    LIMITED = PointState.LIMITED.value, _("Begränsad")
-    CLOSED = PointState.CLOSED.value, _("Stängd")
-    UNKNOWN = PointState.UNKNOWN.value, _("Okänd")
-
-
-class Source(models.TextChoices):
-    WEB = "web", _("webb")
-    API = "api", _("API")
-    SMS = "sms", _("SMS")
-    SYSTEM = "system", _("systemet")
-
-
-class PowerSource(models.TextChoices):
-    GRID = "grid", _("Nätström")
-    GENERATOR = "generator", _("Reservkraft (elverk)")
-    NONE = "none", _("Ingen ström")
-
-
-class Availability(models.TextChoices):
-    YES = "yes", _("Ja")
-    LIMITED = "limited", _("Begränsat")
-    NO = "no", _("Nej")
-    UNKNOWN = "unknown", _("Vet ej")
-
-
-class PaymentMethod(models.TextChoices):
-    CARD = "card", _("Kort")
-    CASH = "cash", _("Kontanter")
-    SWISH = "swish", _("Swish")
-    INVOICE = "invoice", _("Faktura/kredit")
-
-
-#: Register service code -> key in StatusReport.fuel_products.
-FUEL_PRODUCT_KEYS = {
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
-    "fuel_hvo100": "hvo100",
-    "fuel_e85": "other",
-}
-#: Register service code -> value in StatusReport.payment_methods.
-PAYMENT_METHOD_KEYS = {"pay_card": "card", "pay_cash": "cash", "pay_invoice": "invoice"}
+# The vocabularies are defined once in sot.operations.core.vocabulary.
+EventKind = text_choices(vocab.EventKind, module=__name__)
+Severity = text_choices(vocab.Severity, module=__name__)
+State = text_choices(vocab.PointState, name="State", module=__name__)
+Source = text_choices(vocab.Source, module=__name__)
+PowerSource = text_choices(vocab.PowerSource, module=__name__)
+Availability = text_choices(vocab.Availability, module=__name__)
+PaymentMethod = text_choices(vocab.PaymentMethod, module=__name__)
+Queue = text_choices(vocab.Queue, module=__name__)
+FUEL_PRODUCT_KEYS = vocab.FUEL_PRODUCT_KEYS
+PAYMENT_METHOD_KEYS = vocab.PAYMENT_METHOD_KEYS
 
 
 class Received(models.Model):
@@ -108,12 +57,6 @@ class Received(models.Model):
 
     class Meta:
         abstract = True
-
-
-class Queue(models.TextChoices):
-    NONE = "none", _("Ingen kö")
-    SHORT = "short", _("Kort kö")
-    LONG = "long", _("Lång kö")
 
 
 class Event(models.Model):
@@ -449,15 +392,7 @@ class FuelDelivery(Received):
         return f"{self.delivered_l:g} l {self.delivered_at:%Y-%m-%d %H:%M}"
 
 
-class LogKind(models.TextChoices):
-    DECISION = "decision", _("Beslut")
-    ACTION = "action", _("Åtgärd")
-    MESSAGE = "message", _("Meddelande")
-    STATUS = "status", _("Lägesändring")
-    REPORT = "report", _("Rapport")
-    DELIVERY = "delivery", _("Bränsleleverans")
-    CHECKLIST = "checklist", _("Checklista")
-    NOTE = "note", _("Anteckning")
+LogKind = text_choices(vocab.LogKind, module=__name__)
 
 
 class LogEntry(Received):

@@ -8,7 +8,6 @@ A signed-in caller or token also gets the points in their scope with internal fi
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -23,8 +22,10 @@ from sot.registry import services
 from sot.registry.models import Contact, Lifecycle, Point, PointService
 from sot.validation import bounds
 from sot.validation import schema as v
+from sot.vocabulary import literal
 
 router = Router()
+LifecycleCode = literal(Lifecycle.values)
 
 PUBLIC_LIFECYCLES = (Lifecycle.APPROVED, Lifecycle.ESTABLISHED)
 
@@ -145,9 +146,7 @@ class PointIn(Schema):
     sweref_n: v.Number(bounds.SWEREF_N) | None = None
     address: v.Name | None = None
     postcode: v.Text(6) | None = None
-    lifecycle: (
-        Literal["planned", "approved", "established", "decommissioned"] | None
-    ) = None
+    lifecycle: LifecycleCode | None = None
     planned_on: date | None = None
     approved_on: date | None = None
     established_on: date | None = None

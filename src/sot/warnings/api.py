@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -23,11 +22,13 @@ from sot.accounts import policy
 from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.registry.models import Point
 from sot.validation import schema as v
+from sot.vocabulary import literal
 from sot.warnings import decisions, permissions, polling, services
 from sot.warnings.core.detect import FORMATS
 from sot.warnings.core.model import ParseError
 from sot.warnings.importing import import_bytes
 from sot.warnings.models import (
+    Decision,
     MessageState,
     Suggestion,
     SuggestionState,
@@ -35,6 +36,7 @@ from sot.warnings.models import (
 )
 
 router = Router()
+DecisionCode = literal(Decision.values)
 PREFIX = "/warnings"
 
 
@@ -120,7 +122,7 @@ class SuggestionOut(Schema):
 
 
 class DecisionIn(Schema):
-    decision: Literal["readiness_raised", "event_opened", "dismissed"]
+    decision: DecisionCode
     note: v.Short = ""
 
 

@@ -16,17 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sot.accounts.policy import Scope
+from sot.config.choices import text_choices
 from sot.warnings.core.model import Hazard, Level, MsgType, Source, Status
 
 USER = settings.AUTH_USER_MODEL
 
 
-class SourceKind(models.TextChoices):
-    SMHI = Source.SMHI.value, _("SMHI")
-    KRISINFORMATION = Source.KRISINFORMATION.value, _("Krisinformation")
-    VMA = Source.VMA.value, _("VMA (Sveriges Radio)")
-    CAP = Source.CAP.value, _("CAP")
-    OUTAGE = Source.OUTAGE.value, _("Elavbrott (nätägare)")
+# The vocabularies are defined once in sot.warnings.core.model.
+SourceKind = text_choices(Source, name="SourceKind", module=__name__)
 
 
 class FeedFormat(models.TextChoices):
@@ -39,38 +36,10 @@ class FeedFormat(models.TextChoices):
     OUTAGE_CSV = "outage-csv", _("Elavbrott, CSV")
 
 
-class MsgTypeChoice(models.TextChoices):
-    ALERT = MsgType.ALERT.value, _("Varning")
-    UPDATE = MsgType.UPDATE.value, _("Uppdatering")
-    CANCEL = MsgType.CANCEL.value, _("Upphävande")
-
-
-class StatusChoice(models.TextChoices):
-    ACTUAL = Status.ACTUAL.value, _("Skarp")
-    EXERCISE = Status.EXERCISE.value, _("Övning")
-    TEST = Status.TEST.value, _("Test")
-
-
-class LevelChoice(models.TextChoices):
-    MESSAGE = Level.MESSAGE.value, _("Meddelande")
-    YELLOW = Level.YELLOW.value, _("Gul")
-    ORANGE = Level.ORANGE.value, _("Orange")
-    RED = Level.RED.value, _("Röd")
-
-
-class HazardChoice(models.TextChoices):
-    WIND = Hazard.WIND.value, _("Vind")
-    SNOW = Hazard.SNOW.value, _("Snö")
-    RAIN = Hazard.RAIN.value, _("Regn")
-    THUNDER = Hazard.THUNDER.value, _("Åska")
-    FIRE = Hazard.FIRE.value, _("Brand")
-    FLOOD = Hazard.FLOOD.value, _("Översvämning")
-    TEMPERATURE = Hazard.TEMPERATURE.value, _("Temperatur")
-    SEA = Hazard.SEA.value, _("Till havs")
-    WATER_SHORTAGE = Hazard.WATER_SHORTAGE.value, _("Vattenbrist")
-    PUBLIC_WARNING = Hazard.PUBLIC_WARNING.value, _("VMA")
-    POWER_OUTAGE = Hazard.POWER_OUTAGE.value, _("Elavbrott")
-    OTHER = Hazard.OTHER.value, _("Annat")
+MsgTypeChoice = text_choices(MsgType, name="MsgTypeChoice", module=__name__)
+StatusChoice = text_choices(Status, name="StatusChoice", module=__name__)
+LevelChoice = text_choices(Level, name="LevelChoice", module=__name__)
+HazardChoice = text_choices(Hazard, name="HazardChoice", module=__name__)
 
 
 class FeedSource(models.Model):

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "sot"
-PLAIN_SOT = ("sot.warnings.core", "sot.geo")
+PLAIN_SOT = ("sot.warnings.core", "sot.geo", "sot.vocabulary", "sot.errors")
 
 
 def imports(path: Path) -> set[str]:

@@ -36,6 +36,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sot.errors import Invalid
+from sot.operations.core.vocabulary import PointState
 
 
 def gettext_noop(message: str) -> str:
@@ -43,25 +44,8 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-class PointState(StrEnum):
-    """State of a point within one event."""
-
-    ALERTED = "alerted"
-    ACTIVATING = "activating"
-    OPEN = "open"
-    LIMITED = "limited"
-    CLOSED = "closed"
-    UNKNOWN = "unknown"
-
-
-STATE_LABELS_SV: dict[PointState, str] = {
-    PointState.ALERTED: gettext_noop("Larmad"),
-    PointState.ACTIVATING: gettext_noop("Aktiveras"),
-    PointState.OPEN: gettext_noop("Öppen"),
-    PointState.LIMITED: gettext_noop("Begränsad"),
-    PointState.CLOSED: gettext_noop("Stängd"),
-    PointState.UNKNOWN: gettext_noop("Okänd"),
-}
+#: Swedish label by state (the labels are defined once, on :class:`PointState`).
+STATE_LABELS_SV: dict[PointState, str] = {s: s.label for s in PointState}
 
 #: States in which the point is expected to report; they go *unknown* when stale.
 REPORTING_STATES = frozenset(

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+
+from sot.vocabulary import Term, gettext_noop
 
 
 class ParseError(ValueError):
@@ -29,29 +30,29 @@ class ParseError(ValueError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
-class MsgType(StrEnum):
+class MsgType(Term):
     """CAP msgType: a new message, an update of earlier ones, or a cancellation."""
 
-    ALERT = "alert"
-    UPDATE = "update"
-    CANCEL = "cancel"
+    ALERT = "alert", gettext_noop("Varning")
+    UPDATE = "update", gettext_noop("Uppdatering")
+    CANCEL = "cancel", gettext_noop("Upphävande")
 
 
-class Status(StrEnum):
+class Status(Term):
     """CAP status, reduced: a real message, an exercise, or a technical test."""
 
-    ACTUAL = "actual"
-    EXERCISE = "exercise"
-    TEST = "test"
+    ACTUAL = "actual", gettext_noop("Skarp")
+    EXERCISE = "exercise", gettext_noop("Övning")
+    TEST = "test", gettext_noop("Test")
 
 
-class Level(StrEnum):
+class Level(Term):
     """SMHI warning level; CAP severities are mapped onto it (see ``cap.py``)."""
 
-    MESSAGE = "MESSAGE"
-    YELLOW = "YELLOW"
-    ORANGE = "ORANGE"
-    RED = "RED"
+    MESSAGE = "MESSAGE", gettext_noop("Meddelande")
+    YELLOW = "YELLOW", gettext_noop("Gul")
+    ORANGE = "ORANGE", gettext_noop("Orange")
+    RED = "RED", gettext_noop("Röd")
 
     @property
     def rank(self) -> int:
@@ -62,31 +63,32 @@ class Level(StrEnum):
 _LEVEL_RANK = {Level.MESSAGE: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
 
 
-class Hazard(StrEnum):
+class Hazard(Term):
     """A coarse event type that rules can select on; ``event_code`` keeps the raw."""
 
-    WIND = "wind"
-    SNOW = "snow"
-    RAIN = "rain"
-    THUNDER = "thunder"
-    FIRE = "fire"
-    FLOOD = "flood"
-    TEMPERATURE = "temperature"
-    SEA = "sea"
-    WATER_SHORTAGE = "water_shortage"
-    PUBLIC_WARNING = "public_warning"  # VMA, viktigt meddelande till allmänheten
-    POWER_OUTAGE = "power_outage"
-    OTHER = "other"
+    WIND = "wind", gettext_noop("Vind")
+    SNOW = "snow", gettext_noop("Snö")
+    RAIN = "rain", gettext_noop("Regn")
+    THUNDER = "thunder", gettext_noop("Åska")
+    FIRE = "fire", gettext_noop("Brand")
+    FLOOD = "flood", gettext_noop("Översvämning")
+    TEMPERATURE = "temperature", gettext_noop("Temperatur")
+    SEA = "sea", gettext_noop("Till havs")
+    WATER_SHORTAGE = "water_shortage", gettext_noop("Vattenbrist")
+    # VMA, viktigt meddelande till allmänheten
+    PUBLIC_WARNING = "public_warning", gettext_noop("VMA")
+    POWER_OUTAGE = "power_outage", gettext_noop("Elavbrott")
+    OTHER = "other", gettext_noop("Annat")
 
 
-class Source(StrEnum):
+class Source(Term):
     """Which kind of publisher a message came from (the format family)."""
 
-    SMHI = "smhi"
-    KRISINFORMATION = "krisinformation"
-    VMA = "vma"
-    CAP = "cap"
-    OUTAGE = "outage"
+    SMHI = "smhi", gettext_noop("SMHI")
+    KRISINFORMATION = "krisinformation", gettext_noop("Krisinformation")
+    VMA = "vma", gettext_noop("VMA (Sveriges Radio)")
+    CAP = "cap", gettext_noop("CAP")
+    OUTAGE = "outage", gettext_noop("Elavbrott (nätägare)")
 
 
 @dataclass(frozen=True)

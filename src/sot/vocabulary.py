@@ -1,0 +1,44 @@
+"""Closed vocabularies: each defined once, as a plain enum of codes with labels.
+
+A vocabulary (the states of a point, event kinds, availability of a service, warning
+levels, ...) is a :class:`Term` subclass in its domain's plain ``core`` package. Each
+member is a stable code (what is stored, sent in the API and matched in SMS) with its
+Swedish label, marked with :func:`gettext_noop` so ``makemessages`` extracts it.
+Everything else derives from that one definition: the models' ``choices`` through
+:func:`sot.config.choices.text_choices`, forms through the models, the API schemas
+through :func:`literal`, public labels through ``.label``. Plain module: no Django.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a string for translation without translating it (Django's convention)."""
+    return message
+
+
+class Term(StrEnum):
+    """A member of a closed vocabulary: ``NAME = "code", gettext_noop("Etikett")``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value
+        return member
+
+    @classmethod
+    def codes(cls) -> tuple[str, ...]:
+        """The codes in definition order."""
+        return tuple(m.value for m in cls)
+
+
+def literal(codes: Any) -> Any:
+    """A ``typing.Literal`` of the given codes (a :class:`Term` class or an iterable),
+    for API schemas that accept exactly these values (no retyped list)."""
+    values = tuple(str(c) for c in codes)
+    return Literal[values]  # type: ignore[valid-type]
