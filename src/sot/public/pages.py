@@ -269,14 +269,24 @@ def fallback_lines(fb: Fallbacks, example: str, lang: str) -> list[SafeString]:
     return lines
 
 
-def present_warnings(data: PublicData, lang: str, *, slug: str = "") -> list[dict]:
-    """The warnings in force (over one point when ``slug`` is given)."""
+def present_warnings(
+    data: PublicData, lang: str, *, slug: str = "", municipality: str = ""
+) -> list[dict]:
+    """The warnings in force (over one point when ``slug`` is given, over one
+    municipality when ``municipality`` is)."""
     out = []
     point = data.point(slug) if slug else None
-    for w in data.warnings:
+    source = data.warnings
+    if municipality and data.where is not None:
+        shown = {p.municipality_code for p in data.points}
+        if municipality not in shown:  # no point of it loaded: ask for it alone
+            source = alerts.in_force({municipality})
+    for w in source:
         if point is not None and not (
             slug in w.point_slugs or point.municipality_code in w.municipality_codes
         ):
+            continue
+        if municipality and municipality not in w.municipality_codes:
             continue
         level = alerts.LEVELS.get(w.level)
         valid = ""
@@ -633,6 +643,7 @@ def render_municipality(
         heading=heading,
         points=pts,
         messages=msgs,
+        warnings=present_warnings(data, lang, municipality=code),
     )
 
 

@@ -65,3 +65,34 @@ def test_notice_state_is_large_enough_to_read_at_two_metres(client, kall_open):
 
     reader.pages[0].extract_text(visitor_text=visit)
     assert sizes.get("Öppen", 0) >= 48
+
+
+def test_notice_shows_the_fuel_restriction_per_product(client, kall_open, exercise):
+    """A restriction on diesel in force is printed on the door in its own words,
+    per product, with its end; the other products keep their state."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sot.public.core.model import STOCKHOLM
+    from sot.public.models import PublicMessage
+
+    now = timezone.now()
+    until = now + timedelta(hours=3)
+    PublicMessage.objects.create(
+        municipality=kall_open.municipality,
+        event=exercise,
+        point=kall_open,
+        text="max 20 l per kund",
+        service_code="fuel_diesel",
+        restriction="other",
+        published_at=now - timedelta(minutes=1),
+        expires_at=until,
+    )
+    reader = _pdf(client.get("/punkt/kall/anslag.pdf").content)
+    sv, en = (" ".join(page.extract_text().split()) for page in reader.pages)
+    local = until.astimezone(STOCKHOLM)
+    assert f"– Diesel: max 20 l per kund till {local:%H:%M}" in sv
+    assert "– Bensin 95: Finns inte" in sv
+    assert f"– Diesel: max 20 l per kund until {local:%H:%M}" in en
+    assert "– Petrol 95: Not available" in en

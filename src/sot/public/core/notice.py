@@ -26,6 +26,7 @@ from sot.public.core.model import (
     PAYMENT_LABELS,
     SERVICE_LABELS,
     STATE_LABELS,
+    STOCKHOLM,
     Fallbacks,
     PublicPoint,
     label,
@@ -136,19 +137,13 @@ def notice_rows(point: PublicPoint, lang: str) -> list[str]:
         else s.label(lang, SERVICE_LABELS)
         for s in point.services
     ]
-    if point.fuel:
+    if point.fuel and point.state in ("open", "limited"):
+        # one line per product, a restriction in its own words:
+        # "Diesel: max 20 l per kund till 18:00"
+        rows += [_fuel_row(s, lang) for s in point.fuel]
+    elif point.fuel:
         rows.append(
-            t["fuel"]
-            + ": "
-            + ", ".join(
-                s.label(lang, FUEL_LABELS)
-                + (
-                    f" ({s.status_text(lang).lower()})"
-                    if point.state in ("open", "limited")
-                    else ""
-                )
-                for s in point.fuel
-            )
+            t["fuel"] + ": " + ", ".join(s.label(lang, FUEL_LABELS) for s in point.fuel)
         )
     if point.payment:
         rows.append(
@@ -157,6 +152,20 @@ def notice_rows(point: PublicPoint, lang: str) -> list[str]:
             + ", ".join(label(PAYMENT_LABELS, k, lang) for k in point.payment)
         )
     return rows
+
+
+def _fuel_row(s, lang: str) -> str:
+    """``Diesel: Finns``, or with a restriction ``Diesel: max 20 l per kund till
+    18:00`` (the restriction's reason instead of the word "limited")."""
+    name = s.label(lang, FUEL_LABELS)
+    reason = s.reason(lang) if s.available and s.limited else ""
+    if not reason:
+        return f"{name}: {s.status_text(lang)}"
+    text = f"{name}: {reason}"
+    if s.until is not None:
+        until = "until" if lang == "en" else "till"
+        text += f" {until} {s.until.astimezone(STOCKHOLM):%H:%M}"
+    return text
 
 
 #: The state's letters: at least 25 mm tall capitals (readable at two metres and
