@@ -1,5 +1,7 @@
 # Sourced by scripts/demo and scripts/test: make .venv and install sot into it.
-# Usage: ensure_venv "" | ensure_venv "[dev]"
+# Usage: ensure_venv "[planning]" | ensure_venv "[dev]"
+# Versions come from constraints.txt, the ones CI tests (docs/development.md says how
+# to refresh it).
 set -euo pipefail
 
 find_python() {
@@ -30,10 +32,11 @@ ensure_venv() {
     fi
   fi
   local stamp=".venv/.sot-installed${extras}"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
     echo "==> installing sot${extras} into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      -c constraints.txt -e ".${extras}"
     touch "$stamp"
   fi
 }

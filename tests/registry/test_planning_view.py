@@ -1,6 +1,7 @@
 """The coordinator's planning page shows what `sot plan` wrote."""
 
 import json
+import sys
 
 import pytest
 
@@ -81,3 +82,19 @@ def test_operator_and_visitor_are_kept_out(client, kall_operator, plan_dir):
     client.force_login(kall_operator)
     assert client.get("/planering/").status_code == 403
     assert client.get("/planering/rapport.pdf").status_code == 403
+
+
+def test_page_says_how_to_install_the_planning_tools_when_absent(
+    client, are_officer, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOT_PLAN_DIR", str(tmp_path))
+    client.force_login(are_officer)
+    page = client.get("/planering/").content.decode()
+    assert 'id="planning-extra"' not in page  # the suite installs the extra
+    # None in sys.modules is how Python marks a module that cannot be imported
+    monkeypatch.setitem(sys.modules, "osmium", None)
+    monkeypatch.setitem(sys.modules, "numba", None)
+    page = client.get("/planering/").content.decode()
+    assert "Planeringsverktygen (sot plan) är inte installerade här" in page
+    assert "numba, osmium saknas" in page
+    assert "pip install &#x27;sot[planning]&#x27;" in page

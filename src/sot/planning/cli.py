@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sot.planning import extra
 from sot.planning.errors import PlanningError
 
 MODELS = ("mclp", "lscp", "pmedian")
@@ -128,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    absent = extra.missing()
+    if absent:
+        print(f"error: {extra.message(absent)}", file=sys.stderr)
+        return 2
     handler = {
         "network": cmd_network,
         "population": cmd_population,

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from sot.accounts import policy
 from sot.config import env
 from sot.errors import NotFound
+from sot.planning import extra
 
 PLAN_DIR = env.register(
     env.Setting(
@@ -82,7 +83,13 @@ def _allowed(request) -> None:
 def planning(request):
     _allowed(request)
     directory = plan_dir()
-    context = {"directory": directory, **load_results(directory)}
+    context = {
+        "directory": directory,
+        # the page reads results only, but says how to get the tools to make them
+        "missing_extra": extra.missing(),
+        "install_extra": extra.INSTALL,
+        **load_results(directory),
+    }
     return render(request, "registry/planning.html", context)
 
 
