@@ -18,6 +18,8 @@ def test_sqlite_url_gives_wal_and_busy_timeout(tmp_path):
     assert db["NAME"] == str(tmp_path / "sot.sqlite3")
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] == 20
+    # Tests run on a file beside it, as the server does, never in memory.
+    assert db["TEST"]["NAME"] == str(tmp_path / "sot-test.sqlite3")
     assert (
         parse_database_url("sqlite:////var/lib/sot/db.sqlite3")["NAME"]
         == "/var/lib/sot/db.sqlite3"

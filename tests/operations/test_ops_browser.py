@@ -153,12 +153,6 @@ def _wait_for_cached(page, path):
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race (#16): in some full runs the outbox retry and Background Sync "
-    "send one uid at once and the second insert raises a UNIQUE error instead of "
-    "returning the stored report; see the session note",
-)
 def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_server):
     """The Kall operator's phone loses the network, files a report, and the report
     reaches the server exactly once when the network is back."""

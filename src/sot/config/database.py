@@ -38,7 +38,12 @@ def parse_database_url(url: str, *, base_dir: Path | None = None) -> dict:
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },
-            "TEST": {"NAME": None},
+            # Tests use a file too, not SQLite's shared in-memory database: Django's
+            # live server would otherwise share one connection between its request
+            # threads, so two requests at once (an outbox retry and Background Sync
+            # sending one report) would run inside each other's transaction, which no
+            # real server does.
+            "TEST": {"NAME": str(name.with_name(f"{name.stem}-test{name.suffix}"))},
         }
     if scheme in ("postgres", "postgresql", "pgsql"):
         if not parsed.path or parsed.path == "/":
