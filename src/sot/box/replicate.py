@@ -26,6 +26,7 @@ from sot.operations.models import (
     Source,
     StatusReport,
 )
+from sot.operations.services import REPORT_FIELDS
 from sot.registry.models import (
     BackupPower,
     Contact,
@@ -38,30 +39,9 @@ from sot.registry.models import (
 )
 from sot.warnings.models import MessageArea, WarningMessage
 
-#: Fields of a status report copied as they are.
-REPORT_COPY = (
-    "state",
-    "state_reason",
-    "power_source",
-    "services",
-    "fuel_products",
-    "payment_methods",
-    "indoor_temp_c",
-    "people_present",
-    "capacity_people",
-    "queue",
-    "generator_fuel_l",
-    "generator_fuel_pct",
-    "generator_load_pct",
-    "needs_fuel",
-    "needs_staff",
-    "needs_supplies",
-    "needs_text",
-    "note",
-    "public_note",
-    "reporter_name",
-    "source",
-)
+#: Fields of a status report copied as they are: the report's own fields (one list,
+#: kept by the operations services) and who sent it how.
+REPORT_COPY = ("state", "state_reason", *REPORT_FIELDS, "reporter_name", "source")
 
 
 def _dump(queryset, *, null=(), drop=(), m2m_keep: dict | None = None) -> list[dict]:
