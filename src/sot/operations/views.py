@@ -223,8 +223,20 @@ def event_detail(request, event_id):
             ),
             "can_change": can_activate,
             "sitreps": event.sitreps.order_by("-number"),
+            "warning_links": _event_warnings(request.user, event),
         },
     )
+
+
+def _event_warnings(user, event):
+    """The warnings the event was opened from, each with its newest change (None for
+    those who may not see warnings)."""
+    if not policy.can(user, "warning.view"):
+        return None
+    # Imported here: the warnings app imports operations, not the other way round.
+    from sot.warnings.following import event_links
+
+    return event_links(event)
 
 
 @login_required

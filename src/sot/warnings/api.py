@@ -16,14 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from sot.accounts import policy
 from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.registry.models import Point
 from sot.validation import schema as v
 from sot.vocabulary import literal
-from sot.warnings import decisions, permissions, polling, services
+from sot.warnings import decisions, following, permissions, polling, services
 from sot.warnings.core.detect import FORMATS
 from sot.warnings.core.model import ParseError
 from sot.warnings.importing import import_bytes
@@ -119,6 +119,12 @@ class SuggestionOut(Schema):
     decision: str
     decided_at: datetime | None
     event_id: int | None
+    can_open_event: bool = Field(
+        description="An event can still be opened from it (open, or readiness "
+        "raised while its warning is in force)."
+    )
+    warning_state: str
+    warning_updated_at: datetime | None
 
 
 class DecisionIn(Schema):
@@ -165,6 +171,9 @@ def _suggestion_out(s: Suggestion) -> dict:
         "decision": s.decision,
         "decided_at": s.decided_at,
         "event_id": s.event_id,
+        "can_open_event": following.can_become_event(s),
+        "warning_state": s.message.state,
+        "warning_updated_at": s.cause_updated_at,
     }
 
 

@@ -4,6 +4,8 @@ Only this module acts on a suggestion, and only when an officer (or the county
 coordinator) asks it to. Opening an event calls the operations app's
 ``create_event`` with the suggestion's municipality and points and the message's
 identifier as ``external_ref``; the event is an exercise when the message was one.
+Raising readiness does not close the suggestion: while its warning is in force an
+event can still be opened from it (:mod:`sot.warnings.core.follow`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 from sot.accounts import policy
 from sot.errors import Conflict, Invalid
 from sot.warnings import permissions as perm
+from sot.warnings.following import can_become_event
 from sot.warnings.models import Decision, Suggestion, SuggestionState, WarningMessage
 
 
@@ -64,7 +67,9 @@ def decide(
     now = now or timezone.now()
     with transaction.atomic():
         suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if suggestion.state != SuggestionState.OPEN:
+        # Raising readiness is a step: the suggestion can still become an event.
+        later_event = decision == Decision.EVENT_OPENED and can_become_event(suggestion)
+        if suggestion.state != SuggestionState.OPEN and not later_event:
             raise SuggestionClosed(
                 f"already decided or cleared: {suggestion.get_state_display()}"
             )
@@ -78,7 +83,7 @@ def decide(
         )
         suggestion.decided_by = by
         suggestion.decided_at = now
-        suggestion.note = note
+        suggestion.note = note or suggestion.note
         suggestion.save()
     return suggestion
 

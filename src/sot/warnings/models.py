@@ -394,6 +394,12 @@ class Suggestion(models.Model):
         related_name="warning_suggestions",
     )
     cause_ended_at = models.DateTimeField(_("orsaken upphörde"), null=True, blank=True)
+    cause_updated_at = models.DateTimeField(
+        _("orsaken uppdaterad"),
+        null=True,
+        blank=True,
+        help_text=_("När varningen senast uppdaterades efter förslaget."),
+    )
 
     class Meta:
         verbose_name = _("förslag")

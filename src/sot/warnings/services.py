@@ -20,6 +20,9 @@ command, the upload view, the API and the poller all call :func:`import_document
   municipality in front of its officer. Suggestions move along with updates and are
   cleared when their message is cancelled, ended or expires. Nothing is ever
   activated here.
+* An event opened from a suggestion follows its warning: every update,
+  cancellation, end or expiry is written in the event's logbook
+  (:mod:`sot.warnings.following`).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from django.utils import timezone
 
 from sot.accounts import policy
 from sot.registry.models import Lifecycle, Municipality, Point
+from sot.warnings import following
 from sot.warnings import permissions as perm
-from sot.warnings.core import match
+from sot.warnings.core import follow, match
 from sot.warnings.core.model import Document, Level, Message, MsgType, Status
 from sot.warnings.models import (
+    Decision,
     MessageArea,
     MessageReference,
     MessageState,
@@ -233,6 +238,9 @@ def _store(
         for r in parsed.references
     )
     outcome = _outcome(message, action)
+    if action == "updated" and parsed.msg_type is not MsgType.CANCEL:
+        # Republished under its id (SMHI, Krisinformation): the events follow.
+        following.warning_changed(message, follow.Change.UPDATED, now=now)
     if parsed.msg_type is MsgType.CANCEL:
         message.state = MessageState.CANCELLED
         message.ended_at = now
@@ -266,6 +274,8 @@ def _store(
                 message=message
             )
             outcome.replaced.append(target.identifier)
+        if outcome.replaced:
+            following.warning_changed(message, follow.Change.UPDATED, now=now)
     outcome.suggestion_ids = reconcile_suggestions(message, now=now)
     outcome.municipality_codes = sorted(result.municipality_codes)
     outcome.point_ids = sorted(
@@ -361,6 +371,9 @@ def _end(message: WarningMessage, state: str, reason: str, now: datetime) -> int
     message.ended_at = now
     message.ended_reason = reason[:200]
     message.save(update_fields=["state", "ended_at", "ended_reason"])
+    change = follow.change_for_state(state)
+    if change is not None:
+        following.warning_changed(message, change, now=now)
     suggestions = message.suggestions.all()
     suggestions.exclude(state=SuggestionState.CLEARED).update(cause_ended_at=now)
     return suggestions.filter(state=SuggestionState.OPEN).update(
@@ -439,8 +452,10 @@ def reconcile_suggestions(
     """Make the suggestions of an in-force message match its points and the rules.
 
     One suggestion per municipality that has touched points and a matching rule; an
-    open one is updated (points, rule), a decided one is left as decided; open
-    suggestions for municipalities no longer touched are cleared.
+    open one is updated (points, rule), a decided one is left as decided, except that
+    one on which readiness was raised keeps following the points and goes back to
+    open when a rule now suggests an event (see :mod:`sot.warnings.core.follow`);
+    open suggestions for municipalities no longer touched are cleared.
     """
     now = now or timezone.now()
     rules = list(SuggestionRule.objects.filter(enabled=True))
@@ -467,14 +482,22 @@ def reconcile_suggestions(
                 is_exercise=message.is_exercise,
                 created_at=now,
             )
-        elif suggestion.state == SuggestionState.OPEN:
+        elif suggestion.state == SuggestionState.OPEN or follow.reopens(
+            state=suggestion.state,
+            decision=suggestion.decision,
+            has_event=suggestion.event_id is not None,
+            action=rule.action,
+        ):
+            # An escalation (orange to red) after readiness was raised puts the
+            # suggestion before the officer again, now to open an event.
+            suggestion.state = SuggestionState.OPEN
             suggestion.rule = rule
             suggestion.action = rule.action
             suggestion.is_exercise = message.is_exercise
             suggestion.save(
-                update_fields=["rule", "action", "is_exercise", "updated_at"]
+                update_fields=["state", "rule", "action", "is_exercise", "updated_at"]
             )
-        if suggestion.state == SuggestionState.OPEN:
+        if following.can_become_event(suggestion):
             suggestion.points.set(points)
         kept.append(suggestion.pk)
     for suggestion in current.values():
@@ -533,6 +556,16 @@ def suggestions_for(user, *, states=(SuggestionState.OPEN,)):
         qs = qs.filter(state__in=states)
     return policy.filter_allowed(
         user, perm.VIEW_SUGGESTION, qs, municipality_path="municipality"
+    )
+
+
+def raised_suggestions_for(user):
+    """Suggestions in ``user``'s scope on which readiness was raised and that can
+    still become an event (their warning is in force, no event opened yet)."""
+    return suggestions_for(user, states=(SuggestionState.ACCEPTED,)).filter(
+        decision=Decision.READINESS_RAISED,
+        event__isnull=True,
+        cause_ended_at__isnull=True,
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sot.accounts import policy
 from sot.errors import Refused
 from sot.registry.models import Point
-from sot.warnings import decisions, polling, services
+from sot.warnings import decisions, following, polling, services
 from sot.warnings import permissions as perm
 from sot.warnings.core.model import ParseError
 from sot.warnings.forms import DecisionForm, RuleForm, UploadForm
@@ -124,16 +124,23 @@ def suggestions(request):
     """The officer's suggestions: open ones first, then the latest decided."""
     policy.require(request.user, perm.VIEW_SUGGESTION)
     open_ = services.suggestions_for(request.user).prefetch_related("points")
-    decided = services.suggestions_for(
-        request.user,
-        states=(
-            SuggestionState.ACCEPTED,
-            SuggestionState.DISMISSED,
-            SuggestionState.CLEARED,
-        ),
-    ).order_by("-updated_at")[:30]
+    raised = services.raised_suggestions_for(request.user).prefetch_related("points")
+    decided = (
+        services.suggestions_for(
+            request.user,
+            states=(
+                SuggestionState.ACCEPTED,
+                SuggestionState.DISMISSED,
+                SuggestionState.CLEARED,
+            ),
+        )
+        .exclude(pk__in=raised.values("pk"))
+        .order_by("-updated_at")[:30]
+    )
     return render(
-        request, "warnings/suggestions.html", {"open": open_, "decided": decided}
+        request,
+        "warnings/suggestions.html",
+        {"open": open_, "raised": raised, "decided": decided},
     )
 
 
@@ -177,6 +184,8 @@ def suggestion_detail(request, pk):
             "points": suggestion.points.all(),
             "form": form,
             "can_decide": suggestion.state == SuggestionState.OPEN
+            and policy.can(request.user, perm.DECIDE_SUGGESTION, suggestion),
+            "can_open_event": following.can_become_event(suggestion)
             and policy.can(request.user, perm.DECIDE_SUGGESTION, suggestion),
         },
     )
