@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sot.outreach",
     "sot.public",
     "sot.box",
+    "sot.plans",
     "sot.api",
     "django.contrib.admin",
     "django.contrib.auth",

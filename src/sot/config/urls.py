@@ -19,7 +19,7 @@ urlpatterns = [
 
 # Officials' pages first (operations, feeds, notify under their own prefixes),
 # the public site last since it owns the root.
-for app in ("registry", "operations", "warnings", "outreach", "box", "public"):
+for app in ("registry", "operations", "warnings", "outreach", "box", "plans", "public"):
     if find_spec(f"sot.{app}.urls") is not None:
         module = import_module(f"sot.{app}.urls")
         urlpatterns.append(path("", include(module)))

@@ -12,13 +12,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from sot.planning.areas import county_of
 from sot.planning.candidates import Sites
 from sot.planning.network import RoadNetwork
 from sot.planning.population import Population
 from sot.planning.reach import coverage_matrix, nearest_facility
-
-DEFAULT_THRESHOLDS_MIN = (5, 10, 15, 20, 30, 45, 60)
+from sot.planning.results import DEFAULT_THRESHOLDS_MIN, reach_figures
 
 
 def unit_times(
@@ -34,10 +32,6 @@ def unit_times(
     return t, near
 
 
-def _within(weight, t, thresholds_min) -> dict[str, float]:
-    return {str(m): float(weight[t <= m * 60.0].sum()) for m in thresholds_min}
-
-
 def reach_summary(
     net: RoadNetwork,
     pop: Population,
@@ -51,92 +45,26 @@ def reach_summary(
     """Population within X minutes of the nearest facility, overall and per area.
 
     ``names`` maps municipality codes to names for the tables. Returns a JSON-ready
-    dict; ``unit_time_s`` (a list, inf as None) is included for maps.
+    dict (`sot.planning.results.reach_figures`); ``unit_time_s`` (a list, inf as
+    None) is included for maps.
     """
-    names = names or {}
-    thresholds = sorted({*thresholds_min, threshold_min})
     fac = facilities.only_snapped()
     t, near = unit_times(net, pop, fac.node)
-    w = pop.weight
-    total = float(w.sum())
-    limit = threshold_min * 60.0
-    covered = t <= limit
-    by_muni: dict[str, list[int]] = defaultdict(list)
-    for i, code in enumerate(pop.municipality):
-        by_muni[str(code)].append(i)
-    municipalities = []
-    for code in sorted(by_muni):
-        idx = np.asarray(by_muni[code])
-        mw = w[idx]
-        mtot = float(mw.sum())
-        municipalities.append(
-            {
-                "code": code,
-                "name": names.get(code, code or "(no municipality)"),
-                "county": county_of(code),
-                "population": mtot,
-                "within": _within(mw, t[idx], thresholds),
-                "covered": float(mw[covered[idx]].sum()),
-                "share_covered": float(mw[covered[idx]].sum() / mtot) if mtot else 0.0,
-                "median_time_min": _weighted_median_min(t[idx], mw),
-            }
-        )
-    counties: dict[str, dict] = {}
-    for m in municipalities:
-        c = counties.setdefault(
-            m["county"], {"code": m["county"], "population": 0.0, "covered": 0.0}
-        )
-        c["population"] += m["population"]
-        c["covered"] += m["covered"]
-    for c in counties.values():
-        c["share_covered"] = c["covered"] / c["population"] if c["population"] else 0.0
-    # largest population first, then the longest time ("not reached" is the longest)
-    order = np.lexsort((-np.nan_to_num(t, posinf=1e18), -w * (~covered)))
-    uncovered = [
-        {
-            "id": str(pop.ids[i]),
-            "population": float(w[i]),
-            "municipality": str(pop.municipality[i]),
-            "time_min": None if not np.isfinite(t[i]) else round(float(t[i]) / 60, 1),
-            "snapped": bool(pop.snapped[i]),
-        }
-        for i in order[:top_uncovered]
-        if not covered[i] and w[i] > 0
-    ]
-    per_facility = (
-        np.bincount(near[covered], weights=w[covered], minlength=len(fac))
-        if len(fac)
-        else np.zeros(0)
+    return reach_figures(
+        t,
+        near,
+        pop.weight,
+        pop.municipality,
+        pop.ids,
+        facility_names=list(fac.name),
+        snapped=pop.snapped,
+        threshold_min=threshold_min,
+        thresholds_min=thresholds_min,
+        names=names,
+        top_uncovered=top_uncovered,
+        facilities_not_placed=facilities.unsnapped(),
+        unplaced_population=pop.unsnapped()["population"],
     )
-    return {
-        "threshold_min": threshold_min,
-        "facilities": len(fac),
-        "facilities_not_on_network": facilities.unsnapped(),
-        "population": total,
-        "covered": float(w[covered].sum()),
-        "share_covered": float(w[covered].sum() / total) if total else 0.0,
-        "within": _within(w, t, thresholds),
-        "median_time_min": _weighted_median_min(t, w),
-        "unsnapped_population": pop.unsnapped()["population"],
-        "municipalities": municipalities,
-        "counties": sorted(counties.values(), key=lambda c: c["code"]),
-        "uncovered_largest": uncovered,
-        "per_facility": [
-            {"name": fac.name[j], "covered": float(per_facility[j])}
-            for j in range(len(fac))
-        ],
-        "unit_time_s": [None if not np.isfinite(v) else float(v) for v in t],
-    }
-
-
-def _weighted_median_min(t: np.ndarray, w: np.ndarray) -> float | None:
-    if w.sum() <= 0:
-        return None
-    order = np.argsort(t)
-    cum = np.cumsum(w[order])
-    k = int(np.searchsorted(cum, cum[-1] / 2))
-    value = t[order][k]
-    return None if not np.isfinite(value) else round(float(value) / 60, 2)
 
 
 def what_if(

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.path import Path as MplPath
 
 from sot.planning.errors import PlanningError
+from sot.planning.results import county_of  # noqa: F401  (re-exported)
 
 _CODE_KEYS = ("kommun_kod", "kommunkod", "municipality_code", "code", "KnKod", "id")
 _NAME_KEYS = ("kommun", "kommunnamn", "municipality", "name", "KnNamn")
@@ -93,9 +94,3 @@ def locate(lon, lat, areas: list[Area]) -> np.ndarray:
             inside |= hit
         out[cand[inside]] = i
     return out
-
-
-def county_of(municipality_code: str) -> str:
-    """The county code of a Swedish municipality code ('2380' -> '23')."""
-    code = (municipality_code or "").strip()
-    return code[:2] if len(code) == 4 and code.isdigit() else ""

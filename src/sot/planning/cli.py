@@ -438,7 +438,7 @@ def cmd_candidates(args, wd) -> dict:
 
 
 def cmd_site(args, wd) -> dict:
-    from sot.planning import siting
+    from sot.planning import results
     from sot.planning.reach import ball_times, nearest_facility
 
     net = wd.network()
@@ -467,52 +467,21 @@ def cmd_site(args, wd) -> dict:
     t0 = time.perf_counter()
     times = ball_times(net, cands.node, cutoff, demand_nodes=nodes)
     t_matrix = time.perf_counter() - t0
-    coverage = times.astype(bool)
-    coverage.data[:] = True
-    existing = existing_t <= cutoff
-    if args.model == "mclp":
-        res = siting.solve_mclp(
-            coverage,
-            weight,
-            args.p,
-            existing=existing,
-            method=args.method,
-            time_limit_s=args.time_limit,
-        )
-    elif args.model == "lscp":
-        res = siting.solve_lscp(
-            coverage,
-            existing=existing,
-            method=args.method,
-            time_limit_s=args.time_limit,
-        )
-    else:
-        res = siting.solve_pmedian(
-            times,
-            weight,
-            args.p,
-            existing_cost=np.where(existing, existing_t, np.inf),
-            method=args.method,
-            time_limit_s=args.time_limit,
-        )
-    chosen = [int(j) for j in res.chosen]
-    covered_after = existing.copy()
-    for j in chosen:
-        covered_after[coverage.indices[coverage.indptr[j] : coverage.indptr[j + 1]]] = (
-            True
-        )
-    out = res.as_dict()
-    out.update(
+    res, out = results.site(
+        args.model,
+        times,
+        weight,
+        existing_t,
+        p=args.p,
         minutes=args.minutes,
+        candidate_records=cands.records(),
+        method=args.method,
+        time_limit_s=args.time_limit,
+    )
+    out.update(
         existing_points=n_existing,
-        candidates=len(cands),
-        demand_nodes=int(nodes.size),
         population=float(weight.sum()) + pop.unsnapped()["population"],
-        covered_before=float(weight[existing].sum()),
-        covered_after=float(weight[covered_after].sum()),
         matrix_seconds=round(t_matrix, 3),
-        chosen_sites=[cands.records()[j] for j in chosen],
-        candidate_gains=_candidate_gains(coverage, weight, existing, cands),
     )
     wd.write_json(f"site-{args.model}.json", out)
     gap = out["gap"]
@@ -532,13 +501,6 @@ def cmd_site(args, wd) -> dict:
     for rec in out["chosen_sites"]:
         _say(f"  new: {rec['name']} ({rec['lat']:.5f}, {rec['lon']:.5f})")
     return out
-
-
-def _candidate_gains(coverage, weight, existing, cands) -> list[dict]:
-    """Population each candidate alone would bring within the threshold, largest first."""
-    gain = coverage.astype(np.float64) @ np.where(existing, 0.0, weight)
-    order = np.argsort(-gain, kind="stable")
-    return [{"name": cands.name[j], "gain": float(gain[j])} for j in order]
 
 
 # -- what-if --------------------------------------------------------------------------

@@ -8,7 +8,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Register över SOT-punkter")
 
     def ready(self):
-        from sot.registry import (  # noqa: F401  (they declare their settings)
-            planning_views,
-            scheduler,
-        )
+        from sot.registry import scheduler  # noqa: F401  (declares its settings)

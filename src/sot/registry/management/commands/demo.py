@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sot.registry import demo
 
 # Apps whose `demo.load(stdout=...)` runs after the register's, in this order.
-DEMO_APPS = ("operations", "warnings", "outreach", "public")
+DEMO_APPS = ("operations", "warnings", "outreach", "public", "plans")
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The coordinator's planning page shows what `sot plan` wrote."""
+"""The planning page shows what `sot plan` wrote into SOT_PLAN_DIR."""
 
 import json
 import sys
@@ -7,8 +7,10 @@ import pytest
 
 
 @pytest.fixture
-def plan_dir(tmp_path, monkeypatch):
+def cli_dir(tmp_path, monkeypatch):
     """A planning work directory with reach and MCLP results and a report."""
+    tmp_path = tmp_path / "cli"
+    tmp_path.mkdir()
     (tmp_path / "reach.json").write_text(
         json.dumps(
             {
@@ -53,7 +55,7 @@ def plan_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_coordinator_sees_reach_and_siting(client, coordinator, plan_dir):
+def test_coordinator_sees_reach_and_siting(client, coordinator, cli_dir):
     client.force_login(coordinator)
     page = client.get("/planering/").content.decode()
     assert "80,6 %" in page and "Åre" in page and "75,0 %" in page  # Swedish decimals
@@ -68,16 +70,13 @@ def test_coordinator_sees_reach_and_siting(client, coordinator, plan_dir):
     assert client.get("/planering/rapport.html").status_code == 404
 
 
-def test_empty_directory_explains_what_to_run(
-    client, are_officer, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("SOT_PLAN_DIR", str(tmp_path))
+def test_empty_directory_explains_what_to_run(client, are_officer):
     client.force_login(are_officer)
     page = client.get("/planering/").content.decode()
     assert "Inga planeringsresultat ännu" in page and "sot plan network" in page
 
 
-def test_operator_and_visitor_are_kept_out(client, kall_operator, plan_dir):
+def test_operator_and_visitor_are_kept_out(client, kall_operator, cli_dir):
     assert client.get("/planering/").status_code == 302  # to the login page
     client.force_login(kall_operator)
     assert client.get("/planering/").status_code == 403
