@@ -97,6 +97,10 @@ def test_phone_without_javascript_reports(browser, exercise, live_server):
     page.check("input[name=state][value=limited]")
     page.fill("input[name=state_reason]", "Kortterminalen nere")
     page.fill("input[name=generator_fuel_l]", "700")
+    # The public note is shown, not filled in: the operator chooses to keep it.
+    assert page.get_by_text("Värmestugan i skolans matsal är öppen.").is_visible()
+    assert page.input_value("input[name=public_note]") == ""
+    page.check("input[name=public_note_action][value=keep]")
     page.click("text=Skicka rapporten")
     assert page.url.endswith("/drift/punkt/")
     assert page.get_by_text("Tack! Rapporten är skickad.").is_visible()
@@ -186,6 +190,7 @@ def test_offline_report_is_kept_and_delivered_once(browser, exercise, live_serve
     assert page.url.endswith(report_path)
     page.check("input[name=state][value=limited]")
     page.fill("input[name=state_reason]", "Kortterminalen nere")
+    page.check("input[name=public_note_action][value=keep]")
     page.click("text=Skicka rapporten")
     page.wait_for_url("**/drift/punkt/")
     page.get_by_text("1 rapport väntar på nät").wait_for()
@@ -227,6 +232,7 @@ def test_online_with_javascript_the_report_goes_through_the_outbox(
     _login(page, live_server.url, "kall")
     page.click("text=Rapportera läget")
     page.check("input[name=state][value=open]")
+    page.check("input[name=public_note_action][value=clear]")
     page.click("text=Skicka rapporten")
     page.wait_for_url("**/drift/punkt/")
     page.get_by_text("Tack! Rapporten är skickad.", exact=True).wait_for()

@@ -143,3 +143,36 @@ def test_help_for_known_numbers(kall_active, frg, sms_in, text):
     assert "BRÄNSLE" in sms_in(frg.OPERATOR_PHONE, text, "h").reply or "FUEL" in (
         sms_in(frg.OPERATOR_PHONE, text, "h2").reply
     )
+
+
+def test_sms_report_withdraws_the_public_note_and_says_so(
+    kall_active, frg, sms_in, outbox
+):
+    """A basic phone cannot show the public note, so an SMS report never carries it
+    over: it is withdrawn and a second SMS tells the operator (issue #11, item 3)."""
+    from sot.operations import services as ops
+    from sot.outreach.delivery import deliver_due
+
+    ops.submit_status_report(
+        point=kall_active.point,
+        event=kall_active.event,
+        reported_by=None,
+        source="web",
+        state="open",
+        fuel_products={"diesel": "yes"},
+        public_note="Diesel och bensin finns.",
+    )
+    result = sms_in(frg.OPERATOR_PHONE, "KALL ÖPPEN DIESEL NEJ", "n1")
+    assert result.outcome == "status report for kall"
+    latest = StatusReport.objects.order_by("-id").first()
+    assert latest.public_note == ""
+    assert latest.fuel_products == {"diesel": "no"}
+    deliver_due()
+    bodies = [m["body"] for m in outbox if m["to"] == frg.OPERATOR_PHONE]
+    assert len(bodies) == 2
+    assert bodies[0].endswith("öppen, diesel nej")
+    assert bodies[1].startswith("Meddelandet till allmänheten är borttaget.")
+    # without a note to withdraw, the receipt comes alone
+    sms_in(frg.OPERATOR_PHONE, "KALL ÖPPEN", "n2")
+    deliver_due()
+    assert len([m for m in outbox if m["to"] == frg.OPERATOR_PHONE]) == 3

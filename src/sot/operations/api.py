@@ -12,7 +12,8 @@ from datetime import datetime
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from sot.accounts import policy
 from sot.errors import Invalid, NotFound, Unauthenticated
@@ -129,7 +130,16 @@ class ReportIn(Received):
     needs_supplies: bool | None = None
     needs_text: v.Short | None = None
     note: v.Long | None = None
-    public_note: v.Short | None = None
+    public_note: v.Short | None = Field(
+        None,
+        description="The message to the public. Never carried over silently: "
+        "omitted, the previous one is withdrawn unless keep_public_note is true.",
+    )
+    keep_public_note: bool = Field(
+        False,
+        description="Keep the previous report's message to the public "
+        "(without public_note).",
+    )
 
 
 class ReportOut(Schema):
@@ -401,7 +411,9 @@ def list_reports(request, event_id: int, point_id: str):
     response={201: ReportOut},
 )
 def submit_report(request, event_id: int, point_id: str, data: ReportIn):
-    """A status report. Omitted fields carry over from the previous report;
+    """A status report. Omitted fields carry over from the previous report, except
+    the fuel level, the note and the public note (kept only with
+    ``keep_public_note``);
     ``based_on_report_id`` (0 = none) makes a report from an older state refused
     with 409. Sending the same ``uid`` again stores nothing and answers with the
     stored report; a report observed before the current one goes into the history
@@ -411,6 +423,13 @@ def submit_report(request, event_id: int, point_id: str, data: ReportIn):
     fields = {
         k: v for k, v in data.dict().items() if k in ops.REPORT_FIELDS and v is not None
     }
+    if data.keep_public_note:
+        if data.public_note is not None:
+            raise Invalid(
+                _("Ange antingen public_note eller keep_public_note, inte båda."),
+                code="public_note_twice",
+            )
+        fields["public_note"] = ops.KEEP
     report = ops.submit_status_report(
         point=point,
         event=event,

@@ -187,6 +187,8 @@ def load(stdout=None) -> Event | None:
             needs_fuel=False,
             observed_at=t(1),
             note="Kortbetalning fungerar igen via reservlänk.",
+            # the SMS report withdrew the public note; the operator writes it again
+            public_note="Värmestugan i skolans matsal är öppen.",
         )
         ops.add_log_entry(
             event=event,

@@ -18,6 +18,7 @@ from sot.operations.models import (
     State,
     StatusReport,
 )
+from sot.operations.services.common import KEEP
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.validation import bounds
 from sot.validation import forms as vf
@@ -136,8 +137,22 @@ class TemplateForm(forms.Form):
     )
 
 
+NOTE_KEEP, NOTE_EDIT, NOTE_CLEAR = "keep", "edit", "clear"
+NOTE_CHOICES = [
+    (NOTE_KEEP, _("Behåll det")),
+    (NOTE_EDIT, _("Ersätt det med texten nedan")),
+    (NOTE_CLEAR, _("Ta bort det")),
+]
+
+
 class ReportForm(forms.Form):
-    """The operator's status report; built for the point's own services."""
+    """The operator's status report; built for the point's own services.
+
+    The public note is never filled in from the last report: when the point has one
+    (``previous_note``), the operator sees it and chooses to keep, replace or remove
+    it; sending without a choice is refused (issue #11). ``require_note_choice=False``
+    (a report queued offline, made before the current note existed) keeps it instead.
+    """
 
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(
@@ -178,6 +193,12 @@ class ReportForm(forms.Form):
     needs_text = vf.text(
         bounds.SHORT_TEXT_LEN, label=_("Behov, detaljer"), required=False
     )
+    public_note_action = forms.ChoiceField(
+        label=_("Meddelandet som visas nu"),
+        choices=NOTE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     public_note = vf.text(
         bounds.SHORT_TEXT_LEN, label=_("Meddelande till allmänheten"), required=False
     )
@@ -189,8 +210,16 @@ class ReportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, point, **kwargs):
+    def __init__(
+        self, *args, point, previous_note: str = "", require_note_choice=True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.previous_note = previous_note
+        self.require_note_choice = require_note_choice
+        if previous_note:
+            self.fields["public_note"].label = _("Nytt meddelande till allmänheten")
+        else:
+            del self.fields["public_note_action"]
         self.service_fields = []
         self.fuel_fields = []
         services = [ps.service for ps in point.point_services.select_related("service")]
@@ -222,7 +251,7 @@ class ReportForm(forms.Form):
     @staticmethod
     def initial_from(report: StatusReport | None) -> dict:
         """The form filled with the last report's values (the operator changes only
-        what changed)."""
+        what changed); not the public note, which is chosen anew each time."""
         if report is None:
             return {"based_on": 0}
         data = {
@@ -238,7 +267,6 @@ class ReportForm(forms.Form):
             "needs_staff": report.needs_staff,
             "needs_supplies": report.needs_supplies,
             "needs_text": report.needs_text,
-            "public_note": report.public_note,
             "payment_methods": list(report.payment_methods or []),
         }
         for code, value in (report.services or {}).items():
@@ -248,6 +276,45 @@ class ReportForm(forms.Form):
             if key in products:
                 data[f"svc_{code}"] = products[key]
         return data
+
+    def clean(self):
+        data = super().clean()
+        if not self.previous_note:
+            return data
+        action = data.get("public_note_action") or ""
+        text = (data.get("public_note") or "").strip()
+        if not action:
+            if text:
+                action = NOTE_EDIT  # writing a new note is a choice
+            elif self.require_note_choice:
+                self.add_error(
+                    "public_note_action",
+                    _(
+                        "Välj om meddelandet till allmänheten ska behållas, "
+                        "ersättas eller tas bort."
+                    ),
+                )
+            else:
+                action = NOTE_KEEP
+        elif action == NOTE_EDIT and not text:
+            self.add_error(
+                "public_note", _("Skriv det nya meddelandet, eller välj Ta bort det.")
+            )
+        elif action != NOTE_EDIT and text:
+            self.add_error(
+                "public_note",
+                _("Du skrev ett nytt meddelande: välj Ersätt det med texten nedan."),
+            )
+        data["public_note_action"] = action
+        return data
+
+    def public_note_value(self):
+        """The public note to store: the text, ``""`` to remove, or ``KEEP``."""
+        c = self.cleaned_data
+        text = (c.get("public_note") or "").strip()
+        if not self.previous_note:
+            return text
+        return {NOTE_KEEP: KEEP, NOTE_CLEAR: ""}.get(c.get("public_note_action"), text)
 
     def report_fields(self) -> dict:
         """Keyword arguments for ``submit_status_report``."""
@@ -276,5 +343,5 @@ class ReportForm(forms.Form):
             "needs_supplies": c.get("needs_supplies", False),
             "needs_text": c.get("needs_text") or "",
             "note": c.get("note") or "",
-            "public_note": c.get("public_note") or "",
+            "public_note": self.public_note_value(),
         }

@@ -404,7 +404,13 @@ def report(request, event_id, slug):
     conflict = None
     if request.method == "POST":
         outbox = offline.from_outbox(request)
-        form = ReportForm(request.POST, point=point)
+        queued = offline.was_queued(request)
+        form = ReportForm(
+            request.POST,
+            point=point,
+            previous_note=_note_seen(activation, request.POST, queued=queued),
+            require_note_choice=not queued,
+        )
         if outbox and not form.is_valid():
             return offline.refused(
                 " ".join(str(e) for errs in form.errors.values() for e in errs)
@@ -423,7 +429,7 @@ def report(request, event_id, slug):
                     reported_by=request.user,
                     source="web",
                     based_on_report_id=None
-                    if offline.was_queued(request)
+                    if queued
                     else form.cleaned_data.get("based_on") or 0,
                     capacity_people=capacity,
                     uid=fields["uid"],
@@ -437,7 +443,9 @@ def report(request, event_id, slug):
                 conflict = exc.newer
                 # Show the newer values; the operator checks them and sends again.
                 form = ReportForm(
-                    initial=ReportForm.initial_from(exc.newer), point=point
+                    initial=ReportForm.initial_from(exc.newer),
+                    point=point,
+                    previous_note=exc.newer.public_note if exc.newer else "",
                 )
                 messages.error(request, _refusal_text(exc))
             except REFUSALS as exc:
@@ -461,7 +469,11 @@ def report(request, event_id, slug):
                 messages.success(request, text)
                 return redirect("operations:operator")
     else:
-        form = ReportForm(initial=ReportForm.initial_from(last), point=point)
+        form = ReportForm(
+            initial=ReportForm.initial_from(last),
+            point=point,
+            previous_note=last.public_note if last else "",
+        )
     return render(
         request,
         "operations/report.html",
@@ -474,6 +486,17 @@ def report(request, event_id, slug):
             "conflict": conflict,
         },
     )
+
+
+def _note_seen(activation, data, *, queued: bool) -> str:
+    """The public note the operator saw when filling the form: that of the report the
+    form was based on (a report queued offline: the current one)."""
+    if queued:
+        last = activation.last_report
+        return last.public_note if last else ""
+    based_on = bounds.parse_id(data.get("based_on"))
+    base = activation.reports.filter(pk=based_on).first() if based_on else None
+    return base.public_note if base else ""
 
 
 @login_required

@@ -60,6 +60,8 @@ class InboundResult:
     kind: str
     outcome: str
     reply: str = ""
+    #: a second reply (the receipt of a status report fits one SMS on its own)
+    also: str = ""
 
 
 def point_keywords() -> dict[str, Point]:
@@ -155,7 +157,8 @@ def handle_inbound_sms(
     elif cmd.kind is Kind.ANSWER:
         result.outcome = _answer(cmd, member, inbound)
     elif cmd.kind is Kind.STATUS and user is not None:
-        result.outcome, result.reply = _status(cmd, user, keywords, received_at)
+        result.outcome, reply = _status(cmd, user, keywords, received_at)
+        result.reply, result.also = reply if isinstance(reply, tuple) else (reply, "")
     elif cmd.kind is Kind.STATUS and cmd.point is not None:
         # a volunteer in the roster, not an operator: may not report
         result.outcome = "not allowed"
@@ -179,6 +182,15 @@ def handle_inbound_sms(
             channel="sms",
             to=phone,
             body=result.reply,
+            purpose="reply",
+            member=member,
+        )
+    if result.also:
+        queue_message(
+            key=f"reply:{provider_id}:2",
+            channel="sms",
+            to=phone,
+            body=result.also,
             purpose="reply",
             member=member,
         )
@@ -219,7 +231,7 @@ def _merge(previous: dict | None, updates: dict[str, str]) -> dict:
 
 def _status(
     cmd: Command, user: User, keywords: dict[str, Point], at: datetime
-) -> tuple[str, str]:
+) -> tuple[str, str | tuple[str, str]]:
     lang = "sv"
     if cmd.point is not None:
         point = keywords[cmd.point]
@@ -270,6 +282,9 @@ def _status(
     if cmd.note:
         fields["note"] = cmd.note
     state = cmd.status or activation.state
+    # The public note is not carried over: the operator cannot see it on a basic
+    # phone, so a report by SMS withdraws it (and the receipt says so).
+    withdrawn = previous.public_note if previous is not None else ""
     try:
         ops.submit_status_report(
             point=point,
@@ -305,4 +320,7 @@ def _status(
             "summary": summary or "inget nytt",
         },
     )
+    if withdrawn:
+        # a second SMS, so that the receipt still fits one
+        reply = (reply, render("status_note_withdrawn", lang, {}))
     return f"status report for {point.slug}", reply

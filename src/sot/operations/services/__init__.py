@@ -18,6 +18,7 @@ from sot.operations.services.activation import (
     set_point_state,
 )
 from sot.operations.services.common import (
+    KEEP,
     NO_CARRY,
     REPORT_FIELDS,
     UNSET,
@@ -49,6 +50,7 @@ from sot.operations.services.reports import (
 )
 
 __all__ = [
+    "KEEP",
     "NO_CARRY",
     "OperationRefused",
     "REPORTING",

@@ -147,8 +147,13 @@ REPORT_FIELDS = (
     "note",
     "public_note",
 )
-#: Fields that describe a moment and do not carry over (a new report says them anew).
-NO_CARRY = {"generator_fuel_l", "generator_fuel_pct", "note"}
+#: Fields that do not carry over when not given: the fuel level and the note describe
+#: a moment, and the public note is public text that must never outlive what it was
+#: written about unseen (issue #11): a report without one withdraws it, unless the
+#: caller passes :data:`KEEP` because the operator chose to keep it.
+NO_CARRY = {"generator_fuel_l", "generator_fuel_pct", "note", "public_note"}
+#: A field value meaning "the previous report's value, on purpose".
+KEEP: Any = object()
 
 
 def _name(user) -> str:

@@ -35,6 +35,7 @@ from sot.operations.services.activation import (
     require_not_suspended,
 )
 from sot.operations.services.common import (
+    KEEP,
     NO_CARRY,
     REPORT_FIELDS,
     UNSET,
@@ -81,7 +82,9 @@ def submit_status_report(
 
     ``fields`` are any of :data:`REPORT_FIELDS`; a field not given carries over from
     the previous report (except the fuel level and the note, which describe a
-    moment), so an SMS "ÖPPEN" keeps the rest of the picture.
+    moment), so an SMS "ÖPPEN" keeps the rest of the picture. The public note never
+    carries over silently: not given, it is withdrawn; :data:`KEEP` (the operator
+    chose to keep it) takes the previous report's.
 
     ``state=None`` (or ``"unknown"``, which only the system sets) keeps the state:
     the last report's state, so a report from a point gone *unknown* brings it back.
@@ -133,7 +136,10 @@ def submit_status_report(
         )
         values = {}
         for name in REPORT_FIELDS:
-            if name in fields and fields[name] is not UNSET:
+            if name in fields and fields[name] is KEEP:
+                if previous is not None:
+                    values[name] = getattr(previous, name)
+            elif name in fields and fields[name] is not UNSET:
                 values[name] = fields[name]
             elif previous is not None and name not in NO_CARRY:
                 values[name] = getattr(previous, name)
@@ -252,6 +258,13 @@ def _report_summary(report: StatusReport) -> str:
     if needs:
         parts.append(_("behov: %(needs)s") % {"needs": ", ".join(needs)})
     text = ", ".join(parts) + "."
+    before = report.based_on.public_note if report.based_on is not None else ""
+    if report.public_note != before:
+        text += " " + (
+            _("Meddelande till allmänheten: ”%(text)s”.") % {"text": report.public_note}
+            if report.public_note
+            else _("Meddelandet till allmänheten är borttaget.")
+        )
     if report.note:
         text += " " + _("Kommentar till kommunen: %(note)s") % {"note": report.note}
     return text

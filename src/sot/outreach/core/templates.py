@@ -102,6 +102,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Mottaget {time} SOT {point} ({event}): {summary}",
         "en": "Received {time} SOT {point} ({event}): {summary}",
     },
+    "status_note_withdrawn": {
+        "sv": "Meddelandet till allmänheten är borttaget. Skriv ett nytt i "
+        "rapportformuläret på webben.",
+        "en": "The message to the public has been removed. Write a new one in the "
+        "report form on the web.",
+    },
     "status_not_understood": {
         "sv": 'SOT: förstod inte "{unknown}". Exempel: KALL ÖPPEN DIESEL NEJ '
         "BRÄNSLE 60%. Skriv HJÄLP för fler.",
