@@ -186,3 +186,27 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code[:3]} {self.code[3:]} {self.locality}"
+
+
+class PendingPublish(models.Model):
+    """A change that waits to be published to the static snapshot.
+
+    Each public change adds a row (a point's slug, a municipality's code, or
+    ``everything``); the ``publish_pending`` task takes every row there is, publishes
+    once for all of them and deletes them. A burst of changes thus gives one publish
+    run, and a change whose task could not be enqueued is picked up by the next run
+    or by the scheduler.
+    """
+
+    slug = models.CharField(_("punkt"), max_length=100, blank=True)
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    everything = models.BooleanField(_("hela webbplatsen"), default=False)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("väntande publicering")
+        verbose_name_plural = _("väntande publiceringar")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.slug or self.municipality_code or "*"

@@ -10,14 +10,11 @@ manifest of checksums. Paths end in ``index.html`` so that any static server map
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
-
-from django.conf import settings
-from django.db import close_old_connections, connections
 
 from sot.public import conf, feeds, finder, pages
 from sot.public.core import notice, snapshot
+from sot.public.models import PendingPublish
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +110,6 @@ def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:
 
 # -- republishing on change -------------------------------------------------------
 
-_lock = threading.Lock()
-_timer: threading.Timer | None = None
-#: What waits to be republished: point slugs and municipality codes, or None for
-#: everything (a change to an event, or no snapshot yet).
-_pending: dict | None = {"slugs": set(), "municipalities": set()}
-DEBOUNCE_S = 0.3
-
 
 def publish_changes(
     directory: str | Path, *, slugs=None, municipalities=()
@@ -135,69 +125,29 @@ def publish_changes(
     return publish(directory)
 
 
-def _publish_now(directory: str, pending: dict | None) -> None:
-    try:
-        if pending is None:
-            result = publish(directory)
-        else:
-            result = publish_changes(
-                directory,
-                slugs=pending["slugs"],
-                municipalities=pending["municipalities"],
-            )
-        log.info(
-            "published %s files to %s (changed: %s)",
-            result.files,
-            directory,
-            result.changed,
+def publish_pending(directory: str | Path) -> snapshot.Result | None:
+    """Publish every pending change in one run (what the ``publish_pending`` task
+    does); None when nothing waits. The rows are deleted only after the publish
+    succeeded, so a failed run is retried by the next one."""
+    rows = list(
+        PendingPublish.objects.values_list(
+            "pk", "slug", "municipality_code", "everything"
         )
-    except Exception:  # a failed publish must never break the request that caused it
-        log.exception("publishing the public snapshot to %s failed", directory)
-
-
-def request_publish(
-    *,
-    delay_s: float | None = None,
-    slugs: list[str] | None = None,
-    municipalities: list[str] = (),
-) -> bool:
-    """Republish ``SOT_PUBLISH_DIR`` soon (debounced), or now when ``delay_s`` is 0.
-
-    ``slugs`` (and ``municipalities``) name what changed: only the files they
-    affect are written. Without them the whole site is rebuilt. Several changes
-    within the debounce window give one publication, started ``DEBOUNCE_S`` after
-    the first. Returns False when no publish directory is configured.
-    """
-    global _timer, _pending
-    directory = settings.PUBLISH_DIR
-    if not directory:
-        return False
-    with _lock:
-        if slugs is None or _pending is None:
-            _pending = None
-        else:
-            _pending["slugs"].update(slugs)
-            _pending["municipalities"].update(municipalities)
-        delay = DEBOUNCE_S if delay_s is None else delay_s
-        if delay <= 0:
-            pending, _pending = _pending, {"slugs": set(), "municipalities": set()}
-        elif _timer is None or not _timer.is_alive():
-            _timer = threading.Timer(delay, _run_timer, args=(directory,))
-            _timer.daemon = True
-            _timer.start()
-    if delay <= 0:
-        _publish_now(directory, pending)
-    return True
-
-
-def _run_timer(directory: str) -> None:
-    """In the timer thread, which has its own database connection to clean up."""
-    global _timer, _pending
-    with _lock:
-        _timer = None
-        pending, _pending = _pending, {"slugs": set(), "municipalities": set()}
-    close_old_connections()
-    try:
-        _publish_now(directory, pending)
-    finally:
-        connections.close_all()
+    )
+    if not rows:
+        return None
+    everything = any(r[3] for r in rows)
+    result = publish_changes(
+        directory,
+        slugs=None if everything else {r[1] for r in rows if r[1]},
+        municipalities={r[2] for r in rows if r[2]},
+    )
+    PendingPublish.objects.filter(pk__lte=max(r[0] for r in rows)).delete()
+    log.info(
+        "published %s pending change(s): %s files in %s (changed: %s)",
+        len(rows),
+        result.files,
+        directory,
+        result.changed,
+    )
+    return result

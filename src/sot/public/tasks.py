@@ -1,9 +1,48 @@
-"""Background tasks of the public app (django-tasks, database backend)."""
+"""Background tasks of the public app (django-tasks, database backend): publishing
+the static snapshot, off the web workers.
+
+A public change calls :func:`request_publish`, which writes the change down
+(:class:`~sot.public.models.PendingPublish`) and enqueues one ``publish_pending``
+task ``DEBOUNCE_S`` later unless one is already waiting. The task worker that
+`sot serve` starts runs it; it publishes every pending change in one run, so a
+burst of changes gives one publish. Nothing is published in the web process and
+no thread is started there.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from sot.public import site
+from sot.public.models import PendingPublish
+
+log = logging.getLogger(__name__)
+
+#: Seconds a publish task waits after the change that enqueued it, so that the
+#: changes of a burst (a form saving a point and its services, several reports in
+#: one go) are published together. Changes that come while a publish runs wait
+#: for the next one.
+DEBOUNCE_S = 0.2
+
+
+@task()
+def publish_pending(directory: str = "") -> dict:
+    """Publish every pending change to ``directory`` (default SOT_PUBLISH_DIR) in
+    one run: only the files the changed points and municipalities affect, or
+    everything when one of the changes asks for it."""
+    target = directory or settings.PUBLISH_DIR
+    if not target:
+        return {"published": False, "reason": "SOT_PUBLISH_DIR is empty"}
+    result = site.publish_pending(target)
+    if result is None:
+        return {"published": False, "reason": "nothing pending"}
+    return {"published": True, "changed": result.changed, "files": result.files}
 
 
 @task()
@@ -12,8 +51,6 @@ def publish_snapshot(
 ) -> dict:
     """Publish the static site to ``directory`` (default SOT_PUBLISH_DIR): only what
     a change to ``slugs``/``municipalities`` affects, or everything without them."""
-    from sot.public import site
-
     target = directory or settings.PUBLISH_DIR
     if not target:
         return {"published": False, "reason": "SOT_PUBLISH_DIR is empty"}
@@ -26,3 +63,67 @@ def publish_snapshot(
         "files": result.files,
         "build": str(result.build),
     }
+
+
+def _task_path(t) -> str:
+    return f"{t.func.__module__}.{t.func.__qualname__}"
+
+
+def waiting_publish_tasks() -> int:
+    """How many ``publish_pending`` tasks wait in the database queue (not started)."""
+    return DBTaskResult.objects.filter(
+        task_path=_task_path(publish_pending), status="READY"
+    ).count()
+
+
+def enqueue_publish(*, delay_s: float = 0) -> bool:
+    """Enqueue ``publish_pending`` unless one is already waiting (it will take the
+    new changes too). A failure is logged: the changes stay pending for the next
+    run or the scheduler's sweep."""
+    try:
+        if waiting_publish_tasks():
+            return False
+        t = publish_pending
+        if delay_s > 0:
+            t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
+        t.enqueue()
+        return True
+    except Exception:
+        log.exception("could not enqueue the publish task")
+        return False
+
+
+def request_publish(
+    *, slugs: list[str] | None = None, municipalities: list[str] | tuple = ()
+) -> bool:
+    """Have ``SOT_PUBLISH_DIR`` republished soon, by the task worker.
+
+    ``slugs`` (and ``municipalities``) name what changed: only the files they
+    affect are written. Without them the whole site is rebuilt. Returns False when
+    no publish directory is configured.
+    """
+    if not settings.PUBLISH_DIR:
+        return False
+    if slugs is None:
+        rows = [PendingPublish(everything=True)]
+    else:
+        rows = [PendingPublish(slug=s) for s in slugs] + [
+            PendingPublish(municipality_code=c) for c in municipalities
+        ]
+        # a message for everyone (no point, no municipality): the common pages
+        rows = rows or [PendingPublish()]
+    try:
+        PendingPublish.objects.bulk_create(rows)
+    except Exception:  # never break the request whose change it was
+        log.exception("could not write down the change to publish")
+        return False
+    enqueue_publish(delay_s=DEBOUNCE_S)
+    return True
+
+
+def sweep_pending() -> bool:
+    """The scheduler's safety net: enqueue a publish when changes wait without a
+    task (an enqueue that failed, a worker that died mid-run)."""
+    if settings.PUBLISH_DIR and PendingPublish.objects.exists():
+        return enqueue_publish()
+    return False

@@ -5,6 +5,7 @@ The Django tasks API has no clock of its own, so `sot scheduler` (started by
 
 - the freshness check (points whose reports went stale become *unknown*);
 - the messaging sweep (retries and call-out reminders that are due);
+- the publish sweep (changes to the snapshot that wait without a task);
 - the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself);
 - on a box (`sot box init`), the sync with central every `SOT_BOX_SYNC_S` seconds.
 
@@ -66,6 +67,12 @@ def _feed_polling() -> object:
     return schedule_polling(every_s=30)
 
 
+def _publish_sweep() -> object:
+    from sot.public.tasks import sweep_pending
+
+    return sweep_pending()
+
+
 def periodic_jobs(tick_s: int) -> list[Periodic]:
     """The jobs this install runs, each with its interval."""
     jobs = [
@@ -75,6 +82,7 @@ def periodic_jobs(tick_s: int) -> list[Periodic]:
             _enqueue("sot.operations.tasks.mark_stale_points"),
         ),
         Periodic("messages", max(tick_s, 30), _enqueue("sot.outreach.tasks.sweep")),
+        Periodic("publish", max(tick_s, 30), _publish_sweep),
     ]
     if FEED_POLLING.value():
         jobs.append(Periodic("feeds", 60, _feed_polling))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import ANY
 
 from django.core.management import call_command
 
@@ -49,13 +50,14 @@ def test_status_change_by_operator_reaches_the_snapshot(
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    """The operations signal republishes (synchronously here: debounce 0)."""
+    """The operations signal enqueues the publish task; the worker publishes."""
+    from django_tasks_db.models import DBTaskResult
+
     from sot.operations import services as ops
 
     settings.PUBLISH_DIR = str(tmp_path / "site")
     site.publish(settings.PUBLISH_DIR)
     assert "Öppen" in (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
-    monkeypatch.setattr(site, "DEBOUNCE_S", 0)
     with django_capture_on_commit_callbacks(execute=True):
         ops.submit_status_report(
             point=kall,
@@ -65,6 +67,8 @@ def test_status_change_by_operator_reaches_the_snapshot(
             state="closed",
             state_reason="Elverket stannade",
         )
+    queued = DBTaskResult.objects.get(task_path="sot.public.tasks.publish_pending")
+    assert queued.task.call() == {"published": True, "changed": True, "files": ANY}
     page = (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
     assert "Stängd" in page
     assert snapshot.verify(tmp_path / "site") == []
