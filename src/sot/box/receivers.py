@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext as _
 
-from sot.errors import Refused
+from sot.errors import Invalid, Refused
 
 REGISTER_APP = "registry"
 
@@ -28,6 +28,25 @@ def _refuse_on_box(sender, raw=False, **kwargs):
         )
 
 
+def _hours_central_only(sender, raw=False, update_fields=None, **kwargs):
+    """An activation's opening hours are set centrally: the box's copy is
+    replaced at every sync and nothing would carry a change made here."""
+    if raw or not update_fields or "opening_hours" not in update_fields:
+        return
+    from sot.box.sync import is_box
+
+    if is_box():
+        raise Invalid(
+            _("Öppettider sätts centralt; boxen visar dem efter nästa synk."),
+            code="box_hours",
+        )
+
+
 def connect() -> None:
+    from sot.operations.models import Activation  # models are ready only now
+
+    pre_save.connect(
+        _hours_central_only, sender=Activation, dispatch_uid="sot.box.hours_save"
+    )
     pre_save.connect(_refuse_on_box, dispatch_uid="sot.box.register_save")
     pre_delete.connect(_refuse_on_box, dispatch_uid="sot.box.register_delete")

@@ -116,6 +116,29 @@ class DeliveryForm(forms.Form):
     note = vf.text(bounds.SHORT_TEXT_LEN, label=_("Kommentar"), required=False)
 
 
+class HoursForm(forms.Form):
+    """The point's opening hours in an event: every day, or one day of it."""
+
+    day = forms.ChoiceField(label=_("Gäller"), required=False)
+    hours = vf.text(
+        bounds.SHORT_TEXT_LEN,
+        label=_("Öppettider"),
+        required=False,
+        help_text=_(
+            "T.ex. 08–20, 08.30–16, 08–12, 13–20, ”dygnet runt” eller ”stängt”. "
+            "Tomt: ta bort (då gäller punktens planerade öppethållande)."
+        ),
+    )
+
+    def __init__(self, *args, days, **kwargs):
+        from sot.public.core import words  # plain date words, as the public reads
+
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [("", _("Alla dagar under händelsen"))] + [
+            (d.isoformat(), words.day(d)) for d in days
+        ]
+
+
 class CloseEventForm(forms.Form):
     reason = forms.CharField(label=_("Orsak"), max_length=300, required=False)
 

@@ -194,6 +194,10 @@ class Activation(models.Model):
     fuel_level_l = models.FloatField(_("bränslenivå (l)"), null=True, blank=True)
     fuel_level_at = models.DateTimeField(_("bränslenivå tid"), null=True, blank=True)
     load_pct = models.FloatField(_("last (%)"), null=True, blank=True)
+    # Opening hours during the event (sot.public.core.hours): "" = every day,
+    # ISO date = that day; normal forms such as "08:00-20:00". Set through
+    # services.set_opening_hours; they end with the event.
+    opening_hours = models.JSONField(_("öppettider"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("aktivering")

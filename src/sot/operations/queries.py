@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -27,6 +27,8 @@ from sot.operations.models import (
     State,
     StatusReport,
 )
+from sot.public.core import hours as public_hours
+from sot.public.core import words
 from sot.registry.models import Municipality
 
 DEFAULT_LOAD_PCT = 50.0
@@ -66,6 +68,33 @@ class PointRow:
     @property
     def state(self) -> str:
         return self.activation.state
+
+    @property
+    def hours(self) -> list[dict[str, str]]:
+        return hours_rows(self.activation)
+
+
+def hours_rows(activation: Activation) -> list[dict[str, str]]:
+    """The opening hours set in the activation, every day first, then by day."""
+    hours = dict(activation.opening_hours or {})
+    rows = []
+    if public_hours.EVERY_DAY in hours:
+        rows.append(
+            {
+                "key": public_hours.EVERY_DAY,
+                "when": _("alla dagar"),
+                "hours": public_hours.text(hours[public_hours.EVERY_DAY]),
+            }
+        )
+    for day, value in public_hours.schedule(hours, today=date.min):
+        rows.append(
+            {
+                "key": day.isoformat(),
+                "when": words.day(day),
+                "hours": public_hours.text(value),
+            }
+        )
+    return rows
 
 
 #: What a stored row that breaks today's bounds (written before they existed, or by

@@ -29,6 +29,11 @@ urlpatterns = [
         name="report",
     ),
     path(
+        "drift/handelser/<int:event_id>/punkter/<slug:slug>/oppettider/",
+        views.opening_hours,
+        name="hours",
+    ),
+    path(
         "drift/handelser/<int:event_id>/lagesrapport/",
         views.situation_report,
         name="sitrep",

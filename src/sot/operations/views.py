@@ -28,6 +28,7 @@ from sot.operations.forms import (
     CloseEventForm,
     DeliveryForm,
     EventForm,
+    HoursForm,
     LogForm,
     PublicMessageForm,
     ReportForm,
@@ -362,6 +363,7 @@ def point_in_event(request, event_id, slug):
             "deliveries": activation.deliveries.all(),
             "checklists": activation.checklists.prefetch_related("items"),
             "delivery_form": DeliveryForm(),
+            "hours": queries.hours_rows(activation),
             "warnings": _point_warnings(request.user, point),
         },
     )
@@ -497,6 +499,45 @@ def _note_seen(activation, data, *, queued: bool) -> str:
     based_on = bounds.parse_id(data.get("based_on"))
     base = activation.reports.filter(pk=based_on).first() if based_on else None
     return base.public_note if base else ""
+
+
+@login_required
+def opening_hours(request, event_id, slug):
+    """The point's opening hours in the event (operator or official, no JavaScript
+    needed): every day of the event, or one day; empty removes them."""
+    from datetime import date  # only this view parses a day
+
+    event = _event(request, event_id)
+    point = get_object_or_404(Point, slug=slug)
+    policy.require(request.user, perm.REPORT_STATUS, point)
+    activation = get_object_or_404(Activation, event=event, point=point)
+    days = ops.event_days(event)
+    form = HoursForm(request.POST or None, days=days)
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["day"]
+        try:
+            ops.set_opening_hours(
+                event=event,
+                point=point,
+                by=request.user,
+                text=form.cleaned_data["hours"],
+                day=date.fromisoformat(day) if day else None,
+            )
+        except (*REFUSALS, Invalid) as exc:
+            form.add_error("hours", _refusal_text(exc))
+        else:
+            messages.success(request, _("Öppettiderna är sparade."))
+            return redirect(request.path)
+    return render(
+        request,
+        "operations/hours.html",
+        {
+            "event": event,
+            "point": point,
+            "form": form,
+            "current": queries.hours_rows(activation),
+        },
+    )
 
 
 @login_required

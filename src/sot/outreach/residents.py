@@ -68,7 +68,7 @@ def row(point: PublicPoint, lang: str, distance_m: float | None = None) -> Point
         missing=tuple(missing),
         updated=updated,
         next_update=next_update,
-        opening=point.opening_hours,
+        opening=point.hours_text(lang),
     )
 
 

@@ -214,6 +214,7 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     keys = (
         "ask_again", "not_found", "outside", "this_area", "approximate", "results",
         "results_any", "distance", "as_crow", "municipality", "postcode_not_found",
+        "hours_today",
     )  # fmt: skip
     words = {}
     for lang, t in phrases_by_lang.items():
@@ -238,6 +239,9 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
                 1 if p.is_open else 0,
                 p.village,
                 p.municipality_name,
+                # today's hours set for the event (sv, en), empty otherwise
+                p.opening_hours if p.opening_hours_source == "event" else "",
+                p.opening_hours_en if p.opening_hours_source == "event" else "",
             ]
             for p in data.points
         ],  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -365,7 +365,7 @@ def present_point(
         "lat": f"{pt.lat:.5f}",
         "lon": f"{pt.lon:.5f}",
         "directions": own_words(pt.directions, lang),
-        "opening": own_words(pt.opening_hours, lang),
+        **_present_hours(pt, lang, now),
         "contact": phone_links(own_words(pt.contact, lang)),
         "note": own_words(pt.note, lang),
         "event": own_words(pt.event_name, lang),
@@ -389,6 +389,38 @@ def present_point(
             for s in pt.fuel
         ],
         "payment": ", ".join(label(PAYMENT_LABELS, k, lang) for k in pt.payment),
+    }
+
+
+def _present_hours(pt: PublicPoint, lang: str, now: datetime) -> dict:
+    """Today's hours (event hours, else the register's arrangements, only during an
+    event: sot.public.core.hours), the days with their own hours, and the plan."""
+    t = phrases(lang)
+    today = pt.hours_text(lang)
+    note = ""
+    if pt.opening_hours_source == "event":
+        note = (
+            t["hours_until"].format(when=words.clock(pt.opening_hours_until, now, lang))
+            if pt.opening_hours_until
+            else t["hours_event"]
+        )
+    elif pt.opening_hours_source == "register":
+        today = own_words(today, lang)
+        note = t["hours_plan"]
+    return {
+        "hours": today,
+        # the lists (start page, nearest, municipality) show only hours set for
+        # the event: short and checked, unlike the register's free text
+        "hours_short": today if pt.opening_hours_source == "event" else "",
+        "hours_note": note,
+        "hours_days": [
+            {
+                "day": words.day(date.fromisoformat(d), lang),
+                "hours": en if lang == "en" else sv,
+            }
+            for d, sv, en in pt.opening_days
+        ],
+        "opening": own_words(pt.opening_arrangements, lang),
     }
 
 

@@ -26,6 +26,7 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.operations.models import StateChange as OpsStateChange
+from sot.public.core import hours
 from sot.public.core.model import (
     PublicMessageData,
     PublicPoint,
@@ -123,6 +124,7 @@ def plain_activation(
         suspended=act.suspended_at is not None,
         stale_after=stale_after(event),
         reports=tuple(plain_report(r) for r in reports),
+        opening_hours=dict(act.opening_hours or {}),
     )
 
 
@@ -144,10 +146,39 @@ def _reason(reason: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def _hours(
+    base: PublicPoint, st: core.PointPublicState, now: datetime
+) -> dict[str, object]:
+    """The opening-hours fields of a point (the rule is sot.public.core.hours')."""
+    today = hours.local_day(now)
+    shown = hours.in_force(
+        live=st.live,
+        event_hours=st.opening_hours,
+        register=base.opening_arrangements,
+        day=today,
+        event_ends_at=st.event_ends_at,
+    )
+    days = hours.schedule(st.opening_hours, today=today) if st.live else ()
+    return {
+        "opening_hours": shown.text("sv"),
+        "opening_hours_en": shown.text("en"),
+        "opening_hours_source": shown.source,
+        "opening_hours_until": shown.until,
+        "opening_days": tuple(
+            (d.isoformat(), hours.text(v, "sv"), hours.text(v, "en")) for d, v in days
+        ),
+    }
+
+
 def to_public(
-    base: PublicPoint, st: core.PointPublicState, events: dict | None = None
+    base: PublicPoint,
+    st: core.PointPublicState,
+    events: dict | None = None,
+    *,
+    now: datetime | None = None,
 ) -> PublicPoint:
-    """``base`` (the register's view) with what :func:`core.public_state` decided."""
+    """``base`` (the register's view) with what :func:`core.public_state` decided
+    (``now``: the day whose opening hours apply; default the current time)."""
     by_key = {o.key: o for o in st.offers}
 
     def overlay(services):
@@ -177,6 +208,7 @@ def to_public(
         return replace(base, services=overlay(base.services), fuel=overlay(base.fuel))
     return replace(
         base,
+        **_hours(base, st, now or timezone.now()),
         state=PublicState(st.state.value),
         services=overlay(base.services),
         fuel=overlay(base.fuel),
@@ -234,7 +266,7 @@ def point_base(point: Point) -> PublicPoint:
         services=tuple(services),
         fuel=tuple(fuel),
         payment=tuple(payment),
-        opening_hours=point.opening_arrangements,
+        opening_arrangements=point.opening_arrangements,
         contact=contact,
         note=point.public_description,
     )
@@ -319,7 +351,7 @@ def public_points(
     and nowhere else.
     """
     return [
-        to_public(point_base(point), st)
+        to_public(point_base(point), st, now=now)
         for point, st in point_states(now, events, where=where).values()
     ]
 
@@ -588,7 +620,7 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
                 restrictions=restrictions.get(act.point_id, ()),
                 now=at,
             )
-            out.append(_change(event, to_public(bases[act.point_id], st), at))
+            out.append(_change(event, to_public(bases[act.point_id], st, now=at), at))
         current = core.public_state(
             offers=offers[act.point_id],
             activations=[plain_activation(act, event)],
@@ -599,7 +631,9 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
             last = out[-1]
             if last.event_id == str(event.pk) and last.state != current.state:
                 at = _since(current, act, event, now)
-                out.append(_change(event, to_public(bases[act.point_id], current), at))
+                out.append(
+                    _change(event, to_public(bases[act.point_id], current, now=now), at)
+                )
     return out
 
 

@@ -61,6 +61,20 @@ PHRASES: dict[str, tuple[str, str]] = {
     "coordinates": ("Koordinater (WGS84)", "Coordinates (WGS84)"),
     "open_in_map": ("Öppna i kartappen", "Open in your map app"),
     "opening": ("Öppethållande vid störning", "Opening during a disruption"),
+    "hours": ("Öppettider", "Opening hours"),
+    "hours_today": ("Öppet i dag", "Open today"),
+    "hours_until": (
+        "Öppettiderna gäller under händelsen, som slutar {when}.",
+        "These hours apply during the event, which ends {when}.",
+    ),
+    "hours_event": (
+        "Öppettiderna gäller så länge händelsen pågår.",
+        "These hours apply while the event lasts.",
+    ),
+    "hours_plan": (
+        "Punktens planerade öppethållande vid störning.",
+        "The point's planned opening during a disruption.",
+    ),
     "contact": ("Kontakt", "Contact"),
     "next_update": ("Nästa uppdatering senast {when}", "Next update by {when}"),
     "notice": ("Anslag att skriva ut (PDF)", "Printable notice (PDF)"),

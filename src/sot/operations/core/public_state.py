@@ -136,6 +136,9 @@ class Activation:
     suspended: bool = False
     stale_after: timedelta = DEFAULT_STALE_AFTER
     reports: tuple[Report, ...] = ()
+    #: The point's opening hours set for this event (see sot.public.core.hours):
+    #: ``""`` for every day of the event, ISO dates for single days.
+    opening_hours: Mapping[str, str] = field(default_factory=dict)
 
     def running(self, now: datetime) -> bool:
         return self.event_starts_at <= now and (
@@ -194,6 +197,10 @@ class PointPublicState:
     stale: bool = False
     last_state: str = ""
     last_reported_at: datetime | None = None
+    #: The shown activation's opening hours and its event's end (the hours end
+    #: with it); which of them apply on a day is sot.public.core.hours' rule.
+    opening_hours: Mapping[str, str] = field(default_factory=dict)
+    event_ends_at: datetime | None = None
 
     @property
     def offers(self) -> tuple[OfferState, ...]:
@@ -260,6 +267,8 @@ def public_state(
         "event_name": act.event_name,
         "report_at": report_at,
         "updated_at": seen or act.state_changed_at,
+        "opening_hours": act.opening_hours,
+        "event_ends_at": act.event_ends_at,
     }
     if stale:
         last = report.state if report is not None else act.state

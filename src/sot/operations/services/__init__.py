@@ -38,6 +38,11 @@ from sot.operations.services.fuel import (
     ROOM_SLACK,
     record_fuel_delivery,
 )
+from sot.operations.services.hours import (
+    HoursRefused,
+    event_days,
+    set_opening_hours,
+)
 from sot.operations.services.logbook import (
     add_log_entry,
 )
@@ -52,6 +57,7 @@ from sot.operations.services.reports import (
 __all__ = [
     "KEEP",
     "NO_CARRY",
+    "HoursRefused",
     "OperationRefused",
     "REPORTING",
     "REPORT_FIELDS",
@@ -66,11 +72,13 @@ __all__ = [
     "create_event",
     "delete_exercise",
     "end_event",
+    "event_days",
     "get_activation",
     "mark_stale",
     "record_fuel_delivery",
     "report_fuel_level_l",
     "require_not_suspended",
+    "set_opening_hours",
     "set_point_state",
     "stored_once",
     "submit_status_report",

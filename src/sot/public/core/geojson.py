@@ -60,7 +60,12 @@ def point_feature(point: PublicPoint, *, base_url: str = "") -> dict:
             "last_reported": isoformat(point.last_reported_at),
             "last_reported_state": point.last_state or None,
             "payment": list(point.payment),
-            "opening_hours": point.opening_hours,
+            # today's hours during an event (sot.public.core.hours), else null
+            "opening_hours": point.opening_hours or None,
+            "opening_hours_en": point.opening_hours_en or None,
+            "opening_hours_source": point.opening_hours_source or None,
+            "opening_hours_until": isoformat(point.opening_hours_until),
+            "opening_hours_days": {d: sv for d, sv, _en in point.opening_days},
             "note": point.note,
             "event": point.event_name or None,
             "exercise": point.exercise,

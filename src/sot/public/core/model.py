@@ -164,7 +164,17 @@ class PublicPoint:
     services: tuple[Service, ...] = ()
     fuel: tuple[Service, ...] = ()
     payment: tuple[str, ...] = ()
+    #: The hours in force today (sot.public.core.hours' rule): Swedish and
+    #: English text, ``event`` or ``register`` as their source, and when event
+    #: hours end (the event's end); empty outside an event.
     opening_hours: str = ""
+    opening_hours_en: str = ""
+    opening_hours_source: str = ""
+    opening_hours_until: datetime | None = None
+    #: Days from today with hours of their own: (ISO date, Swedish, English).
+    opening_days: tuple[tuple[str, str, str], ...] = ()
+    #: The register's opening arrangements (the plan, shown outside an event).
+    opening_arrangements: str = ""
     contact: str = ""
     next_update: str = ""
     note: str = ""
@@ -180,6 +190,12 @@ class PublicPoint:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def hours_text(self, lang: str = "sv") -> str:
+        """Today's hours in ``lang`` (register text stays as typed)."""
+        if lang == "en" and self.opening_hours_en:
+            return self.opening_hours_en
+        return self.opening_hours
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 import qrcode
@@ -49,6 +49,8 @@ TEXT = {
         "address": "Adress",
         "municipality": "kommun",
         "opening": "Öppet",
+        "opening_today": "Öppet i dag",
+        "opening_until": "gäller till",
         "fallback": "Om nätet inte fungerar",
         "radio": "Lyssna på {radio} (batteriradio, bilradio)",
         "info": "Information om olyckor och kriser: ring {number}",
@@ -71,7 +73,9 @@ TEXT = {
         "list": "Service points",
         "address": "Address",
         "municipality": "municipality",
-        "opening": "Opening hours",
+        "opening": "Open",
+        "opening_today": "Open today",
+        "opening_until": "until",
         "fallback": "If the network is down",
         "radio": "Listen to {radio} (battery or car radio)",
         "info": "Information on accidents and crises: call {number}",
@@ -152,6 +156,19 @@ def notice_rows(point: PublicPoint, lang: str) -> list[str]:
             + ", ".join(label(PAYMENT_LABELS, k, lang) for k in point.payment)
         )
     return rows
+
+
+def _hours_line(point: PublicPoint, lang: str, days: str) -> str:
+    """``Öppet i dag: 08–20; lör 6 dec: 10–16 (gäller till 7 dec kl 18:00)`` for
+    hours set for the event; ``Öppet: <the register's text>`` otherwise."""
+    t = TEXT[lang]
+    if point.opening_hours_source != "event":
+        return f"{t['opening']}: {point.hours_text(lang)}"
+    line = f"{t['opening_today']}: {point.hours_text(lang)}{days}"
+    if point.opening_hours_until is not None:
+        when = words.clock(point.opening_hours_until, None, lang)
+        line += f" ({t['opening_until']} {when})"
+    return line
 
 
 def _fuel_row(s, lang: str) -> str:
@@ -305,9 +322,13 @@ def _page(
         )
     if point.opening_hours:
         y -= 2 * mm
+        days = "".join(
+            f"; {words.day(date.fromisoformat(d), lang)}: {en if lang == 'en' else sv}"
+            for d, sv, en in point.opening_days
+        )
         y = _wrap(
             c,
-            f"{t['opening']}: {point.opening_hours}",
+            _hours_line(point, lang, days),
             left,
             y,
             right - left - 60 * mm,

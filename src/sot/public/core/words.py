@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -79,6 +79,17 @@ def clock(moment: datetime, now: datetime | None = None, lang: str = "sv") -> st
         return prefix + hm
     months = MONTHS_EN if lang == "en" else MONTHS_SV
     return f"{local.day} {months[local.month - 1]} {prefix}{hm}"
+
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day(d: date, lang: str = "sv") -> str:
+    """``lör 6 dec`` / ``Sat 6 Dec``."""
+    if lang == "en":
+        return f"{WEEKDAYS_EN[d.weekday()]} {d.day} {MONTHS_EN[d.month - 1]}"
+    return f"{WEEKDAYS_SV[d.weekday()]} {d.day} {MONTHS_SV[d.month - 1]}"
 
 
 def last_reported(

@@ -146,6 +146,7 @@
     var p = x[0];
     html += "<li><a href=\"" + prefix + "/punkt/" + p[0] + "/\"><strong>" + esc(p[1]) + "</strong></a><br>" +
       "<span class=\"st st-" + p[4] + "\">" + esc(T.states[p[4]] || p[4]) + "</span> · " + distance(x[1]) +
+      (p[lang === "en" ? 9 : 8] ? "<br><small>" + esc(T.hours_today) + ": " + esc(p[lang === "en" ? 9 : 8]) + "</small>" : "") +
       "<br><small>" + esc(p[6]) + (p[6] ? ", " : "") + esc(p[7]) + " " + esc(T.municipality) + "</small></li>";
   });
   out.innerHTML += html + "</ul><p><small>" + esc(T.distance) + ": " + esc(T.as_crow) + ".</small></p>";
