@@ -9,6 +9,11 @@ class BoxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sot.box import receivers
+        from sot.box import receivers, sync, tasks
+        from sot.registry.scheduler import register_periodic
 
         receivers.connect()
+        # on a box: push and pull whenever central answers (a failure just waits)
+        register_periodic(
+            "box", lambda _tick: sync.BOX_SYNC_S.value(), tasks.sync, when=sync.is_box
+        )

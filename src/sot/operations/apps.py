@@ -9,4 +9,7 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sot.operations import conf, permissions  # noqa: F401  (registers)
+        from sot.operations import conf, permissions, tasks  # noqa: F401  (registers)
+        from sot.registry.scheduler import EVERY_TICK, register_periodic
+
+        register_periodic("freshness", EVERY_TICK, tasks.mark_stale_points)

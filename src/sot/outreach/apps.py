@@ -12,4 +12,8 @@ class OutreachConfig(AppConfig):
         from sot.outreach import (
             permissions,  # noqa: F401  (registers actions)
             receivers,  # noqa: F401  (connects signals)
+            tasks,
         )
+        from sot.registry.scheduler import EVERY_TICK, register_periodic
+
+        register_periodic("messages", EVERY_TICK, tasks.sweep)

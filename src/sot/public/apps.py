@@ -8,4 +8,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Publik information")
 
     def ready(self):
-        from sot.public import conf, permissions, receivers  # noqa: F401  (registers, connects)
+        from sot.public import conf, permissions, receivers, tasks  # noqa: F401  (registers, connects)
+        from sot.registry.scheduler import EVERY_TICK, register_periodic
+
+        register_periodic("publish", EVERY_TICK, tasks.sweep_pending)

@@ -1,16 +1,21 @@
-"""Periodic work: the scheduler enqueues each app's periodic tasks when they are due.
+"""Periodic work: one registry that each app connects to, and the scheduler that
+enqueues what is due.
 
 The Django tasks API has no clock of its own, so `sot scheduler` (started by
-`sot serve` beside the task worker) wakes every few seconds and enqueues:
+`sot serve` beside the task worker) wakes every few seconds and runs what is due.
+Each app registers its periodic work in its ``AppConfig.ready`` with
+:func:`register_periodic`, naming its own task (defined in its ``tasks.py``, beside
+its services); the scheduler names no app and no task:
 
-- the freshness check (points whose reports went stale become *unknown*);
-- the messaging sweep (retries and call-out reminders that are due);
-- the publish sweep (changes to the snapshot that wait without a task);
-- the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself);
-- on a box (`sot box init`), the sync with central every `SOT_BOX_SYNC_S` seconds.
+- operations: the freshness check (points whose reports went stale become *unknown*);
+- outreach: the messaging sweep (retries and call-out reminders that are due);
+- public: the publish sweep (changes to the snapshot that wait without a task);
+- warnings: the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself);
+- box: on a box (`sot box init`), the sync with central every `SOT_BOX_SYNC_S` s.
 
-The work itself runs in the task worker, so it is the same whether the scheduler,
-cron or a person starts it.
+A registered django-tasks task is enqueued, so the work runs in the task worker and
+is the same whether the scheduler, cron or a person starts it; a plain callable is
+called in the scheduler (to decide cheaply whether to enqueue anything).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from sot.config import env
 
@@ -44,6 +48,53 @@ FEED_POLLING = env.register(
     )
 )
 
+#: The interval of work that runs "every scheduler round": the tick, at least 30 s.
+EVERY_TICK: Callable[[int], float] = lambda tick_s: max(tick_s, 30)  # noqa: E731
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Periodic work an app registered: run ``work`` every ``every_s`` seconds (a
+    number, or a function of the scheduler's tick) while ``when()`` holds."""
+
+    name: str
+    every_s: float | Callable[[int], float]
+    work: Callable[..., object]
+    when: Callable[[], bool] | None = None
+
+    def interval(self, tick_s: int) -> float:
+        return self.every_s(tick_s) if callable(self.every_s) else self.every_s
+
+    def run(self) -> object:
+        enqueue = getattr(self.work, "enqueue", None)  # a django-tasks Task
+        return enqueue() if enqueue is not None else self.work()
+
+
+_registry: dict[str, Registration] = {}
+
+
+def register_periodic(
+    name: str,
+    every_s: float | Callable[[int], float],
+    work: Callable[..., object],
+    *,
+    when: Callable[[], bool] | None = None,
+) -> Registration:
+    """Register periodic work (call it from the app's ``AppConfig.ready``).
+
+    ``work`` is a django-tasks task (enqueued when due) or a callable (called in
+    the scheduler). ``when`` is asked each time the jobs are built (e.g. a setting,
+    or "this install is a box"). Registering a name again replaces it.
+    """
+    registration = Registration(name, every_s, work, when)
+    _registry[name] = registration
+    return registration
+
+
+def registered() -> list[Registration]:
+    """Every registration, in the order the apps registered them."""
+    return list(_registry.values())
+
 
 @dataclass
 class Periodic:
@@ -53,47 +104,14 @@ class Periodic:
     last: float = field(default=-1e18)
 
 
-def _enqueue(path: str) -> Callable[[], object]:
-    def run():
-        module, name = path.rsplit(".", 1)
-        return getattr(import_module(module), name).enqueue()
-
-    return run
-
-
-def _feed_polling() -> object:
-    from sot.warnings.tasks import schedule_polling
-
-    return schedule_polling(every_s=30)
-
-
-def _publish_sweep() -> object:
-    from sot.public.tasks import sweep_pending
-
-    return sweep_pending()
-
-
 def periodic_jobs(tick_s: int) -> list[Periodic]:
-    """The jobs this install runs, each with its interval."""
-    jobs = [
-        Periodic(
-            "freshness",
-            max(tick_s, 30),
-            _enqueue("sot.operations.tasks.mark_stale_points"),
-        ),
-        Periodic("messages", max(tick_s, 30), _enqueue("sot.outreach.tasks.sweep")),
-        Periodic("publish", max(tick_s, 30), _publish_sweep),
+    """The jobs this install runs, each with its interval: the registered work
+    whose condition holds."""
+    return [
+        Periodic(r.name, r.interval(tick_s), r.run)
+        for r in registered()
+        if r.when is None or r.when()
     ]
-    if FEED_POLLING.value():
-        jobs.append(Periodic("feeds", 60, _feed_polling))
-    from sot.box import sync as box_sync
-
-    if box_sync.is_box():
-        # On a box: push and pull whenever central answers (a failure just waits).
-        jobs.append(
-            Periodic("box", box_sync.BOX_SYNC_S.value(), box_sync.scheduled_sync)
-        )
-    return jobs
 
 
 def run_due(jobs: list[Periodic], now: float) -> list[str]:

@@ -8,4 +8,12 @@ class WarningsConfig(AppConfig):
     verbose_name = _("Varningar in")
 
     def ready(self) -> None:
-        from sot.warnings import permissions  # noqa: F401  (registers the actions)
+        from sot.registry.scheduler import FEED_POLLING, register_periodic
+        from sot.warnings import (
+            permissions,  # noqa: F401  (registers the actions)
+            tasks,
+        )
+
+        register_periodic(
+            "feeds", 60, tasks.keep_polling, when=lambda: FEED_POLLING.value()
+        )

@@ -60,3 +60,8 @@ def schedule_polling(*, every_s: int, delay_s: int = 0) -> bool:
     except Exception:  # polling by hand (`sot warnings poll`) still works
         log.exception("could not schedule feed polling")
         return False
+
+
+def keep_polling() -> bool:
+    """The scheduler's job: keep one self-repeating poll (every 30 s) queued."""
+    return schedule_polling(every_s=30)
