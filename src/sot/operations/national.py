@@ -1,6 +1,7 @@
 """The national overview (MSB's read-only role): per county, the points by
 lifecycle and readiness, the running events and their activations by state, and
-fuel endurance on generator power. A fixed number of queries, whatever the size of
+fuel endurance on generator power, and the share of the population within X minutes
+of a point (from planning). A fixed number of queries, whatever the size of
 the country."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 from sot.operations import queries
 from sot.operations.conf import fuel_target_hours
 from sot.operations.models import Activation, Event
+from sot.plans import coverage
 from sot.registry.models import BackupPower, County, Point
 
 #: A generator test run older than this does not count as ready.
@@ -32,6 +34,8 @@ class CountyRow:
     on_generator: int = 0
     below_target: int = 0
     min_hours: float | None = None
+    #: Share of the population within X minutes of a point (`sot.plans.coverage`).
+    coverage: object = None
 
     @property
     def points(self) -> int:
@@ -98,7 +102,11 @@ def overview(now: datetime | None = None) -> tuple[list[CountyRow], CountyRow]:
         (r for r in rows.values() if r.points or r.events or r.activated),
         key=lambda r: r.name,
     )
+    figures = coverage.by_county(r.code for r in shown)
+    for r in shown:
+        r.coverage = figures.get(r.code)
     total = CountyRow("", "Sverige")
+    total.coverage = coverage.total([r.coverage for r in shown if r.coverage])
     for r in shown:
         for k, v in r.lifecycle.items():
             total.lifecycle[k] = total.lifecycle.get(k, 0) + v

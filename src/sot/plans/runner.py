@@ -75,10 +75,16 @@ def localities(county_code: str, *, totals: bool = False):
     With ``totals`` each municipality's population (the register's figure) is spread
     over its localities in proportion to theirs, so the rural population counts too.
     """
+    return localities_in({county_code}, totals=totals)
+
+
+def localities_in(county_codes, *, totals: bool = False):
+    """`localities` for several counties at once (two queries at most)."""
     from sot.planning.firstlook import Places
     from sot.public.core.gazetteer import places
     from sot.registry.models import Municipality
 
+    codes = set(county_codes)
     rows = [
         {
             "name": p.name,
@@ -88,19 +94,21 @@ def localities(county_code: str, *, totals: bool = False):
             "municipality": p.municipality_code,
         }
         for p in places()
-        if p.municipality_code[:2] == county_code and p.population > 0
+        if p.municipality_code[:2] in codes and p.population > 0
     ]
     if totals:
         sums: dict[str, float] = {}
         for r in rows:
             sums[r["municipality"]] = sums.get(r["municipality"], 0) + r["population"]
-        for code, pop in Municipality.objects.filter(
-            county_code=county_code, population__isnull=False
-        ).values_list("code", "population"):
-            if sums.get(code):
-                for r in rows:
-                    if r["municipality"] == code:
-                        r["population"] *= pop / sums[code]
+        factor = {
+            code: pop / sums[code]
+            for code, pop in Municipality.objects.filter(
+                county_code__in=codes, population__isnull=False
+            ).values_list("code", "population")
+            if sums.get(code)
+        }
+        for r in rows:
+            r["population"] *= factor.get(r["municipality"], 1.0)
     return Places.from_rows(rows)
 
 
