@@ -1,70 +1,31 @@
-"""The plain packages import no Django, directly or through a sot module that does."""
+"""The boundaries are import-linter contracts in pyproject.toml (`lint-imports` in
+./scripts/test); what they cannot express is checked here."""
 
-import ast
+import tomllib
 from pathlib import Path
 
-import pytest
-
-SRC = Path(__file__).resolve().parent.parent / "src" / "sot"
-PLAIN = (
-    "operations/core",
-    "warnings/core",
-    "geo",
-    "planning",
-    "outreach/core",
-    "public/core",
-)
-DJANGO_PARTS = (
-    "accounts",
-    "registry",
-    "operations",
-    "public",
-    "feeds",
-    "api",
-    "notify",
-    "config",
-)
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "sot"
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-    return names
+def _contracts() -> dict[str, dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]
+    return {c["id"]: c for c in config["importlinter"]["contracts"]}
 
 
-def _plain_files():
-    for package in PLAIN:
-        root = SRC / package
-        if root.is_dir():
-            yield from sorted(root.rglob("*.py"))
+def test_every_core_package_is_held_plain():
+    """A new ``<domain>/core`` package is plain by name: the contract must cover it."""
+    cores = {f"sot.{p.parent.parent.name}.core" for p in SRC.glob("*/core/__init__.py")}
+    plain = set(_contracts()["plain-cores"]["source_modules"])
+    assert cores and sorted(cores - plain) == []
+    assert {"sot.planning", "sot.geo"} <= plain
+    assert "django" in _contracts()["plain-cores"]["forbidden_modules"]
 
 
-@pytest.mark.parametrize(
-    "path", list(_plain_files()), ids=lambda p: str(p.relative_to(SRC))
-)
-def test_plain_module_imports_no_django(path):
-    bad = [
-        name
-        for name in _imports(path)
-        if name == "django"
-        or name.startswith(("django.", "ninja", "django_tasks"))
-        or (
-            any(
-                name == f"sot.{p}" or name.startswith(f"sot.{p}.") for p in DJANGO_PARTS
-            )
-            and not any(name.startswith(f"sot.{c.replace('/', '.')}") for c in PLAIN)
-        )
-    ]
-    assert bad == [], f"{path.relative_to(SRC)} imports {bad}"
-
-
-def test_plain_packages_exist():
-    assert {"operations/core", "geo"} <= {p for p in PLAIN if (SRC / p).is_dir()}
+def test_every_package_is_checked_for_cycles():
+    packages = {p.parent.name for p in SRC.glob("*/__init__.py")}
+    ancestors = {a.removeprefix("sot.") for a in _contracts()["acyclic"]["ancestors"]}
+    assert sorted(packages - ancestors) == []
 
 
 def test_no_module_named_utils():

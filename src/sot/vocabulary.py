@@ -41,4 +41,4 @@ def literal(codes: Any) -> Any:
     """A ``typing.Literal`` of the given codes (a :class:`Term` class or an iterable),
     for API schemas that accept exactly these values (no retyped list)."""
     values = tuple(str(c) for c in codes)
-    return Literal[values]  # type: ignore[valid-type]
+    return Literal[values]

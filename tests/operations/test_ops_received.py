@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sot.accounts.models import ApiToken
-from sot.operations import checklists
 from sot.operations import services as ops
 from sot.operations.models import (
     FuelDelivery,
@@ -19,6 +18,7 @@ from sot.operations.models import (
     ReportConfirmation,
     StatusReport,
 )
+from sot.operations.services import checklists
 
 
 @pytest.fixture

@@ -220,8 +220,8 @@ def test_report_without_state_brings_an_unknown_point_back(
 
 
 def test_generator_test_run_updates_readiness(kall, kall_operator, valsjobyn):
-    from sot.operations import checklists
     from sot.operations.models import Readiness
+    from sot.operations.services import checklists
 
     checklist = checklists.start_generator_test(point=kall, by=kall_operator)
     items = list(checklist.items.all())
@@ -243,7 +243,7 @@ def test_generator_test_run_updates_readiness(kall, kall_operator, valsjobyn):
 
 
 def test_municipality_template_is_used_on_activation(storm, kall, are_officer):
-    from sot.operations import checklists
+    from sot.operations.services import checklists
 
     checklists.save_template(
         municipality=kall.municipality,

@@ -86,9 +86,11 @@ def _alerts_run_at_once(monkeypatch, request):
     test_fanout.py); tests that look at the queue ask for ``queued_alerts``."""
     if "queued_alerts" in request.fixturenames:
         return
-    from sot.outreach import tasks
+    from sot.outreach import subscriptions
 
-    monkeypatch.setattr(tasks, "enqueue_alert", lambda pk: tasks.alert.call(pk))
+    monkeypatch.setattr(
+        subscriptions, "enqueue_alert", lambda pk: subscriptions.alert.call(pk)
+    )
 
 
 @pytest.fixture

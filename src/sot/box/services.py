@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from sot.accounts import policy
 from sot.box.models import Box, _hash
 from sot.errors import Invalid, NotFound, SotError
-from sot.operations import checklists
 from sot.operations import services as ops
 from sot.operations.core.status import TransitionRefused
 from sot.operations.models import ChecklistItem, Event, LogKind
+from sot.operations.services import checklists
 from sot.registry.models import Point
 
 log = logging.getLogger("sot.box")

@@ -9,6 +9,7 @@ and outage areas: a point on the line of a warning area is treated as touched.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 Ring = Sequence[Sequence[float]]
 
@@ -59,7 +60,7 @@ def polygons_of(geometry: dict) -> Iterable[Sequence[Ring]]:
     if not isinstance(geometry, dict):
         raise GeometryError("geometry must be a GeoJSON object")
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    coords: Any = geometry.get("coordinates")
     if kind == "Polygon":
         yield coords
     elif kind == "MultiPolygon":

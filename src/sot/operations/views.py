@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
-from sot.operations import checklists, offline, queries
+from sot.operations import offline, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
@@ -43,6 +43,7 @@ from sot.operations.models import (
     Event,
     LogEntry,
 )
+from sot.operations.services import checklists
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
 

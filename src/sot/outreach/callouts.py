@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from sot.accounts import policy
 from sot.errors import Invalid
@@ -33,7 +34,7 @@ from sot.outreach.core.callout import CallOut as CallOutRules
 from sot.outreach.core.callout import propose as propose_candidates
 from sot.outreach.core.commands import Answer
 from sot.outreach.core.templates import render
-from sot.outreach.delivery import queue_message
+from sot.outreach.delivery import enqueue, queue_message
 from sot.outreach.models import CallOut, Member, Recipient, Skill
 from sot.validation import bounds
 
@@ -248,8 +249,6 @@ def start_callout(
             by=by,
             kind=LogKind.ACTION,
         )
-        from sot.outreach.tasks import enqueue_reminders
-
         run_after = now + timedelta(minutes=callout.reminder_after_minutes)
         transaction.on_commit(
             lambda: enqueue_reminders(callout.pk, run_after=run_after)
@@ -435,8 +434,6 @@ def send_reminders(*, callout_id: int, now: datetime | None = None) -> int:
             for p in rules.people.values()
         )
         if still_waiting:
-            from sot.outreach.tasks import enqueue_reminders
-
             transaction.on_commit(
                 lambda: enqueue_reminders(callout.pk, run_after=now + after)
             )
@@ -471,3 +468,16 @@ def summary(callout: CallOut) -> dict[str, int]:
     for status in callout.recipients.values_list("status", flat=True):
         counts[status] += 1
     return counts
+
+
+# -- background task (django-tasks) ---------------------------------------------------
+
+
+@task()
+def callout_reminders(callout_id: int) -> None:
+    """Send the reminders that are due for a call-out, and come back later."""
+    send_reminders(callout_id=callout_id)
+
+
+def enqueue_reminders(callout_id: int, *, run_after: datetime) -> None:
+    enqueue(callout_reminders, callout_id, run_after=run_after)

@@ -9,17 +9,20 @@
   back-off (``SOT_SEND_BACKOFF_SECONDS`` x 2^n, ``SOT_SEND_MAX_ATTEMPTS`` tries);
   permanent errors fail it; an answer that never came (the provider may have sent
   it) fails it as "outcome unknown", never retried.
-* Sending runs in the background task queue (:mod:`sot.outreach.tasks`);
-  :func:`deliver_due` is the sweep that also picks up retries whose time has come.
+* Sending runs in the background task queue: the tasks :func:`send_message` and
+  :func:`send_queued` are defined here, beside what they run; :func:`deliver_due` is
+  the sweep that also picks up retries whose time has come.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from sot.outreach import conf
 from sot.outreach.channels import backend_for
@@ -100,8 +103,6 @@ def queue_message(
         # Same key created concurrently: the other one wins.
         return Message.objects.get(key=key), False
     if state == DeliveryState.QUEUED:
-        from sot.outreach.tasks import enqueue_delivery
-
         transaction.on_commit(lambda: enqueue_delivery(message.pk))
     else:
         log.warning("message %s suppressed: %s", key, error)
@@ -135,8 +136,6 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Message:
             message.state = DeliveryState.QUEUED
             message.next_attempt_at = now + timedelta(seconds=wait)
             message.save()
-            from sot.outreach.tasks import enqueue_delivery
-
             enqueue_delivery(message.pk, run_after=message.next_attempt_at)
             return message
         if exc.ambiguous:
@@ -207,3 +206,49 @@ def apply_status_update(
         message.delivered_at = now
     message.save(update_fields=["state", "provider_status", "error", "delivered_at"])
     return message
+
+
+# -- background tasks (django-tasks; the database backend in production) ----------
+
+
+@task()
+def send_message(message_id: int) -> None:
+    """Send one queued message (a no-op if it was sent already)."""
+    deliver(message_id)
+
+
+@task()
+def send_queued() -> int:
+    """Deliver queued messages at the channel's rate and come back while any are
+    left (a large alert drains this way, one task at a time)."""
+    rate = max(1, conf.get(conf.CHANNEL_RATE_PER_SECOND))
+    started = time.monotonic()
+    sent = deliver_due(limit=rate * 10)
+    spare = 10 - (time.monotonic() - started)
+    if Message.objects.filter(state=DeliveryState.QUEUED).exists():
+        if spare > 0:
+            time.sleep(spare)  # hold the channel's rate: rate * 10 per 10 s
+        enqueue(send_queued)
+    return sent
+
+
+def enqueue(t, *args, run_after: datetime | None = None) -> None:
+    """Enqueue task ``t``; if the queue cannot take it, the record stays queued and
+    the sweep (`sot notify_tick`, or the scheduler of `sot serve`) sends it."""
+    try:
+        backend = t.get_backend()
+        if run_after is not None:
+            if not backend.supports_defer:
+                return  # the sweep (`sot notify_tick`) picks it up when due
+            t = t.using(run_after=run_after)
+        t.enqueue(*args)
+    except Exception:  # the record stays queued; the sweep sends it
+        log.exception("could not enqueue %s%r", t.name, args)
+
+
+def enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> None:
+    enqueue(send_message, message_id, run_after=run_after)
+
+
+def enqueue_sending() -> None:
+    enqueue(send_queued)

@@ -6,7 +6,7 @@ subscriber, ``FAN_OUT_BATCH`` subscribers per short transaction, with
 unique in the database, so running the fan-out again for the same notice (after a
 worker restart) inserts only what is missing and never a duplicate. The hourly
 limit per resident is checked for a whole batch in one query. Delivery is one task
-(:func:`sot.outreach.tasks.send_queued`) that hands the channel at most
+(:func:`sot.outreach.delivery.send_queued`) that hands the channel at most
 ``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` messages a second and re-enqueues itself
 until the queue is empty.
 """
@@ -24,6 +24,7 @@ from sot.config import env
 from sot.outreach import conf
 from sot.outreach.core.gsm import segment_info
 from sot.outreach.core.templates import describe_offers, render
+from sot.outreach.delivery import enqueue_sending
 from sot.outreach.models import (
     Channel,
     DeliveryState,
@@ -164,7 +165,5 @@ def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> 
             _insert(rows)
         total += len(batch)
     if total:
-        from sot.outreach.tasks import enqueue_sending
-
         transaction.on_commit(enqueue_sending)
     return total

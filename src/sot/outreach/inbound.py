@@ -36,6 +36,7 @@ from sot.outreach.core.phone import PhoneNumberError, mask_phone, normalize_phon
 from sot.outreach.core.templates import describe_status, render
 from sot.outreach.delivery import queue_message
 from sot.outreach.models import InboundSms, Member
+from sot.outreach.subscriptions import point_keywords
 from sot.registry.models import Point
 from sot.validation import bounds
 
@@ -62,18 +63,6 @@ class InboundResult:
     reply: str = ""
     #: a second reply (the receipt of a status report fits one SMS on its own)
     also: str = ""
-
-
-def point_keywords() -> dict[str, Point]:
-    """SMS keyword -> point: the slug (with spaces for dashes), the name, the village."""
-    out: dict[str, Point] = {}
-    for point in Point.objects.exclude(lifecycle="decommissioned").select_related(
-        "municipality"
-    ):
-        for word in {point.slug.replace("-", " "), point.name, point.village}:
-            if word and word.strip():
-                out.setdefault(word.strip(), point)
-    return out
 
 
 def _operator_for(phone: str) -> User | None:

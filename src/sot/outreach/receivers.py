@@ -6,7 +6,10 @@ import logging
 
 from django.dispatch import receiver
 
+from sot.operations.models import Activation
 from sot.operations.signals import exercise_suspended, public_state_changed
+from sot.outreach import subscriptions
+from sot.outreach.delivery import queue_message
 
 log = logging.getLogger("sot.outreach")
 
@@ -15,21 +18,16 @@ log = logging.getLogger("sot.outreach")
 def _public_state_changed(sender, point=None, event=None, **kwargs) -> None:
     if point is None or event is None:
         return
-    from sot.operations.models import Activation
-    from sot.outreach.tasks import enqueue_alert
-
     activation = Activation.objects.filter(event=event, point=point).first()
     if activation is None:
         return
     # One task, whatever the number of subscribers: the request returns at once.
-    enqueue_alert(activation.pk)
+    subscriptions.enqueue_alert(activation.pk)
 
 
 @receiver(exercise_suspended, dispatch_uid="sot.outreach.tell_exercise_lead")
 def _exercise_suspended(sender, activation=None, real=None, text="", **kwargs) -> None:
     """Tell the exercise lead (who opened the exercise) by SMS, else by e-mail."""
-    from sot.outreach.delivery import queue_message
-
     lead = activation.event.created_by
     if lead is None:
         return

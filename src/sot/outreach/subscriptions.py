@@ -20,13 +20,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from sot import errors
 from sot.config import env
+from sot.operations.models import Activation, LogKind, Source
+from sot.operations.services import add_log_entry
+from sot.outreach import fanout
 from sot.outreach.core.commands import fold
 from sot.outreach.core.templates import render
-from sot.outreach.delivery import queue_message
+from sot.outreach.delivery import enqueue, queue_message
 from sot.outreach.models import Channel, PointNotice, Subscription, SubscriptionState
+from sot.public.state import point_public_state
 from sot.registry.models import Municipality, Point
 
 log = logging.getLogger("sot.outreach")
@@ -35,14 +40,24 @@ log = logging.getLogger("sot.outreach")
 # --- resolving "KALL" or "Åre" ---------------------------------------------------
 
 
+def point_keywords() -> dict[str, Point]:
+    """SMS keyword -> point: the slug (with spaces for dashes), the name, the village."""
+    out: dict[str, Point] = {}
+    for point in Point.objects.exclude(lifecycle="decommissioned").select_related(
+        "municipality"
+    ):
+        for word in {point.slug.replace("-", " "), point.name, point.village}:
+            if word and word.strip():
+                out.setdefault(word.strip(), point)
+    return out
+
+
 def resolve_target(text: str, keywords: dict[str, Point] | None = None):
     """A point (by keyword) or a municipality (by name or code), or None."""
     if not text or not text.strip():
         return None
     wanted = fold(" ".join(text.split()))
     if keywords is None:
-        from sot.outreach.inbound import point_keywords
-
         keywords = point_keywords()
     for word, point in keywords.items():
         if fold(word) == wanted:
@@ -256,8 +271,6 @@ _SHOWN = {"open", "limited"}
 def offers_of(activation, public=None) -> dict[str, bool]:
     """What the point offers now, as the public is told (the one public state):
     available or limited -> True, not available -> False, unknown left out."""
-    from sot.public.state import point_public_state
-
     public = public or point_public_state(activation.point)
     offers: dict[str, bool] = {}
     for o in public.offers:
@@ -277,8 +290,6 @@ def _subscribers(point):
 
 def alert_residents(*, activation_id: int) -> int:
     """Tell subscribers when a point opened, changed its offers or closed."""
-    from sot.operations.models import Activation
-
     with transaction.atomic():
         activation = (
             Activation.objects.select_for_update(of=("self",))
@@ -288,8 +299,6 @@ def alert_residents(*, activation_id: int) -> int:
         notice, _ = PointNotice.objects.select_for_update().get_or_create(
             activation=activation
         )
-        from sot.public.state import point_public_state
-
         public = point_public_state(activation.point)
         if public.event_id not in (None, activation.event_id):
             return 0  # another event is what the public is told about this point
@@ -315,15 +324,10 @@ def alert_residents(*, activation_id: int) -> int:
         seq = notice.seq
     # The decision is committed; the messages are made in short transactions of
     # FAN_OUT_BATCH subscribers each (see sot.outreach.fanout).
-    from sot.outreach import fanout
-
     sent = fanout.fan_out(
         activation=activation, seq=seq, template=template, offers=offers, when=when
     )
     if sent:
-        from sot.operations.models import LogKind, Source
-        from sot.operations.services import add_log_entry
-
         what = {
             "point_opened": "öppen",
             "point_changed": "ändrad",
@@ -338,3 +342,17 @@ def alert_residents(*, activation_id: int) -> int:
             text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
         )
     return sent
+
+
+# --- background task (django-tasks) ------------------------------------------------
+
+
+@task()
+def alert(activation_id: int) -> int:
+    """Decide whether residents hear of a point's change, and fan the alert out
+    (off the request that caused it)."""
+    return alert_residents(activation_id=activation_id)
+
+
+def enqueue_alert(activation_id: int) -> None:
+    enqueue(alert, activation_id)

@@ -9,6 +9,7 @@ Units that could not be snapped count as *not reached* and are listed separately
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -72,9 +73,9 @@ def what_if(
     pop: Population,
     facilities: Sites,
     *,
-    remove: list[str] = (),
+    remove: Sequence[str] = (),
     add: Sites | None = None,
-    closed: list[tuple[float, float, float]] = (),
+    closed: Sequence[tuple[float, float, float]] = (),
     threshold_min: float = 15.0,
 ) -> dict:
     """Population that loses or gains reach when points fail or are added.

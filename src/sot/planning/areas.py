@@ -63,8 +63,9 @@ def read_areas(path: str | Path) -> list[Area]:
         if not polygons:
             continue
         allpts = np.concatenate([r[0].vertices for r in polygons])
-        bbox = (*allpts.min(axis=0), *allpts.max(axis=0))
-        areas.append(Area(code, name, polygons, tuple(float(v) for v in bbox)))
+        (x0, y0), (x1, y1) = allpts.min(axis=0), allpts.max(axis=0)
+        bbox = (float(x0), float(y0), float(x1), float(y1))
+        areas.append(Area(code, name, polygons, bbox))
     if not areas:
         raise PlanningError(
             f"{path} holds no Polygon or MultiPolygon features; give municipality "

@@ -237,7 +237,11 @@ def _read_name_lat_lon(
     for k, r in enumerate(rows[1:]):
         if not any(c.strip() for c in r):
             continue
-        if iwhere is not None and r[iwhere].strip() not in where[1]:
+        if (
+            where is not None
+            and iwhere is not None
+            and r[iwhere].strip() not in where[1]
+        ):
             continue
         try:
             lat.append(float(r[ilat]))

@@ -12,6 +12,7 @@ numpy only, except `site`, which needs the siting models (scipy, HiGHS).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +26,12 @@ class Places:
     """Named positions (WGS84) with a weight (population; 0 for sites) and a
     municipality code each."""
 
+    # array-likes in (lists, arrays), numpy arrays and a list after __post_init__
     name: list[str]
-    lon: np.ndarray
-    lat: np.ndarray
-    weight: np.ndarray = field(default=None)  # type: ignore[assignment]
-    municipality: list[str] = field(default=None)  # type: ignore[assignment]
+    lon: Any
+    lat: Any
+    weight: Any = field(default=None)
+    municipality: Any = field(default=None)
 
     def __post_init__(self):
         self.lon = np.asarray(self.lon, dtype=float)

@@ -34,6 +34,22 @@ LAT_COLUMNS = ("lat", "latitude", "latitud")
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "longitud")
 POINT_POP_COLUMNS = (*POP_COLUMNS, "population_geonames", "invanare", "invånare")
 MUNI_COLUMNS = ("kommun_kod", "kommunkod", "municipality_code", "knkod", "code")
+# The columns of SCB's grid (read by sot.planning.scb_grid): square id or x/y in
+# SWEREF 99 TM.
+ID_COLUMNS = (
+    "ruta",
+    "rutid",
+    "ruta_id",
+    "rut_id",
+    "id_ruta",
+    "rutkod",
+    "rutid_inspire",
+    "inspire_id",
+    "grd_id",
+    "id",
+)
+X_COLUMNS = ("x", "e", "easting", "east", "x_sweref99tm", "xkoord", "x_koord")
+Y_COLUMNS = ("y", "n", "northing", "north", "y_sweref99tm", "ykoord", "y_koord")
 
 
 @dataclass
@@ -377,8 +393,6 @@ def read_municipality_totals(
 
 def guess_kind(path: Path) -> str:
     """'grid', 'points' or 'totals' from a file's suffix and columns."""
-    from sot.planning.scb_grid import ID_COLUMNS, X_COLUMNS
-
     if path.suffix.lower() == ".gpkg":
         return "grid"
     header, _ = _read_csv(path)

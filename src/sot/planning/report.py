@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
@@ -74,7 +75,8 @@ def _network_lines(ax, net: RoadNetwork) -> None:
         axis=1,
     )
     ax.add_collection(
-        LineCollection(seg, colors="#bbbbbb", linewidths=0.4, rasterized=True)
+        # matplotlib's stubs want a sequence; an (N, 2, 2) array is what it documents
+        LineCollection(seg, colors="#bbbbbb", linewidths=0.4, rasterized=True)  # type: ignore[arg-type]
     )
 
 
@@ -99,7 +101,7 @@ def reach_map(
     w = np.asarray(unit_weight, dtype=float)
     # the largest marker shrinks as units multiply, so a dense grid stays readable
     s_max = float(np.clip(2000.0 / np.sqrt(max(w.size, 1)), 4.0, 120.0))
-    size = 2 + s_max * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
+    size: Any = 2 + s_max * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
     cmap = ListedColormap(_COLOURS)
     norm = BoundaryNorm(_CLASSES_MIN, cmap.N)
     fin = np.isfinite(t) & (t <= _CLASSES_MIN[-1])
@@ -130,7 +132,8 @@ def reach_map(
         )
     if len(fac_xy[0]):
         ax.scatter(
-            *fac_xy,
+            fac_xy[0],
+            fac_xy[1],
             marker="^",
             s=70,
             c="black",
@@ -140,7 +143,8 @@ def reach_map(
         )
     if new_xy is not None and len(new_xy[0]):
         ax.scatter(
-            *new_xy,
+            new_xy[0],
+            new_xy[1],
             marker="*",
             s=220,
             c="#e41a1c",

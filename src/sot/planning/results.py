@@ -12,10 +12,14 @@ numpy only at import; `site` imports `sot.planning.siting` (scipy, HiGHS) when c
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sot.planning.errors import PlanningError
+
+if TYPE_CHECKING:  # the annotation only: siting is imported when a model is solved
+    from sot.planning.siting.result import SitingResult
 
 DEFAULT_THRESHOLDS_MIN = (5, 10, 15, 20, 30, 45, 60)
 MODELS = ("mclp", "lscp", "pmedian")
@@ -73,7 +77,7 @@ def reach_figures(
     by_muni: dict[str, list[int]] = defaultdict(list)
     for i, code in enumerate(municipality):
         by_muni[str(code)].append(i)
-    municipalities = []
+    municipalities: list[dict[str, Any]] = []
     for code in sorted(by_muni):
         idx = np.asarray(by_muni[code])
         mw = w[idx]
@@ -157,7 +161,7 @@ def site(
     candidate_records: list[dict],
     method: str = "exact",
     time_limit_s: float = 60.0,
-) -> tuple[object, dict]:
+) -> tuple[SitingResult, dict]:
     """Solve ``model`` on ``times`` (scipy CSR, candidates × demand, seconds within
     the cutoff) with ``existing_t`` (seconds from each demand to the nearest existing
     point, inf if none). Returns the `SitingResult` and the ``site-MODEL.json`` dict

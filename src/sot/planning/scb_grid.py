@@ -20,7 +20,10 @@ from sot.planning import areas as areas_mod
 from sot.planning.errors import PopulationError
 from sot.planning.network import RoadNetwork
 from sot.planning.population import (
+    ID_COLUMNS,
     POP_COLUMNS,
+    X_COLUMNS,
+    Y_COLUMNS,
     Population,
     _finish,
     _municipality_of,
@@ -28,21 +31,6 @@ from sot.planning.population import (
     _pick,
     _read_csv,
 )
-
-ID_COLUMNS = (
-    "ruta",
-    "rutid",
-    "ruta_id",
-    "rut_id",
-    "id_ruta",
-    "rutkod",
-    "rutid_inspire",
-    "inspire_id",
-    "grd_id",
-    "id",
-)
-X_COLUMNS = ("x", "e", "easting", "east", "x_sweref99tm", "xkoord", "x_koord")
-Y_COLUMNS = ("y", "n", "northing", "north", "y_sweref99tm", "ykoord", "y_koord")
 
 # SWEREF 99 TM coordinates of Sweden lie well inside this envelope.
 _E_RANGE = (180_000.0, 1_000_000.0)
@@ -225,6 +213,7 @@ def read_scb_grid(
             else [f"{int(a)}{int(b)}" for a, b in zip(e, n, strict=True)]
         )
     else:
+        assert iid is not None  # without x and y a square id column was required above
         ids = [r[iid] for r in rows]
         e, n = parse_square_id(ids)
     _check_sweref(e, n, path)

@@ -7,17 +7,24 @@ The rules (what a query may be, how names match) are plain, in
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sot.geo.polygon import point_in_geometry
 from sot.public.core import gazetteer, search
 from sot.public.core import nearest as near
 from sot.public.core.gazetteer import Place, PostcodeEntry
-from sot.public.core.model import PublicPoint
-
-if TYPE_CHECKING:
-    from sot.public.pages import PublicData
+from sot.public.core.model import STATE_LABELS, PublicPoint, label
+from sot.public.models import GazetteerPlace, Postcode
+from sot.public.pages import (
+    ICONS,
+    PublicData,
+    asset_version,
+    county_name,
+    present_point,
+    render_page,
+)
+from sot.public.texts import phrases
 
 #: A place outside the install's area still gets its nearest points listed when the
 #: nearest one is at most this far (a border village); else only the plain message.
@@ -42,8 +49,6 @@ def area_centre(geometry: dict | None) -> tuple[float, float] | None:
 
 def imported_places() -> list[Place]:
     """The install's own gazetteer imports (``sot import_places``)."""
-    from sot.public.models import GazetteerPlace
-
     return [
         Place(g.name, g.lat, g.lon, "village", "", g.municipality_code)
         for g in GazetteerPlace.objects.all().only(
@@ -110,8 +115,6 @@ def search_places(data: PublicData) -> list[Place]:
 
 def postcodes() -> dict[str, PostcodeEntry]:
     """The bundled postcodes with the install's imports on top."""
-    from sot.public.models import Postcode
-
     table = dict(gazetteer.postcodes())
     for pc in Postcode.objects.all():
         old = table.get(pc.code)
@@ -207,9 +210,6 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     """What the snapshot's ``search.js`` needs, as one JSON-able dict: the points
     with their state, every searchable name of Sweden (for the outside-the-area
     answer), the postcodes of the area, and the words it writes."""
-    from sot.public.core.model import STATE_LABELS, label
-    from sot.public.pages import ICONS, county_name
-
     codes = area_codes(data)
     keys = (
         "ask_again", "not_found", "outside", "this_area", "approximate", "results",
@@ -268,8 +268,6 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
 def locality_rows(data: PublicData, lang: str, *, static: bool) -> list[dict]:
     """The localities page: per municipality, every locality with its postcodes
     and nearest (open, else any) points."""
-    from sot.public.pages import present_point
-
     by_town: dict[tuple[str, str], list[str]] = {}
     codes = area_codes(data)
     for e in postcodes().values():
@@ -306,10 +304,6 @@ def locality_rows(data: PublicData, lang: str, *, static: bool) -> list[dict]:
 def index_js(data: PublicData) -> bytes:
     """``sok/index.js``: the index as a script (works from any static server and
     from a folder opened as files, where fetching JSON is refused)."""
-    import json
-
-    from sot.public.texts import phrases
-
     body = json.dumps(
         index(data, {"sv": phrases("sv"), "en": phrases("en")}),
         ensure_ascii=False,
@@ -319,9 +313,6 @@ def index_js(data: PublicData) -> bytes:
 
 
 def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes:
-    from sot.public.pages import render_page
-    from sot.public.texts import phrases
-
     path = ("/en" if lang == "en" else "") + "/orter/"
     return render_page(
         "public/places.html",
@@ -337,9 +328,6 @@ def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes
 def render_search_static(data: PublicData, lang: str, *, index_version: str) -> bytes:
     """The snapshot's ``nara/index.html``: the form, the search script and, for
     browsers without JavaScript, links to the localities and municipalities."""
-    from sot.public.pages import asset_version, render_page
-    from sot.public.texts import phrases
-
     path = ("/en" if lang == "en" else "") + "/nara/"
     return render_page(
         "public/nearest_static.html",
@@ -355,3 +343,48 @@ def render_search_static(data: PublicData, lang: str, *, index_version: str) -> 
 
 
 SEARCH_JS = "public/search.js"
+
+
+def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
+    t = phrases(lang)
+    answer = find(data, q)
+    res = answer.resolution
+    notes: list[str] = []
+    heading = ""
+    if res.status == "empty":
+        notes.append(t["ask_again"])
+    elif res.status == "not_found":
+        key = "postcode_not_found" if near.parse_postcode(res.query) else "not_found"
+        notes.append(t[key].format(q=res.query))
+    if res.origin is not None:
+        place = res.origin.label
+        if res.status == "outside":
+            where = county_name(data.county, lang) or t["this_area"]
+            notes.append(t["outside"].format(place=place, area=where))
+        if res.origin.approximate:
+            notes.append(t["approximate"].format(place=place))
+        if answer.ranked:
+            key = "results_any" if answer.any_state else "results"
+            heading = t[key].format(place=place)
+    points = [
+        present_point(p, lang, data.now, static=False, distance_m=d)
+        for p, d in answer.ranked
+    ]
+    path = ("/en" if lang == "en" else "") + "/nara/"
+    return render_page(
+        "public/nearest.html",
+        data,
+        lang,
+        path,
+        static=False,
+        title=t["find_nearest"],
+        q=res.query,
+        notes=notes,
+        alternatives=[
+            f"{a.name}, {a.municipality}" if a.municipality else a.name
+            for a in res.alternatives
+        ],
+        heading=heading,
+        points=points,
+        autofocus=res.status in ("empty", "not_found"),
+    )

@@ -24,7 +24,6 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from sot.public import alerts, conf, state
-from sot.public.core import nearest as near
 from sot.public.core import svgmap, tiles, words
 from sot.public.core.model import (
     FUEL_LABELS,
@@ -794,51 +793,4 @@ def render_open_data(data: PublicData, lang: str, *, static: bool = False) -> by
         static=static,
         title=t["open_data"],
         ogc_url=settings.SITE_URL + "/ogc/",
-    )
-
-
-def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
-    from sot.public import finder
-
-    t = phrases(lang)
-    answer = finder.find(data, q)
-    res = answer.resolution
-    notes: list[str] = []
-    heading = ""
-    if res.status == "empty":
-        notes.append(t["ask_again"])
-    elif res.status == "not_found":
-        key = "postcode_not_found" if near.parse_postcode(res.query) else "not_found"
-        notes.append(t[key].format(q=res.query))
-    if res.origin is not None:
-        place = res.origin.label
-        if res.status == "outside":
-            where = county_name(data.county, lang) or t["this_area"]
-            notes.append(t["outside"].format(place=place, area=where))
-        if res.origin.approximate:
-            notes.append(t["approximate"].format(place=place))
-        if answer.ranked:
-            key = "results_any" if answer.any_state else "results"
-            heading = t[key].format(place=place)
-    points = [
-        present_point(p, lang, data.now, static=False, distance_m=d)
-        for p, d in answer.ranked
-    ]
-    path = ("/en" if lang == "en" else "") + "/nara/"
-    return render_page(
-        "public/nearest.html",
-        data,
-        lang,
-        path,
-        static=False,
-        title=t["find_nearest"],
-        q=res.query,
-        notes=notes,
-        alternatives=[
-            f"{a.name}, {a.municipality}" if a.municipality else a.name
-            for a in res.alternatives
-        ],
-        heading=heading,
-        points=points,
-        autofocus=res.status in ("empty", "not_found"),
     )

@@ -72,7 +72,7 @@ def open_data(request, **kwargs):
 
 @require_safe
 def nearest(request, **kwargs):
-    body = pages.render_nearest(
+    body = finder.render_nearest(
         pages.PublicData(), request.GET.get("q", ""), _lang(kwargs)
     )
     return cached(request, body, HTML)

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sot.operations.core.freshness import DEFAULT_STALE_AFTER
 
@@ -261,7 +262,7 @@ def public_state(
     stale = act.state == "unknown" or (
         act.state in OWES_REPORT and now - reference >= act.stale_after
     )
-    common = {
+    common: dict[str, Any] = {
         "is_exercise": act.is_exercise,
         "event_id": act.event_id,
         "event_name": act.event_name,
@@ -296,7 +297,8 @@ def public_state(
         for r in sorted(restrictions, key=lambda r: r.starts_at or now)
         if r.event_id == act.event_id and r.in_force(now)
     }
-    services, fuel = [], []
+    services: list[OfferState] = []
+    fuel: list[OfferState] = []
     for offer in offers:
         state = _offer_state(offer, report, in_force.get(offer.key))
         (fuel if offer.kind == "fuel" else services).append(state)

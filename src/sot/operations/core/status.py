@@ -235,7 +235,7 @@ def allowed_targets(
     *, event: EventWindow | None, current: PointState | None, at: datetime
 ) -> list[PointState]:
     """States a person may choose next (for building forms), in lifecycle order."""
-    result = []
+    result: list[PointState] = []
     for target in PointState:
         if target == PointState.UNKNOWN:
             continue

@@ -23,6 +23,7 @@ from sot.operations.models import (
     Source,
     StateChange,
 )
+from sot.operations.services.checklists import start_activation_checklist
 from sot.operations.services.common import (
     OperationRefused,
     _log,
@@ -90,8 +91,6 @@ def activate_point(
                 at=now,
                 text=text,
             )
-            from sot.operations.checklists import start_activation_checklist
-
             start_activation_checklist(activation=activation, by=activated_by)
         else:
             activation = existing

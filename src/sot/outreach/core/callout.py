@@ -90,7 +90,7 @@ def propose(
             continue
         completed = c.trainings.get(training)
         trained = completed is not None
-        if trained and training_valid_days is not None and today is not None:
+        if completed is not None and training_valid_days is not None and today:
             trained = (today - completed).days <= training_valid_days
         distance = None
         if origin is not None and c.lat is not None and c.lon is not None:

@@ -95,7 +95,7 @@ def solve(
     lp.a_matrix_.start_ = rows.indptr.astype(np.int32)
     lp.a_matrix_.index_ = rows.indices.astype(np.int32)
     lp.a_matrix_.value_ = rows.data.astype(np.float64)
-    if is_mip:
+    if integer is not None and is_mip:
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
             for f in integer

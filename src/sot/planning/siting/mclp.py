@@ -98,9 +98,9 @@ def interchange(
         k, s = np.unravel_index(int(np.argmax(delta)), delta.shape)
         if delta[k, s] <= tol:
             break
-        j = chosen[s]
+        j = int(chosen[s])
         count -= _dense_row(a, j)
-        count += _dense_row(a, k)
+        count += _dense_row(a, int(k))
         chosen[s] = int(k)
     return chosen
 

@@ -30,9 +30,17 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from sot.public.core import ogc_html
+from sot.public.core.ogc_openapi import openapi_document
 from sot.public.core.ogc_params import (
     CRS84,
+    DEFAULT_LIMIT,
     EPSG3006,
+    FORMATS,
+    GEOJSON,
+    JSON,
+    MAX_LIMIT,
+    OPENAPI,
+    SCHEMA_JSON,
     SUPPORTED_CRS,
     InvalidParameter,
     extent,
@@ -55,16 +63,8 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 ]
-JSON = "application/json"
-GEOJSON = "application/geo+json"
 HTML = "text/html; charset=utf-8"
-SCHEMA_JSON = "application/schema+json"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
-#: Values of ``f``: JSON (GeoJSON for features) or HTML.
-FORMATS = ("json", "html")
 
 Response = tuple[dict[str, str], int, str]
 
@@ -331,8 +331,11 @@ class FeaturesAPI:
     ) -> Response:
         fmt, bad = self._begin(params, accept, set())
         coll, missing = self._collection(collection_id, fmt)
-        if missing or bad:
-            return missing or bad
+        if missing is not None:
+            return missing
+        if bad is not None:
+            return bad
+        assert coll is not None  # _collection gives the collection or its 404
         return self._respond(self._collection_doc(coll), fmt, kind="collection")
 
     def queryables(
@@ -341,8 +344,11 @@ class FeaturesAPI:
         """Part 3: the filterable properties as a JSON Schema (draft 2020-12)."""
         fmt, bad = self._begin(params, accept, set())
         coll, missing = self._collection(collection_id, fmt)
-        if missing or bad:
-            return missing or bad
+        if missing is not None:
+            return missing
+        if bad is not None:
+            return bad
+        assert coll is not None  # _collection gives the collection or its 404
         doc = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": self._url(f"/collections/{coll.id}/queryables"),
@@ -364,6 +370,7 @@ class FeaturesAPI:
         coll, missing = self._collection(collection_id, fmt)
         if missing:
             return missing
+        assert coll is not None  # _collection gives the collection or its 404
         allowed = {"limit", "offset", "bbox", "bbox-crs", "datetime", "crs"}
         fmt, bad = self._begin(params, accept, allowed | set(coll.queryables))
         if bad:
@@ -481,8 +488,11 @@ class FeaturesAPI:
     ) -> Response:
         fmt, bad = self._begin(params, accept, {"crs"})
         coll, missing = self._collection(collection_id, fmt)
-        if missing or bad:
-            return missing or bad
+        if missing is not None:
+            return missing
+        if bad is not None:
+            return bad
+        assert coll is not None  # _collection gives the collection or its 404
         try:
             crs = parse_crs(params.get("crs"), "crs")
         except InvalidParameter as exc:
@@ -504,8 +514,6 @@ class FeaturesAPI:
             return self._error(
                 400, "InvalidParameterValue", "The API definition is f=json only", fmt
             )
-        from sot.public.core.ogc_openapi import openapi_document
-
         return self._respond(openapi_document(self), fmt, kind="api", media=OPENAPI)
 
     def not_found(

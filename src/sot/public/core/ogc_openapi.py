@@ -8,9 +8,22 @@ schemas. Checked with openapi-spec-validator in the tests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+from sot.public.core.ogc_params import (
+    CRS84,
+    DEFAULT_LIMIT,
+    FORMATS,
+    GEOJSON,
+    JSON,
+    MAX_LIMIT,
+    OPENAPI,
+    SCHEMA_JSON,
+    SUPPORTED_CRS,
+)
+
+if TYPE_CHECKING:  # for the annotation only: sot.public.core.ogc imports this module
     from sot.public.core.ogc import FeaturesAPI
 
 _ERROR_REF = {"$ref": "#/components/schemas/exception"}
@@ -61,17 +74,6 @@ def _responses(description: str, media: str, *, not_found: bool = True) -> dict:
 
 
 def openapi_document(api: FeaturesAPI) -> dict:
-    from sot.public.core.ogc import (
-        DEFAULT_LIMIT,
-        FORMATS,
-        GEOJSON,
-        JSON,
-        MAX_LIMIT,
-        OPENAPI,
-        SCHEMA_JSON,
-    )
-    from sot.public.core.ogc_params import CRS84, SUPPORTED_CRS
-
     f_param = _query(
         "f",
         {"type": "string", "enum": list(FORMATS)},
@@ -242,6 +244,6 @@ def openapi_document(api: FeaturesAPI) -> dict:
     }
 
 
-def _openapi_schema(schema: dict) -> dict:
+def _openapi_schema(schema: Mapping) -> dict:
     """A queryable's JSON Schema as an OpenAPI 3.0 schema (only the shared keys)."""
     return {k: v for k, v in schema.items() if k in ("type", "enum", "pattern")}

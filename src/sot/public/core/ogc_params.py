@@ -19,6 +19,17 @@ EPSG3006 = "http://www.opengis.net/def/crs/EPSG/0/3006"
 #: The CRSs a client may ask for, the first the default.
 SUPPORTED_CRS = (CRS84, EPSG3006)
 
+# Media types, the values of ``f`` and the page sizes (the service in
+# sot.public.core.ogc and its OpenAPI document in sot.public.core.ogc_openapi).
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+SCHEMA_JSON = "application/schema+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+#: Values of ``f``: JSON (GeoJSON for features) or HTML.
+FORMATS = ("json", "html")
+
 Box = tuple[float, float, float, float]
 
 

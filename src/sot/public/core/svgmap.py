@@ -231,7 +231,7 @@ def render(
             )
         parts.append("</g>")
     r = 7 if large else 4.5
-    order = {
+    order: dict[str, int] = {
         PublicState.STANDBY: 0,
         PublicState.UNKNOWN: 0,
         PublicState.CLOSED: 1,

@@ -267,6 +267,7 @@ def read_alert(
     identifier = f.text(alert.get("identifier"), f"{path}.identifier", required=True)
     sender = f.text(alert.get("sender"), f"{path}.sender")
     sent = f.timestamp(alert.get("sent"), f"{path}.sent", required=True)
+    assert sent is not None  # required=True raises instead of giving None
     raw_type = f.text(alert.get("msgType"), f"{path}.msgType", required=True).lower()
     if raw_type in _SKIPPED_MSG_TYPES:
         return None

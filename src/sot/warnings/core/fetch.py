@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import httpx
 
@@ -147,7 +148,7 @@ def poll(
     now = now or datetime.now(UTC)
     if state.retry_at is not None and now < state.retry_at:
         return PollResult(outcome=Outcome.WAITING, state=state)
-    fail = {"interval_s": interval_s, "max_backoff_s": max_backoff_s}
+    fail: dict[str, Any] = {"interval_s": interval_s, "max_backoff_s": max_backoff_s}
     request_headers = {"User-Agent": "sot (SOT-punkter; warnings poller)"}
     request_headers.update(headers or {})
     if state.etag:

@@ -116,9 +116,9 @@ def match_areas(
                 coded |= by_county.get(code, set())
             coded |= {c for c in area.municipality_codes if c in known}
             for name in area.municipality_names:
-                code = by_name.get(_municipality_name_key(name))
-                if code:
-                    coded.add(code)
+                found = by_name.get(_municipality_name_key(name))
+                if found:
+                    coded.add(found)
             result.municipality_codes |= coded
             for p in points:
                 if p.municipality_code in coded:

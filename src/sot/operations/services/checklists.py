@@ -24,7 +24,8 @@ from sot.operations.models import (
     Readiness,
     TestResult,
 )
-from sot.operations.services import UidConflict, as_uid
+from sot.operations.services.common import OperationRefused, UidConflict, as_uid
+from sot.registry.models import BackupPower
 
 #: Used when neither the municipality nor the county default has a template.
 DEFAULT_ITEMS = {
@@ -170,8 +171,6 @@ def complete_checklist(
 ) -> Checklist:
     """Close a checklist. A generator test needs a result, which sets readiness."""
     policy.require(by, perm.TICK_CHECKLIST, checklist.point)
-    from sot.operations.services import OperationRefused
-
     if checklist.completed_at is not None:
         raise OperationRefused("completed", _("Checklistan är redan avslutad."))
     if (
@@ -200,8 +199,6 @@ def complete_checklist(
                     "checklist": checklist,
                 },
             )
-            from sot.registry.models import BackupPower
-
             BackupPower.objects.filter(point=checklist.point).update(
                 last_test_run_on=timezone.localdate(now)
             )
