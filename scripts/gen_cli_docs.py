@@ -39,12 +39,16 @@ def help_text(name: str, app: str) -> str:
     return text
 
 
-def main() -> None:
+def render() -> str:
+    """The whole text of docs/cli.md (help wrapped at 80 columns, whatever the
+    terminal, so that the file does not depend on who generated it)."""
+    os.environ["COLUMNS"] = "80"
     out = [
         "# The `sot` command",
         "",
-        "Generated from each command's `--help` by `scripts/gen_cli_docs.py`; a test fails",
-        "when a command is missing. Django's own commands (`migrate`, `createsuperuser`,",
+        "Generated from each command's `--help` by `scripts/gen_cli_docs.py`",
+        "(`.venv/bin/python scripts/gen_cli_docs.py`); a test fails when this file differs",
+        "from what it generates. Django's own commands (`migrate`, `createsuperuser`,",
         "`shell`, `db_worker` ...) work too: `sot help` lists everything.",
         "",
         "`sot plan ...` (the planning tools) runs without Django; see docs/planning.md and",
@@ -69,7 +73,11 @@ def main() -> None:
         out += ["## sot plan", "", "```text", buf.getvalue().rstrip(), "```", ""]
     except ImportError:
         pass
-    (REPO / "docs" / "cli.md").write_text("\n".join(out))
+    return "\n".join(out)
+
+
+def main() -> None:
+    (REPO / "docs" / "cli.md").write_text(render())
     sys.stdout.write(f"wrote docs/cli.md ({len(sot_commands())} commands)\n")
 
 

@@ -1,6 +1,7 @@
-"""Every sot command is documented in docs/cli.md (regenerate with
-scripts/gen_cli_docs.py), and the README keeps its two set-up commands."""
+"""docs/cli.md is what scripts/gen_cli_docs.py generates, word for word; the README
+keeps its two set-up commands."""
 
+import importlib.util
 from pathlib import Path
 
 from django.core.management import get_commands
@@ -15,6 +16,20 @@ def test_every_command_is_in_the_cli_reference():
     )
     missing = [name for name in ours if f"## sot {name}\n" not in doc]
     assert missing == [], "run: .venv/bin/python scripts/gen_cli_docs.py"
+
+
+def test_cli_reference_is_generated_and_current(monkeypatch):
+    """The whole text, not just the headings: a changed option or help line fails."""
+    spec = importlib.util.spec_from_file_location(
+        "gen_cli_docs", REPO / "scripts" / "gen_cli_docs.py"
+    )
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    monkeypatch.setenv("COLUMNS", "80")  # render() sets it; undone after the test
+    expected = gen.render()
+    assert (REPO / "docs" / "cli.md").read_text() == expected, (
+        "docs/cli.md is out of date: run .venv/bin/python scripts/gen_cli_docs.py"
+    )
 
 
 def test_readme_keeps_the_two_commands():
