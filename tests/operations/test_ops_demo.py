@@ -88,9 +88,10 @@ def test_end_to_end_storm_in_are(client, are_officer, kall_operator, coordinator
     assert "Bränsleleverans till Kall: 500 liter" in sitrep.text
     assert "ÖVNING" not in sitrep.text
     client.force_login(are_officer)
+    # ending asks for confirmation first (issue #11, item 7)
     client.post(
         reverse("operations:event_action", args=[event.pk, "end"]),
-        {"reason": "Elnätet återställt"},
+        {"reason": "Elnätet återställt", "confirmed": "True"},
     )
     row = point_states(event)[0]
     assert row.state == "closed" and row.activation.state_reason == "Elnätet återställt"

@@ -140,7 +140,22 @@ class HoursForm(forms.Form):
 
 
 class CloseEventForm(forms.Form):
-    reason = forms.CharField(label=_("Orsak"), max_length=300, required=False)
+    """A guarded action (end the event, close all points, delete an exercise): the
+    reason is required, and nothing happens until ``confirmed`` comes from the
+    confirmation page."""
+
+    reason = vf.text(
+        bounds.SHORT_TEXT_LEN,
+        label=_("Orsak (sparas i loggen)"),
+        required=False,
+    )
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("confirmed") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Ange en orsak."))
+        return data
 
 
 class PublicMessageForm(forms.Form):
@@ -339,6 +354,39 @@ class ReportForm(forms.Form):
             return text
         return {NOTE_KEEP: KEEP, NOTE_CLEAR: ""}.get(c.get("public_note_action"), text)
 
+    def compare_with(self, report: StatusReport) -> list[tuple[str, str, str]]:
+        """(label, what this filled-in form says, what ``report`` says) for every
+        field where they differ: the operator's own input beside a newer report."""
+        newer = self.initial_from(report)
+        for name in ("generator_fuel_l", "generator_fuel_pct", "note", "public_note"):
+            newer[name] = getattr(report, name)
+        c = self.cleaned_data
+        rows = []
+        for name, field in self.fields.items():
+            if name in ("based_on", "public_note_action"):
+                continue
+            mine = c.get(name)
+            if name == "public_note":
+                mine = self.public_note_value()
+                if mine is KEEP:
+                    mine = self.previous_note
+            shown = _shown(field, mine), _shown(field, newer.get(name))
+            if shown[0] != shown[1]:
+                rows.append((str(field.label), *shown))
+        return rows
+
+    def carried_input(self) -> dict:
+        """What the operator typed that a form with a newer report's values should
+        keep: the comment to the municipality and a new public note."""
+        c = self.cleaned_data
+        out = {"note": c.get("note") or ""}
+        if self.previous_note and c.get("public_note_action") != NOTE_EDIT:
+            return out
+        if (c.get("public_note") or "").strip():
+            out["public_note"] = c["public_note"].strip()
+            out["public_note_action"] = NOTE_EDIT
+        return out
+
     def report_fields(self) -> dict:
         """Keyword arguments for ``submit_status_report``."""
         c = self.cleaned_data
@@ -368,3 +416,19 @@ class ReportForm(forms.Form):
             "note": c.get("note") or "",
             "public_note": self.public_note_value(),
         }
+
+
+def _shown(field, value) -> str:
+    """A form value as the operator reads it (choice labels, Ja/Nej, – for none)."""
+    if isinstance(field, forms.BooleanField):
+        return str(_("Ja") if value else _("Nej"))
+    if value in (None, "", [], ()):
+        return "–"
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        if isinstance(value, list | tuple):
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(str(value), str(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
-from sot.operations import offline, queries
+from sot.operations import guarded, offline, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
@@ -244,7 +244,8 @@ def _event_warnings(user, event):
 @login_required
 @require_POST
 def event_action(request, event_id, action):
-    """POST-only actions on an event: activate, log, message, end, delete."""
+    """POST-only actions on an event: activate, log, message; end, close all points
+    and delete go through a confirmation with a reason (:mod:`.guarded`)."""
     event = _event(request, event_id)
     try:
         if action == "activate":
@@ -278,17 +279,8 @@ def event_action(request, event_id, action):
                     by=request.user,
                     public_message=form.cleaned_data["public_message"],
                 )
-        elif action == "end":
-            form = CloseEventForm(request.POST)
-            if form.is_valid():
-                ops.end_event(
-                    event=event, by=request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Händelsen är avslutad."))
-        elif action == "delete":
-            ops.delete_exercise(event=event, by=request.user)
-            messages.success(request, _("Övningen är borttagen."))
-            return redirect("operations:dashboard")
+        elif action in guarded.ACTIONS:
+            return guarded.guarded_action(request, event, action)
         else:
             raise Invalid(f"unknown action {action!r}")
     except REFUSALS as exc:
@@ -404,7 +396,7 @@ def report(request, event_id, slug):
     policy.require(request.user, perm.REPORT_STATUS, point)
     activation = get_object_or_404(Activation, event=event, point=point)
     last = activation.last_report
-    conflict = None
+    conflict, comparison = None, []
     if request.method == "POST":
         outbox = offline.from_outbox(request)
         queued = offline.was_queued(request)
@@ -444,9 +436,14 @@ def report(request, event_id, slug):
                 if outbox:
                     return offline.refused(_refusal_text(exc), status=409)
                 conflict = exc.newer
-                # Show the newer values; the operator checks them and sends again.
+                # Show the newer values beside what the operator sent (nothing they
+                # typed is lost); they check, change what is needed and send again.
+                comparison = form.compare_with(exc.newer) if exc.newer else []
                 form = ReportForm(
-                    initial=ReportForm.initial_from(exc.newer),
+                    initial={
+                        **ReportForm.initial_from(exc.newer),
+                        **form.carried_input(),
+                    },
                     point=point,
                     previous_note=exc.newer.public_note if exc.newer else "",
                 )
@@ -487,6 +484,7 @@ def report(request, event_id, slug):
             "form": form,
             "last": last,
             "conflict": conflict,
+            "comparison": comparison,
         },
     )
 

@@ -29,6 +29,7 @@ from sot.operations.services.common import (
     stored_once,
 )
 from sot.operations.services.events import (
+    close_all_points,
     create_event,
     delete_exercise,
     end_event,
@@ -68,6 +69,7 @@ __all__ = [
     "activate_point",
     "add_log_entry",
     "as_uid",
+    "close_all_points",
     "confirm_report",
     "create_event",
     "delete_exercise",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -32,6 +33,10 @@ from sot.operations.services.common import (
     _name,
     _notify,
 )
+from sot.registry.models import ChangeRecord
+from sot.registry.services import record_change
+
+log = logging.getLogger("sot.operations")
 
 
 def create_event(
@@ -132,16 +137,7 @@ def end_event(
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.ends_at is not None:
             raise OperationRefused("already_ended", _("Händelsen är redan avslutad."))
-        for activation in event.activations.exclude(state=State.CLOSED):
-            _change_state(
-                activation=activation,
-                target=PointState.CLOSED,
-                reason=reason,
-                by=by,
-                at=at,
-                source=Source.WEB,
-            )
-            _notify(point=activation.point, event=event)
+        _close_every_point(event=event, by=by, at=at, reason=reason)
         event.ends_at = at
         event.save(update_fields=["ends_at"])
         if not event.is_exercise:
@@ -157,8 +153,60 @@ def end_event(
     return event
 
 
-def delete_exercise(*, event: Event, by) -> None:
-    """Delete an exercise with everything in it. Real events are never deleted."""
+def _close_every_point(*, event: Event, by, at: datetime, reason: str) -> list:
+    closed = []
+    for activation in event.activations.exclude(state=State.CLOSED).select_related(
+        "point"
+    ):
+        _change_state(
+            activation=activation,
+            target=PointState.CLOSED,
+            reason=reason,
+            by=by,
+            at=at,
+            source=Source.WEB,
+        )
+        _notify(point=activation.point, event=event)
+        closed.append(activation.point)
+    return closed
+
+
+def close_all_points(
+    *, event: Event, by, reason: str, at: datetime | None = None
+) -> list:
+    """Close every point of a running event with ``reason`` (required); the event
+    goes on. Returns the points closed; the log names them and the reason."""
+    policy.require(by, perm.CHANGE_EVENT, event)
+    reason = reason.strip()
+    if not reason:
+        raise OperationRefused("reason_required", _("Ange en orsak."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.ends_at is not None:
+            raise OperationRefused("already_ended", _("Händelsen är redan avslutad."))
+        closed = _close_every_point(event=event, by=by, at=at, reason=reason)
+        _log(
+            event=event,
+            kind=LogKind.DECISION,
+            author=by,
+            at=at,
+            text=_("Alla punkter stängda (%(points)s): %(reason)s")
+            % {
+                "points": ", ".join(p.name for p in closed) or "–",
+                "reason": reason,
+            },
+        )
+        _notify(event=event)
+    return closed
+
+
+def delete_exercise(*, event: Event, by, reason: str = "") -> None:
+    """Delete an exercise with everything in it. Real events are never deleted.
+
+    The exercise's own logbook goes with it, so the deletion and its ``reason`` are
+    kept in the change history (``ChangeRecord``: who, when, which exercise, why)
+    and in the application log."""
     policy.require(by, perm.DELETE_EXERCISE, event)
     if not event.is_exercise:
         raise OperationRefused(
@@ -170,4 +218,13 @@ def delete_exercise(*, event: Event, by) -> None:
         _notify(event=copy.copy(event))
         # The Readiness of a point is not tied to an event, so nothing real is lost.
         LogEntry.objects.filter(event=event).delete()
+        label = f"{event.name} ({timezone.localtime(event.starts_at):%Y-%m-%d})"
+        record_change(
+            obj=event,
+            action=ChangeRecord.Action.DELETE,
+            changes={"orsak": [reason.strip(), None]},
+            actor=by,
+            source=Source.WEB,
+        )
+        log.info("exercise %s deleted by %s: %s", label, _name(by), reason.strip())
         event.delete()
