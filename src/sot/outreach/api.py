@@ -26,6 +26,7 @@ from sot.outreach import permissions as perm
 from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut, Member
+from sot.registry import imports
 from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
 from sot.validation import bounds, tabular
 from sot.validation import schema as v
@@ -105,33 +106,70 @@ MAX_MB = tabular.MAX_BYTES // 1024 // 1024
 SUBSCRIBE_PER_HOUR = 10
 
 
-class ImportOut(Schema):
-    created: int
-    updated: int
-    errors: list[tuple[int, str]]
+class ImportRowError(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportJobOut(Schema):
+    """A roster import run by the task worker: poll ``url`` until ``state`` is
+    ``done``, ``failed`` or ``cancelled``."""
+
+    id: int
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    phase: str
+    rows_done: int
+    rows_total: int | None
+    created: int | None
+    updated: int | None
+    errors: list[ImportRowError]
+    url: str
+
+
+def _job_out(job) -> dict:
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "phase": job.phase,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "created": job.result.get("created"),
+        "updated": job.result.get("updated"),
+        "errors": [{"row": r, "field": f, "message": m} for r, f, m in job.errors],
+        "url": f"/api/v1/notify/roster/import/{job.pk}",
+    }
 
 
 @router.post(
     "/notify/roster/import",
-    response=ImportOut,
+    response={202: ImportJobOut},
     auth=token_auth,
-    summary="Import people from CSV or XLSX",
+    summary="Import people from CSV or XLSX (in the background)",
 )
 def roster_import(request, municipality: Form[str], file: File[UploadedFile]):
+    """Answers at once with a job; the task worker imports the rows and the job
+    (``GET`` its ``url``) shows how far it got and the errors by line."""
     muni = get_object_or_404(Municipality, code=municipality[:10])
     if file.size is not None and file.size > tabular.MAX_BYTES:
         raise ValidationError({"file": [f"Filen är för stor (högst {MAX_MB} MB)."]})
-    report = roster.import_roster(
+    job = roster.start_import(
         by=request.user,
         municipality=muni,
         data=file.read(tabular.MAX_BYTES + 1),
-        filename=file.name or "",
+        filename=file.name or "roster.csv",
     )
-    return {
-        "created": report.created,
-        "updated": report.updated,
-        "errors": report.errors,
-    }
+    return Status(202, _job_out(job))
+
+
+@router.get(
+    "/notify/roster/import/{job_id}",
+    response=ImportJobOut,
+    auth=token_auth,
+    summary="How far a roster import has come",
+)
+def roster_import_job(request, job_id: int):
+    return _job_out(imports.job_for(request.user, job_id))
 
 
 @router.delete(

@@ -12,6 +12,7 @@ class OutreachConfig(AppConfig):
         from sot.outreach import (
             permissions,  # noqa: F401  (registers actions)
             receivers,  # noqa: F401  (connects signals)
+            roster,  # noqa: F401  (registers the roster import)
             tasks,
         )
         from sot.registry.scheduler import EVERY_TICK, register_periodic

@@ -36,7 +36,15 @@ from sot.outreach.models import (
     Subscription,
     Training,
 )
-from sot.registry.models import Municipality, Organisation, OrganisationKind, Point
+from sot.registry import imports
+from sot.registry.models import (
+    ImportJob,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Point,
+)
+from sot.registry.tables import ImportFailed, RowError
 from sot.validation import tabular
 
 _COLUMNS = {
@@ -210,14 +218,30 @@ def save_member(
     return member, created
 
 
+#: Rows between two progress reports of a roster import job.
+PROGRESS_ROWS = 100
+
+
 def import_roster(
-    *, by, municipality: Municipality, data: bytes, filename: str = "roster.csv"
+    *,
+    by,
+    municipality: Municipality,
+    data: bytes,
+    filename: str = "roster.csv",
+    progress=None,
 ) -> ImportReport:
-    """Import people from a CSV or XLSX file into a municipality's roster."""
+    """Import people from a CSV or XLSX file into a municipality's roster.
+
+    Each row is saved in its own short transaction; a bad row is reported by its
+    line and the others are kept. ``progress(done, total, "write")`` is called every
+    :data:`PROGRESS_ROWS` rows (the import job's page shows it).
+    """
     policy.require(by, perm.CHANGE_ROSTER, municipality)
     rows = _rows(data, filename)
     report = ImportReport()
-    for line, row in enumerate(rows, start=2):
+    for done, (line, row) in enumerate(enumerate(rows, start=2)):
+        if progress is not None and done % PROGRESS_ROWS == 0:
+            progress(done, len(rows), "write")
         try:
             values: dict = {
                 "name": row.get("name", ""),
@@ -286,7 +310,46 @@ def import_roster(
             report.created += 1
         else:
             report.updated += 1
+    if progress is not None:
+        progress(len(rows), len(rows), "write")
     return report
+
+
+def start_import(
+    *, by, municipality: Municipality, data: bytes, filename: str
+) -> ImportJob:
+    """Queue a roster import for the task worker (see :mod:`sot.registry.imports`)."""
+    return imports.start_import(
+        actor=by,
+        kind=ImportJob.Kind.ROSTER,
+        data=data,
+        filename=filename,
+        municipality=municipality,
+    )
+
+
+def _authorize_import(actor, municipality: Municipality | None) -> None:
+    if municipality is None:
+        raise errors.Invalid("kommun saknas", code="municipality")
+    policy.require(actor, perm.CHANGE_ROSTER, municipality)
+
+
+def _run_import(job: ImportJob, progress):
+    try:
+        report = import_roster(
+            by=job.actor,
+            municipality=job.municipality,
+            data=bytes(job.data),
+            filename=job.filename,
+            progress=progress,
+        )
+    except RosterFileError as exc:
+        raise ImportFailed([RowError(0, "fil", str(exc))]) from None
+    counts = {"created": report.created, "updated": report.updated}
+    return counts, [RowError(line, "", message) for line, message in report.errors]
+
+
+imports.register(ImportJob.Kind.ROSTER, authorize=_authorize_import, run=_run_import)
 
 
 def erase_member(*, by, member: Member) -> dict[str, int]:

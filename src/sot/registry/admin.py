@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sot.accounts import policy
-from sot.errors import Refused
-from sot.registry import services, tables
+from sot.errors import Conflict, Invalid, Refused
+from sot.registry import imports, services, tables
 from sot.registry.models import (
     BackupPower,
     ChangeRecord,
     Contact,
     County,
+    ImportJob,
     Municipality,
     Organisation,
     Point,
@@ -385,6 +386,11 @@ class PointAdmin(ScopedAdmin):
                 name="registry_point_import",
             ),
             path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="registry_point_import_job",
+            ),
+            path(
                 "export/<str:fmt>/",
                 self.admin_site.admin_view(self.export_all),
                 name="registry_point_export",
@@ -419,41 +425,64 @@ class PointAdmin(ScopedAdmin):
         return self._export(self.get_queryset(request), fmt)
 
     def import_view(self, request):
+        """The upload form: the file becomes a job for the task worker, and the
+        official is sent to the job's page at once."""
         policy.require(request.user, policy.ADD_POINT)
         errors = None
         if request.method == "POST" and request.FILES.get("file"):
             upload = request.FILES["file"]
             try:
-                rows = tables.read_table(
-                    upload.read(tabular.MAX_BYTES + 1), upload.name
-                )
-                result = tables.import_points(
+                job = imports.start_import(
                     actor=request.user,
-                    rows=rows,
-                    source="admin-import",
-                    confirm_outside=bool(request.POST.get("confirm_outside")),
-                )
-            except tables.ImportFailed as exc:
-                errors = exc.errors
-            else:
-                messages.success(
-                    request,
-                    _("Importen är klar: %(c)d nya, %(u)d ändrade, %(n)d oförändrade.")
-                    % {
-                        "c": len(result.created),
-                        "u": len(result.updated),
-                        "n": len(result.unchanged),
+                    kind=ImportJob.Kind.POINTS,
+                    data=upload.read(tabular.MAX_BYTES + 1),
+                    filename=upload.name or "",
+                    options={
+                        "source": "admin-import",
+                        "confirm_outside": bool(request.POST.get("confirm_outside")),
                     },
                 )
-                return redirect(reverse("admin:registry_point_changelist"))
+            except Invalid as exc:
+                errors = [tables.RowError(0, "fil", exc.message)]
+            else:
+                return redirect(
+                    reverse("admin:registry_point_import_job", args=[job.pk])
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Importera SOT-punkter"),
             "opts": self.model._meta,
             "errors": errors,
             "columns": tables.BASE_COLUMNS,
+            "jobs": imports.recent_jobs(request.user, kind=ImportJob.Kind.POINTS),
         }
         return render(request, "admin/registry/point/import.html", context)
+
+    def import_job_view(self, request, job_id: int):
+        """How far an import has come; the page reloads itself while it runs (a
+        meta refresh, so no JavaScript is needed). POST cancels it."""
+        job = imports.job_for(request.user, job_id)
+        if request.method == "POST" and "cancel" in request.POST:
+            try:
+                job = imports.cancel_job(actor=request.user, job=job)
+            except Conflict as exc:
+                messages.warning(request, exc.message)
+            return redirect(reverse("admin:registry_point_import_job", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import av %(file)s") % {"file": job.filename},
+            "opts": self.model._meta,
+            "job": job,
+            "errors": [
+                tables.RowError(row, fld, message) for row, fld, message in job.errors
+            ],
+            "refresh_s": IMPORT_REFRESH_S,
+        }
+        return render(request, "admin/registry/point/import_job.html", context)
+
+
+#: Seconds between reloads of an import job's page while it runs.
+IMPORT_REFRESH_S = 2
 
 
 def _municipalities_for(user):

@@ -8,4 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Register över SOT-punkter")
 
     def ready(self):
-        from sot.registry import scheduler  # noqa: F401  (declares its settings)
+        from sot.registry import (  # noqa: F401  (settings; the point import)
+            imports,
+            scheduler,
+        )

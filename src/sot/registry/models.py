@@ -476,3 +476,95 @@ class ChangeRecord(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.object_repr} {self.get_action_display()}"
         )
+
+
+class ImportJob(models.Model):
+    """One import (points, or a municipality's roster) run by the task worker.
+
+    The request stores the file and returns at once; the worker reads and writes it
+    in short transactions and keeps ``rows_done``/``rows_total`` and the errors (by
+    row and field) here, so the import's page can show how far it got.
+    """
+
+    class Kind(models.TextChoices):
+        POINTS = "points", _("SOT-punkter")
+        ROSTER = "roster", _("personer (FRG och personal)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("väntar")
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckades")
+        CANCELLED = "cancelled", _("avbruten")
+
+    class Phase(models.TextChoices):
+        READ = "read", _("läser filen")
+        CHECK = "check", _("kontrollerar rader")
+        WRITE = "write", _("sparar rader")
+
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        _("läge"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    phase = models.CharField(
+        _("steg"), max_length=10, choices=Phase.choices, blank=True
+    )
+    filename = models.CharField(_("fil"), max_length=200)
+    data = models.BinaryField(_("filens innehåll"), editable=False, default=b"")
+    options = models.JSONField(_("val"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("startad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rows_total = models.PositiveIntegerField(_("rader totalt"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rader klara"), default=0)
+    errors = models.JSONField(
+        _("fel"), default=list, blank=True, help_text=_("[[rad, fält, meddelande]]")
+    )
+    result = models.JSONField(_("resultat"), default=dict, blank=True)
+    cancel_requested = models.BooleanField(_("avbrott begärt"), default=False)
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}: {self.filename} ({self.get_state_display()})"
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (
+            self.State.DONE,
+            self.State.FAILED,
+            self.State.CANCELLED,
+        )
+
+    @property
+    def percent(self) -> int:
+        """How far the whole job is, both passes counted (0-100)."""
+        if not self.rows_total:
+            return 100 if self.finished else 0
+        passes = 2 if self.kind == self.Kind.POINTS else 1
+        done = self.rows_done + (
+            self.rows_total if self.phase == self.Phase.WRITE and passes == 2 else 0
+        )
+        return min(100, int(100 * done / (self.rows_total * passes)))

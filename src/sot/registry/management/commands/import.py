@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sot.registry import boundaries, tables
+from sot.errors import Invalid
+from sot.registry import boundaries, imports, tables
 from sot.registry.catalogue import load_catalogue
-from sot.registry.models import County, Municipality, Service
+from sot.registry.models import County, ImportJob, Municipality, Service
 
 
 class Command(BaseCommand):
@@ -57,26 +58,39 @@ class Command(BaseCommand):
         path = Path(o["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
+        # The same job as the admin's, run here in the command's own process (it is
+        # no web request); the admin lists it among the imports.
         try:
-            rows = tables.read_table(path.read_bytes(), path.name)
-            result = tables.import_points(
+            job = imports.start_import(
                 actor=None,
-                rows=rows,
-                source="cli",
-                confirm_outside=o["confirm_outside"],
-                dry_run=o["dry_run"],
+                kind=ImportJob.Kind.POINTS,
+                data=path.read_bytes(),
+                filename=path.name,
+                options={
+                    "source": "cli",
+                    "confirm_outside": o["confirm_outside"],
+                    "dry_run": o["dry_run"],
+                },
+                enqueue=False,
             )
-        except tables.ImportFailed as exc:
+        except Invalid as exc:
+            self.stderr.write(f"{path.name}: ingenting importerades: {exc.message}")
+            raise CommandError("import failed: nothing was saved") from None
+        job = imports.run_job(job.pk)
+        if job.state != ImportJob.State.DONE:
             self.stderr.write(
-                f"{path.name}: ingenting importerades; {len(exc.errors)} fel:"
+                f"{path.name}: ingenting importerades; {len(job.errors)} fel:"
+                if job.phase != ImportJob.Phase.WRITE
+                else f"{path.name}: importen stoppades; {len(job.errors)} fel:"
             )
-            for err in exc.errors:
-                self.stderr.write(f"  {err}")
+            for row, fld, message in job.errors:
+                self.stderr.write(f"  {tables.RowError(row, fld, message)}")
             raise CommandError("import failed: nothing was saved") from None
         verb = "would create" if o["dry_run"] else "created"
+        r = job.result
         self.stdout.write(
-            f"{path.name}: {verb} {len(result.created)}, updated {len(result.updated)}, "
-            f"unchanged {len(result.unchanged)}"
+            f"{path.name}: {verb} {r['created']}, updated {r['updated']}, "
+            f"unchanged {r['unchanged']}"
         )
 
     @transaction.atomic
