@@ -126,7 +126,7 @@ CHANNEL_RATE_PER_SECOND = env.register(
     )
 )
 #: Subscribers handled per transaction when an alert fans out.
-FAN_OUT_BATCH = 1000
+FAN_OUT_BATCH = 5000
 
 
 def get(setting: env.Setting):

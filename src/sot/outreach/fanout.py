@@ -1,14 +1,21 @@
 """An alert to every subscriber of a point, in batches, off the request path.
 
-:func:`fan_out` makes one queued :class:`~sot.outreach.models.Message` per
-subscriber, ``FAN_OUT_BATCH`` subscribers per short transaction, with
-``bulk_create``; the message key (``alert:<activation>:<seq>:<subscription>``) is
-unique in the database, so running the fan-out again for the same notice (after a
-worker restart) inserts only what is missing and never a duplicate. The hourly
-limit per resident is checked for a whole batch in one query. Delivery is one task
-(:func:`sot.outreach.delivery.send_queued`) that hands the channel at most
-``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` messages a second and re-enqueues itself
-until the queue is empty.
+:func:`fan_out` queues one :class:`~sot.outreach.models.Message` per active
+subscriber of the point (or of its municipality) with set-based SQL: for each
+range of ``FAN_OUT_BATCH`` subscription ids one ``INSERT ... SELECT`` from the
+subscription table, in its own short transaction (SQLite's write lock is free
+between batches). Nothing is done per row in Python: the body for each channel
+and language is rendered once and chosen in SQL, the e-mail unsubscribe link is
+the token appended in SQL, and the recipients over their hourly limit are found
+once per fan-out by one grouped scan of the last hour's messages.
+
+The message key (``alert:<activation>:<seq>:<subscription>``) is unique in the
+database, i.e. one message per alert and subscriber; every insert is
+``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL), so running the fan-out again
+for the same notice (after a worker restart) adds only what is missing and never a
+duplicate. Delivery is one task (:func:`sot.outreach.delivery.send_queued`) that hands
+the channel at most ``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` messages a second and
+re-enqueues itself until the queue is empty.
 """
 
 from __future__ import annotations
@@ -24,76 +31,112 @@ from sot.config import env
 from sot.outreach import conf
 from sot.outreach.core.gsm import segment_info
 from sot.outreach.core.templates import describe_offers, render
-from sot.outreach.delivery import enqueue_sending
+from sot.outreach.delivery import _COUNTED, enqueue_sending
 from sot.outreach.models import (
     Channel,
     DeliveryState,
+    Language,
     Message,
     Subscription,
     SubscriptionState,
 )
 
-_COUNTED = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.SENT)
+_LIMIT_ERROR = "rate limit per recipient"
 
 
-def _recent(addresses: list[str], now) -> tuple[dict[str, int], dict[str, int]]:
-    """Messages per address in the last hour: all, and residents' alerts."""
-    rows = (
+def _unsubscribe_parts() -> tuple[str, str]:
+    """The e-mail unsubscribe URL before and after the token."""
+    base = env.get("SOT_SITE_URL").rstrip("/")
+    marker = "TOKEN0MARKER"
+    url = base + reverse("outreach:unsubscribe", args=[marker])
+    before, after = url.split(marker)
+    return before, after
+
+
+def _by_language(column: str, values: dict[str, object]) -> tuple[str, list]:
+    """``CASE s.language WHEN 'en' THEN ... ELSE <sv> END`` with its parameters."""
+    sql, params = "CASE " + column, []
+    for language, value in values.items():
+        if language != Language.SV:
+            sql += " WHEN %s THEN %s"
+            params += [language, value]
+    sql += " ELSE %s END"
+    params.append(values[Language.SV])
+    return sql, params
+
+
+def _statement(*, texts: dict, key_prefix: str, filters_sql: str) -> tuple:
+    """The ``INSERT ... SELECT`` of one batch: (sql, parameters before those of
+    ``filters_sql``)."""
+    q = connection.ops.quote_name
+    s = "s." + q("language")
+    sms_body, sms_params = _by_language(s, texts["sms"])
+    mail_body, mail_params = _by_language(s, texts["email"])
+    subject, subject_params = _by_language(s, texts["subject"])
+    segments, segment_params = _by_language(s, texts["segments"])
+    before, after = _unsubscribe_parts()
+    expressions = {
+        "key": ("%s || CAST(s.id AS TEXT)", [key_prefix]),
+        "channel": ("s.channel", []),
+        "to": ("s.address", []),
+        "body": (
+            f"CASE WHEN s.channel = %s THEN ({mail_body}) || %s || s.token || %s"
+            f" ELSE {sms_body} END",
+            [Channel.EMAIL, *mail_params, before, after, *sms_params],
+        ),
+        "subject": (
+            f"CASE WHEN s.channel = %s THEN {subject} ELSE %s END",
+            [Channel.EMAIL, *subject_params, ""],
+        ),
+        "segments": (
+            f"CASE WHEN s.channel = %s THEN {segments} ELSE NULL END",
+            [Channel.SMS, *segment_params],
+        ),
+    }
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    columns, selects, params = [], [], []
+    for f in fields:
+        columns.append(q(f.column))
+        if f.name in expressions:
+            sql, p = expressions[f.name]
+        else:
+            sql, p = (
+                "%s",
+                [
+                    f.get_db_prep_save(
+                        texts["row"].get(f.name, f.get_default()), connection
+                    )
+                ],
+            )
+        selects.append(sql)
+        params += p
+    table = q(Message._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selects)} FROM {q(Subscription._meta.db_table)} s "
+        f"WHERE {filters_sql} ON CONFLICT ({q('key')}) DO NOTHING"
+    )
+    return sql, params
+
+
+def _over_limit(*, now, key_prefix: str) -> set[str] | None:
+    """Recipients who had their hour's messages (all, or residents' alerts),
+    counted once per fan-out in one grouped scan of the last hour; this alert's
+    own messages (after a restart) do not count. None: everyone (a limit of 0)."""
+    max_all = conf.get(conf.RATE_PER_HOUR)
+    max_resident = conf.get(conf.RESIDENT_RATE_PER_HOUR)
+    if min(max_all, max_resident) <= 0:
+        return None
+    recent = (
         Message.objects.filter(
-            to__in=addresses,
-            created_at__gte=now - timedelta(hours=1),
-            state__in=_COUNTED,
+            created_at__gte=now - timedelta(hours=1), state__in=_COUNTED
         )
+        .exclude(key__startswith=key_prefix)
         .values("to")
         .annotate(n=Count("id"), resident=Count("id", filter=Q(resident=True)))
+        .filter(Q(n__gte=max_all) | Q(resident__gte=max_resident))
     )
-    every, resident = {}, {}
-    for r in rows:
-        every[r["to"]], resident[r["to"]] = r["n"], r["resident"]
-    return every, resident
-
-
-def _unsubscribe_url(token: str) -> str:
-    base = env.get("SOT_SITE_URL").rstrip("/")
-    return base + reverse("outreach:unsubscribe", args=[token])
-
-
-def _insert(rows: list[dict]) -> None:
-    """INSERT the messages, skipping keys that exist (``ON CONFLICT DO NOTHING``,
-    SQLite and PostgreSQL): ``bulk_create`` spends most of its time preparing
-    values field by field, which at 100 000 messages is most of the fan-out. Every
-    other column gets its model default, prepared once."""
-    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(Message._meta.db_table)
-    key = connection.ops.quote_name(Message._meta.get_field("key").column)
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
-        f"ON CONFLICT ({key}) DO NOTHING"
-    )
-    prepared: dict = {}
-
-    def value(field, raw):
-        cache_key = (field.name, raw if not isinstance(raw, dict) else id(raw))
-        if cache_key not in prepared:
-            prepared[cache_key] = field.get_db_prep_save(raw, connection)
-        return prepared[cache_key]
-
-    defaults = {f.name: f.get_default() for f in fields}
-    varying = {"key", "to", "body"}
-    params = []
-    for row in rows:
-        params.append(
-            tuple(
-                row[f.name]
-                if f.name in varying
-                else value(f, row.get(f.name, defaults[f.name]))
-                for f in fields
-            )
-        )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    return set(recent.values_list("to", flat=True))
 
 
 def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> int:
@@ -108,62 +151,73 @@ def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> 
         Subscription.objects.filter(state=SubscriptionState.ACTIVE)
         .filter(Q(point=point) | Q(municipality_id=point.municipality_id))
         .order_by("pk")
-        .values_list("pk", "channel", "address", "language", "token")
     )
-    max_all = conf.get(conf.RATE_PER_HOUR)
-    max_resident = conf.get(conf.RESIDENT_RATE_PER_HOUR)
-    bodies: dict[str, str] = {}
-    segments: dict[str, int] = {}
-    total = 0
-    # one read of every subscriber (a few tens of MB at 100 000), then batches: a
-    # keyset query per batch would scan the OR of point and municipality each time
-    everyone = list(subscribers)
+    # ids and addresses only (a few MB at 100 000): the batches are id ranges, so
+    # no batch scans the OR of point and municipality again
+    everyone = list(subscribers.values_list("pk", "address"))
+    if not everyone:
+        return 0
+    sms, email, subject, segments = {}, {}, {}, {}
+    for language in Language.values:
+        values = {
+            "point": point.name,
+            "time": when,
+            "url": url,
+            "offers": describe_offers(language, offers),
+        }
+        body = prefix + render(template, language, values, limit=160 - len(prefix))
+        word = "Unsubscribe" if language == "en" else "Avsluta"
+        sms[language], subject[language] = body, body[:80]
+        email[language] = f"{body}\n\n{word}: "
+        segments[language] = segment_info(body).segments
+    now = timezone.now()
+    row = {
+        "purpose": template,
+        "resident": True,
+        "state": DeliveryState.QUEUED,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    texts = {
+        "sms": sms,
+        "email": email,
+        "subject": subject,
+        "segments": segments,
+        "row": row,
+    }
+    limited = dict(
+        texts, row=dict(row, state=DeliveryState.SUPPRESSED, error=_LIMIT_ERROR)
+    )
+    key_prefix = f"alert:{activation.pk}:{seq}:"
+    scope = (
+        "s.state = %s AND s.id >= %s AND s.id <= %s "
+        "AND (s.point_id = %s OR s.municipality_id = %s)"
+    )
+    queued_sql, queued_params = _statement(
+        texts=texts, key_prefix=key_prefix, filters_sql=scope
+    )
+    over = _over_limit(now=now, key_prefix=key_prefix)
     for start in range(0, len(everyone), conf.FAN_OUT_BATCH):
         batch = everyone[start : start + conf.FAN_OUT_BATCH]
-        now = timezone.now()
-        every, resident = _recent([b[2] for b in batch], now)
-        rows = []
-        for pk, channel, address, language, token in batch:
-            if language not in bodies:
-                values = {
-                    "point": point.name,
-                    "time": when,
-                    "url": url,
-                    "offers": describe_offers(language, offers),
-                }
-                bodies[language] = prefix + render(
-                    template, language, values, limit=160 - len(prefix)
+        where = [
+            SubscriptionState.ACTIVE,
+            batch[0][0],
+            batch[-1][0],
+            point.pk,
+            point.municipality_id,
+        ]
+        held = [pk for pk, address in batch if over is None or address in over]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if held:
+                # recipients over their hourly limit first, as suppressed records;
+                # the unique key then skips them when everyone is inserted
+                marks = ", ".join(["%s"] * len(held))
+                sql, params = _statement(
+                    texts=limited,
+                    key_prefix=key_prefix,
+                    filters_sql=f"{scope} AND s.id IN ({marks})",
                 )
-            body, subject = bodies[language], ""
-            if channel == Channel.EMAIL:
-                subject = body[:80]
-                word = "Unsubscribe" if language == "en" else "Avsluta"
-                body = f"{body}\n\n{word}: {_unsubscribe_url(token)}"
-            if channel == "sms" and body not in segments:
-                segments[body] = segment_info(body).segments
-            over = (
-                every.get(address, 0) >= max_all
-                or resident.get(address, 0) >= max_resident
-            )
-            rows.append(
-                {
-                    "key": f"alert:{activation.pk}:{seq}:{pk}",
-                    "channel": channel,
-                    "to": address,
-                    "body": body,
-                    "subject": subject,
-                    "purpose": template,
-                    "resident": True,
-                    "state": DeliveryState.SUPPRESSED if over else DeliveryState.QUEUED,
-                    "error": "rate limit per recipient" if over else "",
-                    "created_at": now,
-                    "next_attempt_at": now,
-                    "segments": segments.get(body) if channel == "sms" else None,
-                }
-            )
-        with transaction.atomic():
-            _insert(rows)
-        total += len(batch)
-    if total:
-        transaction.on_commit(enqueue_sending)
-    return total
+                cursor.execute(sql, params + where + held)
+            cursor.execute(queued_sql, queued_params + where)
+    transaction.on_commit(enqueue_sending)
+    return len(everyone)
