@@ -10,11 +10,19 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from sot.outreach import (
+            imports,
             permissions,  # noqa: F401  (registers actions)
             receivers,  # noqa: F401  (connects signals)
             roster,  # noqa: F401  (registers the roster import)
             tasks,
         )
+        from sot.registry.importers import register_import
         from sot.registry.scheduler import EVERY_TICK, register_periodic
 
         register_periodic("messages", EVERY_TICK, tasks.sweep)
+        register_import(
+            "subscribers",
+            "Residents' subscriptions from another system, each row with its proof "
+            "of consent (consent_method, consent_at, consent_source); all or nothing.",
+            imports.run_cli,
+        )

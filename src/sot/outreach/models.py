@@ -326,6 +326,14 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class ConsentMethod(models.TextChoices):
+    """How a resident said yes to alerts (the proof kept with the subscription)."""
+
+    SMS = "sms", _("SMS från numret (START)")
+    EMAIL_CONFIRMED = "email_confirmed", _("E-post med bekräftelselänk")
+    SIGNED_FORM = "signed_form", _("Undertecknad blankett")
+
+
 class Subscription(models.Model):
     """A resident who wants to know when a point (or any point in a municipality)
     opens, changes what it offers or closes."""
@@ -356,6 +364,22 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    consent_method = models.CharField(
+        _("samtycke: sätt"),
+        max_length=20,
+        choices=ConsentMethod.choices,
+        blank=True,
+    )
+    consent_at = models.DateTimeField(_("samtycke: tid"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("samtycke: källa"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Var beviset finns: systemet och posten samtycket kom från, eller "
+            "blankettens arkivnummer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("prenumeration")

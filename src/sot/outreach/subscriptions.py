@@ -30,7 +30,13 @@ from sot.outreach import fanout
 from sot.outreach.core.commands import fold
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import enqueue, queue_message
-from sot.outreach.models import Channel, PointNotice, Subscription, SubscriptionState
+from sot.outreach.models import (
+    Channel,
+    ConsentMethod,
+    PointNotice,
+    Subscription,
+    SubscriptionState,
+)
 from sot.public.state import point_public_state
 from sot.registry.models import Municipality, Point
 
@@ -99,18 +105,26 @@ def sms_subscribe(
             channel=Channel.SMS, address=phone, **lookup
         ).first()
         now = timezone.now()
+        consent = {
+            "consent_method": ConsentMethod.SMS,
+            "consent_at": now,
+            "consent_source": f"sot: SMS START {_keyword(found)}",
+        }
         if sub is None:
             sub = Subscription.objects.create(
                 channel=Channel.SMS,
                 address=phone,
                 state=SubscriptionState.ACTIVE,
                 confirmed_at=now,
+                **consent,
                 **lookup,
             )
         elif sub.state != SubscriptionState.ACTIVE:
             sub.state = SubscriptionState.ACTIVE
             sub.confirmed_at, sub.stopped_at = now, None
-            sub.save(update_fields=["state", "confirmed_at", "stopped_at"])
+            for name, value in consent.items():
+                setattr(sub, name, value)
+            sub.save(update_fields=["state", "confirmed_at", "stopped_at", *consent])
     # The sender proved the number by sending from it: SMS needs no second opt-in.
     return f"subscribed to {_keyword(found)}", render(
         "subscribe_ok", sub.language, {"scope": _scope_name(found)}
@@ -238,8 +252,18 @@ def confirm_email(*, token: str) -> Subscription | None:
         return None
     if sub.state == SubscriptionState.PENDING:
         sub.state = SubscriptionState.ACTIVE
-        sub.confirmed_at = timezone.now()
-        sub.save(update_fields=["state", "confirmed_at"])
+        sub.confirmed_at = sub.consent_at = timezone.now()
+        sub.consent_method = ConsentMethod.EMAIL_CONFIRMED
+        sub.consent_source = "sot: bekräftelselänk i e-post"
+        sub.save(
+            update_fields=[
+                "state",
+                "confirmed_at",
+                "consent_at",
+                "consent_method",
+                "consent_source",
+            ]
+        )
     return sub
 
 

@@ -1,4 +1,6 @@
-"""`sot import points FILE` and `sot import municipalities --county CODE | --all`."""
+"""`sot import points FILE`, `sot import municipalities --county CODE | --all`, and
+the kinds other apps register (`sot import subscribers FILE`, see
+:mod:`sot.registry.importers`)."""
 
 from pathlib import Path
 
@@ -6,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sot.errors import Invalid
-from sot.registry import boundaries, imports, tables
+from sot.registry import boundaries, importers, imports, tables
 from sot.registry.catalogue import load_catalogue
 from sot.registry.models import County, ImportJob, Municipality, Service
 
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Accept points that lie outside their municipality's boundary.",
         )
+        for extra in importers.importers():
+            other = sub.add_parser(extra.name, help=extra.help)
+            other.add_argument("file")
+            other.add_argument(
+                "--dry-run", action="store_true", help="Check the file, save nothing."
+            )
         muni = sub.add_parser(
             "municipalities",
             help="Load a county and its municipalities with SCB-derived boundaries "
@@ -45,6 +53,8 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if o["what"] == "points":
             return self._points(o)
+        if o["what"] != "municipalities":
+            return self._other(o)
         if o["all"]:
             total = 0
             for county in boundaries.counties():
@@ -92,6 +102,22 @@ class Command(BaseCommand):
             f"{path.name}: {verb} {r['created']}, updated {r['updated']}, "
             f"unchanged {r['unchanged']}"
         )
+
+    def _other(self, o):
+        extra = {i.name: i for i in importers.importers()}[o["what"]]
+        path = Path(o["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        try:
+            done = extra.run(path.read_bytes(), path.name, o["dry_run"])
+        except tables.ImportFailed as exc:
+            self.stderr.write(
+                f"{path.name}: ingenting importerades; {len(exc.errors)} fel:"
+            )
+            for err in exc.errors:
+                self.stderr.write(f"  {err}")
+            raise CommandError("import failed: nothing was saved") from None
+        self.stdout.write(f"{path.name}: {done}")
 
     @transaction.atomic
     def _municipalities(self, county_code: str):
