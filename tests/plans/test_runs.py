@@ -162,3 +162,60 @@ def test_road_file_is_fetched_from_the_configured_address(tmp_path):
             "https://osm.example/none.pbf", tmp_path / "x", transport=transport
         )
     assert not (tmp_path / "x").exists() and not (tmp_path / "x.part").exists()
+
+
+def test_a_run_with_an_uploaded_road_file_goes_through_the_road_steps(
+    client, db, shared_data, django_capture_on_commit_callbacks
+):
+    """The Andorra extract as a county's road file: network, one person per road
+    node, shops and fuel from the file, reach, MCLP and the report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sot.accounts.models import Role, User
+    from sot.registry.models import Municipality, Point
+
+    muni = Municipality.objects.create(code="9901", name="Andorra", county_code="99")
+    for slug, name, lat, lon in (
+        ("vella", "Punkt Andorra la Vella", 42.5078, 1.5211),
+        ("julia", "Punkt Sant Julià", 42.4636, 1.4913),
+    ):
+        Point.objects.create(
+            slug=slug,
+            name=name,
+            village=name,
+            municipality=muni,
+            lat=lat,
+            lon=lon,
+            lifecycle="established",
+        )
+    coordinator = User.objects.create(
+        username="andorra", role=Role.COUNTY_COORDINATOR, county_code="99"
+    )
+    pbf = (shared_data / "roads" / "valhalla_andorra_2020.osm.pbf").read_bytes()
+    _start(
+        client,
+        coordinator,
+        django_capture_on_commit_callbacks,
+        road_source="upload",
+        roads=SimpleUploadedFile("andorra.osm.pbf", pbf),
+        population_source="nodes",
+        candidate_source="road",
+        minutes="10",
+        p="2",
+    )
+    run = PlanningRun.objects.get()
+    assert run.travel_model == "road" and run.road_name == "andorra.osm.pbf"
+    assert tasks.execute_run.call(run.pk) == RunStatus.DONE, run.error
+    run.refresh_from_db()
+    s = run.summary
+    assert s["facilities"] == 2 and s["travel_model"] == {"model": "road"}
+    # the figure the CLI documents for these two points (docs/planning.md)
+    assert s["covered"] == 14165 and s["population"] == 22661
+    assert len(s["site"]["chosen"]) == 2 and s["site"]["covered_after"] > 14165
+    page = client.get(f"/planering/korning/{run.pk}/").content.decode()
+    assert "Fågelväg" not in page and s["site"]["chosen"][0] in page
+    assert 'href="/planering/korning/%d/report.html"' % run.pk in page
+    svg = client.get(f"/planering/korning/{run.pk}/map.svg")
+    assert b"Restid l\xc3\xa4ngs v\xc3\xa4gn\xc3\xa4tet" in b"".join(
+        svg.streaming_content
+    )
