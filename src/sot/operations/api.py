@@ -214,9 +214,32 @@ class LogOut(Schema):
     source: str
 
 
+class SitrepCountsOut(Schema):
+    """The situation in figures, derived from the public state of each point."""
+
+    points: int
+    fuel_out: dict[str, list[str]] = Field(
+        description="Fuel product (Swedish name) -> the points where it is out."
+    )
+    fuel_limited: dict[str, list[str]] = Field(
+        description="Fuel product -> the points where it is limited (restricted)."
+    )
+    fuel_out_count: int
+    fuel_limited_count: int
+    warm_rooms_open: int
+    warm_people: int = Field(description="People in the open warm rooms.")
+    warm_capacity: int = Field(description="Places in the open warm rooms.")
+    warm_without_figures: list[str] = Field(
+        description="Open warm rooms without a figure for people or places."
+    )
+    stale: list[str] = Field(description="Points without a current report.")
+    unknown: list[str] = Field(description="Points in an unknown state.")
+
+
 class SitrepOut(Schema):
     text: str
     markdown: str
+    counts: SitrepCountsOut
 
 
 def _user(request):
@@ -568,4 +591,8 @@ def situation_report(request, event_id: int):
     event = _event(request, event_id)
     policy.require(request.user, perm.CREATE_SITREP, event)
     data = queries.build_sitrep(event, user=request.user)
-    return {"text": sitrep.render_text(data), "markdown": sitrep.render_markdown(data)}
+    return {
+        "text": sitrep.render_text(data),
+        "markdown": sitrep.render_markdown(data),
+        "counts": sitrep.counts(data.points).as_dict(),
+    }

@@ -4,32 +4,36 @@ queue and the situation report. The public site reads :func:`point_states`."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sot.accounts import policy
 from sot.operations import permissions as perm
+from sot.operations import plain
 from sot.operations.conf import fuel_target_hours, stale_after
-from sot.operations.core import fuel, sitrep
+from sot.operations.core import fuel, public_state, sitrep
 from sot.operations.core.freshness import age, is_stale
 from sot.operations.core.status import PointState
 from sot.operations.models import (
     Activation,
     Event,
+    FuelDelivery,
     LogEntry,
     PowerSource,
+    ReportConfirmation,
     SituationReport,
     State,
     StatusReport,
 )
+from sot.operations.models import StateChange as OpsStateChange
 from sot.public.core import hours as public_hours
 from sot.public.core import words
-from sot.registry.models import Municipality
+from sot.registry.models import Municipality, PointService
 
 DEFAULT_LOAD_PCT = 50.0
 
@@ -296,59 +300,80 @@ def build_sitrep(
 def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
     """Every point of the event as it stood at ``as_of``, rebuilt from the
     append-only history (state changes, reports, confirmations, deliveries), so a
-    situation report can be made for any chosen time."""
-    from sot.operations.core.freshness import last_seen
-    from sot.operations.models import FuelDelivery, ReportConfirmation
-    from sot.operations.services import report_fuel_level_l
+    situation report can be made for any chosen time.
 
-    running = event.starts_at <= as_of and (
-        event.ends_at is None or as_of < event.ends_at
-    )
-    limit = stale_after(event)
-    points = []
-    activations = event.activations.select_related(
-        "point", "point__municipality", "point__backup_power"
-    )
-    for a in activations:
-        change = a.state_changes.filter(at__lte=as_of).order_by("at", "id").last()
-        if change is None:
-            continue  # not yet activated at that time
-        reports = a.reports.filter(observed_at__lte=as_of).order_by(
-            "-observed_at", "-id"
+    What the public was told about each point (stale or unknown, fuel out or
+    limited, the warm room) comes from
+    :func:`sot.operations.core.public_state.public_state`, seen from this event. A
+    fixed number of queries whatever the number of points.
+    """
+    activations = list(
+        event.activations.select_related(
+            "point", "point__municipality", "point__backup_power"
         )
-        report = reports.first()
-        confirmed = None
-        if report is not None:
-            confirmed = (
-                ReportConfirmation.objects.filter(
-                    report=report, confirmed_at__lte=as_of
-                )
-                .order_by("-confirmed_at")
-                .values_list("confirmed_at", flat=True)
-                .first()
+        .defer("point__municipality__boundary")
+        .prefetch_related(
+            Prefetch(
+                "point__point_services",
+                queryset=PointService.objects.select_related("service"),
             )
-        seen = last_seen(report.observed_at if report else None, confirmed)
-        stale = running and is_stale(
-            state=change.state,
-            seen_at=seen,
-            now=as_of,
-            stale_after=limit,
-            since=change.at,
         )
+    )
+    ids = [a.pk for a in activations]
+    changes: dict[int, list] = {}
+    for c in OpsStateChange.objects.filter(
+        activation_id__in=ids, at__lte=as_of
+    ).order_by("at", "id"):
+        changes.setdefault(c.activation_id, []).append(c)
+    reports: dict[int, list[StatusReport]] = {}
+    for r in StatusReport.objects.filter(
+        activation_id__in=ids, observed_at__lte=as_of
+    ).order_by("observed_at", "id"):
+        reports.setdefault(r.activation_id, []).append(r)
+    confirmed: dict[int, list] = {}
+    for activation_id, at in ReportConfirmation.objects.filter(
+        report__activation_id__in=ids, confirmed_at__lte=as_of
+    ).values_list("report__activation_id", "confirmed_at"):
+        confirmed.setdefault(activation_id, []).append(at)
+    deliveries: dict[int, FuelDelivery] = {}
+    for d in FuelDelivery.objects.filter(
+        activation_id__in=ids, delivered_at__lte=as_of, level_after_l__isnull=False
+    ).order_by("delivered_at", "id"):
+        deliveries[d.activation_id] = d  # the newest wins
+    restrictions, reasons = _restrictions_of(event)
+    points = []
+    for a in activations:
+        if not changes.get(a.pk):
+            continue  # not yet activated at that time
+        own = reports.get(a.pk, [])
+        for r in own:
+            r.activation = a  # no query per report for the tank size
+        plain_act = plain.activation_at(
+            a, event, own, changes[a.pk], confirmed.get(a.pk, []), as_of
+        )
+        # The event's own view: an exercise set aside for a real event still
+        # reports where it stood.
+        st = public_state.public_state(
+            offers=plain.offers(a.point),
+            activations=[replace(plain_act, suspended=False)],
+            restrictions=restrictions.get(a.point_id, ()),
+            now=as_of,
+        )
+        services = {ps.service.code: ps for ps in a.point.point_services.all()}
+        facts = sitrep.offer_facts(
+            st,
+            labels={code: ps.service.name_sv for code, ps in services.items()},
+            reasons=reasons,
+        )
+        change = changes[a.pk][-1]
+        report = own[-1] if own else None
         fuel_hours = runs_dry = None
         if report is not None and report.power_source == PowerSource.GENERATOR:
-            fuel_hours, runs_dry = _fuel_at(
-                a, reports, as_of, FuelDelivery, report_fuel_level_l
-            )
-        limited = []
-        if report is not None:
-            limited = _service_names(
-                [
-                    c
-                    for c, v in (report.services or {}).items()
-                    if v in ("limited", "no")
-                ]
-            )
+            fuel_hours, runs_dry = _fuel_at(a, own[::-1], as_of, deliveries.get(a.pk))
+        warm = services.get(sitrep.WARM_ROOM)
+        capacity = report.capacity_people if report else None
+        if capacity is None and warm is not None:
+            capacity = warm.capacity_people
         points.append(
             sitrep.SitrepPoint(
                 name=a.point.name,
@@ -359,20 +384,45 @@ def _points_at(event: Event, as_of: datetime) -> list[sitrep.SitrepPoint]:
                 power_source=report.power_source if report else "",
                 fuel_hours=fuel_hours,
                 runs_dry_at=runs_dry,
-                last_report_at=seen,
-                stale=stale,
+                last_report_at=plain_act.last_seen_at,
+                stale=st.stale,
                 needs=tuple(report.needs()) if report else (),
-                limited_services=tuple(limited),
+                limited_services=facts.limited_services,
                 people_present=report.people_present if report else None,
-                capacity=report.capacity_people if report else None,
+                capacity=capacity,
                 indoor_temp_c=report.indoor_temp_c if report else None,
+                fuel_status=facts.fuel_status,
+                warm_room=facts.warm_room,
             )
         )
     return points
 
 
-def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
-    """(hours left, runs dry at) at ``as_of`` from the last level known then."""
+def _restrictions_of(event: Event):
+    """The event's restrictions by point (through the public app's messages, read by
+    their reverse relation so operations does not import the public app), and the
+    Swedish words for each kind of restriction."""
+    by_point: dict[int, list] = {}
+    reasons: dict[str, str] = {}
+    messages = getattr(event, "public_messages", None)
+    if messages is None or not event.pk:
+        return by_point, reasons
+    with translation.override("sv"):
+        for m in (
+            messages.exclude(service_code="")
+            .exclude(restriction="")
+            .exclude(point=None)
+        ):
+            by_point.setdefault(m.point_id, []).append(plain.plain_restriction(m))
+            reasons[m.restriction] = str(m.get_restriction_display())
+    return by_point, reasons
+
+
+def _fuel_at(activation, reports, as_of, delivery):
+    """(hours left, runs dry at) at ``as_of`` from the last level known then
+    (``reports`` newest first, ``delivery`` the newest delivery with a level)."""
+    from sot.operations.services import report_fuel_level_l
+
     backup = getattr(activation.point, "backup_power", None)
     try:
         curve = backup.curve() if backup is not None else None
@@ -391,13 +441,6 @@ def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
                 level, level_at = value, r.observed_at
         if load is not None and level is not None:
             break
-    delivery = (
-        FuelDelivery.objects.filter(
-            activation=activation, delivered_at__lte=as_of, level_after_l__isnull=False
-        )
-        .order_by("-delivered_at", "-id")
-        .first()
-    )
     if delivery is not None and (level_at is None or delivery.delivered_at >= level_at):
         level, level_at = delivery.level_after_l, delivery.delivered_at
     if level is None:
@@ -415,13 +458,6 @@ def _fuel_at(activation, reports, as_of, FuelDelivery, report_fuel_level_l):
         _bad_row(activation, exc)
         return None, None
     return e.hours_left, e.runs_dry_at
-
-
-def _service_names(codes: list[str]) -> list[str]:
-    from sot.registry.models import Service
-
-    names = dict(Service.objects.filter(code__in=codes).values_list("code", "name_sv"))
-    return [names.get(c, c) for c in codes]
 
 
 def create_situation_report(

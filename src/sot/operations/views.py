@@ -563,12 +563,14 @@ def situation_report(request, event_id):
     if number is not None:
         record = get_object_or_404(event.sitreps, number=number)
         text, markdown, saved = record.text, record.markdown, record
+        # The history is append-only: the figures at that time are rebuilt.
+        points = queries.build_sitrep(event, as_of=record.as_of).points
     else:
         data = queries.build_sitrep(
             event, user=request.user, as_of=as_of, next_report_at=next_at
         )
         text, markdown = sitrep.render_text(data), sitrep.render_markdown(data)
-        saved = None
+        saved, points = None, data.points
     fmt = request.GET.get("format")
     if fmt in ("txt", "md"):
         body = text if fmt == "txt" else markdown
@@ -585,6 +587,7 @@ def situation_report(request, event_id):
             "next_hours": params.get("nasta", ""),
             "chosen": params.get("tid", ""),
             "as_of": as_of,
+            "counts": sitrep.counts(points),
             "sitreps": event.sitreps.order_by("-number"),
         },
     )

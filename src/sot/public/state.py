@@ -26,6 +26,9 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.operations.models import StateChange as OpsStateChange
+from sot.operations.plain import activation_at as _state_at
+from sot.operations.plain import offers as _offers
+from sot.operations.plain import plain_activation, plain_restriction
 from sot.public.core import hours
 from sot.public.core.model import (
     PublicMessageData,
@@ -79,64 +82,6 @@ def event_infos(now=None, events: list[Event] | None = None) -> list[EventInfo]:
         )
         for e in (running_events(now) if events is None else events)
     ]
-
-
-def _offers(point: Point) -> tuple[core.Offer, ...]:
-    out = []
-    for ps in point.point_services.all():
-        code = ps.service.code
-        if code in FUEL_SERVICES:
-            out.append(core.Offer(code, "fuel", FUEL_KEYS.get(code, code)))
-        elif code not in PAYMENT_SERVICES:
-            out.append(core.Offer(code))
-    return tuple(out)
-
-
-def plain_report(report: StatusReport) -> core.Report:
-    """The public parts of a status report, as plain data."""
-    return core.Report(
-        id=report.pk or 0,
-        created_at=getattr(report, "received_at", None) or report.observed_at,
-        observed_at=report.observed_at,
-        state=report.state,
-        services=dict(report.services or {}),
-        fuel_products=dict(report.fuel_products or {}),
-        payment_methods=tuple(report.payment_methods or ()),
-        public_note=report.public_note,
-    )
-
-
-def plain_activation(
-    act: Activation, event: Event, *, reports: list[StatusReport] | None = None
-) -> core.Activation:
-    """An activation with its event, as plain data (``reports`` default: the last)."""
-    if reports is None:
-        reports = [act.last_report] if act.last_report_id else []
-    return core.Activation(
-        event_id=event.pk,
-        event_name=event.name,
-        is_exercise=event.is_exercise,
-        event_starts_at=event.starts_at,
-        event_ends_at=event.ends_at,
-        state=act.state,
-        state_changed_at=act.state_changed_at,
-        last_seen_at=act.last_seen_at,
-        suspended=act.suspended_at is not None,
-        stale_after=stale_after(event),
-        reports=tuple(plain_report(r) for r in reports),
-        opening_hours=dict(act.opening_hours or {}),
-    )
-
-
-def plain_restriction(m: PublicMessage) -> core.Restriction:
-    return core.Restriction(
-        event_id=m.event_id,
-        key=m.service_code,
-        reason=m.restriction if m.restriction != "other" else m.text,
-        starts_at=m.published_at,
-        until=m.expires_at,
-        withdrawn_at=m.withdrawn_at,
-    )
 
 
 def _reason(reason: str, lang: str) -> str:
@@ -635,29 +580,6 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
                     _change(event, to_public(bases[act.point_id], current, now=now), at)
                 )
     return out
-
-
-def _state_at(act, event, reports, changes, confirmed, at) -> core.Activation:
-    """The activation as it stood at ``at`` (its state, reports and sign of life)."""
-    state = act.state
-    changed_at = act.state_changed_at
-    past = [c for c in changes if c.at <= at]
-    if past:
-        state, changed_at = past[-1].state, past[-1].at
-    before = [r for r in reports if r.observed_at <= at]
-    heard = [t for t in confirmed if t <= at]
-    if before:
-        heard.append(before[-1].observed_at)
-    seen = max(heard) if heard else None
-    plain = plain_activation(act, event, reports=before[-1:])
-    return replace(
-        plain,
-        state=state,
-        state_changed_at=changed_at,
-        last_seen_at=seen,
-        event_ends_at=event.ends_at if event.ends_at and event.ends_at <= at else None,
-        suspended=act.suspended_at is not None and act.suspended_at <= at,
-    )
 
 
 def _since(current: core.PointPublicState, act, event, now):

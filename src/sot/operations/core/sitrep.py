@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sot.operations.core.freshness import format_age
+from sot.operations.core.public_state import Availability, PointPublicState, Shown
 from sot.operations.core.status import STATE_LABELS_SV, PointState
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -44,9 +45,30 @@ POWER_LABELS_SV = {
 }
 
 
+#: The register's warm-room service (its capacity is the warm room's).
+WARM_ROOM = "warm_room"
+
+
+@dataclass(frozen=True)
+class FuelStatus:
+    """A fuel product at a point that is out or limited, as the public is told."""
+
+    product: str
+    availability: Availability
+    reason: str = ""
+    until: datetime | None = None
+
+
 @dataclass(frozen=True)
 class SitrepPoint:
-    """One point's line in the report."""
+    """One point's line in the report.
+
+    ``stale`` is the public state's: no current report, or the state is unknown;
+    ``fuel_status`` lists the fuel products out or limited and ``warm_room`` the warm
+    room's availability (empty: the point has none), both as
+    :func:`sot.operations.core.public_state.public_state` decided (see
+    :func:`offer_facts`).
+    """
 
     name: str
     municipality: str
@@ -64,6 +86,120 @@ class SitrepPoint:
     capacity: int | None = None
     indoor_temp_c: float | None = None
     note: str = ""
+    fuel_status: tuple[FuelStatus, ...] = ()
+    warm_room: str = ""
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """What a point's public state says about its fuel, services and warm room."""
+
+    fuel_status: tuple[FuelStatus, ...] = ()
+    limited_services: tuple[str, ...] = ()
+    warm_room: str = ""
+
+
+def offer_facts(
+    st: PointPublicState,
+    *,
+    labels: dict[str, str],
+    reasons: dict[str, str] | None = None,
+) -> OfferFacts:
+    """The report's facts about offers, derived from the one public state.
+
+    A stale or unknown point counts nothing as out or limited (the public is told
+    "unknown"); a closed point's products are not "out", the point is closed.
+    ``labels`` names each offer (register code -> Swedish name); ``reasons`` names
+    a restriction's kind (code -> Swedish words).
+    """
+    reasons = reasons or {}
+    warm = next((o for o in st.services if o.key == WARM_ROOM), None)
+    warm_room = warm.availability.value if warm is not None else ""
+    if st.stale or st.state in (Shown.CLOSED, Shown.STANDBY, Shown.UNKNOWN):
+        return OfferFacts(warm_room=warm_room)
+    fuel = tuple(
+        FuelStatus(
+            product=labels.get(o.key, o.key),
+            availability=o.availability,
+            reason=reasons.get(o.reason, o.reason),
+            until=o.until,
+        )
+        for o in st.fuel
+        if o.availability in (Availability.NOT_AVAILABLE, Availability.LIMITED)
+    )
+    services = tuple(
+        labels.get(o.key, o.key)
+        for o in st.services
+        if o.availability in (Availability.NOT_AVAILABLE, Availability.LIMITED)
+    )
+    return OfferFacts(fuel_status=fuel, limited_services=services, warm_room=warm_room)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The situation in figures: fuel out or limited (product -> point names), the
+    warm rooms' occupancy against capacity, and the points without a current
+    report (``stale``) or in an unknown state (``unknown``)."""
+
+    points: int = 0
+    fuel_out: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fuel_limited: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    warm_rooms_open: int = 0
+    warm_people: int = 0
+    warm_capacity: int = 0
+    warm_without_figures: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "points": self.points,
+            "fuel_out": {p: list(n) for p, n in self.fuel_out},
+            "fuel_limited": {p: list(n) for p, n in self.fuel_limited},
+            "fuel_out_count": sum(len(n) for _p, n in self.fuel_out),
+            "fuel_limited_count": sum(len(n) for _p, n in self.fuel_limited),
+            "warm_rooms_open": self.warm_rooms_open,
+            "warm_people": self.warm_people,
+            "warm_capacity": self.warm_capacity,
+            "warm_without_figures": list(self.warm_without_figures),
+            "stale": list(self.stale),
+            "unknown": list(self.unknown),
+        }
+
+
+def _by_product(points, availability: Availability):
+    out: dict[str, list[str]] = {}
+    for p in points:
+        for f in p.fuel_status:
+            if f.availability == availability:
+                out.setdefault(f.product, []).append(p.name)
+    return tuple((product, tuple(names)) for product, names in out.items())
+
+
+def counts(points: tuple[SitrepPoint, ...]) -> Counts:
+    """The figures of :class:`Counts` for ``points``."""
+    open_warm = [
+        p
+        for p in points
+        if not p.stale and p.warm_room in (Availability.AVAILABLE, Availability.LIMITED)
+    ]
+    return Counts(
+        points=len(points),
+        fuel_out=_by_product(points, Availability.NOT_AVAILABLE),
+        fuel_limited=_by_product(points, Availability.LIMITED),
+        warm_rooms_open=len(open_warm),
+        warm_people=sum(p.people_present or 0 for p in open_warm),
+        warm_capacity=sum(p.capacity or 0 for p in open_warm),
+        warm_without_figures=tuple(
+            p.name for p in open_warm if p.people_present is None or not p.capacity
+        ),
+        stale=tuple(
+            p.name for p in points if p.stale and p.state != PointState.UNKNOWN
+        ),
+        unknown=tuple(
+            p.name for p in points if p.stale and p.state == PointState.UNKNOWN
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -181,13 +317,58 @@ def _summary(s: Sitrep) -> list[str]:
         if shortest.runs_dry_at is not None:
             text += f" (tomt {_when(shortest.runs_dry_at, s.as_of)})"
         lines.append(text + ".")
-    if counts["stale"]:
+    lines += _figures(s)
+    return lines
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _figures(s: Sitrep) -> list[str]:
+    """Fuel out or limited, warm rooms, stale and unknown points."""
+    c = counts(s.points)
+    lines = []
+    for title, table in (
+        ("Drivmedel slut", c.fuel_out),
+        ("Drivmedel begränsat", c.fuel_limited),
+    ):
+        if table:
+            lines.append(
+                f"{title}: "
+                + "; ".join(
+                    f"{product} ({', '.join(names)})" for product, names in table
+                )
+                + "."
+            )
+    if c.warm_rooms_open:
+        text = (
+            f"Värmestugor: {_plural(c.warm_people, 'person', 'personer')} av "
+            f"{_plural(c.warm_capacity, 'plats', 'platser')} "
+            f"({c.warm_rooms_open} {'öppen' if c.warm_rooms_open == 1 else 'öppna'})"
+        )
+        if c.warm_without_figures:
+            text += f"; utan uppgift om antal eller platser: {', '.join(c.warm_without_figures)}"
+        lines.append(text + ".")
+    if c.stale:
         hours = int(s.stale_after.total_seconds() // 3600)
         lines.append(
-            f"{counts['stale']} punkt{'er' if counts['stale'] != 1 else ''} "
-            f"utan aktuell rapport (äldre än {hours} h), verifieras."
+            f"{_plural(len(c.stale), 'punkt', 'punkter')} utan aktuell rapport "
+            f"(äldre än {hours} h), verifieras: {', '.join(c.stale)}."
+        )
+    if c.unknown:
+        lines.append(
+            f"{_plural(len(c.unknown), 'punkt', 'punkter')} med okänt läge: "
+            f"{', '.join(c.unknown)}."
         )
     return lines
+
+
+def _fuel_text(f: FuelStatus, as_of: datetime) -> str:
+    parts = [
+        x for x in (f.reason, f"till {_when(f.until, as_of)}" if f.until else "") if x
+    ]
+    return f.product + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _point_lines(p: SitrepPoint, as_of: datetime) -> tuple[str, list[str]]:
@@ -205,6 +386,18 @@ def _point_lines(p: SitrepPoint, as_of: datetime) -> tuple[str, list[str]]:
             details.append(fuel)
         else:
             details.append("Bränsle: okänd uthållighet")
+    out = [
+        f.product for f in p.fuel_status if f.availability == Availability.NOT_AVAILABLE
+    ]
+    if out:
+        details.append("Drivmedel slut: " + ", ".join(out))
+    limited = [
+        _fuel_text(f, as_of)
+        for f in p.fuel_status
+        if f.availability == Availability.LIMITED
+    ]
+    if limited:
+        details.append("Drivmedel begränsat: " + ", ".join(limited))
     if p.limited_services:
         details.append("Begränsat/ur funktion: " + ", ".join(p.limited_services))
     if p.people_present is not None:
