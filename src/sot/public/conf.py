@@ -24,6 +24,17 @@ TILE_ATTRIBUTION = env.register(
     )
 )
 
+PUSH_URL = env.register(
+    env.Setting(
+        "SOT_PUBLISH_PUSH_URL",
+        "",
+        "Push the published snapshot to S3-compatible object storage after each "
+        "publish, e.g. s3://bucket/prefix (only changed files, with Content-Type and "
+        "Cache-Control; needs the s3 extra: pip install 'sot[s3]'). Credentials and "
+        "endpoint from boto3's usual sources (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_S3).",
+    )
+)
+
 
 def tile_url() -> str:
     return env.get(TILE_URL.name)
@@ -31,3 +42,7 @@ def tile_url() -> str:
 
 def tile_attribution() -> str:
     return env.get(TILE_ATTRIBUTION.name)
+
+
+def push_url() -> str:
+    return env.get(PUSH_URL.name)

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 from sot.public import conf, feeds, finder, pages
-from sot.public.core import notice, snapshot
+from sot.public.core import notice, push, snapshot
 from sot.public.models import PendingPublish
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ def publish_pending(directory: str | Path) -> snapshot.Result | None:
         slugs=None if everything else {r[1] for r in rows if r[1]},
         municipalities={r[2] for r in rows if r[2]},
     )
+    push_to_storage(directory)
     PendingPublish.objects.filter(pk__lte=max(r[0] for r in rows)).delete()
     log.info(
         "published %s pending change(s): %s files in %s (changed: %s)",
@@ -149,5 +150,21 @@ def publish_pending(directory: str | Path) -> snapshot.Result | None:
         result.files,
         directory,
         result.changed,
+    )
+    return result
+
+
+def push_to_storage(directory: str | Path, url: str | None = None):
+    """Push the snapshot to object storage (``url`` or SOT_PUBLISH_PUSH_URL): only
+    the files that changed since the last push. None when no URL is set."""
+    url = url if url is not None else conf.push_url()
+    if not url:
+        return None
+    result = push.push(directory, url)
+    log.info(
+        "pushed %s file(s) to %s, deleted %s",
+        len(result.uploaded),
+        url,
+        len(result.deleted),
     )
     return result

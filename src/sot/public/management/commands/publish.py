@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sot.public import site
+from sot.public import conf, site
 from sot.public.core import snapshot
 
 
@@ -27,8 +27,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify", action="store_true", help="Only check DIR against its manifest."
         )
+        parser.add_argument(
+            "--push",
+            metavar="URL",
+            default=None,
+            help="Then push the changed files to object storage, e.g. "
+            "s3://bucket/prefix (default: SOT_PUBLISH_PUSH_URL; needs sot[s3]).",
+        )
 
-    def handle(self, *args, directory=None, keep=2, verify=False, **options):
+    def handle(self, *args, directory=None, keep=2, verify=False, push=None, **options):
         target = directory or settings.PUBLISH_DIR
         if not target:
             raise CommandError("Give a folder or set SOT_PUBLISH_DIR.")
@@ -46,3 +53,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {result.files} filer i {result.path} -> {result.build.name}"
         )
+        try:
+            pushed = site.push_to_storage(target, push)
+        except ImportError as exc:
+            raise CommandError(
+                "Att skicka till objektlagring kräver boto3: pip install 'sot[s3]'"
+            ) from exc
+        if pushed is not None:
+            self.stdout.write(
+                f"Skickade {len(pushed.uploaded)} ändrade filer till "
+                f"{push or conf.push_url()}, tog bort {len(pushed.deleted)}, "
+                f"{pushed.unchanged} oförändrade"
+            )
