@@ -284,3 +284,45 @@ def test_officials_see_that_the_point_reported_through_the_box(
     page = client.get(f"/drift/handelser/{storm.pk}/punkter/kall/").content.decode()
     assert "via box kall-box" in page
     assert page.count("<tr><td>") >= 2  # both reports stay in the history
+
+
+def test_box_pages_in_english(client, as_box, tmp_path):
+    """/en/box/ and the snapshot's English pages under /lage/en/ speak English,
+    with the snapshot's time in plain English words (#16)."""
+    snap = tmp_path / "box" / "snapshot" / "en"
+    snap.mkdir()
+    (snap / "index.html").write_text(
+        '<!doctype html><html lang="en"><body><a href="/en/punkt/kall/">Kall</a>'
+        "</body></html>"
+    )
+    home = client.get("/en/box/").content.decode()
+    assert '<html lang="en"' in home
+    assert "<h1>The box kall-box</h1>" in home
+    assert 'href="/lage/en/"' in home and 'href="/en/punkt/kall/"' in home
+    assert "(2 h 5 min ago)" in home or "yesterday at" in home
+    assert "Last contact with the central server: never." in home
+    for swedish in ("Punkterna här", "Hela länet", "ögonblicksbild", "aldrig"):
+        assert swedish not in home, swedish
+    assert 'href="/en/box/"' in client.get("/box/").content.decode()
+    page = client.get("/lage/en/").content.decode()
+    assert "Snapshot from the central server" in page
+    assert "2 h 5 min ago" in page and 'href="/en/box/"' in page
+    assert 'href="/lage/en/punkt/kall/"' in page
+    assert "Ögonblicksbild" not in page
+    assert "Ögonblicksbild från central" in client.get("/lage/").content.decode()
+
+
+def test_plain_time_in_both_languages():
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    from sot.box.views import plain_time
+
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=tz.get_fixed_timezone(0))
+    at = now - timedelta(days=2, hours=1)
+    assert plain_time(at, now) == "tisdag 1 december kl. 12.00 (för 2 d 1 h sedan)"
+    assert plain_time(at, now, "en") == "Tuesday 1 December at 12:00 (2 days 1 h ago)"
+    assert plain_time(now, now, "en") == "today at 13:00 (just now)"
+    assert plain_time(None, lang="en").startswith("never")
+

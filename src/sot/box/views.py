@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from sot.box import sync
@@ -54,22 +54,119 @@ MONTHS = [
     "november",
     "december",
 ]
+WEEKDAYS_EN = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+#: The box's own words, Swedish then English (the public pages' way, #16).
+PHRASES: dict[str, tuple[str, str]] = {
+    "title": ("Boxen {name}", "The box {name}"),
+    "intro": (
+        "Den här lilla datorn står vid SOT-punkten och fungerar även när mobilnät "
+        "och internet är borta.",
+        "This small computer stands at the service point and keeps working when "
+        "the mobile network and the internet are gone.",
+    ),
+    "points_here": ("Punkterna här", "The points here"),
+    "point_line": (
+        "aktuellt läge, med rapporter gjorda här vid boxen",
+        "the status now, with the reports made here at the box",
+    ),
+    "county": ("Hela länet", "The whole county"),
+    "county_points": ("Länets SOT-punkter", "The county's service points"),
+    "county_line": (
+        "enligt ögonblicksbilden från central, hämtad {when}.",
+        "as in the snapshot from the central server, fetched {when}.",
+    ),
+    "no_snapshot": (
+        "Boxen har ingen ögonblicksbild av länet ännu.",
+        "The box has no snapshot of the county yet.",
+    ),
+    "last_sync": (
+        "Senaste kontakt med central: {when}.",
+        "Last contact with the central server: {when}.",
+    ),
+    "operators": ("För dig som driver punkten", "For those who run the point"),
+    "report": ("Rapportera läget", "Report the status"),
+    "banner": (
+        "<strong>Ögonblicksbild från central</strong>, hämtad {when}. Läget kan ha "
+        'ändrats sedan dess. <a href="{home}">Om boxen och punkterna här</a>',
+        "<strong>Snapshot from the central server</strong>, fetched {when}. The "
+        'status may have changed since. <a href="{home}">About the box and '
+        "the points here</a>",
+    ),
+    "never": ("aldrig", "never"),
+    "other_lang": ("English", "Svenska"),
+}
 
 
-def plain_time(at: datetime | None, now: datetime | None = None) -> str:
-    """When, in plain Swedish: "i dag kl. 14.05 (för 2 h 5 min sedan)"."""
+def phrases(lang: str) -> dict[str, str]:
+    index = 1 if lang == "en" else 0
+    return {key: pair[index] for key, pair in PHRASES.items()}
+
+
+def _age_en(text: str) -> str:
+    """format_age's Swedish short age in English ("nyss" -> "just now")."""
+    return (
+        text.replace("nyss", "just now")
+        .replace(" d ", " days ")
+        .replace("aldrig", "never")
+    )
+
+
+def plain_time(
+    at: datetime | None, now: datetime | None = None, lang: str = "sv"
+) -> str:
+    """When, in plain words: "i dag kl. 14.05 (för 2 h 5 min sedan)", or in
+    English "today at 14:05 (2 h 5 min ago)"."""
+    en = lang == "en"
     if at is None:
+        if en:
+            return "never – the box has not had a snapshot from the central server yet"
         return "aldrig – boxen har inte fått någon ögonblicksbild från central ännu"
     now = now or timezone.now()
     local, today = timezone.localtime(at), timezone.localtime(now).date()
     days = (today - local.date()).days
+    age = format_age(now - at)
+    if en:
+        if days == 0:
+            day = "today"
+        elif days == 1:
+            day = "yesterday"
+        else:
+            day = (
+                f"{WEEKDAYS_EN[local.weekday()]} {local.day} "
+                f"{MONTHS_EN[local.month - 1]}"
+            )
+        ago = "just now" if age == "nyss" else f"{_age_en(age)} ago"
+        return f"{day} at {local:%H:%M} ({ago})"
     if days == 0:
         day = "i dag"
     elif days == 1:
         day = "i går"
     else:
         day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
-    return f"{day} kl. {local:%H.%M} (för {format_age(now - at)} sedan)"
+    return f"{day} kl. {local:%H.%M} (för {age} sedan)"
 
 
 def _link():
@@ -88,29 +185,45 @@ def captive(request):
     return HttpResponseRedirect(base + target)
 
 
-def home(request):
+def home(request, lang: str = "sv"):
     link = _link()
-    return render(
-        request,
-        "box/home.html",
-        {
-            "link": link,
-            "snapshot_when": plain_time(link.snapshot_at),
-            "sync_when": plain_time(link.last_sync_at).split(" (")[0]
-            if link.last_sync_at
-            else "aldrig",
-            "has_snapshot": (sync.snapshot_dir() / "index.html").exists(),
-        },
-    )
+    t = phrases(lang)
+    prefix = "/en" if lang == "en" else ""
+    with translation.override(lang):
+        return render(
+            request,
+            "box/home.html",
+            {
+                "link": link,
+                "lang": lang,
+                "t": t,
+                "p": prefix,
+                "title": t["title"].format(name=link.name),
+                "other_url": "/box/" if lang == "en" else "/en/box/",
+                "county_line": t["county_line"].format(
+                    when=plain_time(link.snapshot_at, lang=lang)
+                ),
+                "snapshot_url": f"/lage{prefix}/",
+                "sync_line": t["last_sync"].format(
+                    when=plain_time(link.last_sync_at, lang=lang).split(" (")[0]
+                    if link.last_sync_at
+                    else t["never"]
+                ),
+                "has_snapshot": (sync.snapshot_dir() / "index.html").exists(),
+            },
+        )
 
 
-def banner(link) -> str:
+def banner(link, lang: str = "sv") -> str:
+    t = phrases(lang)
+    home = "/en/box/" if lang == "en" else "/box/"
     return (
         '<div role="note" style="background:#fff1c2;border-bottom:2px solid #7a4b00;'
         'padding:.5rem 1rem;font:1rem system-ui,sans-serif">'
-        "<strong>Ögonblicksbild från central</strong>, hämtad "
-        f"{escape(plain_time(link.snapshot_at))}. Läget kan ha ändrats sedan dess. "
-        '<a href="/box/">Om boxen och punkterna här</a></div>'
+        + t["banner"].format(
+            when=escape(plain_time(link.snapshot_at, lang=lang)), home=home
+        )
+        + "</div>"
     )
 
 
@@ -131,7 +244,8 @@ def snapshot(request, path: str = ""):
         marker = html.find("<body")
         if marker != -1:
             end = html.find(">", marker) + 1
-            html = html[:end] + banner(link) + html[end:]
+            lang = "en" if path.startswith("en/") or path == "en" else "sv"
+            html = html[:end] + banner(link, lang) + html[end:]
         return HttpResponse(html, content_type="text/html; charset=utf-8")
     ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target.open("rb"), content_type=ctype)
