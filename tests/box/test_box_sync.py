@@ -117,7 +117,7 @@ def central(tmp_path_factory):
                 if server.poll() is not None:
                     pytest.fail(server.stderr.read().decode()[-3000:])
                 time.sleep(0.1)
-        yield {"url": url, **info}
+        yield {"url": url, "env": env, "folder": folder, **info}
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -297,3 +297,63 @@ def _deliver(client, form, phone, *, twice):
             )
             assert r.status_code == 200, r.content
         phone.remove(item)
+
+
+def _on_central(central, code: str) -> None:
+    """Run ``code`` against central's database (as an official would, centrally)."""
+    script = "import django\ndjango.setup()\n" + code
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=central["env"],
+        cwd=central["folder"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_register_records_deleted_centrally_leave_the_box(central, box):
+    """A point and a service of Kall deleted centrally are gone from the box's copy
+    after the next sync (the pull's id sets are compared); the rest stays."""
+    from sot.box import sync
+    from sot.registry.models import Point, PointService
+
+    _on_central(
+        central,
+        """
+from sot.registry.models import Point
+p = Point.objects.get(slug="ottsjo")
+p.pk, p.slug, p.name = None, "gone-by", "Gone by"
+p.save()
+""",
+    )
+    sync.sync(transport=box, snapshot=False)
+    assert Point.objects.filter(slug="gone-by").exists()
+    services = set(
+        PointService.objects.filter(point__slug="kall").values_list(
+            "service__code", flat=True
+        )
+    )
+    assert "phone_charging" in services
+    _on_central(
+        central,
+        """
+from sot.registry.models import Point, PointService
+Point.objects.filter(slug="gone-by").delete()
+PointService.objects.filter(point__slug="kall", service__code="phone_charging").delete()
+""",
+    )
+    result = sync.sync(transport=box, snapshot=False)
+    assert result.pulled["removed"] >= 2  # the point, its services, Kall's one
+    assert not Point.objects.filter(slug="gone-by").exists()
+    left = set(
+        PointService.objects.filter(point__slug="kall").values_list(
+            "service__code", flat=True
+        )
+    )
+    assert left == services - {"phone_charging"}
+    assert Point.objects.filter(slug="kall").exists()
+    assert Point.objects.filter(slug="ottsjo").exists()
+    # nothing more goes at the next sync
+    assert sync.sync(transport=box, snapshot=False).pulled["removed"] == 0

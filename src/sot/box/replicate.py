@@ -8,15 +8,18 @@ operators make (status reports, deliveries) are matched by their client-made id.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 from typing import Any
 
 from django.core import serializers
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.dateparse import parse_datetime
 
 from sot.accounts.models import User
+from sot.box.copying import central_copy
 from sot.operations.models import (
     Activation,
     Checklist,
@@ -38,6 +41,8 @@ from sot.registry.models import (
     Service,
 )
 from sot.warnings.models import MessageArea, WarningMessage
+
+log = logging.getLogger("sot.box")
 
 #: Fields of a status report copied as they are: the report's own fields (one list,
 #: kept by the operations services) and who sent it how.
@@ -203,6 +208,56 @@ def pull_payload(box, *, since: datetime | None = None) -> dict[str, Any]:
     )
 
 
+#: The copies central sends whole at every pull, children first: a row the box has
+#: and central no longer sends was deleted (or left the box's county) centrally and
+#: is deleted at the box too. Warnings are kept only while in force.
+MIRRORED = (
+    ChecklistItem,
+    Checklist,
+    Activation,
+    Event,
+    MessageArea,
+    WarningMessage,
+    BackupPower,
+    PointService,
+    Point,
+    Contact,
+    Service,
+    Organisation,
+    Municipality,
+    County,
+)
+
+
+def _remove_gone(payload: dict[str, Any]) -> dict[str, int]:
+    """Delete the box's copies central did not send (``{model label: count}``).
+
+    A row another copy still protects (e.g. a log entry made at the box naming a
+    point central deleted) is kept and logged; the next sync tries again."""
+    sent: dict[str, set] = {}
+    for row in (
+        *payload.get("register", []),
+        *payload.get("operations", []),
+        *payload.get("warnings", []),
+    ):
+        sent.setdefault(row["model"], set()).add(row["pk"])
+    removed: dict[str, int] = {}
+    with central_copy():
+        for model in MIRRORED:
+            label = model._meta.label_lower
+            gone = model.objects.exclude(pk__in=sent.get(label, set()))
+            if not gone.exists():
+                continue
+            try:
+                with transaction.atomic():
+                    count, _by_model = gone.delete()
+            except ProtectedError as exc:
+                log.warning("box: %s deleted centrally kept here: %s", label, exc)
+                continue
+            removed[label] = count
+    return removed
+
+
 def _load(rows: list[dict]) -> int:
     count = 0
     for obj in serializers.deserialize("python", rows):
@@ -285,6 +340,7 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
         )
         Synced.objects.get_or_create(uid=uid, defaults={"kind": "delivery"})
         counts["deliveries"] += int(created)
+    counts["removed"] = sum(_remove_gone(payload).values())
     for row in payload.get("activation_state", []):
         last = (
             StatusReport.objects.filter(uid=uuid.UUID(row["last_report_uid"])).first()
