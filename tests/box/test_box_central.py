@@ -326,3 +326,77 @@ def test_plain_time_in_both_languages():
     assert plain_time(now, now, "en") == "today at 13:00 (just now)"
     assert plain_time(None, lang="en").startswith("never")
 
+
+def _django_transport(client):
+    """An httpx transport that hands each request to Django's test client (central
+    in this process)."""
+    import httpx
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if request.url.query:
+            path += "?" + request.url.query.decode()
+        r = client.generic(
+            request.method,
+            path,
+            data=request.content,
+            content_type=request.headers.get("content-type", ""),
+            HTTP_AUTHORIZATION=request.headers.get("authorization", ""),
+        )
+        return httpx.Response(r.status_code, headers=dict(r.items()), content=r.content)
+
+    return httpx.MockTransport(handle)
+
+
+def _files(folder):
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_box_snapshot_sync_writes_only_what_changed(
+    client, storm, kall, box_token, tmp_path, settings
+):
+    """The box mirrors central's published snapshot file by file: the first sync
+    writes it all, a sync with nothing new writes nothing, and after a report at
+    Kall only the files central republished for it are written (#16)."""
+    from sot.box import sync
+    from sot.operations import services as ops
+    from sot.public import site
+    from sot.public.core import snapshot
+
+    published = tmp_path / "central" / "site"
+    settings.PUBLISH_DIR = str(published)
+    site.publish(published)
+    settings.BASE_DIR = tmp_path / "box-home"
+    box_dir = sync.snapshot_dir()
+    http = sync._client("http://central.test", box_token, _django_transport(client))
+
+    count, built_at = sync.pull_snapshot(http)
+    first = _files(box_dir)
+    assert count == len(first) > 20 and built_at
+    assert (box_dir / "punkt" / "kall" / "index.html").is_file()
+    assert not any(name.endswith(".gz") for name in first)
+
+    assert sync.pull_snapshot(http)[0] == 0
+    assert _files(box_dir) == first  # not one file touched
+
+    before = snapshot.current_manifest(published.resolve())["files"]
+    ops.submit_status_report(
+        point=kall, event=storm, reported_by=None, source="web",
+        state="open", public_note="Ny rapport vid Kall",
+    )  # fmt: skip
+    site.publish_changes(published, slugs=["kall"])
+    after = snapshot.current_manifest(published.resolve())["files"]
+    republished = {
+        p for p in after if not p.endswith(".gz") and before.get(p) != after[p]
+    }
+    assert "punkt/kall/index.html" in republished
+    assert "punkt/ottsjo/index.html" not in republished
+    count, _at = sync.pull_snapshot(http)
+    now = _files(box_dir)
+    touched = {p for p in now if now[p] != first.get(p)}
+    assert touched == republished and count == len(republished)
+    assert "Ny rapport vid Kall" in (box_dir / "punkt/kall/index.html").read_text()

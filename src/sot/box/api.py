@@ -2,8 +2,9 @@
 
 ``GET hello``: who the box is and central's time. ``POST push``: records made at the
 box (stored once by client-made id). ``GET pull``: the copies the box keeps.
-``GET snapshot``: the public site as a zip, built now, so reports the box just
-pushed are in it.
+``POST snapshot``: the files of the public site that differ from the box's copy
+(central's published snapshot when it publishes one, else built now).
+``GET snapshot``: the whole site as a zip, built now.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
-from sot.box import replicate, services
+from sot.box import mirror, replicate, services
 
 router = Router()
 PREFIX = "/box"
@@ -83,6 +84,23 @@ def pull(request):
     payload = replicate.pull_payload(request.box)
     payload["central_time"] = timezone.now().isoformat()
     return payload
+
+
+class SnapshotIn(Schema):
+    #: What the box has: relative path -> SHA-256 of its content.
+    have: dict[str, str] = {}
+
+
+@router.post(f"{PREFIX}/snapshot", auth=box_auth)
+def snapshot_changes(request, data: SnapshotIn):
+    """Only the files of the public site that differ from what the box has, as a
+    zip, with the whole list (``.sot-box-snapshot.json``) so the box removes what
+    is gone. Central's published snapshot when it publishes one, else built now."""
+    content, built_at, count = mirror.changes_zip(data.have)
+    response = HttpResponse(content, content_type="application/zip")
+    response["X-Sot-Snapshot-At"] = built_at
+    response["X-Sot-Snapshot-Files"] = str(count)
+    return response
 
 
 @router.get(f"{PREFIX}/snapshot", auth=box_auth)

@@ -9,9 +9,7 @@ and since central stores each client-made id once, sending twice is harmless.
 
 from __future__ import annotations
 
-import io
 import logging
-import shutil
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from sot.box import replicate
+from sot.box import mirror, replicate
 from sot.box.models import Link, Synced
 from sot.box.services import OPERATOR_LOG_KINDS
 from sot.config import env
@@ -246,33 +244,21 @@ def pull(client: httpx.Client) -> dict[str, int]:
 
 
 def pull_snapshot(client: httpx.Client) -> tuple[int, str]:
-    response = _call(client, "GET", "snapshot")
-    built_at = response.headers.get("X-Sot-Snapshot-At", "")
+    """Bring the box's copy of the public snapshot in step with central: only the
+    files that changed are fetched and written (:mod:`sot.box.mirror`). Returns
+    (files written or removed, the snapshot's time)."""
     target = snapshot_dir()
-    fresh = target.with_name("snapshot.new")
-    if fresh.exists():
-        shutil.rmtree(fresh)
-    fresh.mkdir(parents=True)
-    count = 0
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        for info in archive.infolist():
-            path = (fresh / info.filename).resolve()
-            if not str(path).startswith(str(fresh.resolve())):
-                raise SyncFailed(
-                    f"ogiltigt filnamn i ögonblicksbilden: {info.filename}"
-                )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(archive.read(info))
-            count += 1
-    old = target.with_name("snapshot.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
-    return count, built_at
+    have = mirror.local_manifest(target)
+    response = _call(client, "POST", "snapshot", json={"have": have})
+    try:
+        written, removed, built_at = mirror.apply_zip(target, response.content, have)
+    except (mirror.BadSnapshot, zipfile.BadZipFile) as exc:
+        raise SyncFailed(str(exc)) from exc
+    if written or removed:
+        log.info("box snapshot: %s written, %s removed", len(written), len(removed))
+    return len(written) + len(removed), built_at or response.headers.get(
+        "X-Sot-Snapshot-At", ""
+    )
 
 
 def sync(*, transport=None, snapshot: bool = True) -> Result:
