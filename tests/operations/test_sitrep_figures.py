@@ -73,11 +73,10 @@ def test_the_figures_in_the_text_html_export_and_api(storm, client, coordinator)
     assert "Drivmedel begränsat: Bensin 95 (Kall)." in text
     assert "Värmestugor: 12 personer av 40 platser (1 öppen)." in text
     assert "utan aktuell rapport (äldre än 4 h), verifieras: " in text
-    until = (timezone.now() + timedelta(hours=3)).astimezone(STOCKHOLM)
-    assert (
-        "Drivmedel begränsat: Bensin 95 (endast räddningstjänst, till kl. "
-        f"{until:%H}:" in text
-    )
+    until = PublicMessage.objects.get(event=storm).expires_at.astimezone(STOCKHOLM)
+    # "till kl. 18:00", with the date when it ends another day.
+    assert "Drivmedel begränsat: Bensin 95 (endast räddningstjänst, till " in text
+    assert f"kl. {until:%H:%M})" in text
     md = client.get(url, {"format": "md"}).content.decode()
     assert "- Drivmedel slut: Diesel (Kall)." in md
     page = client.get(url).content.decode()
