@@ -219,3 +219,21 @@ def test_a_run_with_an_uploaded_road_file_goes_through_the_road_steps(
     assert b"Restid l\xc3\xa4ngs v\xc3\xa4gn\xc3\xa4tet" in b"".join(
         svg.streaming_content
     )
+
+
+def test_without_the_planning_extra_reach_and_map_still_come(
+    client, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Straight-line reach is numpy only; choosing points needs scipy and HiGHS."""
+    import sys
+
+    _start(client, coordinator, django_capture_on_commit_callbacks)
+    run = PlanningRun.objects.get()
+    for name in ("scipy", "scipy.sparse", "highspy", "sot.planning.siting"):
+        monkeypatch.setitem(sys.modules, name, None)
+    assert tasks.execute_run.call(run.pk) == RunStatus.DONE
+    run.refresh_from_db()
+    assert run.summary["site"] is None and run.summary["covered"] > 0
+    assert run.summary["siting_needs"] == "pip install 'sot[planning]'"
+    page = client.get(f"/planering/korning/{run.pk}/").content.decode()
+    assert "Nya punkter kunde inte väljas" in page and "map.svg" in page

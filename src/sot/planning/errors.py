@@ -25,3 +25,7 @@ class CandidateError(PlanningError):
 
 class WorkdirError(PlanningError):
     """A step needs an artefact that an earlier step has not written yet."""
+
+
+class ExtraMissing(PlanningError):
+    """A step needs the planning extra (scipy, HiGHS, ...), which is not installed."""

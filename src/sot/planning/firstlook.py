@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sot.planning import results
-from sot.planning.errors import PlanningError
+from sot.planning.errors import ExtraMissing, PlanningError
 from sot.planning.straightline import StraightLine
 
 
@@ -123,8 +123,10 @@ def site(
         raise PlanningError("no candidate sites: add stores and fuel stations")
     try:
         import scipy.sparse as sp
+
+        from sot.planning import siting  # noqa: F401  (needs scipy and HiGHS)
     except ImportError as exc:  # the optional planning dependencies are absent
-        raise PlanningError(
+        raise ExtraMissing(
             "choosing new points needs the planning extra: pip install 'sot[planning]'"
         ) from exc
     model = model or StraightLine()

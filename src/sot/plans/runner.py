@@ -20,7 +20,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from sot.planning.errors import PlanningError
+from sot.planning import extra
+from sot.planning.errors import ExtraMissing, PlanningError
 from sot.plans import maps
 from sot.plans.models import (
     CandidateSource,
@@ -191,7 +192,7 @@ def _write(directory: Path, name: str, data) -> None:
     )
 
 
-def _inputs(run: PlanningRun, directory: Path) -> Path:
+def _inputs(directory: Path) -> Path:
     return directory / "input"
 
 
@@ -203,7 +204,7 @@ def _straight_line(run: PlanningRun, directory: Path) -> dict:
     progress(run, 10, "befolkning och punkter")
     if run.population_source == PopulationSource.FILE:
         units = firstlook.read_places_csv(
-            _inputs(run, directory) / "population.csv", with_population=True
+            _inputs(directory) / "population.csv", with_population=True
         )
     elif run.population_source == PopulationSource.NODES:
         raise PlanningError("en person per vägnod kräver en vägfil")
@@ -222,17 +223,22 @@ def _straight_line(run: PlanningRun, directory: Path) -> dict:
     cands = _candidates(run, directory, fac)
     progress(run, 60, f"val av nya punkter ({run.get_model_display()})")
     site = None
+    unavailable = ""
     if len(cands):
-        site = firstlook.site(
-            run.model,
-            units,
-            fac,
-            cands,
-            p=min(run.p, len(cands)),
-            minutes=run.minutes,
-            model=model,
-        )
-        _write(directory, f"site-{run.model}.json", site)
+        try:
+            site = firstlook.site(
+                run.model,
+                units,
+                fac,
+                cands,
+                p=min(run.p, len(cands)),
+                minutes=run.minutes,
+                model=model,
+            )
+        except ExtraMissing:  # reach and the map need numpy only; say what is missing
+            unavailable = extra.INSTALL
+        else:
+            _write(directory, f"site-{run.model}.json", site)
     progress(run, 85, "karta")
     chosen = site["chosen_sites"] if site else []
     after = firstlook.times_after(units, fac, chosen, model) if chosen else None
@@ -255,7 +261,10 @@ def _straight_line(run: PlanningRun, directory: Path) -> dict:
     _map(run, directory, units, reach["unit_time_s"], fac, chosen, "map.svg", note)
     if after is not None:
         _map(run, directory, units, list(after), fac, chosen, "map-after.svg", note)
-    return _summary(reach, site)
+    summary = _summary(reach, site)
+    if unavailable:
+        summary["siting_needs"] = unavailable
+    return summary
 
 
 def _candidates(run: PlanningRun, directory: Path, fac):
@@ -263,8 +272,8 @@ def _candidates(run: PlanningRun, directory: Path, fac):
     from sot.planning.straightline import great_circle_m
 
     if run.candidate_source == CandidateSource.FILES:
-        stores = firstlook.read_places_csv(_inputs(run, directory) / "stores.csv")
-        fuel = firstlook.read_places_csv(_inputs(run, directory) / "fuel.csv")
+        stores = firstlook.read_places_csv(_inputs(directory) / "stores.csv")
+        fuel = firstlook.read_places_csv(_inputs(directory) / "fuel.csv")
         cands = firstlook.pair_sites(stores, fuel)
         if not len(cands):
             raise PlanningError(
@@ -329,7 +338,7 @@ def _step(directory: Path, argv: list[str]) -> dict:
 
 
 def _road_file(run: PlanningRun, directory: Path) -> Path:
-    path = _inputs(run, directory) / "roads.osm.pbf"
+    path = _inputs(directory) / "roads.osm.pbf"
     if run.road_source == RoadSource.URL and not path.exists():
         from sot.plans.fetch import fetch_road_file
 
@@ -352,7 +361,7 @@ def _csv(path: Path, header: list[str], rows) -> Path:
 
 
 def _road(run: PlanningRun, directory: Path) -> dict:
-    inputs = _inputs(run, directory)
+    inputs = _inputs(directory)
     pbf = _road_file(run, directory)
     progress(run, 5, "vägnät")
     _step(directory, ["network", str(pbf)])
