@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from sot.warnings import polling, services
-from sot.warnings.models import FeedSource, MessageState, WarningMessage
+from sot.warnings.models import MessageState, WarningMessage, WarningSource
 
 T0 = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
 
@@ -31,7 +31,7 @@ def test_failing_feed_is_unhealthy_while_last_good_warnings_stay(
     rules, written, client, coordinator
 ):
     polling.ensure_sources()
-    smhi = FeedSource.objects.get(slug="smhi")
+    smhi = WarningSource.objects.get(slug="smhi")
     body = (written / "smhi_ibww_jamtland_orange_wind.json").read_bytes()
     http = mock(
         [
@@ -89,7 +89,7 @@ def test_failing_feed_is_unhealthy_while_last_good_warnings_stay(
 
 def test_poll_due_respects_intervals_and_disabled_sources(rules, written):
     polling.ensure_sources()
-    FeedSource.objects.exclude(slug="vma").update(enabled=False)
+    WarningSource.objects.exclude(slug="vma").update(enabled=False)
     http = mock(
         [
             httpx.Response(

@@ -63,10 +63,10 @@ def test_import_refuses_a_broken_file_and_stores_nothing(rules, tmp_path):
 def test_demo_is_idempotent(jamtland):
     from sot.warnings import demo
     from sot.warnings.models import (
-        FeedSource,
         Suggestion,
         SuggestionRule,
         WarningMessage,
+        WarningSource,
     )
 
     demo.load()
@@ -77,7 +77,7 @@ def test_demo_is_idempotent(jamtland):
         s.is_exercise for s in Suggestion.objects.all()
     )
     assert SuggestionRule.objects.count() == 4
-    assert set(FeedSource.objects.values_list("slug", flat=True)) == {
+    assert set(WarningSource.objects.values_list("slug", flat=True)) == {
         "smhi",
         "krisinformation",
         "vma",

@@ -127,7 +127,7 @@ def pull_payload(box, *, since: datetime | None = None) -> dict[str, Any]:
     warning_pks = set(warnings.values_list("pk", flat=True))
     warning_rows = _dump(
         warnings,
-        null=("feed", "imported_by"),
+        null=("polled_from", "imported_by"),
         m2m_keep={"municipalities": muni_pks, "points": point_pks},
     )
     for row in warning_rows:

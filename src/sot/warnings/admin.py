@@ -10,7 +10,12 @@ from django.contrib import admin
 
 from sot.accounts import policy
 from sot.warnings import permissions as perm
-from sot.warnings.models import FeedSource, Suggestion, SuggestionRule, WarningMessage
+from sot.warnings.models import (
+    Suggestion,
+    SuggestionRule,
+    WarningMessage,
+    WarningSource,
+)
 
 
 class _CoordinatorOnly(admin.ModelAdmin):
@@ -33,8 +38,8 @@ class _CoordinatorOnly(admin.ModelAdmin):
         return policy.can(request.user, policy.ADMINISTER)
 
 
-@admin.register(FeedSource)
-class FeedSourceAdmin(_CoordinatorOnly):
+@admin.register(WarningSource)
+class WarningSourceAdmin(_CoordinatorOnly):
     list_display = (
         "slug",
         "name",

@@ -6,10 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sot.warnings.models import (
-    FeedFormat,
     HazardChoice,
     SourceKind,
     SuggestionRule,
+    WarningFormat,
 )
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -19,7 +19,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Dokument"))
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("", _("Känn igen automatiskt")), *FeedFormat.choices],
+        choices=[("", _("Känn igen automatiskt")), *WarningFormat.choices],
         required=False,
     )
     status = forms.ChoiceField(

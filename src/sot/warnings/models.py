@@ -1,4 +1,4 @@
-"""Warnings in: feed sources and their health, stored messages with their areas,
+"""Warnings in: the sources polled and their health, stored messages with their areas,
 references and matches, editable suggestion rules, and suggestions to officers.
 
 A suggestion never activates anything: it is shown to the municipal officer, who
@@ -26,7 +26,7 @@ USER = settings.AUTH_USER_MODEL
 SourceKind = text_choices(Source, name="SourceKind", module=__name__)
 
 
-class FeedFormat(models.TextChoices):
+class WarningFormat(models.TextChoices):
     SMHI_IBWW = "smhi-ibww", _("SMHI warning.json (IBW)")
     KRISINFORMATION = "krisinformation-v3", _("Krisinformation API v3")
     SR_VMA = "sr-vma", _("Sveriges Radio VMA API v3")
@@ -42,12 +42,14 @@ LevelChoice = text_choices(Level, name="LevelChoice", module=__name__)
 HazardChoice = text_choices(Hazard, name="HazardChoice", module=__name__)
 
 
-class FeedSource(models.Model):
-    """A live feed that sot polls, with what it remembers and how healthy it is."""
+class WarningSource(models.Model):
+    """A live source of warnings that sot polls (SMHI, Krisinformation, VMA, CAP, an
+    outage map), with what it remembers and how healthy it is. "Feed" in sot means
+    only what it publishes (sot.public)."""
 
     slug = models.SlugField(_("kortnamn"), max_length=40, unique=True)
     name = models.CharField(_("namn"), max_length=200)
-    format = models.CharField(_("format"), max_length=30, choices=FeedFormat.choices)
+    format = models.CharField(_("format"), max_length=30, choices=WarningFormat.choices)
     url = models.URLField(_("adress"), max_length=500)
     enabled = models.BooleanField(_("aktiv"), default=True)
     interval_s = models.PositiveIntegerField(
@@ -110,15 +112,15 @@ class WarningMessage(models.Model):
 
     source = models.CharField(_("källa"), max_length=20, choices=SourceKind.choices)
     identifier = models.CharField(_("id"), max_length=255)
-    feed = models.ForeignKey(
-        FeedSource,
+    polled_from = models.ForeignKey(
+        WarningSource,
         verbose_name=_("flöde"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="messages",
     )
-    format = models.CharField(_("format"), max_length=30, choices=FeedFormat.choices)
+    format = models.CharField(_("format"), max_length=30, choices=WarningFormat.choices)
     sender = models.CharField(_("avsändare"), max_length=1000, blank=True)
     sent = models.DateTimeField(_("utfärdad"))
     msg_type = models.CharField(

@@ -1,7 +1,7 @@
 """Polling the live feeds: one conditional request per due source, health recorded.
 
 The HTTP and parsing logic is plain (:mod:`sot.warnings.core.fetch`); this module keeps
-each :class:`FeedSource`'s memory (ETag, Last-Modified, failures, back-off) and
+each :class:`WarningSource`'s memory (ETag, Last-Modified, failures, back-off) and
 health in the database and stores what was fetched. A failing or misbehaving feed
 never raises out of :func:`poll_source`: the reason is logged and recorded, and the
 messages already stored stay in force.
@@ -19,14 +19,14 @@ from django.utils import timezone
 from sot.warnings import conf, services
 from sot.warnings.core import detect, fetch
 from sot.warnings.core.model import Status
-from sot.warnings.models import FeedSource
+from sot.warnings.models import WarningSource
 
 log = logging.getLogger("sot.warnings")
 
 KIND_BY_FORMAT = {"cap-xml": "xml", "outage-csv": "csv"}
 
 
-def ensure_sources() -> list[FeedSource]:
+def ensure_sources() -> list[WarningSource]:
     """Create the built-in sources (SMHI, Krisinformation, VMA) from the settings.
 
     A source whose URL setting is empty is disabled; existing rows keep their
@@ -35,7 +35,7 @@ def ensure_sources() -> list[FeedSource]:
     out = []
     for slug, name, fmt, url_setting, _interval in conf.BUILTIN_SOURCES:
         url = conf.get(url_setting)
-        source, created = FeedSource.objects.get_or_create(
+        source, created = WarningSource.objects.get_or_create(
             slug=slug,
             defaults={
                 "name": name,
@@ -51,8 +51,8 @@ def ensure_sources() -> list[FeedSource]:
     return out
 
 
-def _state(source: FeedSource) -> fetch.FeedState:
-    return fetch.FeedState(
+def _state(source: WarningSource) -> fetch.SourceState:
+    return fetch.SourceState(
         etag=source.etag,
         last_modified=source.last_modified,
         failures=source.failures,
@@ -61,7 +61,7 @@ def _state(source: FeedSource) -> fetch.FeedState:
 
 
 def poll_source(
-    source: FeedSource,
+    source: WarningSource,
     *,
     client: httpx.Client | None = None,
     now: datetime | None = None,
@@ -97,7 +97,7 @@ def poll_source(
             services.import_document(
                 document=result.document,
                 via="poll",
-                feed=source,
+                polled_from=source,
                 now=now,
                 status=Status.ACTUAL,
             )
@@ -115,7 +115,7 @@ def poll_source(
     return result
 
 
-def _record(source: FeedSource, result: fetch.PollResult, now: datetime) -> None:
+def _record(source: WarningSource, result: fetch.PollResult, now: datetime) -> None:
     source.last_attempt_at = now
     source.last_status_code = result.status_code
     source.failures = result.state.failures
@@ -135,7 +135,7 @@ def _record(source: FeedSource, result: fetch.PollResult, now: datetime) -> None
         source.save()
 
 
-def due(source: FeedSource, now: datetime) -> bool:
+def due(source: WarningSource, now: datetime) -> bool:
     """Is ``source`` due for a poll at ``now``?"""
     if not source.enabled or not source.url:
         return False
@@ -152,7 +152,7 @@ def poll_due(
     """Poll every due source, then expire messages; returns slug -> outcome."""
     now = now or timezone.now()
     outcomes = {}
-    for source in FeedSource.objects.filter(enabled=True):
+    for source in WarningSource.objects.filter(enabled=True):
         if due(source, now):
             outcomes[source.slug] = poll_source(
                 source, client=client, now=now
@@ -166,7 +166,7 @@ def health(*, now: datetime | None = None) -> list[dict]:
     now = now or timezone.now()
     stale_after_s = conf.get(conf.STALE_AFTER) * 60
     rows = []
-    for source in FeedSource.objects.all():
+    for source in WarningSource.objects.all():
         interval = conf.interval_s(source)
         rows.append(
             {

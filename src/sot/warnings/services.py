@@ -131,7 +131,7 @@ def import_document(
     document: Document,
     via: str,
     user=None,
-    feed=None,
+    polled_from=None,
     now: datetime | None = None,
     status: Status = Status.ACTUAL,
 ) -> ImportReport:
@@ -153,7 +153,7 @@ def import_document(
                     document=document,
                     via=via,
                     user=user,
-                    feed=feed,
+                    polled_from=polled_from,
                     now=now,
                     records=records,
                 )
@@ -168,8 +168,8 @@ def import_document(
             ).exclude(identifier__in=listed)
             if document.snapshot_sender:
                 stale = stale.filter(sender=document.snapshot_sender)
-            if feed is not None:  # two feeds of one source do not end each other
-                stale = stale.filter(feed=feed)
+            if polled_from is not None:  # two sources of one kind do not end each other
+                stale = stale.filter(polled_from=polled_from)
             for message in stale:
                 report.cleared_suggestions += _end(
                     message, MessageState.ENDED, "no longer in the feed", now
@@ -184,7 +184,7 @@ def _store(
     document: Document,
     via: str,
     user,
-    feed,
+    polled_from,
     now: datetime,
     records,
 ) -> MessageOutcome:
@@ -199,7 +199,9 @@ def _store(
         and not (document.snapshot and existing.state == MessageState.ENDED)
     ):
         return _outcome(existing, "unchanged")
-    fields = _fields(parsed, document=document, via=via, user=user, feed=feed, now=now)
+    fields = _fields(
+        parsed, document=document, via=via, user=user, polled_from=polled_from, now=now
+    )
     if existing is None:
         message = WarningMessage.objects.create(**fields)
         action = "created"
@@ -284,11 +286,11 @@ def _store(
     return outcome
 
 
-def _fields(parsed: Message, *, document, via, user, feed, now) -> dict:
+def _fields(parsed: Message, *, document, via, user, polled_from, now) -> dict:
     return {
         "source": parsed.source.value,
         "identifier": parsed.identifier,
-        "feed": feed,
+        "polled_from": polled_from,
         "format": document.format,
         "sender": parsed.sender,
         "sent": parsed.sent,

@@ -33,9 +33,9 @@ def poll_due_feeds(every_s: int = 0) -> dict:
 def poll_feed(slug: str) -> str:
     """Poll one source now (unless it is backing off); returns the outcome."""
     from sot.warnings import polling
-    from sot.warnings.models import FeedSource
+    from sot.warnings.models import WarningSource
 
-    source = FeedSource.objects.get(slug=slug)
+    source = WarningSource.objects.get(slug=slug)
     return polling.poll_source(source).outcome.value
 
 

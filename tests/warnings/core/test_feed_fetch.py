@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from sot.warnings.core import fetch, smhi
-from sot.warnings.core.fetch import FeedState, Outcome
+from sot.warnings.core.fetch import Outcome, SourceState
 
 NOW = datetime(2024, 1, 10, 12, 0, tzinfo=UTC)
 URL = "https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json"
@@ -19,7 +19,7 @@ def client(handler):
 
 
 def poll(handler, state=None, **kw):
-    state = state or FeedState()
+    state = state or SourceState()
     kw.setdefault("now", NOW)
     kw.setdefault("interval_s", 60)
     return fetch.poll(
@@ -45,7 +45,7 @@ def test_fetched_keeps_validators(written):
     )
     assert result.outcome is Outcome.FETCHED and result.ok
     assert result.document.messages[0].identifier == "4711-9001"
-    assert result.state == FeedState(
+    assert result.state == SourceState(
         etag='"v1"', last_modified="Wed, 10 Jan 2024 11:00:00 GMT"
     )
     assert len(result.body_sha256) == 64
@@ -58,7 +58,7 @@ def test_conditional_request_and_304():
         seen.update(request.headers)
         return httpx.Response(304)
 
-    state = FeedState(
+    state = SourceState(
         etag='"v1"', last_modified="Wed, 10 Jan 2024 11:00:00 GMT", failures=2
     )
     result = poll(handler, state)
@@ -85,7 +85,7 @@ def test_503_honours_retry_after_date():
 
 
 def test_500_backs_off_exponentially_and_waits():
-    state = FeedState(failures=2)
+    state = SourceState(failures=2)
     result = poll(lambda r: httpx.Response(500), state, max_backoff_s=3600)
     assert result.state.failures == 3
     assert result.state.retry_at == NOW + timedelta(seconds=60 * 2**3)
@@ -93,7 +93,7 @@ def test_500_backs_off_exponentially_and_waits():
     waiting = poll(lambda r: calls.append(r) or httpx.Response(200), result.state)
     assert waiting.outcome is Outcome.WAITING and calls == []
     capped = poll(
-        lambda r: httpx.Response(500), FeedState(failures=20), max_backoff_s=900
+        lambda r: httpx.Response(500), SourceState(failures=20), max_backoff_s=900
     )
     assert capped.state.retry_at == NOW + timedelta(seconds=900)
 

@@ -10,7 +10,7 @@ import pytest
 
 from sot.warnings.core import fetch
 from sot.warnings.core.detect import parse_document
-from sot.warnings.core.fetch import FeedState, Outcome
+from sot.warnings.core.fetch import Outcome, SourceState
 
 FEEDS = [
     (
@@ -29,7 +29,7 @@ def test_live_feed_parses(url, fmt):
         result = fetch.poll(
             client,
             url,
-            state=FeedState(),
+            state=SourceState(),
             parse=lambda body: parse_document(body, format=fmt),
         )
     assert result.outcome is Outcome.FETCHED, result.error

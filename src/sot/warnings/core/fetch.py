@@ -61,7 +61,7 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class FeedState:
+class SourceState:
     """What a poller remembers between polls (stored by the caller)."""
 
     etag: str = ""
@@ -73,7 +73,7 @@ class FeedState:
 @dataclass(frozen=True)
 class PollResult:
     outcome: Outcome
-    state: FeedState
+    state: SourceState
     document: Document | None = None
     error: str = ""
     status_code: int | None = None
@@ -101,7 +101,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
 
 
 def _failed(
-    state: FeedState,
+    state: SourceState,
     now: datetime,
     reason: str,
     *,
@@ -134,7 +134,7 @@ def poll(
     client: httpx.Client,
     url: str,
     *,
-    state: FeedState,
+    state: SourceState,
     parse: Callable[[bytes], Document],
     now: datetime | None = None,
     interval_s: float = 300,
@@ -240,7 +240,7 @@ def poll(
         )
     return PollResult(
         outcome=Outcome.FETCHED,
-        state=FeedState(
+        state=SourceState(
             etag=etag, last_modified=last_modified, failures=0, retry_at=None
         ),
         document=document,
