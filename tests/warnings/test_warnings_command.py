@@ -90,3 +90,18 @@ def test_poll_schedule_enqueues_once(db):
     assert "schemalagd" in run("poll", "--schedule", "--every", "60")
     assert "redan" in run("poll", "--schedule")
     assert pending_polls() == 1
+
+
+def test_poll_fails_when_every_feed_fails(db):
+    """`sot warnings poll` exits non-zero when no feed answered (issue #11, item 8):
+    every feed points at a closed port on this machine (no network needed)."""
+    from sot.warnings import polling
+    from sot.warnings.models import FeedSource
+
+    polling.ensure_sources()
+    FeedSource.objects.update(
+        enabled=True, url="http://127.0.0.1:9/feed", retry_at=None, failures=0
+    )
+    with pytest.raises(CommandError, match="every feed polled failed"):
+        run("poll")
+    assert FeedSource.objects.exclude(last_error="").exists()

@@ -26,6 +26,13 @@ from sot.validation import forms as vf
 REPORTABLE_STATES = [(State(s), State(s).label) for s in vocab.REPORTABLE_STATES]
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON field that shows an empty box, not ``null``, when there is nothing."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 class EventForm(forms.Form):
     name = vf.text(bounds.NAME_LEN, label=_("Namn"))
     kind = forms.ChoiceField(label=_("Typ"), choices=EventKind.choices)
@@ -57,7 +64,7 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("Tomt: standard (240 minuter)."),
     )
-    area = forms.JSONField(
+    area = OptionalJSONField(
         label=_("Område (GeoJSON Polygon eller MultiPolygon, valfritt)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

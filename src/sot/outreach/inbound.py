@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from sot.accounts.models import User
 from sot.errors import Refused
@@ -184,6 +185,39 @@ def handle_inbound_sms(
             member=member,
         )
     return result
+
+
+#: How an outcome (kept in English in ``InboundSms.outcome`` for the logs) reads on
+#: the officials' pages: its English start -> the Swedish text.
+_OUTCOMES = {
+    "status report for ": gettext_lazy("Lägesrapport för "),
+    "answer yes to call-out ": gettext_lazy("Svar JA på utrop "),
+    "answer no to call-out ": gettext_lazy("Svar NEJ på utrop "),
+    "answer later to call-out ": gettext_lazy("Svar SENARE på utrop "),
+    "answer but no call-out; ignored": gettext_lazy(
+        "Svar men inget utrop; inget gjort"
+    ),
+    "answer from someone not in the roster; ignored": gettext_lazy(
+        "Svar från någon som inte finns i rullan; inget gjort"
+    ),
+    "unknown sender; ignored": gettext_lazy("Okänd avsändare; inget gjort"),
+    "rate limited; ignored": gettext_lazy("För många SMS; inget gjort"),
+    "not understood: ": gettext_lazy("Inte förstått: "),
+    "not understood": gettext_lazy("Inte förstått"),
+    "not allowed": gettext_lazy("Får inte rapportera för punkten"),
+    "point not activated": gettext_lazy("Punkten är inte larmad"),
+    "status without point": gettext_lazy("Läge utan punkt"),
+    "refused: ": gettext_lazy("Avvisat: "),
+    "help": gettext_lazy("Hjälp skickad"),
+}
+
+
+def describe_outcome(outcome: str) -> str:
+    """An inbound SMS's outcome in the user's language (the rest of it verbatim)."""
+    for start, text in _OUTCOMES.items():
+        if outcome == start.strip() or (start[-1] == " " and outcome.startswith(start)):
+            return str(text) + outcome[len(start) :]
+    return outcome
 
 
 def _short(text: str, limit: int) -> str:

@@ -111,7 +111,7 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = _("person i rullan")
-        verbose_name_plural = _("rulla")
+        verbose_name_plural = _("personer i rullan")
         ordering = ["municipality__code", "name"]
         constraints = [
             models.UniqueConstraint(

@@ -25,7 +25,7 @@ from sot.outreach import callouts, conf
 from sot.outreach import permissions as perm
 from sot.outreach.core.phone import PhoneNumberError, normalize_phone
 from sot.outreach.delivery import deliver_due
-from sot.outreach.inbound import handle_inbound_sms
+from sot.outreach.inbound import describe_outcome, handle_inbound_sms
 from sot.outreach.models import CallOut, Member, Message, Skill, Subscription
 from sot.validation import bounds
 from sot.validation import forms as vf
@@ -250,5 +250,10 @@ def sms_console(request):
     return render(
         request,
         "outreach/sms_console.html",
-        {"form": form, "result": result, "sent": sent},
+        {
+            "form": form,
+            "result": result,
+            "outcome": describe_outcome(result.outcome) if result else "",
+            "sent": sent,
+        },
     )

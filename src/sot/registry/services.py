@@ -158,14 +158,47 @@ def record_save(
     return changes
 
 
+def field_label(model, key: str) -> str:
+    """A history key as officials read it: the field's Swedish name
+    (``backup_power.tank_l`` -> "reservkraft: tank (liter)"), else the key."""
+    if key == "services":
+        return str(_("tjänster"))
+    if "." in key:
+        relation, _sep, rest = key.partition(".")
+        try:
+            related = model._meta.get_field(relation).related_model
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: not a relation
+            return key
+        return f"{related._meta.verbose_name}: {field_label(related, rest)}"
+    try:
+        return str(model._meta.get_field(key).verbose_name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist: a key of its own
+        return key
+
+
+def _value_text(value):
+    """A stored history value as officials read it (Ja/Nej, lists joined)."""
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
 def history_of(obj) -> list[ChangeRecord]:
     """The history of an object, newest first."""
-    return list(
+    records = list(
         ChangeRecord.objects.filter(
             model=obj._meta.label_lower,
             object_id=str(getattr(obj, "slug", None) or obj.pk),
         ).select_related("user")
     )
+    for record in records:  # for the history page: (label, before, after)
+        record.labelled = [
+            (field_label(type(obj), key), *(_value_text(v) for v in values))
+            for key, values in (record.changes or {}).items()
+        ]
+    return records
 
 
 def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:

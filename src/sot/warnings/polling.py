@@ -15,6 +15,7 @@ from datetime import datetime
 import httpx
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from sot.warnings import conf, services
 from sot.warnings.core import detect, fetch
@@ -183,6 +184,7 @@ def health(*, now: datetime | None = None) -> list[dict]:
                 "last_success_at": source.last_success_at,
                 "last_error_at": source.last_error_at,
                 "last_error": source.last_error,
+                "last_error_text": error_text(source.last_error),
                 "failures": source.failures,
                 "retry_at": source.retry_at,
                 "data_as_of": source.data_as_of,
@@ -192,3 +194,28 @@ def health(*, now: datetime | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+#: A feed error (kept in English, technical, for the logs) as officials read it:
+#: (start of the error, Swedish text).
+_ERRORS = (
+    ("HTTP ", gettext_lazy("Servern svarade med ett fel")),
+    ("timeout", gettext_lazy("Svarade inte i tid")),
+    ("wrong content type", gettext_lazy("Fel sorts svar")),
+    ("response", gettext_lazy("Svaret var för stort")),
+    ("truncated body", gettext_lazy("Svaret kom inte fram helt")),
+    ("refused document", gettext_lazy("Dokumentet gick inte att läsa")),
+    ("could not store", gettext_lazy("Kunde inte sparas")),
+    ("unexpected", gettext_lazy("Oväntat fel")),
+)
+
+
+def error_text(error: str) -> str:
+    """A feed's last error in plain Swedish (the technical text is shown beside it,
+    marked as English)."""
+    if not error:
+        return ""
+    for start, text in _ERRORS:
+        if error.startswith(start):
+            return str(text)
+    return str(gettext_lazy("Kunde inte ansluta"))

@@ -73,6 +73,15 @@ class MessageOutcome:
     point_ids: list[str] = field(default_factory=list)
     suggestion_ids: list[int] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        """The state in the user's language ("Gäller", not ``in_force``)."""
+        try:
+            return str(MessageState(self.state).label)
+        except ValueError:
+            return self.state
+
     cancelled: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
@@ -56,7 +57,11 @@ def dashboard(request):
             else:
                 messages.success(
                     request,
-                    _("Läste in %(n)d meddelanden (%(fmt)s).")
+                    ngettext(
+                        "Läste in %(n)d meddelande (%(fmt)s).",
+                        "Läste in %(n)d meddelanden (%(fmt)s).",
+                        len(report.messages),
+                    )
                     % {"n": len(report.messages), "fmt": report.format},
                 )
     warnings = (

@@ -156,6 +156,12 @@ class Command(BaseCommand):
             for slug, outcome in sorted(outcomes.items()):
                 self.stdout.write(f"{slug}: {outcome}")
             if not options["loop"]:
+                if outcomes and all(o == "failed" for o in outcomes.values()):
+                    # a cron job or a monitor must see that no feed answered
+                    raise CommandError(
+                        f"every feed polled failed ({len(outcomes)}); "
+                        "see `sot warnings health`"
+                    )
                 return
             time.sleep(max(options["every"], 1))
 
