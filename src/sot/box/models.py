@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _hash(secret: str) -> str:
@@ -26,7 +27,9 @@ class Box(models.Model):
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
     points = models.ManyToManyField(
-        "registry.Point", verbose_name=_("punkter"), related_name="boxes"
+        "registry.Point",
+        verbose_name=pgettext_lazy("SOT-punkter", "punkter"),
+        related_name="boxes",
     )
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
@@ -72,7 +75,9 @@ class Link(models.Model):
     central_url = models.URLField(_("central adress"))
     token = models.CharField(max_length=200)
     name = models.CharField(_("boxens namn"), max_length=100)
-    point_slugs = models.JSONField(_("punkter"), default=list)
+    point_slugs = models.JSONField(
+        pgettext_lazy("SOT-punkter", "punkter"), default=list
+    )
     county_code = models.CharField(max_length=2, blank=True)
     paired_at = models.DateTimeField(default=timezone.now)
     last_attempt_at = models.DateTimeField(null=True, blank=True)

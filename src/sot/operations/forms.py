@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sot.operations.core import vocabulary as vocab
 from sot.operations.models import (
@@ -126,7 +127,7 @@ class DeliveryForm(forms.Form):
 class HoursForm(forms.Form):
     """The point's opening hours in an event: every day, or one day of it."""
 
-    day = forms.ChoiceField(label=_("Gäller"), required=False)
+    day = forms.ChoiceField(label=pgettext_lazy("öppettider", "Gäller"), required=False)
     hours = vf.text(
         bounds.SHORT_TEXT_LEN,
         label=_("Öppettider"),
