@@ -158,11 +158,11 @@ def _failed_feed():
     """A feed whose last poll could not connect (the dashboard shows its health)."""
     from django.utils import timezone
 
-    from sot.warnings.models import FeedSource
+    from sot.warnings.models import WarningSource
 
-    feed = FeedSource.objects.order_by("pk").first()
+    feed = WarningSource.objects.order_by("pk").first()
     if feed is not None:
-        FeedSource.objects.filter(pk=feed.pk).update(
+        WarningSource.objects.filter(pk=feed.pk).update(
             last_error="ConnectError: [Errno 111] Connection refused",
             last_error_at=timezone.now(),
         )

@@ -96,12 +96,12 @@ def test_poll_fails_when_every_feed_fails(db):
     """`sot warnings poll` exits non-zero when no feed answered (issue #11, item 8):
     every feed points at a closed port on this machine (no network needed)."""
     from sot.warnings import polling
-    from sot.warnings.models import FeedSource
+    from sot.warnings.models import WarningSource
 
     polling.ensure_sources()
-    FeedSource.objects.update(
+    WarningSource.objects.update(
         enabled=True, url="http://127.0.0.1:9/feed", retry_at=None, failures=0
     )
     with pytest.raises(CommandError, match="every feed polled failed"):
         run("poll")
-    assert FeedSource.objects.exclude(last_error="").exists()
+    assert WarningSource.objects.exclude(last_error="").exists()
