@@ -6,7 +6,8 @@ from django.urls import reverse
 from sot.operations import demo
 from sot.operations import services as ops
 from sot.operations.models import Event, FuelDelivery, LogEntry, StatusReport
-from sot.operations.queries import create_situation_report, point_states
+from sot.operations.queries import point_states
+from sot.operations.services import create_situation_report
 
 
 def test_demo_loads_the_whole_loop_once(jamtland):

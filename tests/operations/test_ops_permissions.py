@@ -10,8 +10,7 @@ from sot.accounts.policy import can
 from sot.errors import Refused
 from sot.operations import permissions as perm
 from sot.operations import services as ops
-from sot.operations.queries import create_situation_report
-from sot.operations.services import checklists
+from sot.operations.services import checklists, create_situation_report
 
 OFFICIAL_ONLY = {
     perm.ADD_EVENT,

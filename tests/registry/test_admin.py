@@ -97,3 +97,62 @@ def test_admin_pages_for_a_visitor_who_is_not_signed_in(client, jamtland):
     assert client.get("/admin/login/").status_code == 200
     response = client.get("/admin/registry/point/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admin_writes_points_only_through_save_point(
+    client, are_officer, kall, monkeypatch
+):
+    """Adding and changing a point in the admin (with its services inline) goes
+    through services.save_point: permissions, validation and history in one place
+    (#10)."""
+    from sot.registry import services
+    from sot.registry.models import Municipality, Service
+
+    calls = []
+    real = services.save_point
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "save_point", spy)
+    client.force_login(are_officer)
+    food = Service.objects.get(code="food")
+    page = client.get("/admin/registry/point/add/").content.decode()
+    data = form_data(page, "point_form")
+    data.update(
+        {
+            "slug": ["ny-punkt"],
+            "name": ["Ny punkt"],
+            "village": ["Undersåker"],
+            "municipality": [str(Municipality.objects.get(code="2321").pk)],
+            "lat": ["63.3386"],
+            "lon": ["13.2846"],
+            "lifecycle": ["planned"],
+            "point_services-0-service": [str(food.pk)],
+            "point_services-0-capacity_people": ["40"],
+        }
+    )
+    response = client.post("/admin/registry/point/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    point = Point.objects.get(slug="ny-punkt")
+    assert [
+        (ps.service.code, ps.capacity_people) for ps in point.point_services.all()
+    ] == [("food", 40)]
+    created = ChangeRecord.objects.get(object_id="ny-punkt", action="create")
+    assert created.source == "admin" and created.user == are_officer
+    assert created.changes["services"] == [None, ["food:40"]]
+    assert len(calls) == 1 and calls[0]["point"] is None
+    # a change: one more call, the history has what changed
+    response = _post_form(
+        client,
+        f"/admin/registry/point/{point.pk}/change/",
+        {"point_services-0-capacity_people": "60", "name": "Ny punkt 2"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert len(calls) == 2 and calls[1]["point"].pk == point.pk
+    update = ChangeRecord.objects.get(object_id="ny-punkt", action="update")
+    assert update.changes == {
+        "name": ["Ny punkt", "Ny punkt 2"],
+        "services": [["food:40"], ["food:60"]],
+    }

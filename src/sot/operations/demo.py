@@ -163,9 +163,7 @@ def load(stdout=None) -> Event | None:
             observed_at=t(4.5),
         )
         if coordinator is not None:
-            from sot.operations.queries import create_situation_report
-
-            create_situation_report(event=event, created_by=coordinator, as_of=t(4))
+            ops.create_situation_report(event=event, created_by=coordinator, as_of=t(4))
         ops.record_fuel_delivery(
             point=kall,
             event=event,

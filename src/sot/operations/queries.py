@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +25,6 @@ from sot.operations.models import (
     LogEntry,
     PowerSource,
     ReportConfirmation,
-    SituationReport,
     State,
     StatusReport,
 )
@@ -418,11 +416,32 @@ def _restrictions_of(event: Event):
     return by_point, reasons
 
 
+def report_fuel_level_l(report: StatusReport) -> float | None:
+    """The tank level a report gives, in litres (percent converted with the tank)."""
+    if report.generator_fuel_l is not None:
+        return float(report.generator_fuel_l)
+    if report.generator_fuel_pct is not None:
+        tank_l = tank_l_of(report.activation.point)
+        if tank_l:
+            try:
+                return fuel.level_from_pct(pct=report.generator_fuel_pct, tank_l=tank_l)
+            except fuel.FuelError:  # a row stored before the bounds existed
+                return None
+    return None
+
+
+def tank_l_of(point) -> float | None:
+    """The size of the point's tank in litres, if its backup power says."""
+    backup = getattr(point, "backup_power", None)
+    try:
+        return float(backup.tank_l) if backup and backup.tank_l else None
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        return None
+
+
 def _fuel_at(activation, reports, as_of, delivery):
     """(hours left, runs dry at) at ``as_of`` from the last level known then
     (``reports`` newest first, ``delivery`` the newest delivery with a level)."""
-    from sot.operations.services import report_fuel_level_l
-
     backup = getattr(activation.point, "backup_power", None)
     try:
         curve = backup.curve() if backup is not None else None
@@ -458,44 +477,3 @@ def _fuel_at(activation, reports, as_of, delivery):
         _bad_row(activation, exc)
         return None, None
     return e.hours_left, e.runs_dry_at
-
-
-def create_situation_report(
-    *,
-    event: Event,
-    created_by,
-    as_of: datetime | None = None,
-    next_report_at: datetime | None = None,
-) -> SituationReport:
-    """Number, render and keep a situation report (the next one starts after it)."""
-    policy.require(created_by, perm.CREATE_SITREP, event)
-    as_of = as_of or timezone.now()
-    with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
-        number = event.sitreps.count() + 1
-        data = build_sitrep(
-            event,
-            as_of=as_of,
-            user=created_by,
-            number=number,
-            next_report_at=next_report_at,
-        )
-        record = SituationReport.objects.create(
-            event=event,
-            number=number,
-            as_of=as_of,
-            created_by=created_by,
-            text=sitrep.render_text(data),
-            markdown=sitrep.render_markdown(data),
-        )
-        LogEntry.objects.create(
-            event=event,
-            kind="message",
-            at=as_of,
-            author=created_by,
-            author_name=(created_by.get_full_name() or created_by.username)
-            if created_by
-            else "",
-            text=_("Lägesrapport nr %(n)d sammanställd.") % {"n": number},
-        )
-    return record

@@ -122,7 +122,8 @@ def national_overview(request):
 def dashboard(request):
     """All points of the county in running events, with filters and the verify queue."""
     policy.require(request.user, perm.VIEW_DASHBOARD)
-    ops.mark_stale()
+    # No write on GET: the freshness check runs as a task (the scheduler's
+    # mark_stale_points); the rows show a stale report as stale meanwhile.
     events = queries.visible_events(request.user)
     running = events.filter(ends_at__isnull=True)
     event_id = request.GET.get("event") or ""
@@ -552,7 +553,7 @@ def situation_report(request, event_id):
     as_of = min(chosen, now) if chosen else now
     next_at = as_of + timedelta(hours=next_hours) if next_hours else None
     if request.method == "POST":
-        record = queries.create_situation_report(
+        record = ops.create_situation_report(
             event=event, created_by=request.user, as_of=as_of, next_report_at=next_at
         )
         messages.success(

@@ -86,30 +86,40 @@ class ScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return policy.can(request.user, self.delete_action, obj)
 
-    # History for every model in the register: before/after of its own fields.
+    # Every write goes through the register's services (permission, history).
     def save_model(self, request, obj, form, change):
-        before = (
-            services.field_snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
-        )
-        super().save_model(request, obj, form, change)
-        services.record_save(
-            obj=obj,
-            before=before,
-            after=services.field_snapshot(obj),
-            created=not change,
+        services.save_record(
             actor=request.user,
-            source="admin",
+            obj=obj,
+            action=self.change_action if change else self.add_action,
         )
 
     def delete_model(self, request, obj):
-        services.record_change(
-            obj=obj,
-            action=ChangeRecord.Action.DELETE,
-            changes=services.diff(services.field_snapshot(obj), {}),
-            actor=request.user,
-            source="admin",
-        )
-        super().delete_model(request, obj)
+        services.delete_record(actor=request.user, obj=obj, action=self.delete_action)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (an organisation's contacts) are saved one by one through
+        the services too, checked against the parent row."""
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.delete_record(
+                actor=request.user,
+                obj=obj,
+                action=self.change_action,
+                scope=form.instance,
+            )
+        for obj in rows:
+            services.save_record(
+                actor=request.user,
+                obj=obj,
+                action=self.change_action,
+                scope=form.instance,
+            )
+        formset.save_m2m()
 
 
 class PointServiceInline(admin.TabularInline):
@@ -133,6 +143,14 @@ class BackupPowerInline(PointServiceInline):
     max_num = 1
     autocomplete_fields = []
     template = "admin/edit_inline/stacked.html"
+
+
+class _NotSaved(Exception):
+    """save_point refused what the form let through (the message says why)."""
+
+    def __init__(self, error: ValidationError):
+        self.error = error
+        super().__init__(str(error))
 
 
 def edit_version(point: Point) -> str:
@@ -219,7 +237,7 @@ class PointForm(forms.ModelForm):
         if e is not None and n is not None and moved_sweref and not moved_latlon:
             fields: dict = {"sweref_e": e, "sweref_n": n}
             errors: dict[str, list[str]] = {}
-            services._resolve_coordinates(fields, errors)
+            services.resolve_coordinates(fields, errors)
             if errors:
                 raise ValidationError({"sweref_e": errors["sweref_e"]})
             data["lat"], data["lon"] = fields["lat"], fields["lon"]
@@ -332,29 +350,76 @@ class PointAdmin(ScopedAdmin):
             kwargs["queryset"] = _municipalities_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    # History: snapshot before the form saves, record after the inlines are saved.
+    # Every save goes through services.save_point (permissions, validation, history
+    # in one place): the form and its inlines only collect the input, and the point,
+    # its services, backup power and contacts are written together after them.
     def save_model(self, request, obj, form, change):
-        if change:
-            original = Point.objects.get(pk=obj.pk)
-            policy.require(request.user, policy.CHANGE_POINT, original)
-            request._sot_before = services.point_snapshot(original)
-        else:
-            policy.require(request.user, policy.ADD_POINT, obj.municipality)
-            request._sot_before = {}
-        if change and obj.municipality_id != original.municipality_id:
-            policy.require(request.user, policy.ADD_POINT, obj.municipality)
-        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        pass  # written in save_related, once the inlines' input is known
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.record_save(
-            obj=form.instance,
-            before=getattr(request, "_sot_before", {}),
-            after=services.point_snapshot(form.instance),
-            created=not change,
-            actor=request.user,
-            source="admin",
+        data = {
+            name: form.cleaned_data[name]
+            for name in (*services.POINT_FIELDS, "municipality")
+            if name in form.cleaned_data
+        }
+        data["responsible_organisation"] = form.cleaned_data.get(
+            "responsible_organisation"
         )
+        wanted, backup, remove_backup = None, None, False
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            kept = [
+                f
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            if formset.model is PointService:
+                wanted = [
+                    (
+                        f.cleaned_data["service"].code,
+                        f.cleaned_data.get("capacity_people"),
+                    )
+                    for f in kept
+                    if f.cleaned_data.get("service")
+                ]
+            elif formset.model is BackupPower:
+                remove_backup = any(
+                    f.cleaned_data.get("DELETE") and f.instance.pk
+                    for f in formset.forms
+                )
+                if kept:
+                    backup = {
+                        name: kept[0].cleaned_data[name]
+                        for name in services.BACKUP_FIELDS
+                        if name in kept[0].cleaned_data
+                    }
+        try:
+            point = services.save_point(
+                actor=request.user,
+                data=data,
+                point=Point.objects.get(pk=form.instance.pk) if change else None,
+                services=wanted,
+                backup_power=backup,
+                remove_backup_power=remove_backup and backup is None,
+                contacts=form.cleaned_data.get("contacts"),
+                source="admin",
+                confirm=bool(form.cleaned_data.get("confirm_outside")),
+            )
+        except ValidationError as exc:
+            raise _NotSaved(exc) from None
+        form.instance.pk = point.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _NotSaved as exc:  # the admin's transaction was rolled back
+            messages.error(
+                request,
+                _("Inget sparades: %(errors)s")
+                % {"errors": "; ".join(exc.error.messages)},
+            )
+            return redirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         services.delete_point(actor=request.user, point=obj, source="admin")
@@ -544,8 +609,9 @@ class OrganisationAdmin(ScopedAdmin):
                 if request.user.municipality_id
                 else ""
             )
-        policy.require(request.user, policy.CHANGE_ORGANISATION, obj)
-        super().save_model(request, obj, form, change)
+        services.save_record(
+            actor=request.user, obj=obj, action=policy.CHANGE_ORGANISATION, scope=obj
+        )
 
 
 @admin.register(Service)
@@ -571,6 +637,21 @@ class ServiceAdmin(admin.ModelAdmin):
         return policy.can(request.user, policy.CHANGE_SERVICE_CATALOGUE, obj)
 
     has_delete_permission = has_change_permission
+
+    def _action(self, obj) -> str:
+        if obj.municipality_id is None:
+            return policy.ADMINISTER
+        return policy.CHANGE_SERVICE_CATALOGUE
+
+    def save_model(self, request, obj, form, change):
+        services.save_record(actor=request.user, obj=obj, action=self._action(obj))
+
+    def delete_model(self, request, obj):
+        services.delete_record(actor=request.user, obj=obj, action=self._action(obj))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "municipality" and not policy.can(
@@ -611,3 +692,9 @@ class CountyAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return policy.can(request.user, policy.ADMINISTER)
+
+    def save_model(self, request, obj, form, change):
+        services.save_record(actor=request.user, obj=obj, action=policy.ADMINISTER)
+
+    def delete_model(self, request, obj):
+        services.delete_record(actor=request.user, obj=obj, action=policy.ADMINISTER)

@@ -185,6 +185,43 @@ def _value_text(value):
     return value
 
 
+def save_record(*, actor, obj, action: str, scope=None, source: str = "admin"):
+    """Save a register row other than a point (municipality, organisation, contact,
+    service, county) with its history; ``action`` is the policy action the actor
+    needs, on ``scope`` (default: the row itself once it exists)."""
+    created = obj.pk is None
+    policy.require(
+        actor, action, scope if scope is not None else (None if created else obj)
+    )
+    with transaction.atomic():
+        before = {} if created else field_snapshot(type(obj).objects.get(pk=obj.pk))
+        obj.save()
+        record_save(
+            obj=obj,
+            before=before,
+            after=field_snapshot(obj),
+            created=created,
+            actor=actor,
+            source=source,
+        )
+    return obj
+
+
+def delete_record(*, actor, obj, action: str, scope=None, source: str = "admin"):
+    """Delete a register row other than a point, keeping its last state in the
+    history."""
+    policy.require(actor, action, scope if scope is not None else obj)
+    with transaction.atomic():
+        record_change(
+            obj=obj,
+            action=ChangeRecord.Action.DELETE,
+            changes=diff(field_snapshot(obj), {}),
+            actor=actor,
+            source=source,
+        )
+        obj.delete()
+
+
 def history_of(obj) -> list[ChangeRecord]:
     """The history of an object, newest first."""
     records = list(
@@ -201,8 +238,9 @@ def history_of(obj) -> list[ChangeRecord]:
     return records
 
 
-def _resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
-    """Accept SWEREF 99 TM (sweref_e/sweref_n) as an alternative to lat/lon."""
+def resolve_coordinates(data: dict, errors: dict[str, list[str]]) -> None:
+    """Accept SWEREF 99 TM (sweref_e/sweref_n) as an alternative to lat/lon: turn
+    them into ``data["lat"]``/``data["lon"]`` in place, or add to ``errors``."""
     has_sweref = data.get("sweref_e") not in (None, "") or data.get("sweref_n") not in (
         None,
         "",
@@ -257,7 +295,7 @@ def _clean_point(point: Point, data: dict, *, confirm: bool) -> None:
     )
     for field in sorted(unknown):
         errors.setdefault(field, []).append(_("Okänt fält."))
-    _resolve_coordinates(data, errors)
+    resolve_coordinates(data, errors)
     code = data.pop("municipality_code", None)
     if "municipality" in data:
         point.municipality = data.pop("municipality")
@@ -455,14 +493,18 @@ def save_point(
     point: Point | None = None,
     services: Iterable[str | tuple[str, int | None]] | None = None,
     backup_power: Mapping[str, Any] | None = None,
+    remove_backup_power: bool = False,
+    contacts: Iterable | None = None,
     source: str = "admin",
     confirm: bool = False,
 ) -> Point:
     """Create (point=None) or update a point with its services and backup power.
 
-    Raises ValidationError (a dict naming each field) for bad input, NeedsConfirmation
-    for a point outside its municipality unless `confirm`, Refused when the
-    actor may not do this. Nothing is saved unless everything is valid.
+    ``services``, ``backup_power`` and ``contacts`` left as None are left as they
+    are; ``remove_backup_power`` deletes the point's backup power. Raises
+    ValidationError (a dict naming each field) for bad input, NeedsConfirmation for
+    a point outside its municipality unless `confirm`, Refused when the actor may not
+    do this. Nothing is saved unless everything is valid.
     """
     creating = point is None
     with transaction.atomic():
@@ -485,11 +527,15 @@ def save_point(
         bp = _clean_backup(point, backup_power) if backup_power is not None else None
         wanted = _resolve_services(services, point) if services is not None else None
         point.save()
-        if bp is not None:
+        if bp is not None and not remove_backup_power:
             bp.point = point
             bp.save()
+        elif remove_backup_power:
+            BackupPower.objects.filter(point=point).delete()
         if wanted is not None:
             _save_services(point, wanted)
+        if contacts is not None:
+            point.contacts.set(contacts)
         point.changes = record_save(  # what this call changed, for callers
             obj=point,
             before=before,

@@ -54,6 +54,7 @@ from sot.operations.services.reports import (
     report_fuel_level_l,
     submit_status_report,
 )
+from sot.operations.services.sitreps import create_situation_report
 
 __all__ = [
     "KEEP",
@@ -72,6 +73,7 @@ __all__ = [
     "close_all_points",
     "confirm_report",
     "create_event",
+    "create_situation_report",
     "delete_exercise",
     "end_event",
     "event_days",

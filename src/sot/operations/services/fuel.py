@@ -19,6 +19,7 @@ from sot.operations.models import (
     LogKind,
     Source,
 )
+from sot.operations.queries import tank_l_of
 from sot.operations.services.activation import (
     get_activation,
 )
@@ -29,9 +30,6 @@ from sot.operations.services.common import (
     _received,
     as_uid,
     stored_once,
-)
-from sot.operations.services.reports import (
-    _tank_l,
 )
 from sot.validation import bounds
 
@@ -87,7 +85,7 @@ def record_fuel_delivery(
                 )
             else:
                 before = activation.fuel_level_l
-            tank_l = _tank_l(point)
+            tank_l = tank_l_of(point)
             _check_room(delivered_l=delivered_l, before=before, tank_l=tank_l)
             after = (
                 fuel.level_after_delivery(

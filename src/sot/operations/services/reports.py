@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from sot.accounts import policy
 from sot.operations import permissions as perm
-from sot.operations.core import fuel, observation
+from sot.operations.core import observation
 from sot.operations.core.status import (
     STATE_LABELS_SV,
     PointState,
@@ -28,6 +28,7 @@ from sot.operations.models import (
     State,
     StatusReport,
 )
+from sot.operations.queries import report_fuel_level_l
 from sot.operations.services.activation import (
     _apply_change,
     _change_state,
@@ -270,28 +271,6 @@ def _report_summary(report: StatusReport) -> str:
     return text
 
 
-def report_fuel_level_l(report: StatusReport) -> float | None:
-    """The tank level a report gives, in litres (percent converted with the tank)."""
-    if report.generator_fuel_l is not None:
-        return float(report.generator_fuel_l)
-    if report.generator_fuel_pct is not None:
-        tank_l = _tank_l(report.activation.point)
-        if tank_l:
-            try:
-                return fuel.level_from_pct(pct=report.generator_fuel_pct, tank_l=tank_l)
-            except fuel.FuelError:  # a row stored before the bounds existed
-                return None
-    return None
-
-
-def _tank_l(point) -> float | None:
-    backup = getattr(point, "backup_power", None)
-    try:
-        return float(backup.tank_l) if backup and backup.tank_l else None
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
-        return None
-
-
 def _update_fuel(activation: Activation, report: StatusReport) -> None:
     level = report_fuel_level_l(report)
     update = []
@@ -385,8 +364,8 @@ def confirm_report(
 def mark_stale(*, now: datetime | None = None) -> list[Activation]:
     """Set *unknown* on every point whose reports went stale (the freshness check).
 
-    Run by the ``mark_stale_points`` task, by ``sot mark_stale`` and before the
-    dashboard renders.
+    Run by the ``mark_stale_points`` task (the scheduler) and by ``sot mark_stale``;
+    never by a page view (a GET writes nothing).
     """
     from sot.operations.conf import stale_after
     from sot.operations.core.freshness import is_stale

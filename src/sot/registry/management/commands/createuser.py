@@ -1,11 +1,11 @@
-import secrets
+"""`sot createuser`: an official with a role and a scope (see
+:func:`sot.registry.install.create_user`)."""
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sot.accounts.models import ApiToken, Role, User
-from sot.registry.models import Municipality, Point
+from sot.accounts.models import Role
+from sot.errors import SotError
+from sot.registry import install
 
 
 class Command(BaseCommand):
@@ -46,52 +46,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        if User.objects.filter(username=o["username"]).exists():
-            raise CommandError(f"user {o['username']!r} already exists")
-        role = o["role"]
-        user = User(username=o["username"], email=o["email"], role=role, is_staff=True)
-        if o["name"]:
-            first, _, last = o["name"].partition(" ")
-            user.first_name, user.last_name = first, last
-        if role == Role.COUNTY_COORDINATOR:
-            if not o["county"]:
-                raise CommandError("a county coordinator needs --county CODE (e.g. 23)")
-            user.county_code = o["county"]
-        elif role == Role.MUNICIPAL_OFFICER:
-            muni = Municipality.objects.filter(code=o["municipality"] or "").first()
-            if muni is None:
-                raise CommandError(
-                    f"a municipal officer needs --municipality with a known code; "
-                    f"{o['municipality']!r} is not in the register"
-                )
-            user.municipality = muni
-        elif role == Role.POINT_OPERATOR:
-            if not o["point"]:
-                raise CommandError("a point operator needs at least one --point ID")
-            missing = [
-                p for p in o["point"] if not Point.objects.filter(slug=p).exists()
-            ]
-            if missing:
-                raise CommandError(f"unknown point id(s): {', '.join(missing)}")
-        else:
-            user.is_staff = False
-        user.is_superuser = o["superuser"]
-        password = o["password"] or secrets.token_urlsafe(16)
         try:
-            # Django's validators (settings.AUTH_PASSWORD_VALIDATORS): at least 8
-            # characters, not common, not all digits, not like the user name.
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise CommandError(
-                "the password is refused: " + " ".join(exc.messages)
-            ) from None
-        user.set_password(password)
-        user.save()
-        if o["point"]:
-            user.points.set(Point.objects.filter(slug__in=o["point"]))
-        self.stdout.write(f"created {user.username} ({Role(role).label})")
-        if not o["password"]:
-            self.stdout.write(f"password: {password}")
-        if o["token"]:
-            _token, secret = ApiToken.issue(user=user, name=o["token"])
-            self.stdout.write(f"API token (shown once): {secret}")
+            new = install.create_user(
+                username=o["username"],
+                role=o["role"],
+                county=o["county"] or "",
+                municipality=o["municipality"] or "",
+                points=o["point"],
+                email=o["email"],
+                name=o["name"],
+                password=o["password"] or "",
+                superuser=o["superuser"],
+                token_name=o["token"] or "",
+            )
+        except SotError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"created {new.user.username} ({Role(o['role']).label})")
+        if new.password:
+            self.stdout.write(f"password: {new.password}")
+        if new.token:
+            self.stdout.write(f"API token (shown once): {new.token}")

@@ -5,12 +5,10 @@ the kinds other apps register (`sot import subscribers FILE`, see
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from sot.errors import Invalid
-from sot.registry import boundaries, importers, imports, tables
-from sot.registry.catalogue import load_catalogue
-from sot.registry.models import County, ImportJob, Municipality, Service
+from sot.registry import boundaries, importers, imports, install, tables
+from sot.registry.models import ImportJob
 
 
 class Command(BaseCommand):
@@ -119,26 +117,10 @@ class Command(BaseCommand):
             raise CommandError("import failed: nothing was saved") from None
         self.stdout.write(f"{path.name}: {done}")
 
-    @transaction.atomic
-    def _municipalities(self, county_code: str):
-        county = next((c for c in boundaries.counties() if c.code == county_code), None)
-        if county is None:
-            raise CommandError(f"unknown county code {county_code!r}; codes are 01-25")
-        load_catalogue(Service)
-        County.objects.update_or_create(
-            code=county.code,
-            defaults={"name": county.name, "boundary": county.geometry},
-        )
-        n = 0
-        for b in boundaries.municipalities(county_code):
-            Municipality.objects.update_or_create(
-                code=b.code,
-                defaults={
-                    "name": b.name,
-                    "county_code": county_code,
-                    "boundary": b.geometry,
-                },
-            )
-            n += 1
-        self.stdout.write(f"{county.name}: {n} municipalities loaded")
+    def _municipalities(self, county_code: str) -> int:
+        try:
+            name, n = install.load_county(county_code)
+        except Invalid as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"{name}: {n} municipalities loaded")
         return n
