@@ -33,7 +33,7 @@ from sot.accounts.models import User
 from sot.operations import services as ops
 from sot.registry.models import Municipality, Point
 from sot.outreach.models import Message, Subscription, PointNotice
-from sot.outreach import channels, fanout, tasks
+from sot.outreach import channels, fanout, subscriptions, tasks
 channels.use_backend("sms", None)
 kall = Point.objects.get(slug="kall")
 Subscription.objects.bulk_create([Subscription(channel="sms",
@@ -44,7 +44,7 @@ event = ops.create_event(name="Storm", kind="storm",
     municipalities=[kall.municipality], created_by=admin)
 activation = ops.activate_point(event=event, point=kall, activated_by=admin)
 enqueued = []
-tasks.enqueue_alert = lambda pk: enqueued.append(pk)
+subscriptions.enqueue_alert = lambda pk: enqueued.append(pk)
 t = time.perf_counter()
 with transaction.atomic():
     ops.submit_status_report(point=kall, event=event, reported_by=admin,
