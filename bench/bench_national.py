@@ -85,6 +85,41 @@ def _resources(info: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the fields after the command name, which may hold spaces: state ppid ...
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append(int(entry.name))
+    return out
+
+
+def worker_rss_mb(serve_pid: int) -> dict[int, float]:
+    """Resident memory (MB) of each gunicorn worker under ``sot serve``, by pid."""
+    sizes = {}
+    for child in _children(serve_pid):
+        try:
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"gunicorn" not in cmd:
+            continue
+        for worker in _children(child):
+            try:
+                status = Path(f"/proc/{worker}/status").read_text()
+            except OSError:
+                continue
+            kb = int(status.split("VmRSS:", 1)[1].split()[0])
+            sizes[worker] = kb / 1024
+    return sizes
+
+
 def _pg_ready(url: str) -> bool:
     if not url:
         return False
@@ -161,6 +196,11 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
     try:
         wait_for(f"http://127.0.0.1:{port}/", timeout_s=120)
         wait_for(f"http://127.0.0.1:{nginx_port}/")
+        # every public page once, so the workers have loaded what they load
+        for _name, path, static in _resources(info):
+            if static:
+                wait_for(f"http://127.0.0.1:{port}{path}")
+        results["rss_before"] = worker_rss_mb(procs[0].pid)
         cookie = f"sessionid={info['session']}"
         for name, path, static in _resources(info):
             app = wrk(
@@ -176,6 +216,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
                     args.duration,
                     args.connections,
                 )
+        results["rss_after"] = worker_rss_mb(procs[0].pid)
     finally:
         for p in procs:
             p.terminate()
@@ -218,6 +259,11 @@ def main() -> int:
     parser.add_argument(
         "--pg", default="postgres://postgres@127.0.0.1:5432/sot_bench_national"
     )
+    parser.add_argument(
+        "--only",
+        choices=("sqlite", "postgresql"),
+        help="run one database only",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -227,10 +273,11 @@ def main() -> int:
     tmp.chmod(0o755)
     runs = {}
     try:
-        runs["SQLite"] = _run_database(
-            "SQLite", f"sqlite:///{tmp}/national.sqlite3", args, tmp
-        )
-        if _pg_ready(args.pg):
+        if args.only != "postgresql":
+            runs["SQLite"] = _run_database(
+                "SQLite", f"sqlite:///{tmp}/national.sqlite3", args, tmp
+            )
+        if args.only != "sqlite" and _pg_ready(args.pg):
             runs["PostgreSQL"] = _run_database("PostgreSQL", args.pg, args, tmp)
         _print(runs, args)
     finally:
@@ -268,6 +315,15 @@ def _print(runs: dict, args) -> None:
             f"{n}: generate {i['generate_s']:.1f} s, full publish {i['full_s']:.1f} s,"
             f" publish one change {i['one_s'] * 1000:.0f} ms ({i['files']} files)"
         )
+    print("\n==> gunicorn workers' resident memory, MB (before -> after the load)")
+    for n in names:
+        before = runs[n].get("rss_before", {})
+        after = runs[n].get("rss_after", {})
+        pairs = ", ".join(
+            f"{before[pid]:.0f} -> {after.get(pid, float('nan')):.0f}"
+            for pid in sorted(before)
+        )
+        print(f"{n}: {pairs}")
     print("\n==> heaviest page of each kind in the snapshot (gzip -9; budget 14336 B)")
     for kind, (path, size) in runs[names[0]]["weights"].items():
         print(f"{kind:<14} {size:>7} B  {path}")

@@ -29,10 +29,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters (Django's local-memory cache) start at zero in each test."""
-    from django.core.cache import cache
+    """Rate-limit counters (Django's local-memory cache) start at zero in each test,
+    and no rendered page is kept from another test's data (on SQLite a rolled-back
+    test gives its change ids out again)."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
     yield
 
 

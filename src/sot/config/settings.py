@@ -67,6 +67,19 @@ INSTALLED_APPS = [
     "csp",
 ]
 
+CACHES = {
+    # per process: rate-limit counters (sot.config.ratelimit)
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # rendered public pages keyed by the public version (sot.public.pagecache);
+    # bounded, so a worker's memory does not grow with the pages asked for
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sot-pages",
+        "TIMEOUT": 30,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 MIDDLEWARE = [
     "sot.config.requestid.RequestIdMiddleware",
     "sot.config.limits.RequestSizeMiddleware",

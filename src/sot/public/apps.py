@@ -12,3 +12,6 @@ class PublicConfig(AppConfig):
         from sot.registry.scheduler import EVERY_TICK, register_periodic
 
         register_periodic("publish", EVERY_TICK, tasks.sweep_pending)
+        from sot.public import pagecache
+
+        pagecache.connect()

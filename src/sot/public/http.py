@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -45,25 +46,34 @@ def gzip_bytes(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def cached(
+def _representations(body: bytes, content_type: str) -> tuple:
+    """(identity ETag, gzip bytes or None, gzip ETag or None, identity bytes or
+    None): gzip bytes are kept instead of the identity bytes when there are any."""
+    compressible = bool(_COMPRESSIBLE.match(content_type))
+    if compressible and len(body) >= GZIP_MIN_BYTES:
+        packed = gzip_bytes(body)
+        return (etag_for(body), packed, etag_for(packed), None)
+    return (etag_for(body), None, None, body)
+
+
+def _respond(
     request: HttpRequest,
-    body: bytes,
+    entry: tuple,
     content_type: str,
     *,
-    max_age: int = MAX_AGE_S,
+    max_age: int,
     status: int = 200,
 ) -> HttpResponse:
-    """A response with ``Cache-Control``, gzip if accepted, a strong ``ETag`` (the
-    SHA-256 of the bytes sent) and 304 handling."""
-    encoding = None
+    plain_etag, packed, packed_etag, plain = entry
     compressible = bool(_COMPRESSIBLE.match(content_type))
-    if (
-        compressible
-        and len(body) >= GZIP_MIN_BYTES
-        and _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    encoding = None
+    if packed is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
     ):
-        body, encoding = gzip_bytes(body), "gzip"
-    etag = etag_for(body)
+        body, etag, encoding = packed, packed_etag, "gzip"
+    else:
+        etag = plain_etag
+        body = plain if plain is not None else None
     if status == 200:
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
@@ -73,6 +83,8 @@ def cached(
                 patch_vary_headers(conditional, ("Accept-Encoding",))
             conditional.sot_encoded = True
             return conditional
+    if body is None:  # identity asked for, only gzip kept
+        body = gzip.decompress(packed)
     response = HttpResponse(body, content_type=content_type, status=status)
     response["ETag"] = etag
     if encoding:
@@ -83,6 +95,50 @@ def cached(
     response["X-Content-Type-Options"] = "nosniff"
     response.sot_encoded = True  # compressed and tagged here: middleware keeps off
     return response
+
+
+def cached(
+    request: HttpRequest,
+    body: bytes,
+    content_type: str,
+    *,
+    max_age: int = MAX_AGE_S,
+    status: int = 200,
+) -> HttpResponse:
+    """A response with ``Cache-Control``, gzip if accepted, a strong ``ETag`` (the
+    SHA-256 of the bytes sent) and 304 handling."""
+    return _respond(
+        request,
+        _representations(body, content_type),
+        content_type,
+        max_age=max_age,
+        status=status,
+    )
+
+
+def cached_page(
+    request: HttpRequest,
+    render: Callable[[], bytes | None],
+    content_type: str,
+    *,
+    max_age: int = MAX_AGE_S,
+) -> HttpResponse | None:
+    """Like :func:`cached`, for a page that depends only on its path and language
+    and on the public data: kept rendered, gzipped and tagged in the ``pages``
+    cache under the public version (:mod:`sot.public.pagecache`), so a repeated
+    request neither loads data nor renders, and a matching ``If-None-Match`` is a
+    304 at once. None when ``render`` returns None (no such page)."""
+    from sot.public import pagecache  # models: not at import of the settings
+
+    key = pagecache.key(request.path)
+    entry = pagecache.cache().get(key)
+    if entry is None:
+        body = render()
+        if body is None:
+            return None
+        entry = _representations(body, content_type)
+        pagecache.cache().set(key, entry, timeout=max_age)
+    return _respond(request, entry, content_type, max_age=max_age)
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -111,6 +167,17 @@ def is_open_read(path: str) -> bool:
     return match.namespace == "api-v1" and match.url_name in OPEN_API_READS
 
 
+def _resolved_open_read(request) -> bool:
+    """:func:`is_open_read` from the match Django made for the view, so that the
+    URL is not resolved a second time on every request."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return is_open_read(request.path_info)
+    if match.namespace == "public":
+        return True
+    return match.namespace == "api-v1" and match.url_name in OPEN_API_READS
+
+
 class OpenDataCorsMiddleware:
     """``Access-Control-Allow-Origin: *`` on the open read endpoints, GET/HEAD only."""
 
@@ -118,15 +185,14 @@ class OpenDataCorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        open_read = is_open_read(request.path_info)
-        if (
-            open_read
-            and request.method == "OPTIONS"
-            and "Access-Control-Request-Method" in request.headers
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in (
+            request.headers
         ):
-            return self._preflight(request)
+            if is_open_read(request.path_info):
+                return self._preflight(request)
+            return self.get_response(request)
         response = self.get_response(request)
-        if open_read and request.method in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD") and _resolved_open_read(request):
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
         return response

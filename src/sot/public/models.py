@@ -210,3 +210,22 @@ class PendingPublish(models.Model):
 
     def __str__(self) -> str:
         return self.slug or self.municipality_code or "*"
+
+
+class PublicChange(models.Model):
+    """One row per change to data the public pages show; the newest id is the
+    version the rendered-page cache is keyed by (:mod:`sot.public.pagecache`).
+
+    A row is inserted inside the transaction that makes the change, so a reader
+    sees the new version exactly when it sees the new data, and no row is ever
+    updated (writers never wait for each other on it). Old rows are pruned.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("publik ändring")
+        verbose_name_plural = _("publika ändringar")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M:%S}"

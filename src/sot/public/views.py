@@ -1,6 +1,8 @@
 """Thin views: load the public data, render with :mod:`sot.public.pages` or
 :mod:`sot.public.feeds`, and answer through :func:`sot.public.http.cached` (cache
-headers, gzip and a strong SHA-256 ETag)."""
+headers, gzip and a strong SHA-256 ETag). Pages that depend only on their path,
+language and the public data go through :func:`sot.public.http.cached_page`, which
+keeps them rendered until the public data changes (:mod:`sot.public.pagecache`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_safe
 from sot.errors import NotFound
 from sot.public import feeds, finder, pages
 from sot.public.core import notice
-from sot.public.http import cached
+from sot.public.http import cached, cached_page
 
 HTML = "text/html; charset=utf-8"
 
@@ -20,54 +22,62 @@ def _lang(kwargs) -> str:
     return "en" if kwargs.get("lang") == "en" else "sv"
 
 
+def _page(request, render, content_type=HTML, missing: str = "") -> HttpResponse:
+    response = cached_page(request, render, content_type)
+    if response is None:
+        raise NotFound(missing)
+    return response
+
+
 @require_safe
 def start(request, **kwargs):
-    data = pages.PublicData()
-    return cached(request, pages.render_start(data, _lang(kwargs)), HTML)
+    return _page(request, lambda: pages.render_start(pages.PublicData(), _lang(kwargs)))
 
 
 @require_safe
 def point(request, slug, **kwargs):
-    data = pages.PublicData(where={"slug": slug})
-    body = pages.render_point(data, slug, _lang(kwargs))
-    if body is None:
-        raise NotFound("no such point")
-    return cached(request, body, HTML)
+    def render():
+        data = pages.PublicData(where={"slug": slug})
+        return pages.render_point(data, slug, _lang(kwargs))
+
+    return _page(request, render, missing="no such point")
 
 
 @require_safe
 def municipality(request, code, **kwargs):
-    data = pages.PublicData(where={"municipality__code": code})
-    body = pages.render_municipality(data, code, _lang(kwargs))
-    if body is None:
-        raise NotFound("no such municipality")
-    return cached(request, body, HTML)
+    def render():
+        data = pages.PublicData(where={"municipality__code": code})
+        return pages.render_municipality(data, code, _lang(kwargs))
+
+    return _page(request, render, missing="no such municipality")
 
 
 @require_safe
 def county(request, code, **kwargs):
-    data = pages.PublicData(where={"municipality__county_code": code})
-    body = pages.render_county(data, code, _lang(kwargs))
-    if body is None:
-        raise NotFound("no such county")
-    return cached(request, body, HTML)
+    def render():
+        data = pages.PublicData(where={"municipality__county_code": code})
+        return pages.render_county(data, code, _lang(kwargs))
+
+    return _page(request, render, missing="no such county")
 
 
 @require_safe
 def map_page(request, **kwargs):
-    return cached(request, pages.render_map(pages.PublicData(), _lang(kwargs)), HTML)
+    return _page(request, lambda: pages.render_map(pages.PublicData(), _lang(kwargs)))
 
 
 @require_safe
 def messages(request, **kwargs):
-    body = pages.render_messages(pages.PublicData(), _lang(kwargs))
-    return cached(request, body, HTML)
+    return _page(
+        request, lambda: pages.render_messages(pages.PublicData(), _lang(kwargs))
+    )
 
 
 @require_safe
 def open_data(request, **kwargs):
-    body = pages.render_open_data(pages.PublicData(), _lang(kwargs))
-    return cached(request, body, HTML)
+    return _page(
+        request, lambda: pages.render_open_data(pages.PublicData(), _lang(kwargs))
+    )
 
 
 @require_safe
@@ -80,23 +90,24 @@ def nearest(request, **kwargs):
 
 @require_safe
 def places(request, **kwargs):
-    body = finder.render_places(pages.PublicData(), _lang(kwargs))
-    return cached(request, body, HTML)
+    return _page(
+        request, lambda: finder.render_places(pages.PublicData(), _lang(kwargs))
+    )
 
 
 @require_safe
 def points_geojson(request):
-    return cached(
-        request, feeds.geojson_bytes(pages.PublicData()), "application/geo+json"
+    return _page(
+        request,
+        lambda: feeds.geojson_bytes(pages.PublicData()),
+        "application/geo+json",
     )
 
 
 @require_safe
 def points_csv(request):
-    response = cached(
-        request,
-        feeds.csv_bytes(pages.PublicData()),
-        "text/csv; charset=utf-8",
+    response = _page(
+        request, lambda: feeds.csv_bytes(pages.PublicData()), "text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="sot-punkter.csv"'
     return response
@@ -104,9 +115,9 @@ def points_csv(request):
 
 @require_safe
 def cap_atom(request):
-    return cached(
+    return _page(
         request,
-        feeds.cap_atom_bytes(feeds.cap_messages()),
+        lambda: feeds.cap_atom_bytes(feeds.cap_messages()),
         "application/atom+xml; charset=utf-8",
     )
 
@@ -123,9 +134,9 @@ def cap_message(request, identifier):
 
 @require_safe
 def messages_atom(request):
-    return cached(
+    return _page(
         request,
-        feeds.messages_atom_bytes(pages.PublicData()),
+        lambda: feeds.messages_atom_bytes(pages.PublicData()),
         "application/atom+xml; charset=utf-8",
     )
 
