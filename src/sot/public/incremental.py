@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
 import io
 import json
 from dataclasses import replace
@@ -49,7 +50,34 @@ def _common(data: pages.PublicData, files: dict[str, bytes]) -> None:
     files["feeds/meddelanden.atom"] = feeds.messages_atom_bytes(data)
 
 
+#: How each feature of the compact FeatureCollection starts. Inside a JSON string a
+#: quote is escaped, so this sequence can only start a feature.
+_FEATURE = b'{"type":"Feature","id":"'
+_COLLECTION = b'{"type":"FeatureCollection","features":['
+
+
 def _splice_geojson(old: bytes | None, changed: list[PublicPoint], gone) -> bytes:
+    """The published GeoJSON with the changed features replaced (in place) or
+    added and the gone ones dropped, spliced as bytes: the other features are not
+    parsed nor encoded again (a 3 000-point file is megabytes)."""
+    if not old or not old.startswith(_COLLECTION + _FEATURE) or not old.endswith(b"]}"):
+        return _splice_geojson_parsed(old, changed, gone)
+    fresh = geojson.feature_collection(changed, base_url=feeds.site_url())["features"]
+    by_id = {f["id"]: geojson.dumps(f) for f in fresh}
+    body = old[len(_COLLECTION) : -2]
+    out = []
+    for i, part in enumerate(body.split(b"," + _FEATURE)):
+        feature = part if i == 0 else _FEATURE + part
+        start = len(_FEATURE)
+        slug = feature[start : feature.index(b'"', start)].decode()
+        if slug in gone:
+            continue
+        out.append(by_id.pop(slug, feature))
+    out.extend(by_id.values())
+    return _COLLECTION + b",".join(out) + b"]}"
+
+
+def _splice_geojson_parsed(old: bytes | None, changed: list[PublicPoint], gone):
     doc = json.loads(old) if old else geojson.feature_collection([])
     fresh = geojson.feature_collection(changed, base_url=feeds.site_url())["features"]
     by_id = {f["id"]: f for f in fresh}
@@ -102,11 +130,27 @@ class _Entry:
         self.point_slug = e["point_slug"]
 
 
-def cap_index_bytes(entries: dict[str, dict]) -> bytes:
-    newest = sorted(
-        entries.items(), key=lambda kv: (datetime.fromisoformat(kv[1]["sent"]), kv[0])
+#: CAP index entries kept in the manifest: the newest, twice what the index shows.
+#: A change replaces its points' entries (their chains are newer than anything
+#: they had), so the index stays exact unless more than ``CAP_INDEX_MAX`` of the
+#: kept entries vanish with removed points before the next full rebuild; keeping
+#: all 16 000 of a national install made the manifest 40 % larger.
+CAP_KEEP = 2 * feeds.CAP_INDEX_MAX
+
+
+def newest_cap_entries(entries: dict[str, dict], n: int = CAP_KEEP) -> dict:
+    """The ``n`` newest CAP index entries, oldest first."""
+    newest = heapq.nlargest(
+        n,
+        entries.items(),
+        key=lambda kv: (datetime.fromisoformat(kv[1]["sent"]), kv[0]),
     )
-    items = [_Entry(name, e) for name, e in newest[-feeds.CAP_INDEX_MAX :]]
+    return dict(reversed(newest))
+
+
+def cap_index_bytes(entries: dict[str, dict]) -> bytes:
+    newest = newest_cap_entries(entries, feeds.CAP_INDEX_MAX)
+    items = [_Entry(name, e) for name, e in newest.items()]
     return atom.cap_index(items, base_url=feeds.site_url(), author="SOT-punkter")
 
 
@@ -120,6 +164,7 @@ def publish_points(
     notice removed. Raises FileNotFoundError when nothing is published yet.
     """
     target = Path(directory)
+    stamp = snapshot.manifest_stamp(target)
     manifest = snapshot.current_manifest(target)
     if manifest is None:
         raise FileNotFoundError(f"no published snapshot at {target}")
@@ -189,6 +234,7 @@ def publish_points(
     for m in messages:
         files[f"cap/{m.filename}"] = m.xml
     entries.update(_cap_entries(messages))
+    entries = newest_cap_entries(entries)
     files["feeds/cap.atom"] = cap_index_bytes(entries)
     if not data.national:
         files["anslag/lista.pdf"] = notice.county_list(
@@ -198,7 +244,12 @@ def publish_points(
             now=data.now,
         )
     return snapshot.update(
-        target, files, removed=removed, extra={"notices": notices, "cap": entries}
+        target,
+        files,
+        removed=removed,
+        extra={"notices": notices, "cap": entries},
+        manifest=manifest,
+        stamp=stamp,
     )
 
 

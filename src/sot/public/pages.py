@@ -64,6 +64,7 @@ class PublicData:
         self.now = now or timezone.now()
         self.where = where
         self._svg: dict = {}
+        self._outlines: dict = {}  # simplified area outlines, per instance
 
     @classmethod
     def load(cls, now: datetime | None = None, *, where: dict | None = None):
@@ -196,6 +197,7 @@ class PublicData:
                 large=large,
                 lang=lang,
                 point_href=prefix + "/punkt/{slug}/",
+                outlines=self._outlines,
             )
         return self._svg[key]
 

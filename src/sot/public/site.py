@@ -98,7 +98,8 @@ def _build(
     files["anslag/lista.pdf"] = notice.county_list(
         data.points, title=title, url=base + "/", now=data.now
     )
-    return files, {"notices": notices, "cap": incremental._cap_entries(messages)}
+    cap_entries = incremental.newest_cap_entries(incremental._cap_entries(messages))
+    return files, {"notices": notices, "cap": cap_entries}
 
 
 def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:

@@ -82,3 +82,25 @@ def test_concurrent_publishers_leave_a_consistent_site(tmp_path):
     assert snapshot.verify(target) == []
     n = int((target / "index.html").read_text().split("-")[0])
     assert (target / "a.txt").read_bytes() == b"x" * n
+
+
+def test_update_with_a_manifest_read_before_another_update_loses_nothing(tmp_path):
+    """The incremental publish reads the manifest once and hands it to update();
+    when another publisher replaced it meanwhile, update() reads it again."""
+    target = tmp_path / "site"
+    snapshot.publish(target, {"a.html": b"a", "b.html": b"b"})
+    manifest = snapshot.current_manifest(target)
+    stamp = snapshot.manifest_stamp(target)
+    snapshot.update(target, {"b.html": b"b2"})  # another publisher
+    assert snapshot.manifest_stamp(target) != stamp
+    snapshot.update(target, {"c.html": b"c"}, manifest=manifest, stamp=stamp)
+    files = snapshot.current_manifest(target)["files"]
+    assert files["b.html"]["sha256"] == snapshot.sha256(b"b2")
+    assert "c.html" in files and snapshot.verify(target) == []
+    # with a current stamp the given manifest is used as it is
+    manifest, stamp = snapshot.current_manifest(target), snapshot.manifest_stamp(target)
+    snapshot.update(target, {"a.html": b"a2"}, manifest=manifest, stamp=stamp)
+    assert snapshot.verify(target) == []
+    assert list(snapshot.current_manifest(target)["files"]) == sorted(
+        snapshot.current_manifest(target)["files"]
+    )

@@ -61,3 +61,15 @@ def test_jamtland_small_map_is_small(shared_data, point_factory):
     ET.fromstring(large)
     assert len(gzip.compress(small.encode())) < 4000
     assert len(large) > len(small)
+
+
+def test_outlines_kept_between_calls_give_the_same_map(point_factory):
+    areas = [svgmap.Area("2321", "Åre", SQUARE)]
+    points = [point_factory(state="open")]
+    outlines: dict = {}
+    for lang in ("sv", "en"):
+        kept = svgmap.render(areas, points, large=True, lang=lang, outlines=outlines)
+        assert kept == svgmap.render(areas, points, large=True, lang=lang)
+    assert len(outlines) == 1  # simplified once for both languages
+    other = [svgmap.Area("2309", "Krokom", SQUARE)]
+    assert "Krokom" in svgmap.render(other, points, large=True, outlines=outlines)

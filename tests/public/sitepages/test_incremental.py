@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from sot.public import incremental, site
 from sot.public.core import snapshot
@@ -102,3 +103,47 @@ def test_without_a_snapshot_the_whole_site_is_built(tmp_path, kall_open):
     target = tmp_path / "site"
     site.publish_changes(target, slugs=["kall"])
     assert "punkt/hallen/index.html" in _files(target)
+
+
+def test_geojson_splice_on_bytes_equals_parsing_it(tmp_path, kall_open):
+    from sot.public import pages
+
+    full = site.build_files()["punkter.geojson"]
+    changed = pages.PublicData(where={"slug__in": ["kall"]}).points
+    moved = [replace(changed[0], slug="ny-punkt", name='Ny "punkt"')]
+    for points, gone in ((changed, set()), (changed, {"hallen"}), (moved, set())):
+        assert incremental._splice_geojson(
+            full, points, gone
+        ) == incremental._splice_geojson_parsed(full, points, gone)
+    spliced = json.loads(incremental._splice_geojson(full, moved, {"kall"}))
+    ids = [f["id"] for f in spliced["features"]]
+    assert "kall" not in ids and ids[-1] == "ny-punkt"
+
+
+def test_cap_index_keeps_the_newest_in_order():
+    entries = {
+        f"m{i}.xml": {
+            "headline": f"h{i}",
+            "sent": f"2026-12-01T{i // 60:02d}:{i % 60:02d}:00+00:00",
+            "msg_type": "Alert",
+            "status": "Actual",
+            "point_slug": "kall",
+        }
+        for i in range(700)
+    }
+    index = incremental.cap_index_bytes(entries).decode()
+    assert index.count("<entry>") == 500
+    assert "m699.xml" in index and "m200.xml" in index and "m199.xml" not in index
+    assert index.index("m699.xml") < index.index("m200.xml")  # newest first
+
+
+def test_the_manifest_keeps_only_the_newest_cap_entries():
+    entries = {
+        f"m{i:04d}.xml": {
+            "sent": f"2026-12-01T{i // 60 % 24:02d}:{i % 60:02d}:00+00:00"
+        }
+        for i in range(1440)
+    }
+    kept = incremental.newest_cap_entries(entries, 1000)
+    assert len(kept) == 1000 and list(kept)[-1] == "m1439.xml"
+    assert "m0439.xml" not in kept and "m0440.xml" in kept

@@ -182,14 +182,18 @@ def render(
     lang: str = "sv",
     title: str = "",
     point_href: str | None = None,
+    outlines: dict | None = None,
 ) -> str:
     """The SVG document as a string (usable inline in HTML or as a file).
 
     ``large`` adds municipality and point names, a legend and finer outlines;
     ``point_href`` (e.g. ``"/punkt/{slug}/"``) makes each symbol a link.
+    ``outlines`` (a dict the caller keeps while the areas stay the same) keeps the
+    simplified outlines between calls: the Swedish and the English map share them.
     """
     margin = 14 if large else 6
-    project = Projection(_bbox(areas, points), width, margin)
+    bbox = _bbox(areas, points)
+    project = Projection(bbox, width, margin)
     tolerance = 0.6 if large else 1.2
     title = title or (
         "Karta över SOT-punkterna" if lang == "sv" else "Map of the points"
@@ -209,10 +213,17 @@ def render(
         f'<title id="maptitle">{escape(title)}</title><desc id="mapdesc">{escape(desc)}</desc>',
         '<g fill="#eef0f2" stroke="#7b8590" stroke-width="1" fill-rule="evenodd">',
     ]
-    for area in areas:
-        d = "".join(_path(r, project, tolerance) for r in _rings(area.geometry))
-        if d:
-            parts.append(f'<path d="{d}"><title>{escape(area.name)}</title></path>')
+    key = (tuple(a.code for a in areas), tuple(bbox), width, margin, tolerance)
+    paths = outlines.get(key) if outlines is not None else None
+    if paths is None:
+        paths = []
+        for area in areas:
+            d = "".join(_path(r, project, tolerance) for r in _rings(area.geometry))
+            if d:
+                paths.append(f'<path d="{d}"><title>{escape(area.name)}</title></path>')
+        if outlines is not None:
+            outlines[key] = paths
+    parts.extend(paths)
     parts.append("</g>")
     if large:
         parts.append(
