@@ -174,3 +174,26 @@ def test_api_subscribe(client, jamtland, mailoutbox):
 def test_resolve_target(jamtland, text, found):
     target = subscriptions.resolve_target(text)
     assert (target.name if target else None) == found
+
+
+def test_confirm_and_unsubscribe_pages_in_english(client, jamtland):
+    """The confirm and unsubscribe pages (a button on GET, #12) are translated."""
+    from django.conf import settings
+
+    client.post(
+        "/prenumerera/", {"email": "bo@example.se", "target": "Kall", "language": "en"}
+    )
+    sub = Subscription.objects.get(channel="email")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/prenumerera/bekrafta/{sub.token}/").content.decode()
+    assert "Confirm the subscription" in page and "Yes, confirm" in page
+    assert "opens, changes or closes?" in page
+    page = client.post(f"/prenumerera/bekrafta/{sub.token}/").content.decode()
+    assert "The subscription is confirmed" in page
+    page = client.get(f"/prenumerera/avsluta/{sub.token}/").content.decode()
+    assert "End the subscription" in page and "Yes, unsubscribe" in page
+    assert "Do you want to stop getting messages about SOT" in page
+    page = client.post(f"/prenumerera/avsluta/{sub.token}/").content.decode()
+    assert "The subscription has ended" in page
+    for words in ("Bekräfta", "Avsluta", "Ja, "):
+        assert words not in page
