@@ -274,15 +274,23 @@ def present_warnings(
     data: PublicData, lang: str, *, slug: str = "", municipality: str = ""
 ) -> list[dict]:
     """The warnings in force (over one point when ``slug`` is given, over one
-    municipality when ``municipality`` is)."""
+    municipality when ``municipality`` is). Like the exercise banner, an exercise
+    warning is left out while a real event touches the page: the point's own event
+    when it is in one, otherwise any event the page shows."""
     out = []
     point = data.point(slug) if slug else None
+    if point is not None and point.event_id is not None:
+        real_event = not point.exercise
+    else:
+        real_event = any(not e.exercise for e in data.events)
     source = data.warnings
     if municipality and data.where is not None:
         shown = {p.municipality_code for p in data.points}
         if municipality not in shown:  # no point of it loaded: ask for it alone
             source = alerts.in_force({municipality})
     for w in source:
+        if w.exercise and real_event:
+            continue
         if point is not None and not (
             slug in w.point_slugs or point.municipality_code in w.municipality_codes
         ):

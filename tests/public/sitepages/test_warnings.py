@@ -88,3 +88,42 @@ def test_snapshot_municipality_pages_carry_the_warning(tmp_path, smhi_orange):
     assert "Severe weather" in en
     krokom = (tmp_path / "site" / "kommun" / "2309" / "index.html").read_text()
     assert "Mycket hårt" not in krokom
+
+
+def test_exercise_warning_leaves_a_point_when_a_real_event_alerts_it(
+    client, smhi_orange, exercise, are_officer, tmp_path
+):
+    """Found on the walk: with "Övning Storm" running, an officer alerted Ottsjö in a
+    real event and Ottsjö's page still showed the exercise's SMHI warning. Like the
+    exercise banner, an exercise warning is left out while a real event touches the
+    page (point page, start page, snapshot); Kall, still only in the exercise, keeps
+    it labelled."""
+    from sot.operations import services as ops
+    from sot.public import site
+    from sot.registry.models import Municipality, Point
+
+    smhi_orange.status = "exercise"
+    smhi_orange.headline_sv = "Övningsvarning vind"
+    smhi_orange.save()
+    smhi_orange.points.add(Point.objects.get(slug="ottsjo"))
+    ottsjo = Point.objects.get(slug="ottsjo")
+    for slug in ("ottsjo", "kall"):
+        point = Point.objects.get(slug=slug)
+        ops.activate_point(event=exercise, point=point, activated_by=are_officer)
+    assert "Övningsvarning vind" in client.get("/punkt/ottsjo/").content.decode()
+
+    real = ops.create_event(
+        name="Storm skarp",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+    )
+    ops.activate_point(event=real, point=ottsjo, activated_by=are_officer)
+    for url in ("/punkt/ottsjo/", "/en/punkt/ottsjo/", "/"):
+        page = client.get(url).content.decode()
+        assert "Övningsvarning vind" not in page, url
+    kall = client.get("/punkt/kall/").content.decode()
+    assert "Övningsvarning vind" in kall and '<span class="ex">ÖVNING</span>' in kall
+    site.publish(tmp_path / "site")
+    snap = (tmp_path / "site" / "punkt" / "ottsjo" / "index.html").read_text()
+    assert "Storm skarp" in snap and "Övningsvarning vind" not in snap
