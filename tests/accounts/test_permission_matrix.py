@@ -132,7 +132,10 @@ def test_admin_history_shows_who_and_before_after(client, are_officer, kall):
     )
     client.force_login(are_officer)
     page = client.get(f"/admin/registry/point/{kall.pk}/history/").content.decode()
-    assert "opening_arrangements" in page and "Dygnet runt" in page and "Åsa" in page
+    # The field by its Swedish name (not the code name), the new value, who did it.
+    assert "öppethållande vid störning" in page.lower()
+    assert "opening_arrangements" not in page
+    assert "Dygnet runt" in page and "Åsa" in page
 
 
 def test_api_token_carries_the_role(client, are_officer, kall, valsjobyn):
