@@ -237,3 +237,22 @@ def test_sms_outcomes_read_in_swedish():
         "refused: Ange en orsak.",
     ):
         assert not english_in(f"<p>{describe_outcome(outcome)}</p>"), outcome
+
+
+def test_operators_are_shown_no_link_that_refuses_them(client, storm_night):
+    """Every link on an operator's pages opens for the operator (no 403)."""
+    from sot.accounts.models import User
+
+    client.force_login(User.objects.get(username="kall"))
+    refused, checked = {}, set()
+    for url in _pages(client, storm_night)["kall"]:
+        html = client.get(url).content.decode()
+        for href in set(re.findall(r'href="(/[^"#]*)"', html)):
+            if href.startswith(("/static/", "/admin/logout")):
+                continue
+            checked.add(href)
+            status = client.get(href.replace("&amp;", "&")).status_code
+            if status == 403:
+                refused.setdefault(url, []).append(href)
+    assert len(checked) >= 5, checked
+    assert not refused, refused

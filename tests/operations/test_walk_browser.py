@@ -165,3 +165,17 @@ def test_the_walk(browser, demo, live_server):
     )
     resident.context.close()
     officer.context.close()
+
+
+def test_report_form_fits_a_phone(browser, demo, live_server):
+    """At 390 px the filled-in report form of the demo's Kall was about 4 400 px
+    long, every answer on a row of its own (issue #11, item 8)."""
+    page = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    ).new_page()
+    _login(page, live_server.url, "kall")
+    page.click("text=Rapportera läget")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    # about 3 150 px now: the answers of each service side by side on one row
+    assert height < 3500, height
+    page.context.close()
