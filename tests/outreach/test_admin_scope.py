@@ -50,3 +50,39 @@ def test_a_crafted_post_linking_to_krokom_is_refused(
     assert not anna.points.filter(pk=valsjobyn.pk).exists()
     assert anna.group_id != krokom_group.pk
     assert Point.objects.get(pk=valsjobyn.pk).municipality.code == "2309"
+
+
+def test_the_admin_writes_members_only_through_the_roster_service(
+    client, are_officer, frg, kall, monkeypatch
+):
+    """Saving a person in the admin (with a training inline and a point) goes
+    through roster.save_member_row, once (#10)."""
+    from sot.outreach import roster
+
+    calls = []
+    real = roster.save_member_row
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(roster, "save_member_row", spy)
+    anna = Member.objects.get(phone="+46701740605")
+    url = f"/admin/outreach/member/{anna.pk}/change/"
+    client.force_login(are_officer)
+    data = form_data(client.get(url).content.decode(), "member_form")
+    data["name"] = ["Anna Ny"]
+    data["points"] = [str(kall.pk)]
+    prefix = next(k[: -len("-TOTAL_FORMS")] for k in data if k.endswith("-TOTAL_FORMS"))
+    n = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    data[f"{prefix}-{n - 1}-course"] = ["first_aid"]
+    data[f"{prefix}-{n - 1}-completed_on"] = ["2025-01-15"]
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert len(calls) == 1 and calls[0]["member"].pk == anna.pk
+    anna.refresh_from_db()
+    assert anna.name == "Anna Ny"
+    assert list(anna.points.all()) == [kall]
+    assert anna.trainings.filter(course="first_aid").get().completed_on.isoformat() == (
+        "2025-01-15"
+    )

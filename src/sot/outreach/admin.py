@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import admin
 
 from sot.accounts import policy
-from sot.errors import Refused
 from sot.outreach import permissions as perm
 from sot.outreach import roster
 from sot.outreach.models import Member, Training
@@ -94,24 +93,25 @@ class MemberAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    # Every write goes through the roster's services (permission, scope checks).
     def save_model(self, request, obj, form, change):
-        policy.require(request.user, perm.CHANGE_ROSTER, obj.municipality)
-        if obj.group_id is not None:
-            group = obj.group
-            if group.municipality_id not in (None, obj.municipality_id) or (
-                group.county_code and group.county_code != obj.municipality.county_code
-            ):
-                raise Refused("the group belongs to another municipality")
-        super().save_model(request, obj, form, change)
+        pass  # written in save_related, with the points and trainings
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        member = form.instance
-        outside = member.points.exclude(municipality=member.municipality)
-        if outside.exists():
-            raise Refused(
-                "a volunteer can only be linked to points of their municipality"
-            )
+        trainings, removed = [], []
+        for formset in formsets:
+            if formset.model is Training:
+                trainings += formset.save(commit=False)
+                removed += formset.deleted_objects
+        roster.save_member_row(
+            by=request.user,
+            member=form.instance,
+            points=list(form.cleaned_data["points"])
+            if "points" in form.cleaned_data
+            else None,
+            trainings=trainings,
+            removed_trainings=removed,
+        )
 
     def delete_model(self, request, obj):
         roster.erase_member(by=request.user, member=obj)

@@ -218,6 +218,43 @@ def save_member(
     return member, created
 
 
+def save_member_row(
+    *,
+    by,
+    member: Member,
+    points: list[Point] | None = None,
+    trainings: list[Training] = (),
+    removed_trainings: list[Training] = (),
+) -> Member:
+    """Save one person as edited whole (the admin's form): the row, its points
+    (``None`` leaves them) and its trainings, in one transaction. The group and the
+    points must belong to the person's municipality (else Refused)."""
+    policy.require(by, perm.CHANGE_ROSTER, member.municipality)
+    if member.group_id is not None:
+        group = member.group
+        if group.municipality_id not in (None, member.municipality_id) or (
+            group.county_code and group.county_code != member.municipality.county_code
+        ):
+            raise errors.Refused("the group belongs to another municipality")
+    if points is not None and any(
+        p.municipality_id != member.municipality_id for p in points
+    ):
+        raise errors.Refused(
+            "a volunteer can only be linked to points of their municipality"
+        )
+    with transaction.atomic():
+        member.save()
+        if points is not None:
+            member.points.set(points)
+        for training in removed_trainings:
+            if training.pk is not None:
+                training.delete()
+        for training in trainings:
+            training.member = member
+            training.save()
+    return member
+
+
 #: Rows between two progress reports of a roster import job.
 PROGRESS_ROWS = 100
 
