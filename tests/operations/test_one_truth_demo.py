@@ -15,6 +15,15 @@ from sot.registry.models import Municipality
 CAP = {"c": "urn:oasis:names:tc:emergency:cap:1.2"}
 
 
+def client_officer_rows(client, officer) -> str:
+    """The officers' overview as ``officer`` sees it (the client signs out after)."""
+    client.force_login(officer)
+    try:
+        return client.get("/drift/oversikt/").content.decode()
+    finally:
+        client.logout()
+
+
 def test_real_event_takes_kall_from_the_exercise(
     client, are_officer, kall, django_capture_on_commit_callbacks
 ):
@@ -43,6 +52,15 @@ def test_real_event_takes_kall_from_the_exercise(
         event=exercise, point=kall, text__contains="vilar i övningen"
     ).exists()
     assert Message.objects.filter(purpose="exercise_suspended").exists()
+    # found on the walk: the officers' overview listed the point twice as "Larmad",
+    # once per event, without saying that the exercise's activation rests
+    rows = client_officer_rows(client, are_officer).split("<tr>")
+    kall_rows = [r for r in rows if ">Kall</a>" in r]
+    ex_row = [r for r in kall_rows if f'href="/drift/handelser/{exercise.pk}/"' in r]
+    real_row = [r for r in kall_rows if f'href="/drift/handelser/{real.pk}/"' in r]
+    assert len(ex_row) == 1 and len(real_row) == 1
+    assert "Vilar" in ex_row[0] and "Storm Ivar går före" in ex_row[0]
+    assert "Vilar" not in real_row[0]
 
     # Kall's page, snapshot, GeoJSON and CAP show the real event only
     page = client.get("/punkt/kall/").content.decode()

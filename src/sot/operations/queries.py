@@ -152,6 +152,7 @@ def point_rows(
     qs = (
         activations.select_related(
             "event",
+            "suspended_for",
             "point",
             "point__municipality",
             "point__backup_power",
