@@ -194,7 +194,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
         )
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/", timeout_s=120)
+        wait_for(f"http://127.0.0.1:{port}/", timeout_s=300)
         wait_for(f"http://127.0.0.1:{nginx_port}/")
         # every public page once, so the workers have loaded what they load
         for _name, path, static in _resources(info):
