@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sot.accounts import policy
+from sot.public import services
 from sot.public.forms import PublicMessageForm
 from sot.public.models import GazetteerPlace, Postcode, PublicMessage
 from sot.public.permissions import POST_MESSAGE
@@ -29,10 +30,16 @@ class PublicMessageAdmin(admin.ModelAdmin):
 
         return WithUser
 
+    # Every write goes through the public app's services (permission, author).
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        services.save_message(actor=request.user, message=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_message(actor=request.user, message=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

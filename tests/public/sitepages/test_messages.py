@@ -103,3 +103,59 @@ def test_admin_add_page_for_officer(client, are_officer):
 def test_operator_cannot_post(client, kall_operator):
     client.force_login(kall_operator)
     assert client.get("/admin/public/publicmessage/add/").status_code in (302, 403)
+
+
+def test_the_admin_writes_messages_only_through_the_service(
+    client, are_officer, monkeypatch
+):
+    """Posting and changing a message in the admin goes through
+    services.save_message, which makes the poster the author (#10)."""
+    from sot.public import services
+
+    calls = []
+    real = services.save_message
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "save_message", spy)
+    client.force_login(are_officer)
+    now = timezone.localtime()
+    data = {
+        "municipality": are_officer.municipality_id,
+        "point": "",
+        "event": "",
+        "text": "Vattnet är tjänligt igen",
+        "text_en": "",
+        "published_at_0": now.strftime("%Y-%m-%d"),
+        "published_at_1": now.strftime("%H:%M:%S"),
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "withdrawn_at_0": "",
+        "withdrawn_at_1": "",
+    }
+    response = client.post("/admin/public/publicmessage/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    msg = PublicMessage.objects.get()
+    assert len(calls) == 1 and calls[0]["actor"] == are_officer
+    data["text"] = "Vattnet är tjänligt"
+    response = client.post(f"/admin/public/publicmessage/{msg.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(calls) == 2 and calls[1]["message"].pk == msg.pk
+    msg.refresh_from_db()
+    assert msg.text == "Vattnet är tjänligt" and msg.author == are_officer
+
+
+def test_the_message_service_refuses_another_municipality(are_officer, kall, valsjobyn):
+    import pytest
+
+    from sot.errors import Refused
+    from sot.public import services
+
+    message = PublicMessage(
+        municipality=valsjobyn.municipality, text="Nej", published_at=timezone.now()
+    )
+    with pytest.raises(Refused):
+        services.save_message(actor=are_officer, message=message)
+    assert not PublicMessage.objects.exists()
