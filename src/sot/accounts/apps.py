@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Användare och behörigheter")
 
     def ready(self):
+        # here, not at the top: these modules need the models, loaded only now
         from sot.accounts import logins
 
         logins.connect()

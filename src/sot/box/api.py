@@ -19,6 +19,7 @@ from ninja import Router, Schema
 from ninja.security import HttpBearer
 
 from sot.box import mirror, replicate, services
+from sot.public import site
 
 router = Router()
 PREFIX = "/box"
@@ -106,7 +107,6 @@ def snapshot_changes(request, data: SnapshotIn):
 @router.get(f"{PREFIX}/snapshot", auth=box_auth)
 def snapshot(request):
     """The public site as a zip (the files of ``sot publish``), built now."""
-    from sot.public import site
 
     built_at = timezone.now()
     buffer = io.BytesIO()

@@ -9,6 +9,7 @@ class BoxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # here, not at the top: these modules need the models, loaded only now
         from sot.box import receivers, sync, tasks
         from sot.registry.scheduler import register_periodic
 

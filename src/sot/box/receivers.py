@@ -10,6 +10,7 @@ from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext as _
 
 from sot.box.copying import copying
+from sot.box.sync import is_box
 from sot.errors import Invalid, Refused
 
 REGISTER_APP = "registry"
@@ -20,7 +21,6 @@ def _refuse_on_box(sender, raw=False, **kwargs):
         return
     if sender.__module__ == "__fake__":  # a migration's historical model
         return
-    from sot.box.sync import is_box
 
     if is_box():
         raise Refused(

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from sot.accounts.models import User
 from sot.box.copying import central_copy
+from sot.box.models import Synced
 from sot.operations.models import (
     Activation,
     Checklist,
@@ -278,7 +279,6 @@ def apply_payload(payload: dict[str, Any]) -> dict[str, int]:
     then each activation takes central's state and current report, so after a sync
     the box shows what central shows.
     """
-    from sot.box.models import Synced
 
     counts = {
         "register": _load(payload.get("register", [])),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sot.accounts import policy
 from sot.box.models import Box, _hash
-from sot.errors import Invalid, NotFound, SotError
+from sot.errors import Invalid, NotFound, Refused, SotError
 from sot.operations import services as ops
 from sot.operations.core.status import TransitionRefused
 from sot.operations.models import ChecklistItem, Event, LogKind
@@ -201,8 +201,6 @@ def _receive_one(box, allowed, record, sent_at) -> str:
 
 
 def policy_refused(box: Box, slug) -> SotError:
-    from sot.errors import Refused
-
     return Refused(
         _("Boxen %(box)s får inte rapportera för punkten %(point)s.")
         % {"box": box.name, "point": slug},

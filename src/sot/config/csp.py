@@ -81,6 +81,7 @@ class CSPMiddleware:
     it is a large share of a cached public page's cost)."""
 
     def __init__(self, get_response):
+        # django-csp reads the settings at import, and the settings import this module
         from csp.middleware import CSPMiddleware as Base
 
         self.get_response = get_response
@@ -95,6 +96,7 @@ class CSPMiddleware:
         return self._process_response(request, response)
 
     def _process_response(self, request, response):
+        # the settings import this module: read them and django-csp only when called
         from django.conf import settings
 
         if getattr(request, "_csp_nonce", None) is not None or any(
@@ -103,6 +105,7 @@ class CSPMiddleware:
             return self.base.process_response(request, response)
         if settings.DEBUG and response.status_code in (404, 500):
             return self.base.process_response(request, response)
+        # django-csp reads the settings at import, and the settings import this module
         from csp.middleware import HEADER, HEADER_REPORT_ONLY, CheckableLazyObject
         from csp.utils import build_policy
 

@@ -9,6 +9,7 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # here, not at the top: these modules need the models, loaded only now
         from sot.operations import conf, permissions, tasks  # noqa: F401  (registers)
         from sot.registry.scheduler import EVERY_TICK, register_periodic
 

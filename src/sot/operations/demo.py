@@ -15,16 +15,17 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from sot.accounts.models import User
 from sot.operations import services as ops
-from sot.operations.models import Event, LogKind
+from sot.operations.models import FUEL_PRODUCT_KEYS, PAYMENT_METHOD_KEYS, Event, LogKind
+from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
+from sot.registry.models import Municipality, Point
 
 NAME = "Övning Storm"
 
 
 def _services(point, **overrides) -> tuple[dict, dict, list]:
     """(services, fuel_products, payment_methods) for a point, all working."""
-    from sot.operations.models import FUEL_PRODUCT_KEYS, PAYMENT_METHOD_KEYS
-    from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 
     codes = list(point.point_services.values_list("service__code", flat=True))
     services = {
@@ -39,8 +40,6 @@ def _services(point, **overrides) -> tuple[dict, dict, list]:
 def load(stdout=None) -> Event | None:
     """Load the exercise unless it exists; returns it (or None if the register lacks
     the demo points)."""
-    from sot.accounts.models import User
-    from sot.registry.models import Municipality, Point
 
     existing = Event.objects.filter(name=NAME, is_exercise=True).first()
     if existing is not None:

@@ -31,7 +31,7 @@ from sot.operations.models import (
 from sot.operations.models import StateChange as OpsStateChange
 from sot.public.core import hours as public_hours
 from sot.public.core import words
-from sot.registry.models import Municipality, PointService
+from sot.registry.models import County, Municipality, PointService
 
 DEFAULT_LOAD_PCT = 50.0
 
@@ -241,8 +241,6 @@ def municipality_label(name: str) -> str:
 
 
 def _sender(event: Event, user) -> str:
-    from sot.registry.models import County
-
     if user is not None and getattr(user, "municipality", None) is not None:
         return municipality_label(user.municipality.name)
     county = County.objects.filter(code=event.county_code).first()

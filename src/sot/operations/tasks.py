@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from sot.operations.services import mark_stale
+
 
 @task()
 def mark_stale_points() -> int:
     """The freshness check: set *unknown* on points whose reports went stale."""
-    from sot.operations.services import mark_stale
 
     return len(mark_stale())

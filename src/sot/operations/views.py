@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
-from sot.operations import guarded, offline, queries
+from sot.operations import guarded, national, offline, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
@@ -46,6 +46,10 @@ from sot.operations.models import (
 from sot.operations.services import checklists
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
+from sot.warnings import polling
+from sot.warnings import services as feed_services
+from sot.warnings.following import event_links
+from sot.warnings.services import warnings_for_point
 
 
 def _refusal_text(exc) -> str:
@@ -107,7 +111,6 @@ def home(request):
 def national_overview(request):
     """Every county at a glance, read-only (MSB): points, readiness, events,
     activations and fuel endurance."""
-    from sot.operations import national
 
     policy.require(request.user, policy.VIEW_NATIONAL)
     rows, total = national.overview()
@@ -162,8 +165,6 @@ def dashboard(request):
 
 def _warnings_summary(user) -> dict:
     """Feed health and open suggestions from the warnings app, for the dashboard."""
-    from sot.warnings import polling
-    from sot.warnings import services as feed_services
 
     out: dict = {}
     if policy.can(user, "feed.view_health"):
@@ -237,7 +238,6 @@ def _event_warnings(user, event):
     if not policy.can(user, "warning.view"):
         return None
     # Imported here: the warnings app imports operations, not the other way round.
-    from sot.warnings.following import event_links
 
     return event_links(event)
 
@@ -367,7 +367,6 @@ def _point_warnings(user, point):
     """The warnings in force over the point (None for those who may not see them)."""
     if not policy.can(user, "warning.view"):
         return None
-    from sot.warnings.services import warnings_for_point
 
     return warnings_for_point(point)
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -359,7 +360,6 @@ def subscribe(request, payload: SubscribeIn):
         target = None  # planned points are not public
     if target is None:
         raise ValidationError({"target": ["Hittar ingen SOT-punkt eller kommun."]})
-    from django.core.validators import validate_email
 
     validate_email(payload.email)
     subscriptions.subscribe_email(

@@ -9,6 +9,7 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # here, not at the top: these modules need the models, loaded only now
         from sot.outreach import (
             imports,
             permissions,  # noqa: F401  (registers actions)

@@ -23,15 +23,16 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from sot.accounts.models import User
+from sot.accounts.policy import can
 from sot.errors import Refused
 from sot.operations import services as ops
 from sot.operations.core.status import TransitionRefused
 from sot.operations.permissions import REPORT_STATUS
 from sot.operations.queries import current_activation
-from sot.outreach import callouts, subscriptions
+from sot.outreach import callouts, residents, subscriptions
 from sot.outreach.core.commands import Command, Kind, parse
 from sot.outreach.core.phone import PhoneNumberError, mask_phone, normalize_phone
 from sot.outreach.core.templates import describe_status, render
@@ -133,8 +134,6 @@ def handle_inbound_sms(
             phone=phone, target=cmd.target, keywords=keywords
         )
     elif cmd.kind is Kind.FIND:
-        from sot.outreach import residents
-
         result.outcome, result.reply = residents.answer(
             cmd.target, lang=_lang(user, member)
         )
@@ -277,7 +276,6 @@ def _status(
         return "not understood: " + words, render(
             "status_not_understood", lang, {"unknown": words}
         )
-    from sot.accounts.policy import can
 
     if not can(user, REPORT_STATUS, point):
         return "not allowed", render("status_not_allowed", lang, {"point": point.name})
@@ -322,8 +320,6 @@ def _status(
     except Refused:
         return "not allowed", render("status_not_allowed", lang, {"point": point.name})
     except (TransitionRefused, ops.OperationRefused) as exc:
-        from django.utils.translation import gettext
-
         reason = gettext(getattr(exc, "message", str(exc)))
         return f"refused: {reason}", render(
             "status_refused", lang, {"point": point.name, "reason": reason}

@@ -7,10 +7,13 @@ other than the web page. The texts are built in :mod:`sot.outreach.core.resident
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from sot.outreach.core.commands import fold
 from sot.outreach.core.resident import PointRow, message_text, nearest_text, point_text
+from sot.public import finder, pages
 from sot.public.core import words
 from sot.public.core.model import FUEL_LABELS, SERVICE_LABELS, PublicPoint, PublicState
 
@@ -56,8 +59,6 @@ def row(point: PublicPoint, lang: str, distance_m: float | None = None) -> Point
         updated = timezone.localtime(point.updated_at).strftime("%H:%M")
     next_update = ""
     if point.next_update and point.is_open:
-        from datetime import datetime
-
         next_update = words.clock(datetime.fromisoformat(point.next_update), None, lang)
     return PointRow(
         name=point.name,
@@ -74,7 +75,6 @@ def row(point: PublicPoint, lang: str, distance_m: float | None = None) -> Point
 
 def answer(target: str | None, *, lang: str = "sv") -> tuple[str, str]:
     """(outcome for the log, reply) for ``SOT <target>``."""
-    from sot.public import finder, pages
 
     if not target or not target.strip():
         return "resident question without a place", message_text(lang, "ask")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sot.planning.candidates import Sites
+from sot.planning.errors import CandidateError
 from sot.planning.network import RoadNetwork
 from sot.planning.population import Population
 from sot.planning.reach import coverage_matrix, nearest_facility
@@ -88,8 +89,6 @@ def what_if(
     """
     missing = [r for r in remove if r not in facilities.name]
     if missing:
-        from sot.planning.errors import CandidateError
-
         raise CandidateError(
             f"no facility named {', '.join(missing)}; names are: "
             f"{', '.join(facilities.name[:20])}"

@@ -13,6 +13,7 @@ farther away are kept in the list, marked unsnapped and reported.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from scipy.spatial import cKDTree
 
 from sot.geo.crs import to_sweref99tm
 from sot.planning.errors import CandidateError, PopulationError
-from sot.planning.network import RoadNetwork
+from sot.planning.network import RoadNetwork, _progress_bar
 from sot.planning.population import (
     LAT_COLUMNS,
     LON_COLUMNS,
@@ -169,8 +170,6 @@ def read_sites_csv(
 def _read_geojson_points(
     path: Path, where: tuple[str, set[str]] | None = None
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    import json
-
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         features = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
@@ -268,9 +267,8 @@ def pois_from_csv(path: str | Path, kind: str) -> list[Poi]:
 
 def pois_from_pbf(path: str | Path, *, progress: bool = False) -> list[Poi]:
     """Grocery stores and fuel stations (nodes, and ways at their mean position)."""
+    # osmium (the planning extra) only when a PBF is read
     import osmium
-
-    from sot.planning.network import _progress_bar
 
     out: list[Poi] = []
     bar = _progress_bar(progress, "reading shops and stations", "objects")

@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "what-if": cmd_what_if,
         "report": cmd_report,
     }[args.command]
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning.workdir import Workdir
 
     wd = Workdir(args.workdir)
@@ -170,6 +171,7 @@ def _say(*parts) -> None:
 
 
 def cmd_network(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning.network import DEFAULT_SPEEDS_KMH, from_pbf
 
     speeds = dict(DEFAULT_SPEEDS_KMH)
@@ -212,6 +214,7 @@ def cmd_network(args, wd) -> dict:
 
 def _population_on_nodes(net, areas, wd) -> dict:
     """One person on every road node (for benchmarks and demonstrations)."""
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning import population as popmod
 
     pop = popmod.uniform_on_nodes(net)
@@ -230,6 +233,7 @@ def _population_on_nodes(net, areas, wd) -> dict:
 
 
 def cmd_population(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning import population as popmod
     from sot.planning.areas import read_areas
 
@@ -244,6 +248,7 @@ def cmd_population(args, wd) -> dict:
         raise PlanningError(f"no such file: {path}")
     kind = popmod.guess_kind(path) if args.kind == "auto" else args.kind
     if kind == "grid":
+        # deferred: each step loads only its own part of the planning extra
         from sot.planning.scb_grid import read_scb_grid
 
         pop = read_scb_grid(
@@ -307,6 +312,7 @@ def cmd_population(args, wd) -> dict:
 
 
 def cmd_reach(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning.analysis import reach_summary
     from sot.planning.candidates import read_sites_csv, require_snapped
 
@@ -377,6 +383,7 @@ def _print_reach(res: dict) -> None:
 
 
 def cmd_candidates(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning import candidates as cand
 
     net = wd.network()
@@ -438,6 +445,7 @@ def cmd_candidates(args, wd) -> dict:
 
 
 def cmd_site(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning import results
     from sot.planning.reach import ball_times, nearest_facility
 
@@ -507,6 +515,7 @@ def cmd_site(args, wd) -> dict:
 
 
 def cmd_what_if(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning.analysis import criticality, what_if
     from sot.planning.candidates import read_sites_csv
 
@@ -570,6 +579,7 @@ def _parse_close(text: str) -> tuple[float, float, float]:
 
 
 def cmd_report(args, wd) -> dict:
+    # deferred: each step loads only its own part of the planning extra
     from sot.planning.report import write_report
 
     out = Path(args.out) if args.out else wd.path

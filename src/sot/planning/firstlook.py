@@ -11,14 +11,16 @@ numpy only, except `site`, which needs the siting models (scipy, HiGHS).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sot.planning import results
 from sot.planning.errors import ExtraMissing, PlanningError
-from sot.planning.straightline import StraightLine
+from sot.planning.straightline import StraightLine, great_circle_m
 
 
 @dataclass
@@ -122,6 +124,7 @@ def site(
     if not len(candidates):
         raise PlanningError("no candidate sites: add stores and fuel stations")
     try:
+        # scipy and HiGHS are the planning extra: the straight-line look works without
         import scipy.sparse as sp
 
         from sot.planning import siting  # noqa: F401  (needs scipy and HiGHS)
@@ -184,8 +187,6 @@ _MUNI = ("kommun_kod", "kommunkod", "municipality_code")
 def read_places_csv(path, *, with_population: bool = False) -> Places:
     """Named positions from a CSV (``,`` ``;`` or tab): name, lat, lon (WGS84) and,
     with ``with_population``, a population column; ``kommun_kod`` if present."""
-    import csv
-    from pathlib import Path
 
     path = Path(path)
     try:
@@ -240,7 +241,6 @@ def pair_sites(stores: Places, fuel: Places, *, pair_m: float = 500.0) -> Places
     """Candidate sites where a store has a fuel station within ``pair_m`` metres
     (great-circle): at their midpoint, named "store + station" (as
     `sot.planning.candidates.candidate_sites`, without a road network)."""
-    from sot.planning.straightline import great_circle_m
 
     rows = []
     for i in range(len(stores)):

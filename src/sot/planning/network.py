@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
+from tqdm import tqdm
 
 from sot.geo.crs import from_sweref99tm, to_sweref99tm
 from sot.planning.errors import NetworkError
@@ -521,6 +522,4 @@ def grid_network(
 
 
 def _progress_bar(enabled: bool, desc: str, unit: str):
-    from tqdm import tqdm
-
     return tqdm(desc=desc, unit=f" {unit}", disable=not enabled, file=sys.stderr)

@@ -29,7 +29,7 @@ import numba
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from sot.planning.network import RoadNetwork
+from sot.planning.network import RoadNetwork, grid_network
 
 _INF = np.inf
 
@@ -361,7 +361,6 @@ def coverage_matrix(
 
 def warm_up() -> None:
     """Compile the kernels (numba caches them on disk after the first run)."""
-    from sot.planning.network import grid_network
 
     tiny = grid_network(2, 2)
     nearest_facility(tiny, [0])

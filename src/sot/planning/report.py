@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -452,8 +453,6 @@ def _scenario_rows(w: dict) -> list[list]:
 
 
 def _text_page(pdf: PdfPages, heading: str, paragraphs: list[str]) -> None:
-    import textwrap
-
     fig = Figure(figsize=(8.27, 11.69))
     fig.text(0.08, 0.95, heading, fontsize=15, weight="bold", va="top")
     y = 0.91

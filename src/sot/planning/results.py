@@ -170,6 +170,7 @@ def site(
         raise PlanningError(
             f"unknown model {model!r}: choose one of {', '.join(MODELS)}"
         )
+    # the siting models need scipy and HiGHS (the planning extra): only when solving
     from sot.planning import siting
 
     n_cand = times.shape[0]

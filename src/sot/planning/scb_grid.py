@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sot.geo.wkb import wkb_to_geojson
 from sot.planning import areas as areas_mod
 from sot.planning.errors import PopulationError
 from sot.planning.network import RoadNetwork
@@ -170,7 +171,6 @@ def _gpkg_min_xy(blob: bytes | None) -> tuple[float, float]:
     if env:
         minx, maxx, miny, maxy = struct.unpack(endian + "4d", blob[8:40])
         return minx, miny
-    from sot.geo.wkb import wkb_to_geojson
 
     geom = wkb_to_geojson(bytes(blob[8:]), ndigits=None)
     coords = geom["coordinates"]

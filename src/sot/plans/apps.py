@@ -9,4 +9,5 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # here, not at the top: these modules need the models, loaded only now
         from sot.plans import conf, permissions  # noqa: F401  (they register)

@@ -18,6 +18,8 @@ from django.db.models import Max
 
 from sot.plans.conf import COVERAGE_MINUTES
 from sot.plans.models import PlanningRun, RunStatus, TravelModel
+from sot.plans.runner import localities_in
+from sot.registry.models import PUBLIC_LIFECYCLES, Point
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,8 @@ def by_county(county_codes) -> dict[str, Coverage]:
 
 def straight_line(county_codes, *, minutes: float) -> dict[str, Coverage]:
     """Coverage on the straight-line model for the counties given."""
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning.straightline import StraightLine
-    from sot.plans.runner import localities_in
-    from sot.registry.models import PUBLIC_LIFECYCLES, Point
 
     units = localities_in(county_codes, totals=True)
     if not len(units):

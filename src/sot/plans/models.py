@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
+from sot.plans.conf import runs_dir
 
 
 class RunStatus(models.TextChoices):
@@ -117,6 +118,4 @@ class PlanningRun(models.Model):
         return self.travel_model == TravelModel.STRAIGHT
 
     def directory(self) -> Path:
-        from sot.plans.conf import runs_dir
-
         return runs_dir() / str(self.pk)

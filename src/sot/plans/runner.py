@@ -13,16 +13,20 @@ installed. Progress is written to the run's row as it goes.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import logging
 from pathlib import Path
 
+import numpy as np
 from django.utils import timezone
 
+from sot.geo.crs import from_sweref99tm
 from sot.planning import extra
 from sot.planning.errors import ExtraMissing, PlanningError
 from sot.plans import maps
+from sot.plans.fetch import fetch_road_file
 from sot.plans.models import (
     CandidateSource,
     PlanningRun,
@@ -30,6 +34,8 @@ from sot.plans.models import (
     RoadSource,
     RunStatus,
 )
+from sot.public.core.gazetteer import places
+from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +54,8 @@ def progress(run: PlanningRun, pct: int, step: str) -> None:
 
 def facilities(county_code: str):
     """The county's established and approved points."""
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning.firstlook import Places
-    from sot.registry.models import PUBLIC_LIFECYCLES, Point
 
     rows = Point.objects.filter(
         municipality__county_code=county_code, lifecycle__in=PUBLIC_LIFECYCLES
@@ -63,8 +69,6 @@ def facilities(county_code: str):
 
 
 def municipality_names(county_code: str) -> dict[str, str]:
-    from sot.registry.models import Municipality
-
     return dict(
         Municipality.objects.filter(county_code=county_code).values_list("code", "name")
     )
@@ -81,9 +85,8 @@ def localities(county_code: str, *, totals: bool = False):
 
 def localities_in(county_codes, *, totals: bool = False):
     """`localities` for several counties at once (two queries at most)."""
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning.firstlook import Places
-    from sot.public.core.gazetteer import places
-    from sot.registry.models import Municipality
 
     codes = set(county_codes)
     rows = [
@@ -114,8 +117,6 @@ def localities_in(county_codes, *, totals: bool = False):
 
 
 def _areas(county_code: str) -> list[dict]:
-    from sot.registry.models import Municipality
-
     return [
         {"name": name, "geometry": geometry}
         for name, geometry in Municipality.objects.filter(
@@ -197,6 +198,7 @@ def _inputs(directory: Path) -> Path:
 
 
 def _straight_line(run: PlanningRun, directory: Path) -> dict:
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning import firstlook
     from sot.planning.straightline import StraightLine
 
@@ -268,6 +270,7 @@ def _straight_line(run: PlanningRun, directory: Path) -> dict:
 
 
 def _candidates(run: PlanningRun, directory: Path, fac):
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning import firstlook
     from sot.planning.straightline import great_circle_m
 
@@ -327,6 +330,7 @@ def _map(run, directory, units, times_s, fac, chosen, name, note) -> None:
 
 def _step(directory: Path, argv: list[str]) -> dict:
     """One ``sot plan`` step in the run's folder (the same code as the CLI)."""
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning import cli
     from sot.planning.workdir import Workdir
 
@@ -340,8 +344,6 @@ def _step(directory: Path, argv: list[str]) -> dict:
 def _road_file(run: PlanningRun, directory: Path) -> Path:
     path = _inputs(directory) / "roads.osm.pbf"
     if run.road_source == RoadSource.URL and not path.exists():
-        from sot.plans.fetch import fetch_road_file
-
         progress(run, 2, "hämtar vägfilen")
         fetch_road_file(run.road_name, path)
     if not path.exists():
@@ -350,8 +352,6 @@ def _road_file(run: PlanningRun, directory: Path) -> Path:
 
 
 def _csv(path: Path, header: list[str], rows) -> Path:
-    import csv
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -366,7 +366,6 @@ def _road(run: PlanningRun, directory: Path) -> dict:
     progress(run, 5, "vägnät")
     _step(directory, ["network", str(pbf)])
     areas = inputs / "municipalities.geojson"
-    from sot.registry.models import Municipality
 
     features = [
         {
@@ -452,7 +451,7 @@ def _road(run: PlanningRun, directory: Path) -> dict:
 
 
 def _road_map(run, directory, fac, chosen) -> None:
-    from sot.geo.crs import from_sweref99tm
+    # planning loads only when a run needs it (its extra may be absent)
     from sot.planning.firstlook import Places
     from sot.planning.workdir import Workdir
 
@@ -462,8 +461,6 @@ def _road_map(run, directory, fac, chosen) -> None:
     lon, lat = from_sweref99tm(pop.x, pop.y)
     units = Places(name=[str(i) for i in pop.ids], lon=lon, lat=lat, weight=pop.weight)
     if len(units) > 5000:  # a map of the largest units; the report has them all
-        import numpy as np
-
         keep = np.argsort(-units.weight)[:5000]
         times = [reach["unit_time_s"][i] for i in keep]
         units = Places(

@@ -17,6 +17,7 @@ from sot.plans.models import (
     TravelModel,
 )
 from sot.plans.permissions import RUN_PLANNING
+from sot.plans.tasks import execute_run
 
 
 def start_run(
@@ -86,6 +87,4 @@ def start_run(
 
 
 def _enqueue(run_id: int) -> None:
-    from sot.plans.tasks import execute_run
-
     execute_run.enqueue(run_id)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from sot.plans import runner
+from sot.plans.models import PlanningRun
+
 
 @task()
 def execute_run(run_id: int) -> str:
     """Carry out one planning run; returns its final status."""
-    from sot.plans import runner
-    from sot.plans.models import PlanningRun
 
     run = PlanningRun.objects.filter(pk=run_id).first()
     if run is None or run.is_finished:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sot.warnings.models import MessageState, StatusChoice, WarningMessage
+
 #: Where a resident reads more when a message carries no web address of its own.
 ISSUER = {
     "smhi": ("SMHI", "https://www.smhi.se/vader/varningar-och-brandrisk"),
@@ -45,7 +47,6 @@ class PublicWarning:
 
 def in_force(codes: set[str]) -> list[PublicWarning]:
     """The warnings in force over any of the municipalities ``codes``."""
-    from sot.warnings.models import MessageState, StatusChoice, WarningMessage
 
     qs = (
         WarningMessage.objects.filter(state=MessageState.IN_FORCE)

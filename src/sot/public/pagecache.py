@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
+from sot.operations.signals import public_state_changed
 from sot.public.models import PublicChange
 
 #: apps whose data the public pages show
@@ -106,8 +107,6 @@ def _on_public_state_changed(sender, **kwargs):
 
 
 def connect() -> None:
-    from sot.operations.signals import public_state_changed
-
     post_save.connect(_on_save_or_delete, dispatch_uid="sot.public.pagecache.save")
     post_delete.connect(_on_save_or_delete, dispatch_uid="sot.public.pagecache.delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="sot.public.pagecache.m2m")

@@ -231,7 +231,6 @@ _PHONE = re.compile(r"(?<![\w+])(\+?\d[\d \-]{1,}\d)(?!\w)")
 
 def phone_links(text) -> SafeString:
     """Escape ``text`` and make every phone number in it a ``tel:`` link."""
-    from django.utils.html import conditional_escape
 
     def link(m: re.Match) -> str:
         digits = re.sub(r"[^\d+]", "", m.group(1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sot.public import conf, feeds, finder, pages
+from sot.public import conf, feeds, finder, incremental, pages
 from sot.public.core import notice, push, snapshot
 from sot.public.models import PendingPublish
 
@@ -30,7 +30,6 @@ def _build(
     """The files and the manifest's extras (notice hashes, CAP index entries). A
     notice whose content hash matches the one published in ``previous`` is reused
     as it is, not made again."""
-    from sot.public import incremental
 
     old_notices = {}
     if previous is not None:
@@ -117,7 +116,6 @@ def publish_changes(
 ) -> snapshot.Result:
     """Republish what changed: only the affected files when ``slugs`` is given and a
     snapshot is published (:mod:`sot.public.incremental`), else the whole site."""
-    from sot.public import incremental
 
     if slugs is not None and (Path(directory) / snapshot.MANIFEST).is_file():
         return incremental.publish_points(

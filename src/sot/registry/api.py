@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from sot.accounts import policy
@@ -380,7 +380,6 @@ def point_feature(data: dict) -> dict:
 @router.get("/points.geojson", summary="Points as a GeoJSON FeatureCollection")
 def points_geojson(request, filters: Query[PointFilters]):
     """RFC 7946 FeatureCollection of the points, public fields only."""
-    from django.http import JsonResponse
 
     items, headers = paging.page(request, _filtered(request.user, filters))
     features = [point_feature(point_public_dict(p)) for p in items]

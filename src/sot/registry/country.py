@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from sot.geo.polygon import bbox, point_in_geometry
+from sot.operations.models import Activation, Event, StateChange, StatusReport
 from sot.registry import boundaries
 from sot.registry.catalogue import load_catalogue
 from sot.registry.models import (
@@ -132,7 +133,6 @@ def generate(
 ) -> Summary:
     """Load the places and add ``points`` points, a running event with
     ``activations`` of them activated and ``reports`` status reports among those."""
-    from sot.operations.models import Activation, Event, StateChange, StatusReport
 
     rng = random.Random(seed)
     now = now or timezone.now()

@@ -9,6 +9,7 @@ keeps failing, and the back-off resets once a child has run for a minute.
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -23,8 +24,6 @@ HEALTHY_AFTER_S = 60.0
 
 def describe_exit(code: int) -> str:
     if code < 0:
-        import signal
-
         try:
             return f"killed by {signal.Signals(-code).name}"
         except ValueError:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sot.errors import Refused
+from sot.registry.api import point_feature, point_public_dict
 from sot.registry.models import BackupPower, Point
 from sot.registry.services import BACKUP_FIELDS, NeedsConfirmation, save_point
 from sot.validation import bounds, tabular
@@ -366,6 +367,7 @@ def to_csv(rows: list[dict[str, object]]) -> bytes:
 
 
 def to_xlsx(rows: list[dict[str, object]]) -> bytes:
+    # openpyxl only for an XLSX export
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -385,8 +387,6 @@ def to_xlsx(rows: list[dict[str, object]]) -> bytes:
 
 
 def to_geojson(points: Iterable[Point]) -> bytes:
-    from sot.registry.api import point_feature, point_public_dict
-
     features = [point_feature(point_public_dict(p)) for p in points]
     return json.dumps(
         {"type": "FeatureCollection", "features": features},

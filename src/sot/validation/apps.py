@@ -6,6 +6,7 @@ class ValidationConfig(AppConfig):
     label = "validation"
 
     def ready(self):
+        # here, not at the top: these modules need the models, loaded only now
         from sot.validation import backstop
 
         backstop.connect()

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 #: Characters refused in any text: C0/C1 control characters (NUL included) and lone
 #: surrogates. Tab, line feed and carriage return are allowed in multi-line text.
@@ -155,7 +156,6 @@ def parse_number(text: str | None, limit: Range) -> float | None:
 def parse_local_time(text: str | None):
     """A naive ``datetime`` from an ISO/``datetime-local`` value within :data:`YEARS`,
     or None (the caller attaches the time zone)."""
-    from datetime import datetime
 
     try:
         value = datetime.fromisoformat((text or "").strip())

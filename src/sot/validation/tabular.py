@@ -141,6 +141,7 @@ def _xlsx_is_safe(data: bytes) -> None:
 
 
 def read_xlsx(data: bytes) -> list[list[str]]:
+    # openpyxl only for an XLSX file
     from openpyxl import load_workbook
 
     _xlsx_is_safe(data)

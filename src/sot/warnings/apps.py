@@ -8,6 +8,7 @@ class WarningsConfig(AppConfig):
     verbose_name = _("Varningar in")
 
     def ready(self) -> None:
+        # here, not at the top: these modules need the models, loaded only now
         from sot.registry.scheduler import FEED_POLLING, register_periodic
         from sot.warnings import (
             permissions,  # noqa: F401  (registers the actions)

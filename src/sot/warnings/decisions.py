@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sot.accounts import policy
 from sot.errors import Conflict, Invalid
+from sot.operations import services as ops
 from sot.warnings import permissions as perm
 from sot.warnings.following import can_become_event
 from sot.warnings.models import Decision, Suggestion, SuggestionState, WarningMessage
@@ -89,8 +90,6 @@ def decide(
 
 
 def _open_event(suggestion: Suggestion, *, by, note: str):
-    from sot.operations import services as ops
-
     message = suggestion.message
     description = "\n\n".join(
         p

@@ -16,6 +16,7 @@ before every officer of the county.
 
 from __future__ import annotations
 
+from sot.registry.models import Municipality
 from sot.warnings.models import SuggestedAction, SuggestionRule
 
 DEFAULT_RULES = (
@@ -58,7 +59,6 @@ def ensure_default_rules() -> int:
     Rules belong to a county so that its coordinator can edit them. Returns how many
     rules were created (run again after a county is added to the register).
     """
-    from sot.registry.models import Municipality
 
     counties = sorted(
         set(Municipality.objects.values_list("county_code", flat=True)) - {""}

@@ -40,7 +40,7 @@ from sot.registry.models import Lifecycle, Municipality, Point
 from sot.warnings import following
 from sot.warnings import permissions as perm
 from sot.warnings.core import follow, match
-from sot.warnings.core.model import Document, Level, Message, MsgType, Status
+from sot.warnings.core.model import Area, Document, Level, Message, MsgType, Status
 from sot.warnings.models import (
     Decision,
     MessageArea,
@@ -394,7 +394,6 @@ def _end(message: WarningMessage, state: str, reason: str, now: datetime) -> int
 
 def stored_areas(message: WarningMessage) -> list:
     """The stored areas of ``message`` as parser areas, for matching again."""
-    from sot.warnings.core.model import Area
 
     return [
         Area(

@@ -13,6 +13,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from sot.warnings import polling
+from sot.warnings.models import WarningSource
 
 log = logging.getLogger("sot.warnings")
 
@@ -20,7 +24,6 @@ log = logging.getLogger("sot.warnings")
 @task()
 def poll_due_feeds(every_s: int = 0) -> dict:
     """Poll the sources that are due; returns slug -> outcome."""
-    from sot.warnings import polling
 
     try:
         return polling.poll_due()
@@ -32,8 +35,6 @@ def poll_due_feeds(every_s: int = 0) -> dict:
 @task()
 def poll_feed(slug: str) -> str:
     """Poll one source now (unless it is backing off); returns the outcome."""
-    from sot.warnings import polling
-    from sot.warnings.models import WarningSource
 
     source = WarningSource.objects.get(slug=slug)
     return polling.poll_source(source).outcome.value
@@ -41,7 +42,6 @@ def poll_feed(slug: str) -> str:
 
 def pending_polls() -> int:
     """How many scheduled ``poll_due_feeds`` wait in the database queue."""
-    from django_tasks_db.models import DBTaskResult
 
     path = f"{poll_due_feeds.func.__module__}.{poll_due_feeds.func.__qualname__}"
     return DBTaskResult.objects.filter(task_path=path, status="READY").count()

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from sot.accounts import policy
 from sot.operations import permissions as perm
+from sot.operations.conf import stale_after
 from sot.operations.core import observation
+from sot.operations.core.freshness import is_stale
 from sot.operations.core.status import (
     STATE_LABELS_SV,
     PointState,
@@ -367,8 +369,6 @@ def mark_stale(*, now: datetime | None = None) -> list[Activation]:
     Run by the ``mark_stale_points`` task (the scheduler) and by ``sot mark_stale``;
     never by a page view (a GET writes nothing).
     """
-    from sot.operations.conf import stale_after
-    from sot.operations.core.freshness import is_stale
 
     now = now or timezone.now()
     changed = []

@@ -1,8 +1,14 @@
 """Template filters for the operations pages."""
 
+from datetime import timedelta
+from uuid import uuid4
+
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from sot.operations.core.freshness import format_age
+from sot.operations.core.observation import clock_wrong, describe_offset
 from sot.operations.core.sitrep import format_hours
 
 register = template.Library()
@@ -17,7 +23,6 @@ def age(value):
 @register.filter
 def ago(value):
     """ "nyss", "för 3 h 5 min sedan", "aldrig" (never "nyss sedan")."""
-    from django.utils.translation import gettext as _
 
     if value is None:
         return _("aldrig")
@@ -38,9 +43,6 @@ def received_fields():
     """Hidden inputs every operator form carries: a fresh client-made id (so a
     double submit is stored once) and the observed time, which the page's script
     fills when the operator presses the button (empty: the server's time)."""
-    from uuid import uuid4
-
-    from django.utils.html import format_html
 
     return format_html(
         '<input type="hidden" name="uid" value="{}">'
@@ -52,9 +54,6 @@ def received_fields():
 @register.filter
 def clock_warning(record):
     """Swedish warning when the sender's clock was far off ("" otherwise)."""
-    from django.utils.translation import gettext as _
-
-    from sot.operations.core.observation import clock_wrong, describe_offset
 
     offset = getattr(record, "clock_offset_s", None)
     if not clock_wrong(offset):
@@ -68,7 +67,6 @@ def clock_warning(record):
 def arrived_late(record):
     """True when a record reached this server more than a minute after it was
     observed (it waited for the network)."""
-    from datetime import timedelta
 
     observed = getattr(record, "observed_at", None)
     received = getattr(record, "received_at", None)

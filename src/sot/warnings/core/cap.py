@@ -158,6 +158,7 @@ def validate_xml(data: bytes | str, xsd_path: str | Path) -> list[str]:
 
     lxml is used with entity resolution and network access switched off.
     """
+    # lxml only when an XML document is parsed
     from lxml import etree
 
     parser = etree.XMLParser(

@@ -9,13 +9,19 @@ sot warnings setup
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sot.registry.models import Municipality
+from sot.warnings import polling, services
 from sot.warnings.core.detect import FORMATS
 from sot.warnings.core.model import ParseError
+from sot.warnings.importing import import_bytes
+from sot.warnings.rules import ensure_default_rules
+from sot.warnings.tasks import schedule_polling
 
 
 def _json_default(value):
@@ -73,12 +79,8 @@ class Command(BaseCommand):
         return getattr(self, f"_{options['action']}")(options)
 
     def _import(self, options):
-        from sot.warnings.importing import import_bytes
-
         name = options["file"]
         if name == "-":
-            import sys
-
             data = sys.stdin.buffer.read()
         else:
             path = Path(name)
@@ -109,7 +111,6 @@ class Command(BaseCommand):
         self._print_report(name, report)
 
     def _print_report(self, name, report):
-        from sot.registry.models import Municipality
 
         names = dict(Municipality.objects.values_list("code", "name"))
         self.stdout.write(
@@ -140,12 +141,8 @@ class Command(BaseCommand):
             )
 
     def _poll(self, options):
-        from sot.warnings import polling
-
         polling.ensure_sources()
         if options["schedule"]:
-            from sot.warnings.tasks import schedule_polling
-
             done = schedule_polling(every_s=max(options["every"], 5))
             self.stdout.write(
                 "polling schemalagd" if done else "polling var redan schemalagd"
@@ -166,7 +163,6 @@ class Command(BaseCommand):
             time.sleep(max(options["every"], 1))
 
     def _health(self, options):
-        from sot.warnings import polling
 
         rows = polling.health()
         if options["json"]:
@@ -181,15 +177,10 @@ class Command(BaseCommand):
             )
 
     def _rematch(self, options):
-        from sot.warnings import services
-
         changed = services.rematch_in_force()
         self.stdout.write(f"varningar med ändrade punkter: {changed}")
 
     def _setup(self, options):
-        from sot.warnings import polling
-        from sot.warnings.rules import ensure_default_rules
-
         sources = polling.ensure_sources()
         created = ensure_default_rules()
         self.stdout.write(
