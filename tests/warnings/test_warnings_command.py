@@ -20,6 +20,11 @@ def test_import_prints_municipalities_and_points(rules, written):
     assert "4711-9001" in text
     assert "2321 Åre" in text and "2309 Krokom" in text
     assert "kall, ottsjo, rotviken, valsjobyn" in text
+    # found on the walk: the action was printed in English ("created")
+    assert "  ny " in text and "created" not in text
+    assert "oförändrad" in run(
+        "import", str(written / "smhi_ibww_jamtland_orange_wind.json")
+    )
 
 
 def test_import_json(rules, written):
@@ -69,7 +74,9 @@ def test_demo_is_idempotent(jamtland):
         WarningSource,
     )
 
-    demo.load()
+    out = StringIO()
+    demo.load(stdout=out)
+    assert "(ny)" in out.getvalue() and "created" not in out.getvalue()
     demo.load()
     assert WarningMessage.objects.count() == 1
     assert WarningMessage.objects.get().status == "exercise"

@@ -30,6 +30,7 @@ def load(stdout=None) -> None:
     if stdout is not None:
         for m in report.messages:
             stdout.write(
-                f"Varningar: övning {m.identifier} ({m.action}), punkter "
+                f"Varningar: övning {m.identifier} "
+                f"({services.ACTION_WORDS[m.action]}), punkter "
                 f"{', '.join(m.point_ids) or '–'}, förslag {len(m.suggestion_ids)}"
             )

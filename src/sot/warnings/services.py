@@ -57,6 +57,10 @@ log = logging.getLogger("sot.warnings")
 LEVEL_RANK = {lvl.value: lvl.rank for lvl in Level}
 
 
+# ``MessageOutcome.action`` in the Swedish of the CLI and the demo's output.
+ACTION_WORDS = {"created": "ny", "updated": "uppdaterad", "unchanged": "oförändrad"}
+
+
 @dataclass
 class MessageOutcome:
     """What happened to one message of an imported document."""

@@ -118,7 +118,7 @@ class Command(BaseCommand):
         )
         for m in report.messages:
             self.stdout.write(
-                f"  {m.action:9} {m.source} {m.identifier}  {m.msg_type}/{m.status}  "
+                f"  {services.ACTION_WORDS[m.action]:10} {m.source} {m.identifier}  {m.msg_type}/{m.status}  "
                 f"[{m.state}]  {m.headline}"
             )
             if m.replaced:
