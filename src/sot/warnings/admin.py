@@ -10,6 +10,7 @@ from django.contrib import admin
 
 from sot.accounts import policy
 from sot.warnings import permissions as perm
+from sot.warnings import services
 from sot.warnings.models import (
     Suggestion,
     SuggestionRule,
@@ -59,11 +60,34 @@ class WarningSourceAdmin(_CoordinatorOnly):
         "data_as_of",
     )
 
+    # Every write goes through the warnings services (permission in one place).
+    def save_model(self, request, obj, form, change):
+        services.save_source(source=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_source(source=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
 
 @admin.register(SuggestionRule)
 class SuggestionRuleAdmin(_CoordinatorOnly):
     list_display = ("name", "order", "county_code", "min_level", "action", "enabled")
     list_editable = ("enabled",)
+
+    # Saved through services.save_rule, like the rules page: a coordinator changes
+    # the rules of their own county, the superuser also those for every county.
+    def save_model(self, request, obj, form, change):
+        services.save_rule(rule=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_rule(rule=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class _ReadOnly(_CoordinatorOnly):

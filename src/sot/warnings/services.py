@@ -50,6 +50,7 @@ from sot.warnings.models import (
     SuggestionRule,
     SuggestionState,
     WarningMessage,
+    WarningSource,
 )
 
 log = logging.getLogger("sot.warnings")
@@ -601,3 +602,26 @@ def save_rule(*, rule: SuggestionRule, by) -> SuggestionRule:
     with transaction.atomic():
         rule.save()
     return rule
+
+
+def delete_rule(*, rule: SuggestionRule, by) -> None:
+    """Delete a suggestion rule (the superuser's task, as in the admin)."""
+    policy.require(by, policy.ADMINISTER)
+    rule.delete()
+
+
+def save_source(*, source: WarningSource, by) -> WarningSource:
+    """Save a polled warnings source (new or changed): a coordinator's or the
+    superuser's task. The poller's own fields are written by :mod:`polling`."""
+    policy.require(by, perm.CHANGE_RULE)
+    with transaction.atomic():
+        source.save()
+    log.info("warnings source %s saved by %s", source.slug, by)
+    return source
+
+
+def delete_source(*, source: WarningSource, by) -> None:
+    """Delete a polled warnings source (the superuser's task)."""
+    policy.require(by, policy.ADMINISTER)
+    log.info("warnings source %s deleted by %s", source.slug, by)
+    source.delete()
