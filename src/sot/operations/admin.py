@@ -11,6 +11,7 @@ from sot.operations.models import (
     LogEntry,
     StatusReport,
 )
+from sot.operations.services import checklists
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,3 +66,14 @@ class LogEntryAdmin(ReadOnlyAdmin):
 class ChecklistTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "municipality", "active")
     list_filter = ("kind", "active")
+
+    # Every write goes through the checklist services (permission in one place).
+    def save_model(self, request, obj, form, change):
+        checklists.save_template_row(template=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        checklists.delete_template(template=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

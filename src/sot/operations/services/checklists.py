@@ -78,6 +78,28 @@ def save_template(
     return template
 
 
+def save_template_row(*, template: ChecklistTemplate, by) -> ChecklistTemplate:
+    """Save a template edited as a row (the admin: name, kind, municipality,
+    whether in use, items); the actor must be allowed to change the stored template
+    and what it becomes (no municipality = the default for all)."""
+    if template.pk is not None:
+        policy.require(
+            by,
+            perm.CHANGE_CHECKLIST_TEMPLATE,
+            ChecklistTemplate.objects.get(pk=template.pk),
+        )
+    policy.require(by, perm.CHANGE_CHECKLIST_TEMPLATE, template)
+    with transaction.atomic():
+        template.save()
+    return template
+
+
+def delete_template(*, template: ChecklistTemplate, by) -> None:
+    """Delete a template (checklists already made from it keep their items)."""
+    policy.require(by, perm.CHANGE_CHECKLIST_TEMPLATE, template)
+    template.delete()
+
+
 def _create(*, point, kind, by, activation=None) -> Checklist:
     template = template_for(point=point, kind=kind)
     if template is not None:
