@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from sot.accounts import policy
+from sot.accounts import policy, services
 from sot.accounts.models import ApiToken, User
 
 
@@ -34,6 +34,25 @@ class UserAdmin(BaseUserAdmin):
     def has_view_permission(self, request, obj=None):
         return policy.can(request.user, policy.ADMINISTER)
 
+    # Every write goes through the accounts services (permission, log).
+    def save_model(self, request, obj, form, change):
+        pass  # written in save_related, with the groups, permissions and points
+
+    def save_related(self, request, form, formsets, change):
+        m2m = {
+            name: list(form.cleaned_data[name])
+            for name in ("groups", "user_permissions", "points")
+            if name in form.cleaned_data
+        }
+        services.save_user(actor=request.user, user=form.instance, **m2m)
+
+    def delete_model(self, request, obj):
+        services.delete_user(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
@@ -46,3 +65,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are issued by `sot createuser --token` (shown once)
+
+    def save_model(self, request, obj, form, change):
+        services.save_token(actor=request.user, token=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_token(actor=request.user, token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
