@@ -97,13 +97,15 @@ def _hours(
     """The opening-hours fields of a point (the rule is sot.public.core.hours')."""
     today = hours.local_day(now)
     shown = hours.in_force(
-        live=st.live,
+        state=st.state,
         event_hours=st.opening_hours,
         register=base.opening_arrangements,
         day=today,
         event_ends_at=st.event_ends_at,
     )
-    days = hours.schedule(st.opening_hours, today=today) if st.live else ()
+    days = (
+        hours.schedule(st.opening_hours, today=today) if hours.serving(st.state) else ()
+    )
     return {
         "opening_hours": shown.text("sv"),
         "opening_hours_en": shown.text("en"),

@@ -85,22 +85,40 @@ EVENT = {hours.EVERY_DAY: "08:00-20:00", "2026-12-06": "10:00-16:00"}
 def test_the_day_s_own_hours_beat_every_day_which_beat_the_register():
     sat, fri = date(2026, 12, 6), date(2026, 12, 5)
     shown = hours.in_force(
-        live=True, event_hours=EVENT, register="Kl. 10–18", day=sat, event_ends_at=END
+        state="open",
+        event_hours=EVENT,
+        register="Kl. 10–18",
+        day=sat,
+        event_ends_at=END,
     )
     assert (shown.source, shown.text(), shown.until) == ("event", "10–16", END)
-    shown = hours.in_force(live=True, event_hours=EVENT, register="Kl. 10–18", day=fri)
+    shown = hours.in_force(
+        state="open", event_hours=EVENT, register="Kl. 10–18", day=fri
+    )
     assert (shown.source, shown.text()) == ("event", "08–20")
-    shown = hours.in_force(live=True, event_hours={}, register="Kl. 10–18", day=fri)
+    shown = hours.in_force(state="open", event_hours={}, register="Kl. 10–18", day=fri)
     assert (shown.source, shown.text("en")) == ("register", "Kl. 10–18")
 
 
-def test_no_hours_outside_an_event():
-    for event_hours in (EVENT, {}):
-        shown = hours.in_force(
-            live=False, event_hours=event_hours, register="Kl. 10–18", day=date.today()
-        )
-        assert not shown and shown.source == "" and shown.text() == ""
-    assert not hours.in_force(live=True, event_hours={}, register=" ", day=date.today())
+def test_no_hours_unless_the_point_serves():
+    """Outside an event, and in a state that says it is not serving (being prepared,
+    closed, unknown), no hours: "Öppet i dag" beside "Okänt läge" contradicts."""
+    for state in ("standby", "preparing", "closed", "unknown"):
+        for event_hours in (EVENT, {}):
+            shown = hours.in_force(
+                state=state,
+                event_hours=event_hours,
+                register="Kl. 10–18",
+                day=date.today(),
+            )
+            assert not shown and shown.source == "" and shown.text() == ""
+    shown = hours.in_force(
+        state="limited", event_hours={}, register="Kl. 10–18", day=date.today()
+    )
+    assert shown.text() == "Kl. 10–18"
+    assert not hours.in_force(
+        state="open", event_hours={}, register=" ", day=date.today()
+    )
 
 
 def test_schedule_lists_the_days_from_today():

@@ -201,3 +201,37 @@ def test_a_box_refuses_to_set_hours_it_would_lose(
     assert page.status_code == 200
     assert "Öppettider sätts centralt" in page.content.decode()
     assert Activation.objects.get(event=exercise, point=kall_open).opening_hours == {}
+
+
+def test_no_hours_beside_a_state_that_says_the_point_does_not_serve(
+    client, kall_hours, exercise, are_officer, kall_operator
+):
+    """Found in the demo walk: an alerted point and a point gone unknown said
+    "Öppet i dag: Öppnar när kommunen aktiverar punkten…" beside their state. Hours
+    are told only while the point serves (open or limited)."""
+    from sot.operations import services as ops
+    from sot.registry.models import Point
+
+    hallen = Point.objects.get(slug="hallen")
+    hallen.opening_arrangements = "Öppnar när kommunen aktiverar punkten."
+    hallen.save(update_fields=["opening_arrangements"])
+    ops.activate_point(event=exercise, point=hallen, activated_by=are_officer)
+    page = client.get("/punkt/hallen/").content.decode()
+    assert "Öppet i dag" not in page  # alerted: being prepared, not serving
+    assert "Öppethållande vid störning" in page  # the register's plan stays
+    # Kall closes: its event hours are no longer told, anywhere.
+    ops.submit_status_report(
+        point=kall_hours,
+        event=exercise,
+        reported_by=kall_operator,
+        source="web",
+        state="closed",
+        state_reason="Elverket har stannat",
+    )
+    assert "Öppet i dag" not in client.get("/punkt/kall/").content.decode()
+    features = json.loads(client.get("/punkter.geojson").content)["features"]
+    props = {f["properties"]["name"]: f["properties"] for f in features}
+    assert props["Kall"]["opening_hours"] is None
+    assert props["Hallen"]["opening_hours"] is None
+    sv, _en = _pdf_text(client.get("/punkt/kall/anslag.pdf").content)
+    assert "Öppet i dag" not in sv

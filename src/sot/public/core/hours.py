@@ -8,8 +8,11 @@ intervals separated by ``,``), ``00:00-24:00`` or ``closed``.
 
 The rule of which hours the public is told, the one place it lives:
 
-* outside an event (the point is not activated, or the event has ended): **none**;
-* during an event: the hours set for **that day** if any, else the hours set for
+* unless the point is serving in a running event (its public state is *open* or
+  *limited*): **none**. Outside an event, while it is still being prepared, closed,
+  or in an unknown state, hours would contradict what the state says ("Öppet i dag"
+  beside "Okänt läge"), so the state speaks alone;
+* while it serves: the hours set for **that day** if any, else the hours set for
   **every day of the event**, else the register's *opening arrangements* (free text
   such as "Kl. 10–18 vid långvarigt avbrott").
 
@@ -187,10 +190,18 @@ class Hours:
 
 NONE = Hours()
 
+#: The public states in which a point serves, so that hours may be told.
+SERVING = frozenset({"open", "limited"})
+
+
+def serving(state: str) -> bool:
+    """Whether a point in this public state is told with opening hours."""
+    return str(state) in SERVING
+
 
 def in_force(
     *,
-    live: bool,
+    state: str,
     event_hours: Mapping[str, str] | None,
     register: str,
     day: date,
@@ -198,11 +209,11 @@ def in_force(
 ) -> Hours:
     """Which hours apply on ``day`` (see the module's rule).
 
-    ``live``: the point is activated in a running event (its public state is not
-    standby); ``event_hours``: that activation's hours (:data:`EVERY_DAY` and ISO
+    ``state``: the point's public state (``standby``, ``preparing``, ``open``,
+    ``limited``, ``closed`` or ``unknown``); ``event_hours``: that activation's hours (:data:`EVERY_DAY` and ISO
     dates to normal forms); ``register``: the register's opening arrangements.
     """
-    if not live:
+    if not serving(state):
         return NONE
     hours = event_hours or {}
     own = hours.get(day.isoformat()) or hours.get(EVERY_DAY)
