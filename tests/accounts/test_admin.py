@@ -70,3 +70,23 @@ def test_a_token_revoked_in_the_admin_goes_through_save_token(
     token.refresh_from_db()
     assert token.revoked
     assert f"API token {token.prefix} saved by admin (revoked)" in caplog.messages
+
+
+def test_a_password_set_in_the_admin_goes_through_save_password(
+    client, superuser, are_officer, caplog
+):
+    client.force_login(superuser)
+    caplog.set_level(logging.INFO, logger="sot.accounts")
+    response = client.post(
+        f"/admin/accounts/user/{are_officer.pk}/password/",
+        {
+            "password1": "ett-nytt-lösenord-2026",
+            "password2": "ett-nytt-lösenord-2026",
+            "usable_password": "true",
+            "set-password": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    are_officer.refresh_from_db()
+    assert are_officer.check_password("ett-nytt-lösenord-2026")
+    assert "password of user are changed by admin" in caplog.messages

@@ -1,9 +1,27 @@
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts import policy, services
 from sot.accounts.models import ApiToken, User
+from sot.errors import Refused
+
+#: The user acting in the admin's password page (its form is built without the
+#: request).
+_ACTOR: ContextVar = ContextVar("sot_accounts_admin_actor", default=None)
+
+
+class PasswordForm(AdminPasswordChangeForm):
+    """The admin's password form, saved through services.save_password."""
+
+    def save(self, commit=True):
+        actor = _ACTOR.get()
+        if actor is None:
+            raise Refused("the password form is saved by the admin's password page")
+        return services.save_password(actor=actor, user=super().save(commit=False))
 
 
 @admin.register(User)
@@ -27,6 +45,7 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     filter_horizontal = ("groups", "user_permissions", "points")
+    change_password_form = PasswordForm
 
     def has_module_permission(self, request):
         return policy.can(request.user, policy.ADMINISTER)
@@ -45,6 +64,13 @@ class UserAdmin(BaseUserAdmin):
             if name in form.cleaned_data
         }
         services.save_user(actor=request.user, user=form.instance, **m2m)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _ACTOR.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _ACTOR.reset(token)
 
     def delete_model(self, request, obj):
         services.delete_user(actor=request.user, user=obj)

@@ -46,6 +46,19 @@ def save_user(
     return user
 
 
+def save_password(*, actor, user: User) -> User:
+    """Store the password set on ``user`` (or its being made unusable)."""
+    policy.require(actor, policy.ADMINISTER)
+    user.save()
+    log.info(
+        "password of user %s %s by %s",
+        user.username,
+        "changed" if user.has_usable_password() else "disabled",
+        _who(actor),
+    )
+    return user
+
+
 def delete_user(*, actor, user: User) -> None:
     """Delete a user (their tokens go with them)."""
     policy.require(actor, policy.ADMINISTER)
