@@ -86,3 +86,27 @@ def test_the_admin_writes_members_only_through_the_roster_service(
     assert anna.trainings.filter(course="first_aid").get().completed_on.isoformat() == (
         "2025-01-15"
     )
+
+
+def test_a_member_added_in_the_admin_with_a_training(client, are_officer, frg, kall):
+    """A new person and their first training are written together by the
+    roster service (#10)."""
+    url = "/admin/outreach/member/add/"
+    client.force_login(are_officer)
+    data = form_data(client.get(url).content.decode(), "member_form")
+    data.update(
+        {
+            "name": ["Nya Nilsson"],
+            "phone": ["+46701112233"],
+            "municipality": [str(kall.municipality_id)],
+            "points": [str(kall.pk)],
+        }
+    )
+    prefix = next(k[: -len("-TOTAL_FORMS")] for k in data if k.endswith("-TOTAL_FORMS"))
+    data[f"{prefix}-0-course"] = ["first_aid"]
+    data[f"{prefix}-0-completed_on"] = ["2025-01-15"]
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    nils = Member.objects.get(name="Nya Nilsson")
+    assert list(nils.points.all()) == [kall]
+    assert [t.course for t in nils.trainings.all()] == ["first_aid"]
