@@ -400,3 +400,33 @@ def test_box_snapshot_sync_writes_only_what_changed(
     touched = {p for p in now if now[p] != first.get(p)}
     assert touched == republished and count == len(republished)
     assert "Ny rapport vid Kall" in (box_dir / "punkt/kall/index.html").read_text()
+
+
+def test_a_report_pushed_by_the_box_is_in_its_snapshot_after_one_sync(
+    client, storm, kall, box_token, tmp_path, settings,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Central publishes to a folder and its task worker has not run yet: the box's
+    pull still carries the report it has just pushed (#16 item 5), because central
+    publishes what waits before it answers."""
+    from sot.box import sync
+    from sot.operations import services as ops
+    from sot.public import site
+    from sot.public.models import PendingPublish
+
+    published = tmp_path / "central" / "site"
+    settings.PUBLISH_DIR = str(published)
+    site.publish(published)
+    settings.BASE_DIR = tmp_path / "box-home"
+    box_dir = sync.snapshot_dir()
+    http = sync._client("http://central.test", box_token, _django_transport(client))
+    sync.pull_snapshot(http)
+    with django_capture_on_commit_callbacks(execute=True):
+        ops.submit_status_report(
+            point=kall, event=storm, reported_by=None, source="web",
+            state="limited", public_note="Bara kontanter i dag",
+        )  # fmt: skip
+    assert PendingPublish.objects.exists()  # the worker has not published it
+    sync.pull_snapshot(http)
+    assert "Bara kontanter i dag" in (box_dir / "punkt/kall/index.html").read_text()
+    assert not PendingPublish.objects.exists()

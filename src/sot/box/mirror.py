@@ -47,6 +47,10 @@ def site_files() -> tuple[str, dict[str, str], Callable[[str], bytes]]:
     in-memory build."""
     directory = settings.PUBLISH_DIR
     if directory:
+        # Changes still waiting for the task worker (the records this box has just
+        # pushed among them) are published first, so the box shows its own reports
+        # after one sync; incremental, and a box's sync is no crowd request.
+        site.publish_pending(directory)
         build = Path(directory).resolve()  # one build, even if a publish swaps
         manifest = snapshot.current_manifest(build)
         if manifest and manifest.get("files"):
