@@ -28,7 +28,7 @@ from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut, Member
 from sot.registry import imports
-from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
+from sot.registry.models import PUBLIC_LIFECYCLES, ImportJob, Municipality, Point
 from sot.validation import bounds, tabular
 from sot.validation import schema as v
 
@@ -118,7 +118,7 @@ class ImportJobOut(Schema):
     ``done``, ``failed`` or ``cancelled``."""
 
     id: int
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    state: ImportJob.State
     phase: str
     rows_done: int
     rows_total: int | None
