@@ -36,7 +36,7 @@ def test_coordinator_starts_a_run_that_the_task_carries_out(
     )
     assert run.status == RunStatus.QUEUED and run.county_code == "23"
     assert run.created_by == coordinator and run.travel_model == "straight"
-    queued = DBTaskResult.objects.filter(task_path__endswith="plans.tasks.execute_run")
+    queued = DBTaskResult.objects.filter(task_path__endswith=".execute_run")
     assert queued.count() == 1 and queued.get().args_kwargs["args"] == [run.pk]
     # while queued the page shows the progress and refreshes itself
     waiting = client.get(f"/planering/korning/{run.pk}/")

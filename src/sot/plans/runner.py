@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from django.utils import timezone
+from django_tasks import task
 
 from sot.geo.crs import from_sweref99tm
 from sot.planning import extra
@@ -472,3 +473,13 @@ def _road_map(run, directory, fac, chosen) -> None:
     else:
         times = reach["unit_time_s"]
     _map(run, directory, units, times, fac, chosen, "map.svg", "Restid längs vägnätet.")
+
+
+@task()
+def execute_run(run_id: int) -> str:
+    """The background task (django-tasks) beside the work it runs: carry out one
+    planning run; returns its final status."""
+    run = PlanningRun.objects.filter(pk=run_id).first()
+    if run is None or run.is_finished:
+        return "gone" if run is None else run.status
+    return execute(run).status

@@ -17,7 +17,7 @@ from sot.plans.models import (
     TravelModel,
 )
 from sot.plans.permissions import RUN_PLANNING
-from sot.plans.tasks import execute_run
+from sot.plans.runner import execute_run
 
 
 def start_run(
