@@ -1,13 +1,23 @@
-"""Import a gazetteer and a postcode table from CSV (columns found by common names)."""
+"""Import a gazetteer and a postcode table from CSV (columns found by common names).
+
+A file is stored whole or not at all: a row that cannot be read (no name, a
+coordinate that is no number or lies off the globe, a postcode without five digits)
+is reported with its row number and column, and nothing of the file is kept. The
+text must be UTF-8 (checked by :func:`sot.validation.tabular.decode`, the reader
+every import uses), so "Östersund" never arrives as "�stersund".
+"""
 
 from __future__ import annotations
 
 import csv
+import io
+import math
 from pathlib import Path
 
 from django.db import transaction
 
 from sot.public.models import GazetteerPlace, Postcode
+from sot.validation import tabular
 
 NAME = ("name", "namn", "ortnamn", "place", "placename", "tatort")
 LAT = ("lat", "latitude", "latitud", "y")
@@ -19,7 +29,37 @@ LOCALITY = ("postort", "locality", "ort", "city")
 
 
 class ImportError_(ValueError):
-    """The CSV lacks a needed column."""
+    """The CSV lacks a needed column, is not UTF-8, or has rows that cannot be
+    read (``problems``: row number, column, message); nothing was stored."""
+
+    def __init__(self, message: str, problems: list[tabular.Problem] | None = None):
+        self.problems = problems or []
+        if self.problems:
+            shown = "; ".join(
+                f"rad {p.row}, {p.column}: {p.message}" for p in self.problems[:20]
+            )
+            more = len(self.problems) - 20
+            message = f"{message} {shown}" + (f" (och {more} till)" if more > 0 else "")
+        super().__init__(message)
+
+
+#: Most rows reported at once (the file is refused whatever the count).
+MAX_PROBLEMS = 200
+
+
+def _coordinate(value: str | None, low: float, high: float) -> float:
+    number = float((value or "").strip().replace(",", "."))
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"ska vara ett tal mellan {low:g} och {high:g}")
+    return number
+
+
+def _refuse_if(problems: list[tabular.Problem]) -> None:
+    if problems:
+        raise ImportError_(
+            f"{len(problems)} rader kunde inte läsas; inget sparades.",
+            problems[:MAX_PROBLEMS],
+        )
 
 
 def _find(
@@ -35,13 +75,18 @@ def _find(
 
 
 def _rows(path: Path):
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        reader = csv.DictReader(fh, dialect=dialect)
-        yield reader.fieldnames or []
-        yield from reader
+    """The header, then each row as a dict (row numbers count the header as 1)."""
+    try:
+        text = tabular.decode(Path(path).read_bytes())
+    except tabular.TableError as exc:
+        raise ImportError_(str(exc)) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    yield reader.fieldnames or []
+    yield from reader
 
 
 def import_places(path: str | Path, *, source: str = "", replace: bool = False) -> int:
@@ -53,20 +98,33 @@ def import_places(path: str | Path, *, source: str = "", replace: bool = False) 
     muni = _find(header, MUNI, required=False)
     source = source or Path(path).name
     objs = []
-    for row in rows:
-        try:
-            objs.append(
-                GazetteerPlace(
-                    name=row[name].strip(),
-                    lat=float(row[lat]),
-                    lon=float(row[lon]),
-                    kind=(row.get(kind) or "").strip()[:60] if kind else "",
-                    municipality_code=(row.get(muni) or "").strip()[:4] if muni else "",
-                    source=source[:100],
-                )
-            )
-        except (TypeError, ValueError):
+    problems: list[tabular.Problem] = []
+    for number, row in enumerate(rows, start=2):
+        place_name = (row.get(name) or "").strip()
+        if not place_name or len(place_name) > 200:
+            reason = "namn saknas" if not place_name else "namnet har över 200 tecken"
+            problems.append(tabular.Problem(number, name, reason))
             continue
+        coords = []
+        for column, low, high in ((lat, -90, 90), (lon, -180, 180)):
+            try:
+                coords.append(_coordinate(row.get(column), low, high))
+            except ValueError as exc:
+                reason = str(exc) if "mellan" in str(exc) else "är inget tal"
+                problems.append(tabular.Problem(number, column, reason))
+        if len(coords) < 2:
+            continue
+        objs.append(
+            GazetteerPlace(
+                name=place_name,
+                lat=coords[0],
+                lon=coords[1],
+                kind=(row.get(kind) or "").strip()[:60] if kind else "",
+                municipality_code=(row.get(muni) or "").strip()[:4] if muni else "",
+                source=source[:100],
+            )
+        )
+    _refuse_if(problems)
     with transaction.atomic():
         if replace:
             GazetteerPlace.objects.filter(source=source[:100]).delete()
@@ -80,20 +138,31 @@ def import_postcodes(path: str | Path) -> int:
     header = next(rows)
     code_col, lat, lon = _find(header, POSTCODE), _find(header, LAT), _find(header, LON)
     loc = _find(header, LOCALITY, required=False)
-    count = 0
-    with transaction.atomic():
-        for row in rows:
-            code = "".join(ch for ch in row[code_col] if ch.isdigit())
-            if len(code) != 5:
-                continue
+    values_by_code: dict[str, dict] = {}
+    problems: list[tabular.Problem] = []
+    for number, row in enumerate(rows, start=2):
+        code = "".join(ch for ch in (row.get(code_col) or "") if ch.isdigit())
+        if len(code) != 5:
+            problems.append(
+                tabular.Problem(number, code_col, "ett postnummer har fem siffror")
+            )
+            continue
+        coords = []
+        for column, low, high in ((lat, -90, 90), (lon, -180, 180)):
             try:
-                values = {
-                    "lat": float(row[lat]),
-                    "lon": float(row[lon]),
-                    "locality": (row.get(loc) or "").strip()[:100] if loc else "",
-                }
-            except (TypeError, ValueError):
-                continue
+                coords.append(_coordinate(row.get(column), low, high))
+            except ValueError as exc:
+                reason = str(exc) if "mellan" in str(exc) else "är inget tal"
+                problems.append(tabular.Problem(number, column, reason))
+        if len(coords) < 2:
+            continue
+        values_by_code[code] = {
+            "lat": coords[0],
+            "lon": coords[1],
+            "locality": (row.get(loc) or "").strip()[:100] if loc else "",
+        }
+    _refuse_if(problems)
+    with transaction.atomic():
+        for code, values in values_by_code.items():
             Postcode.objects.update_or_create(code=code, defaults=values)
-            count += 1
-    return count
+    return len(values_by_code)
