@@ -5,7 +5,7 @@ and on PostgreSQL, side by side in one run.
     .venv/bin/python bench/bench_national.py [--points 3000] [--duration 5]
         [--connections 16] [--pg postgres://postgres@127.0.0.1:5432/sot_bench_national]
 
-For each database: load the country (``sot.registry.country.generate``), publish
+For each database: load the country (``sot.operations.country.generate``), publish
 the whole snapshot (timed), change one point's status and republish incrementally
 (timed), then start ``sot serve`` and nginx (serving the snapshot) on free loopback
 ports and run wrk against the public pages, the API lists and the coordinator
@@ -34,7 +34,7 @@ from bench_public import NGINX_CONF, VENV_BIN, free_port, wait_for, wrk  # noqa:
 
 SETUP = """
 import json, time
-from sot.registry import country
+from sot.operations import country
 t = time.perf_counter()
 s = country.generate(points={points}, activations={activations},
                      reports={reports}, seed=1)

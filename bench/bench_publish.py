@@ -46,7 +46,7 @@ settings.PUBLISH_DIR = str(site_dir)
 out = {}
 call_command("migrate", verbosity=0)
 if not Point.objects.exists():
-    from sot.registry import country
+    from sot.operations import country
     t = time.perf_counter()
     country.generate(points=args["points"], activations=args["points"] // 3,
                      reports=args["points"] * 10, seed=1)

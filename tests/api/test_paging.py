@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sot.registry import country
+from sot.operations import country
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import gzip
 import pytest
 from django.db.models import Count
 
-from sot.registry import country
+from sot.operations import country
 
 pytestmark = pytest.mark.django_db
 

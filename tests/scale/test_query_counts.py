@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sot.registry import country
+from sot.operations import country
 
 pytestmark = pytest.mark.django_db
 

