@@ -40,7 +40,7 @@ DecisionCode = literal(Decision.values)
 PREFIX = "/warnings"
 
 
-class FeedHealthOut(Schema):
+class SourceHealthOut(Schema):
     slug: str
     name: str
     format: str
@@ -177,7 +177,7 @@ def _suggestion_out(s: Suggestion) -> dict:
     }
 
 
-@router.get(f"{PREFIX}/health", response=list[FeedHealthOut], summary="Feed health")
+@router.get(f"{PREFIX}/health", response=list[SourceHealthOut], summary="Health of the warning sources polled")
 def feed_health(request):
     """Health of every feed: ok, failing, stale or never (polled). The feed URLs
     and error texts (which may hold URLs, keys or internal host names) only for
