@@ -177,7 +177,11 @@ def _suggestion_out(s: Suggestion) -> dict:
     }
 
 
-@router.get(f"{PREFIX}/health", response=list[SourceHealthOut], summary="Health of the warning sources polled")
+@router.get(
+    f"{PREFIX}/health",
+    response=list[SourceHealthOut],
+    summary="Health of the warning sources polled",
+)
 def feed_health(request):
     """Health of every feed: ok, failing, stale or never (polled). The feed URLs
     and error texts (which may hold URLs, keys or internal host names) only for
