@@ -8,6 +8,10 @@ commits (the concurrency test) overrides ``jamtland`` to load per test.
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -64,3 +68,34 @@ def kall_active(storm, kall, are_officer):
 def _fast_passwords(settings):
     """Cheap password hashing: the demo users are created in every test."""
     settings.PASSWORD_HASHERS = FAST_HASHER
+
+
+#: Debian's chromium for the browser tests (test_ops_browser, test_walk_browser).
+CHROMIUM = (
+    os.environ.get("SOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (skips when chromium or playwright is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright)")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
