@@ -34,7 +34,7 @@ def test_a_bad_place_row_refuses_the_whole_file_with_row_and_column(tmp_path):
     where = [(p.row, p.column) for p in caught.value.problems]
     assert where == [(3, "namn"), (4, "lat"), (5, "lon"), (6, "lat")]
     assert "rad 4, lat: är inget tal" in str(caught.value)
-    assert "inget sparades" in str(caught.value)
+    assert "4 rader kunde inte läsas; inget sparades" in str(caught.value)
     assert not GazetteerPlace.objects.exists()
 
 

@@ -57,7 +57,8 @@ def _coordinate(value: str | None, low: float, high: float) -> float:
 def _refuse_if(problems: list[tabular.Problem]) -> None:
     if problems:
         raise ImportError_(
-            f"{len(problems)} rader kunde inte läsas; inget sparades.",
+            f"{len(problems)} {'rad' if len(problems) == 1 else 'rader'} kunde "
+            "inte läsas; inget sparades.",
             problems[:MAX_PROBLEMS],
         )
 

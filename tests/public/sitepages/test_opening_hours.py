@@ -125,10 +125,12 @@ def test_officer_sets_one_day_and_the_public_point_page_shows_both(
     en = client.get("/en/punkt/kall/").content.decode()
     assert "<strong>Open today: 08–20</strong>" in en
     assert f"<li>{words.day(tomorrow, 'en')}: around the clock</li>" in en
-    # removing the every-day hours brings back the register's arrangements
+    # removing the every-day hours leaves the register's arrangements as the plan,
+    # not as today's hours ("Öppet i dag: Öppnar när kommunen aktiverar punkten")
     ops.set_opening_hours(event=exercise, point=kall_hours, by=are_officer, text="")
     page = client.get("/punkt/kall/").content.decode()
-    assert f"Öppet i dag: {kall_hours.opening_arrangements}" in page
+    assert f"Öppet i dag: {kall_hours.opening_arrangements}" not in page
+    assert "Öppethållande vid störning" in page
 
 
 def test_lists_geojson_and_nearest_show_today_s_hours(client, kall_hours):

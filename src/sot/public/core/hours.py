@@ -13,8 +13,9 @@ The rule of which hours the public is told, the one place it lives:
   or in an unknown state, hours would contradict what the state says ("Öppet i dag"
   beside "Okänt läge"), so the state speaks alone;
 * while it serves: the hours set for **that day** if any, else the hours set for
-  **every day of the event**, else the register's *opening arrangements* (free text
-  such as "Kl. 10–18 vid långvarigt avbrott").
+  **every day of the event**, else none. The register's *opening arrangements* (free
+  text such as "Öppnar när kommunen aktiverar punkten") are a plan, shown as such on
+  the point page, never as today's hours.
 
 Event hours end with their event: they belong to the point's activation in it, so
 they are never shown again once the event ends, and :func:`until` says when that is
@@ -219,8 +220,9 @@ def in_force(
     own = hours.get(day.isoformat()) or hours.get(EVERY_DAY)
     if own:
         return Hours("event", own, event_ends_at)
-    if register.strip():
-        return Hours("register", register.strip())
+    # The register's opening arrangements are a plan in free text ("Öppnar när
+    # kommunen aktiverar punkten"), not today's hours: the point page shows them
+    # as the plan, never after "Öppet i dag".
     return NONE
 
 
