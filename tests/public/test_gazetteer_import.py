@@ -75,3 +75,59 @@ def test_good_files_are_stored_whole(tmp_path):
     codes = _write(tmp_path, "pn.csv", "postnummer,lat,lon\n83005,63.34,13.47\n")
     assert imports.import_postcodes(codes) == 1
     assert Postcode.objects.get(code="83005").lat == pytest.approx(63.34)
+
+
+def _geonames_line(gid, name, lat, lon, fclass, fcode, kommun, pop="0"):
+    fields = [gid, name, name, "", lat, lon, fclass, fcode, "SE", "", "07", kommun]
+    return "\t".join(
+        [*fields, "", "", pop, "", "400", "Europe/Stockholm", "2024-01-01"]
+    )
+
+
+#: Typed by hand in the layout of GeoNames' SE.txt (tab-separated, no header, 19
+#: columns); coordinates approximate, a lake to show that only places are kept.
+GEONAMES_SE = (
+    "\n".join(
+        [
+            _geonames_line("1001", "Huså", "63.4549", "13.3317", "P", "PPL", "2321"),
+            _geonames_line("1002", "Ottsjö", "63.2170", "13.0500", "P", "PPL", "2321"),
+            _geonames_line(
+                "1003", "Borgvattnet", "63.4290", "15.8160", "P", "PPL", "2303"
+            ),
+            _geonames_line("1004", "Husåsjön", "63.4500", "13.3000", "H", "LK", "2321"),
+        ]
+    )
+    + "\n"
+)
+
+
+@pytest.mark.django_db
+def test_a_geonames_dump_imports_its_populated_places(tmp_path):
+    path = _write(tmp_path, "SE.txt", GEONAMES_SE)
+    call_command("import_places", str(path), "--source", "GeoNames SE")
+    stored = {
+        p.name: (p.lat, p.lon, p.kind, p.municipality_code)
+        for p in GazetteerPlace.objects.all()
+    }
+    assert stored == {
+        "Huså": (63.4549, 13.3317, "PPL", "2321"),
+        "Ottsjö": (63.2170, 13.0500, "PPL", "2321"),
+        "Borgvattnet": (63.4290, 15.8160, "PPL", "2303"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_bad_geonames_row_is_reported_by_its_line(tmp_path):
+    bad = _geonames_line("1005", "Kall", "sextiotre", "13.2", "P", "PPL", "2321")
+    path = _write(tmp_path, "SE.txt", GEONAMES_SE + bad + "\n")
+    with pytest.raises(CommandError, match="rad 5, latitude: är inget tal"):
+        call_command("import_places", str(path))
+    assert not GazetteerPlace.objects.exists()
+
+
+def test_search_by_a_village_from_a_geonames_dump(client, kall_open, tmp_path):
+    path = _write(tmp_path, "SE.txt", GEONAMES_SE)
+    call_command("import_places", str(path))
+    page = client.get("/nara/", {"q": "Husa"}).content.decode()
+    # Huså's own position (63.4549, 13.3317), not Åre's centre: 5.3 km to Kall
+    assert "från Huså" in page and "5,3 km" in page

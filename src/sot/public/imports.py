@@ -75,19 +75,67 @@ def _find(
     return None
 
 
+#: Columns of a GeoNames dump (``SE.txt`` from download.geonames.org/export/dump/):
+#: tab-separated, no header, 19 columns; admin2 is the SCB municipality code in Sweden.
+GEONAMES_COLUMNS = [
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "cc2",
+    "admin1",
+    "kommun_kod",
+    "admin3",
+    "admin4",
+    "population",
+    "elevation",
+    "dem",
+    "timezone",
+    "modified",
+]
+
+
+def _geonames(text: str):
+    """Rows of a GeoNames dump as (line number, dict), populated places (feature
+    class P) only; None when the text is not such a dump."""
+    first = text.split("\n", 1)[0].rstrip("\r").split("\t")
+    if len(first) != len(GEONAMES_COLUMNS) or not first[0].isdigit():
+        return None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split("\t")
+        if not line.strip():
+            continue
+        row = dict(zip(GEONAMES_COLUMNS, fields, strict=False))
+        if row.get("feature_class") == "P":
+            rows.append((number, row))
+    return rows
+
+
 def _rows(path: Path):
-    """The header, then each row as a dict (row numbers count the header as 1)."""
+    """The header, then each row as (row number, dict); row numbers count the
+    header as 1. A GeoNames dump (no header) gives its populated places."""
     try:
         text = tabular.decode(Path(path).read_bytes())
     except tabular.TableError as exc:
         raise ImportError_(str(exc)) from None
+    geonames = _geonames(text)
+    if geonames is not None:
+        yield ["name", "latitude", "longitude", "feature_code", "kommun_kod"]
+        yield from geonames
+        return
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     yield reader.fieldnames or []
-    yield from reader
+    yield from enumerate(reader, start=2)
 
 
 def import_places(path: str | Path, *, source: str = "", replace: bool = False) -> int:
@@ -100,7 +148,7 @@ def import_places(path: str | Path, *, source: str = "", replace: bool = False) 
     source = source or Path(path).name
     objs = []
     problems: list[tabular.Problem] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         place_name = (row.get(name) or "").strip()
         if not place_name or len(place_name) > 200:
             reason = "namn saknas" if not place_name else "namnet har över 200 tecken"
@@ -141,7 +189,7 @@ def import_postcodes(path: str | Path) -> int:
     loc = _find(header, LOCALITY, required=False)
     values_by_code: dict[str, dict] = {}
     problems: list[tabular.Problem] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         code = "".join(ch for ch in (row.get(code_col) or "") if ch.isdigit())
         if len(code) != 5:
             problems.append(

@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         "Import a gazetteer CSV (e.g. Lantmäteriet's open place names, or GeoNames) "
         "for the nearest-point search. Columns: name/namn, lat, lon, optional "
-        "kind/typ and kommun_kod."
+        "kind/typ and kommun_kod; or a GeoNames dump such as SE.txt as it comes "
+        "(its populated places)."
     )
 
     def add_arguments(self, parser):
