@@ -131,3 +131,24 @@ def test_search_by_a_village_from_a_geonames_dump(client, kall_open, tmp_path):
     page = client.get("/nara/", {"q": "Husa"}).content.decode()
     # Huså's own position (63.4549, 13.3317), not Åre's centre: 5.3 km to Kall
     assert "från Huså" in page and "5,3 km" in page
+
+
+@pytest.mark.django_db
+def test_a_geonames_postal_dump_imports_its_postcodes(tmp_path):
+    # Typed by hand in the layout of GeoNames' postal-code SE.txt (12 columns,
+    # tab-separated, no header); values approximate.
+    rows = [
+        ["SE", "830 67", "Valsjöbyn", "Jämtland", "Z", "Krokom", "2309"],
+        ["SE", "840 80", "Lillhärdal", "Jämtland", "Z", "Härjedalen", "2361"],
+    ]
+    coords = [["64.0667", "14.1333", "4"], ["61.85", "14.0667", "4"]]
+    text = "".join(
+        "\t".join([*r, "", "", *c]) + "\n" for r, c in zip(rows, coords, strict=True)
+    )
+    path = _write(tmp_path, "SE.txt", text)
+    call_command("import_postcodes", str(path))
+    stored = {p.code: (p.locality, p.lat, p.lon) for p in Postcode.objects.all()}
+    assert stored == {
+        "83067": ("Valsjöbyn", 64.0667, 14.1333),
+        "84080": ("Lillhärdal", 61.85, 14.0667),
+    }

@@ -117,6 +117,39 @@ def _geonames(text: str):
     return rows
 
 
+#: Columns of a GeoNames postal-code dump (``SE.txt`` from
+#: download.geonames.org/export/zip/): tab-separated, no header, 12 columns.
+GEONAMES_POSTAL_COLUMNS = [
+    "country_code",
+    "postnummer",
+    "postort",
+    "admin_name1",
+    "admin_code1",
+    "admin_name2",
+    "kommun_kod",
+    "admin_name3",
+    "admin_code3",
+    "lat",
+    "lon",
+    "accuracy",
+]
+
+
+def _geonames_postal(text: str):
+    """Rows of a GeoNames postal-code dump as (line number, dict); None when the
+    text is not such a dump."""
+    first = text.split("\n", 1)[0].rstrip("\r").split("\t")
+    if len(first) != len(GEONAMES_POSTAL_COLUMNS) or not (
+        len(first[0]) == 2 and first[0].isalpha() and first[0].isupper()
+    ):
+        return None
+    return [
+        (number, dict(zip(GEONAMES_POSTAL_COLUMNS, line.split("\t"), strict=False)))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
 def _rows(path: Path):
     """The header, then each row as (row number, dict); row numbers count the
     header as 1. A GeoNames dump (no header) gives its populated places."""
@@ -128,6 +161,11 @@ def _rows(path: Path):
     if geonames is not None:
         yield ["name", "latitude", "longitude", "feature_code", "kommun_kod"]
         yield from geonames
+        return
+    postal = _geonames_postal(text)
+    if postal is not None:
+        yield ["postnummer", "postort", "lat", "lon"]
+        yield from postal
         return
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
