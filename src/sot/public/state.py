@@ -91,15 +91,12 @@ def _reason(reason: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def _hours(
-    base: PublicPoint, st: core.PointPublicState, now: datetime
-) -> dict[str, object]:
+def _hours(st: core.PointPublicState, now: datetime) -> dict[str, object]:
     """The opening-hours fields of a point (the rule is sot.public.core.hours')."""
     today = hours.local_day(now)
     shown = hours.in_force(
         state=st.state,
         event_hours=st.opening_hours,
-        register=base.opening_arrangements,
         day=today,
         event_ends_at=st.event_ends_at,
     )
@@ -155,7 +152,7 @@ def to_public(
         return replace(base, services=overlay(base.services), fuel=overlay(base.fuel))
     return replace(
         base,
-        **_hours(base, st, now or timezone.now()),
+        **_hours(st, now or timezone.now()),
         state=PublicState(st.state.value),
         services=overlay(base.services),
         fuel=overlay(base.fuel),

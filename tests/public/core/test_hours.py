@@ -82,21 +82,18 @@ def test_a_day_must_lie_within_the_event_and_not_be_past():
 EVENT = {hours.EVERY_DAY: "08:00-20:00", "2026-12-06": "10:00-16:00"}
 
 
-def test_the_day_s_own_hours_beat_every_day_which_beat_the_register():
+def test_the_day_s_own_hours_beat_every_day():
     sat, fri = date(2026, 12, 6), date(2026, 12, 5)
     shown = hours.in_force(
         state="open",
         event_hours=EVENT,
-        register="Kl. 10–18",
         day=sat,
         event_ends_at=END,
     )
     assert (shown.source, shown.text(), shown.until) == ("event", "10–16", END)
-    shown = hours.in_force(
-        state="open", event_hours=EVENT, register="Kl. 10–18", day=fri
-    )
+    shown = hours.in_force(state="open", event_hours=EVENT, day=fri)
     assert (shown.source, shown.text()) == ("event", "08–20")
-    shown = hours.in_force(state="open", event_hours={}, register="Kl. 10–18", day=fri)
+    shown = hours.in_force(state="open", event_hours={}, day=fri)
     # The register's free text is a plan, not today's hours (found in the demo
     # walk: "Öppet i dag: Öppnar när kommunen aktiverar punkten").
     assert not shown and shown.source == ""
@@ -110,17 +107,12 @@ def test_no_hours_unless_the_point_serves():
             shown = hours.in_force(
                 state=state,
                 event_hours=event_hours,
-                register="Kl. 10–18",
                 day=date.today(),
             )
             assert not shown and shown.source == "" and shown.text() == ""
-    shown = hours.in_force(
-        state="limited", event_hours={}, register="Kl. 10–18", day=date.today()
-    )
+    shown = hours.in_force(state="limited", event_hours={}, day=date.today())
     assert not shown
-    assert not hours.in_force(
-        state="open", event_hours={}, register=" ", day=date.today()
-    )
+    assert not hours.in_force(state="open", event_hours={}, day=date.today())
 
 
 def test_schedule_lists_the_days_from_today():

@@ -172,10 +172,9 @@ def check_day(
 class Hours:
     """The hours the public is told about a point on one day."""
 
-    #: ``event`` (set for the event), ``register`` (the register's arrangements)
-    #: or empty (none: no event).
+    #: ``event`` (set for the event) or empty (none).
     source: str = ""
-    #: The normal form (event hours) or the register's free text.
+    #: The normal form of the event hours.
     value: str = ""
     #: When the event hours stop applying (the event's end), if known.
     until: datetime | None = None
@@ -204,7 +203,6 @@ def in_force(
     *,
     state: str,
     event_hours: Mapping[str, str] | None,
-    register: str,
     day: date,
     event_ends_at: datetime | None = None,
 ) -> Hours:
@@ -212,7 +210,7 @@ def in_force(
 
     ``state``: the point's public state (``standby``, ``preparing``, ``open``,
     ``limited``, ``closed`` or ``unknown``); ``event_hours``: that activation's hours (:data:`EVERY_DAY` and ISO
-    dates to normal forms); ``register``: the register's opening arrangements.
+    dates to normal forms).
     """
     if not serving(state):
         return NONE
