@@ -10,8 +10,11 @@ migrate, generate the country, publish the whole snapshot (timed: the full
 rebuild), then ``--changes`` times: one operator's status report on a different
 activated point, then the publish (timed) through the task path that production
 uses (``request_publish`` writes the change down, ``publish_pending`` publishes
-it), and checks the new state is in the published page. Prints the full rebuild,
-the one-change publish (median and worst) and the files each wrote. ``--profile``
+it), and checks the new state is in the published page. Then the same changes
+end to end: a task worker started as ``sot serve`` starts it, and the time from
+the report's commit until its note is in the published file. Prints the full
+rebuild, the one-change publish (median and worst), the end-to-end latency and the
+files each wrote. ``--profile``
 prints cProfile's top functions of one incremental publish.
 
 An existing ``--db`` file with the country in it is reused (and its snapshot
@@ -97,6 +100,43 @@ for i, a in enumerate(acts):
         pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(30)
         out["profile"] = s.getvalue()
 out.update(one_s=times, one_cpu_s=cpu, one_files=written)
+# End to end, as `sot serve` runs it: the report commits (its on-commit hook writes
+# the change down and enqueues the debounced task), the task worker started as
+# `sot serve` starts it picks the task up, and the time runs until the new note is
+# in the published file.
+import os, subprocess
+from sot.registry.management.commands.serve import worker_command
+env = dict(os.environ, SOT_PUBLISH_DIR=str(site_dir))
+def e2e_run(interval):
+  command = worker_command()
+  command[command.index("--interval") + 1] = str(interval)
+  worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+  e2e = []
+  try:
+      time.sleep(3)  # the worker starts and runs what the loop above left queued
+      for i, a in enumerate(acts):
+          page_path = site_dir / "punkt" / a.point.slug / "index.html"
+          note = f"Bänk e2e {time.time_ns()}"
+          ops.submit_status_report(point=a.point, event=a.event, reported_by=admin,
+              source="web", state=states[(i + 1) % 2], based_on_report_id=None,
+              power_source="generator", services={"food": "limited"},
+              fuel_products={"diesel": "no"}, payment_methods=["card"],
+              public_note=note)
+          t = time.perf_counter()  # the report is committed
+          while note not in page_path.read_text():
+              if time.perf_counter() - t > 120:
+                  raise SystemExit("the change did not reach the snapshot in 120 s")
+              time.sleep(0.005)
+          e2e.append(time.perf_counter() - t)
+          time.sleep(0.3 + (time.time_ns() % 400) / 1000)  # no phase lock with the poll
+  finally:
+      worker.terminate()
+      worker.wait()
+  return e2e
+# before: the worker polling every 0.5 s (main before #15); after: as `sot serve` now
+out["e2e_before_s"] = e2e_run(0.5)
+out["e2e_s"] = e2e_run(worker_command()[worker_command().index("--interval") + 1])
 print("RESULT " + json.dumps(out))
 """
 
@@ -196,6 +236,22 @@ def main() -> int:
     row("one change, median", lambda r: f"{statistics.median(r['one_s']):.3f}")
     row("one change, CPU median", lambda r: f"{statistics.median(r['one_cpu_s']):.3f}")
     row("one change, worst", lambda r: f"{max(r['one_s']):.3f}")
+    row(
+        "commit to file visible, worker polling 0.5 s (before), median",
+        lambda r: f"{statistics.median(r['e2e_before_s']):.3f}",
+    )
+    row(
+        "commit to file visible, worker polling 0.5 s (before), worst",
+        lambda r: f"{max(r['e2e_before_s']):.3f}",
+    )
+    row(
+        "commit to file visible, worker as `sot serve` (0.1 s), median",
+        lambda r: f"{statistics.median(r['e2e_s']):.3f}",
+    )
+    row(
+        "commit to file visible, worker as `sot serve`, worst",
+        lambda r: f"{max(r['e2e_s']):.3f}",
+    )
     row("files written by one change", lambda r: f"{max(r['one_files'])}")
     row(
         "full / one change",

@@ -39,19 +39,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         supervisor = Supervisor()
         if env.get("SOT_RUN_TASK_WORKER") and not o["no_task_worker"]:
-            worker = [
-                sys.executable,
-                "-m",
-                "sot.cli",
-                "db_worker",
-                "--queue-name",
-                "*",
-                "--interval",
-                # one indexed query a poll; 0.1 s keeps a published change's
-                # queue wait (debounce 0.2 s + poll) near 0.3 s, not 0.7 s
-                "0.1",
-                "--no-startup-delay",
-            ]
+            worker = worker_command()
             supervisor.add("task worker", lambda: subprocess.Popen(worker))
             scheduler = [sys.executable, "-m", "sot.cli", "scheduler"]
             supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
@@ -93,3 +81,20 @@ class Command(BaseCommand):
         finally:
             supervisor.stop()
         return None
+
+
+def worker_command() -> list[str]:
+    """The task worker as `sot serve` starts it (bench/bench_publish.py uses it)."""
+    return [
+        sys.executable,
+        "-m",
+        "sot.cli",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        # one indexed query a poll; 0.1 s keeps a published change's
+        # queue wait (debounce 0.2 s + poll) near 0.3 s, not 0.7 s
+        "0.1",
+        "--no-startup-delay",
+    ]
