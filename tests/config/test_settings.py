@@ -136,3 +136,117 @@ def test_sot_check_prints_settings_masked(tmp_path):
     assert "SOT_SECRET_KEY" in result.stdout
     assert "s3cr3t-value-that-is-long" not in result.stdout
     assert re.search(r"SOT_PORT\s+8000\s+\*", result.stdout)
+
+
+# Renamed settings: the old names are deprecated aliases (#10, SOT_FEED_* ->
+# SOT_WARNINGS_*).
+
+
+def test_a_deprecated_old_name_is_read_and_the_new_one_wins(caplog):
+    from sot.warnings import conf
+
+    assert conf.TIMEOUT.name == "SOT_WARNINGS_TIMEOUT_S"
+    assert env.ALIASES["SOT_FEED_TIMEOUT_S"] == "SOT_WARNINGS_TIMEOUT_S"
+    assert env.get("SOT_WARNINGS_TIMEOUT_S", {}) == 20
+    env._warned.discard("SOT_FEED_TIMEOUT_S")
+    with caplog.at_level("WARNING", logger="sot.config"):
+        assert env.get("SOT_WARNINGS_TIMEOUT_S", {"SOT_FEED_TIMEOUT_S": "5"}) == 5
+        assert env.get("SOT_WARNINGS_TIMEOUT_S", {"SOT_FEED_TIMEOUT_S": "6"}) == 6
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged == [  # once per process
+        "SOT_FEED_TIMEOUT_S is deprecated: rename it to SOT_WARNINGS_TIMEOUT_S "
+        "(the old name is still read)"
+    ]
+    both = {"SOT_FEED_TIMEOUT_S": "5", "SOT_WARNINGS_TIMEOUT_S": "7"}
+    assert env.get("SOT_WARNINGS_TIMEOUT_S", both) == 7
+    assert env.get("SOT_WARNINGS_POLLING", {"SOT_FEED_POLLING": "true"}) is True
+    # an error names the variable that holds the bad value
+    with pytest.raises(ValueError, match="SOT_FEED_TIMEOUT_S must be a whole number"):
+        env.get("SOT_WARNINGS_TIMEOUT_S", {"SOT_FEED_TIMEOUT_S": "tjugo"})
+
+
+def test_deprecated_names_in_use_and_in_the_effective_settings():
+    from sot.warnings import conf  # noqa: F401  (declares the settings)
+
+    environ = {
+        "SOT_FEED_TIMEOUT_S": "5",
+        "SOT_FEED_VMA_URL": "https://old.example/",
+        "SOT_WARNINGS_VMA_URL": "https://new.example/",
+    }
+    assert env.deprecated_in_use(environ) == [
+        ("SOT_FEED_TIMEOUT_S", "SOT_WARNINGS_TIMEOUT_S", False),
+        ("SOT_FEED_VMA_URL", "SOT_WARNINGS_VMA_URL", True),
+    ]
+    rows = {name: (shown, default) for name, shown, default in env.effective(environ)}
+    assert rows["SOT_WARNINGS_TIMEOUT_S"] == (
+        "5  (from SOT_FEED_TIMEOUT_S, deprecated)",
+        False,
+    )
+    assert rows["SOT_WARNINGS_VMA_URL"] == ("https://new.example/", False)
+    assert rows["SOT_WARNINGS_MAX_BYTES"][1] is True
+    assert "SOT_FEED_TIMEOUT_S" not in rows
+
+
+def test_an_old_name_cannot_be_declared_again():
+    from sot.warnings import conf  # noqa: F401  (declares the settings)
+
+    with pytest.raises(ValueError, match="old name of SOT_WARNINGS_TIMEOUT_S"):
+        env.register(env.Setting("SOT_FEED_TIMEOUT_S", "1", "again"))
+    with pytest.raises(ValueError, match="already taken"):
+        env.register(
+            env.Setting("SOT_X_TIMEOUT", "1", "x", old_names=("SOT_FEED_TIMEOUT_S",))
+        )
+    assert "SOT_X_TIMEOUT" not in env.BY_NAME
+
+
+def test_the_system_check_warns_of_deprecated_names(monkeypatch):
+    from sot.config import checks
+    from sot.warnings import conf  # noqa: F401  (declares the settings)
+
+    monkeypatch.delenv("SOT_WARNINGS_TIMEOUT_S", raising=False)
+    assert checks.deprecated_settings() == []
+    monkeypatch.setenv("SOT_FEED_TIMEOUT_S", "5")
+    monkeypatch.setenv("SOT_FEED_POLLING", "true")
+    monkeypatch.setenv("SOT_WARNINGS_POLLING", "false")
+    found = {m.id: m.msg for m in checks.deprecated_settings()}
+    assert found == {
+        "sot.settings.W002": "SOT_FEED_POLLING is deprecated and ignored: "
+        "SOT_WARNINGS_POLLING is set too and wins.",
+        "sot.settings.W001": "SOT_FEED_TIMEOUT_S is deprecated; its value is used "
+        "for SOT_WARNINGS_TIMEOUT_S.",
+    }
+
+
+def test_every_deprecated_name_is_documented_as_such():
+    from sot.warnings import conf  # noqa: F401  (declares the settings)
+
+    lines = (REPO / "docs" / "configuration.md").read_text().splitlines()
+    undocumented = [
+        old
+        for old, new in env.ALIASES.items()
+        if not any(
+            f"`{old}`" in line and f"`{new}`" in line and "deprecated" in line
+            for line in lines
+        )
+    ]
+    assert env.ALIASES and undocumented == []
+
+
+def test_sot_check_shows_a_deprecated_name(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOT_")}
+    environment.update(
+        SOT_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3", SOT_FEED_TIMEOUT_S="5"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sot.cli", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"SOT_WARNINGS_TIMEOUT_S\s+5  \(from SOT_FEED_TIMEOUT_S, deprecated\)",
+        result.stdout,
+    )
+    assert "(sot.settings.W001) SOT_FEED_TIMEOUT_S is deprecated" in result.stderr

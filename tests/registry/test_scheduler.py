@@ -27,7 +27,8 @@ def test_one_round_enqueues_the_periodic_tasks(db):
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert "sot.operations.tasks.mark_stale_points" in paths
     assert "sot.outreach.tasks.sweep" in paths
-    assert not any("feeds" in p for p in paths)  # SOT_FEED_POLLING is off by default
+    # SOT_WARNINGS_POLLING is off by default
+    assert not any(p.startswith("sot.warnings.") for p in paths)
 
 
 def test_the_periodic_set_is_what_the_apps_registered(db, monkeypatch):
@@ -43,7 +44,7 @@ def test_the_periodic_set_is_what_the_apps_registered(db, monkeypatch):
     assert by_name["freshness"].work is ops_tasks.mark_stale_points
     assert by_name["messages"].work is outreach_tasks.sweep
     assert by_name["publish"].work is public_tasks.sweep_pending
-    assert by_name["feeds"].work is warnings_tasks.keep_polling
+    assert by_name["warnings"].work is warnings_tasks.keep_polling
     assert by_name["box"].work is box_tasks.sync
     code = Path(scheduler.__file__).read_text().split('"""', 2)[2]  # past the doc
     for app in ("operations", "outreach", "public", "warnings", "box"):

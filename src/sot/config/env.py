@@ -2,15 +2,24 @@
 
 `docs/configuration.md` lists them all, and a test fails if one is missing there.
 `sot check` prints the effective values with secrets masked.
+
+A renamed setting keeps its old names as deprecated aliases (``Setting.old_names``):
+an old name that is set is used when the new one is not (the new one wins when both
+are), the first read logs a warning, and `sot check` shows one
+(`sot.config.checks`, ids ``sot.settings.W001`` and ``sot.settings.W002``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+
+log = logging.getLogger("sot.config")
+_warned: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -20,26 +29,48 @@ class Setting:
     help: str
     secret: bool = False
     kind: str = "str"  # str | bool | int | list
+    #: Earlier names, deprecated: still read when the setting itself is not set.
+    old_names: tuple[str, ...] = ()
 
-    def raw(self, environ: dict[str, str] | None = None) -> str:
+    def source(self, environ: dict[str, str] | None = None) -> str | None:
+        """The variable the value comes from: the setting's own name, else the first
+        deprecated old name that is set, else None (the default)."""
         env = os.environ if environ is None else environ
-        return env.get(self.name, self.default)
+        for name in (self.name, *self.old_names):
+            if name in env:
+                return name
+        return None
+
+    def raw(self, environ: dict[str, str] | None = None, *, warn: bool = True) -> str:
+        env = os.environ if environ is None else environ
+        name = self.source(env)
+        if name is None:
+            return self.default
+        if name != self.name and warn and name not in _warned:
+            _warned.add(name)
+            log.warning(
+                "%s is deprecated: rename it to %s (the old name is still read)",
+                name,
+                self.name,
+            )
+        return env[name]
 
     def value(self, environ: dict[str, str] | None = None) -> Any:
         raw = self.raw(environ)
+        name = self.source(environ) or self.name
         if self.kind == "bool":
             low = raw.strip().lower()
             if low in ("1", "true", "yes", "on"):
                 return True
             if low in ("0", "false", "no", "off", ""):
                 return False
-            raise ValueError(f"{self.name} must be true or false, got {raw!r}")
+            raise ValueError(f"{name} must be true or false, got {raw!r}")
         if self.kind == "int":
             try:
                 return int(raw)
             except ValueError:
                 raise ValueError(
-                    f"{self.name} must be a whole number, got {raw!r}"
+                    f"{name} must be a whole number, got {raw!r}"
                 ) from None
         if self.kind == "list":
             return [part.strip() for part in raw.split(",") if part.strip()]
@@ -167,14 +198,33 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
+#: Deprecated old name -> the setting's name now.
+ALIASES: dict[str, str] = {}
 
 
 def register(setting: Setting) -> Setting:
     """Declare a further setting (used by apps that add their own SOT_* settings)."""
     if setting.name in BY_NAME and BY_NAME[setting.name] != setting:
         raise ValueError(f"setting {setting.name} declared twice")
+    if setting.name in ALIASES:
+        raise ValueError(f"{setting.name} is an old name of {ALIASES[setting.name]}")
+    for old in setting.old_names:
+        if old in BY_NAME or ALIASES.get(old, setting.name) != setting.name:
+            raise ValueError(f"old name {old} of {setting.name} is already taken")
+    ALIASES.update(dict.fromkeys(setting.old_names, setting.name))
     BY_NAME[setting.name] = setting
     return setting
+
+
+def deprecated_in_use(
+    environ: dict[str, str] | None = None,
+) -> list[tuple[str, str, bool]]:
+    """(old name, new name, ignored) for every deprecated name that is set; ignored
+    when the new name is set too (then the new one wins)."""
+    env = os.environ if environ is None else environ
+    return [
+        (old, new, new in env) for old, new in sorted(ALIASES.items()) if old in env
+    ]
 
 
 def get(name: str, environ: dict[str, str] | None = None) -> Any:
@@ -187,11 +237,14 @@ def effective(environ: dict[str, str] | None = None) -> list[tuple[str, str, boo
     env = os.environ if environ is None else environ
     rows = []
     for s in sorted(BY_NAME.values(), key=lambda s: s.name):
-        raw = s.raw(env)
+        raw = s.raw(env, warn=False)
         shown = raw
         if s.secret and raw:
             shown = mask(raw)
-        rows.append((s.name, shown, s.name not in env))
+        source = s.source(env)
+        if source not in (None, s.name):
+            shown += f"  (from {source}, deprecated)"
+        rows.append((s.name, shown, source is None))
     return rows
 
 

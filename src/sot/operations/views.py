@@ -167,7 +167,7 @@ def _warnings_summary(user) -> dict:
     """Feed health and open suggestions from the warnings app, for the dashboard."""
 
     out: dict = {}
-    if policy.can(user, "feed.view_health"):
+    if policy.can(user, "warning_source.view_health"):
         out["feeds"] = polling.health()
     if policy.can(user, "suggestion.view"):
         out["open_suggestions"] = feed_services.suggestions_for(user).count()

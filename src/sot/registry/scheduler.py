@@ -10,7 +10,8 @@ its services); the scheduler names no app and no task:
 - operations: the freshness check (points whose reports went stale become *unknown*);
 - outreach: the messaging sweep (retries and call-out reminders that are due);
 - public: the publish sweep (changes to the snapshot that wait without a task);
-- warnings: the feed polling, when `SOT_FEED_POLLING` is on (it re-enqueues itself);
+- warnings: the polling of warning sources, when `SOT_WARNINGS_POLLING` is on (it
+  re-enqueues itself);
 - box: on a box (`sot box init`), the sync with central every `SOT_BOX_SYNC_S` s.
 
 A registered django-tasks task is enqueued, so the work runs in the task worker and
@@ -36,15 +37,6 @@ SCHEDULER_TICK_S = env.register(
         "Seconds between rounds of the periodic scheduler that `sot serve` runs "
         "(freshness check, message retries and reminders).",
         kind="int",
-    )
-)
-FEED_POLLING = env.register(
-    env.Setting(
-        "SOT_FEED_POLLING",
-        "false",
-        "Poll the live warning feeds (SMHI, Krisinformation, VMA) from the scheduler. "
-        "Needs network access to them; turn on in production.",
-        kind="bool",
     )
 )
 

@@ -185,9 +185,9 @@ def _suggestion_out(s: Suggestion) -> dict:
 def feed_health(request):
     """Health of every feed: ok, failing, stale or never (polled). The feed URLs
     and error texts (which may hold URLs, keys or internal host names) only for
-    officials with VIEW_FEED_HEALTH; the public sees an empty string there."""
+    officials with VIEW_SOURCE_HEALTH; the public sees an empty string there."""
     rows = polling.health()
-    if not policy.can(getattr(request, "user", None), permissions.VIEW_FEED_HEALTH):
+    if not policy.can(getattr(request, "user", None), permissions.VIEW_SOURCE_HEALTH):
         for row in rows:
             row["url"] = ""
             row["last_error"] = ""

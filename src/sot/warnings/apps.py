@@ -9,12 +9,13 @@ class WarningsConfig(AppConfig):
 
     def ready(self) -> None:
         # here, not at the top: these modules need the models, loaded only now
-        from sot.registry.scheduler import FEED_POLLING, register_periodic
+        from sot.registry.scheduler import register_periodic
         from sot.warnings import (
+            conf,
             permissions,  # noqa: F401  (registers the actions)
             tasks,
         )
 
         register_periodic(
-            "feeds", 60, tasks.keep_polling, when=lambda: FEED_POLLING.value()
+            "warnings", 60, tasks.keep_polling, when=lambda: conf.POLLING.value()
         )

@@ -1,4 +1,4 @@
-"""The feeds app's actions, registered with the accounts policy.
+"""The warnings app's actions, registered with the accounts policy.
 
 | action | who (within their scope) |
 |---|---|
@@ -7,7 +7,7 @@
 | ``warning.end`` (end a manually imported message by hand) | coordinator |
 | ``suggestion.view`` / ``suggestion.decide`` | coordinator, officer |
 | ``suggestion_rule.change`` | coordinator |
-| ``feed.view_health`` | coordinator, officer |
+| ``warning_source.view_health`` (was ``feed.view_health`` before #10) | coordinator, officer |
 """
 
 from __future__ import annotations
@@ -20,4 +20,6 @@ END_WARNING = register_action("warning.end", roles={COORD})
 VIEW_SUGGESTION = register_action("suggestion.view", roles={COORD, OFFICER})
 DECIDE_SUGGESTION = register_action("suggestion.decide", roles={COORD, OFFICER})
 CHANGE_RULE = register_action("suggestion_rule.change", roles={COORD})
-VIEW_FEED_HEALTH = register_action("feed.view_health", roles={COORD, OFFICER})
+VIEW_SOURCE_HEALTH = register_action(
+    "warning_source.view_health", roles={COORD, OFFICER}
+)

@@ -75,7 +75,7 @@ def dashboard(request):
         {
             "warnings": warnings,
             "health": polling.health()
-            if policy.can(request.user, perm.VIEW_FEED_HEALTH)
+            if policy.can(request.user, perm.VIEW_SOURCE_HEALTH)
             else None,
             "form": form,
             "report": report,

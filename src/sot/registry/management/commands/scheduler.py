@@ -6,8 +6,9 @@ from sot.registry import scheduler
 class Command(BaseCommand):
     help = (
         "Enqueue periodic work when it is due: the freshness check, message retries "
-        "and reminders, and feed polling when SOT_FEED_POLLING is on. `sot serve` runs "
-        "it beside the task worker; run it yourself when they run apart."
+        "and reminders, and the polling of warning sources when SOT_WARNINGS_POLLING "
+        "is on. `sot serve` runs it beside the task worker; run it yourself when they "
+        "run apart."
     )
 
     def add_arguments(self, parser):
