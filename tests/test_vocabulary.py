@@ -11,7 +11,9 @@ import pytest
 import sot
 from sot.operations import models as ops_models
 from sot.operations.core import vocabulary as vocab
-from sot.vocabulary import Term
+from sot.plans import models as plans_models
+from sot.registry import models as registry_models
+from sot.vocabulary import JobState, Term
 from sot.warnings import models as warn_models
 from sot.warnings.core import model as warn_core
 
@@ -30,6 +32,8 @@ PAIRS = [
     (warn_core.Status, warn_models.StatusChoice),
     (warn_core.Hazard, warn_models.HazardChoice),
     (warn_core.Source, warn_models.SourceKind),
+    (JobState, registry_models.ImportJob.State),
+    (JobState, plans_models.RunStatus),
 ]
 
 

@@ -42,3 +42,15 @@ def literal(codes: Any) -> Any:
     for API schemas that accept exactly these values (no retyped list)."""
     values = tuple(str(c) for c in codes)
     return Literal[values]
+
+
+class JobState(Term):
+    """The state of a background job: a register import
+    (:class:`sot.registry.models.ImportJob`) or a planning run
+    (:class:`sot.plans.models.PlanningRun`). A planning run is never cancelled."""
+
+    QUEUED = "queued", gettext_noop("I kö")
+    RUNNING = "running", gettext_noop("Pågår")
+    DONE = "done", gettext_noop("Klar")
+    FAILED = "failed", gettext_noop("Misslyckades")
+    CANCELLED = "cancelled", gettext_noop("Avbruten")

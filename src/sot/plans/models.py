@@ -15,14 +15,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
+from sot.config.choices import text_choices
 from sot.plans.conf import runs_dir
+from sot.vocabulary import JobState
 
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("I kö")
-    RUNNING = "running", _("Pågår")
-    DONE = "done", _("Klar")
-    FAILED = "failed", _("Misslyckades")
+# The job states are defined once, in sot.vocabulary.JobState.
+RunStatus = text_choices(JobState, name="RunStatus", module=__name__)
 
 
 class TravelModel(models.TextChoices):

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
+from sot.config.choices import text_choices
 from sot.geo import crs
 from sot.operations.core import fuel
+from sot.vocabulary import JobState
 
 
 class County(models.Model):
@@ -490,12 +492,8 @@ class ImportJob(models.Model):
         POINTS = "points", _("SOT-punkter")
         ROSTER = "roster", _("personer (FRG och personal)")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("väntar")
-        RUNNING = "running", _("pågår")
-        DONE = "done", _("klar")
-        FAILED = "failed", _("misslyckades")
-        CANCELLED = "cancelled", _("avbruten")
+    # The job states are defined once, in sot.vocabulary.JobState.
+    State = text_choices(JobState, name="State", module=__name__)
 
     class Phase(models.TextChoices):
         READ = "read", _("läser filen")
