@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from sot.accounts import policy
 from sot.public import services
@@ -67,13 +68,42 @@ class PublicMessageAdmin(admin.ModelAdmin):
         return policy.can(request.user, policy.ADMINISTER)
 
 
+class ReferenceAdmin(admin.ModelAdmin):
+    """Gazetteer places and postcodes: every write goes through the public app's
+    services (administrators only, coordinates checked)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class Checked(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if not self.errors:
+                    try:
+                        services.check_coordinates(self.instance)
+                    except ValidationError as exc:
+                        self.add_error(None, exc.messages)
+
+        return Checked
+
+    def save_model(self, request, obj, form, change):
+        services.save_reference(actor=request.user, obj=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_reference(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(GazetteerPlace)
-class GazetteerPlaceAdmin(admin.ModelAdmin):
+class GazetteerPlaceAdmin(ReferenceAdmin):
     list_display = ("name", "kind", "municipality_code", "lat", "lon", "source")
     search_fields = ("name",)
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(ReferenceAdmin):
     list_display = ("code", "locality", "lat", "lon")
     search_fields = ("code", "locality")
