@@ -20,6 +20,7 @@ from sot.operations.models import (
     StatusReport,
 )
 from sot.operations.services.common import KEEP
+from sot.public.core import words  # plain date words, as the public reads
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.validation import bounds
 from sot.validation import forms as vf
@@ -139,8 +140,6 @@ class HoursForm(forms.Form):
     )
 
     def __init__(self, *args, days, **kwargs):
-        from sot.public.core import words  # plain date words, as the public reads
-
         super().__init__(*args, **kwargs)
         self.fields["day"].choices = [("", _("Alla dagar under händelsen"))] + [
             (d.isoformat(), words.day(d)) for d in days

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
-from sot.operations import guarded, national, offline, queries
+from sot.operations import guarded, national, offline, panels, queries
 from sot.operations import permissions as perm
 from sot.operations import services as ops
 from sot.operations.conf import fuel_target_hours
@@ -46,10 +46,6 @@ from sot.operations.models import (
 from sot.operations.services import checklists
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
-from sot.warnings import polling
-from sot.warnings import services as feed_services
-from sot.warnings.following import event_links
-from sot.warnings.services import warnings_for_point
 
 
 def _refusal_text(exc) -> str:
@@ -158,20 +154,9 @@ def dashboard(request):
             "event_id": event_id,
             "muni_code": muni_code,
             "can_add_event": policy.can(request.user, perm.ADD_EVENT),
-            **_warnings_summary(request.user),
+            **panels.context("dashboard", request.user),
         },
     )
-
-
-def _warnings_summary(user) -> dict:
-    """Feed health and open suggestions from the warnings app, for the dashboard."""
-
-    out: dict = {}
-    if policy.can(user, "warning_source.view_health"):
-        out["feeds"] = polling.health()
-    if policy.can(user, "suggestion.view"):
-        out["open_suggestions"] = feed_services.suggestions_for(user).count()
-    return out
 
 
 @login_required
@@ -227,19 +212,10 @@ def event_detail(request, event_id):
             ),
             "can_change": can_activate,
             "sitreps": event.sitreps.order_by("-number"),
-            "warning_links": _event_warnings(request.user, event),
+            "warning_links": None,
+            **panels.context("event", request.user, event=event),
         },
     )
-
-
-def _event_warnings(user, event):
-    """The warnings the event was opened from, each with its newest change (None for
-    those who may not see warnings)."""
-    if not policy.can(user, "warning.view"):
-        return None
-    # Imported here: the warnings app imports operations, not the other way round.
-
-    return event_links(event)
 
 
 @login_required
@@ -358,17 +334,10 @@ def point_in_event(request, event_id, slug):
             "checklists": activation.checklists.prefetch_related("items"),
             "delivery_form": DeliveryForm(),
             "hours": queries.hours_rows(activation),
-            "warnings": _point_warnings(request.user, point),
+            "warnings": None,
+            **panels.context("point", request.user, point=point),
         },
     )
-
-
-def _point_warnings(user, point):
-    """The warnings in force over the point (None for those who may not see them)."""
-    if not policy.can(user, "warning.view"):
-        return None
-
-    return warnings_for_point(point)
 
 
 @login_required
@@ -504,8 +473,6 @@ def _note_seen(activation, data, *, queued: bool) -> str:
 def opening_hours(request, event_id, slug):
     """The point's opening hours in the event (operator or official, no JavaScript
     needed): every day of the event, or one day; empty removes them."""
-    from datetime import date  # only this view parses a day
-
     event = _event(request, event_id)
     point = get_object_or_404(Point, slug=slug)
     policy.require(request.user, perm.REPORT_STATUS, point)

@@ -12,9 +12,12 @@ class WarningsConfig(AppConfig):
         from sot.registry.scheduler import register_periodic
         from sot.warnings import (
             conf,
+            panels,
             permissions,  # noqa: F401  (registers the actions)
             tasks,
         )
+
+        panels.connect()
 
         register_periodic(
             "warnings", 60, tasks.keep_polling, when=lambda: conf.POLLING.value()
