@@ -66,3 +66,48 @@ def test_unknown_place_and_empty_question(jamtland, frg, sms_in):
 def test_place_outside_the_area(kall_open, frg, sms_in):
     reply = sms_in(STRANGER, "SOT KIRUNA", "r-k").reply
     assert reply.startswith("Kiruna ligger utanför")
+
+
+def test_a_point_not_serving_points_to_the_nearest_open_one(kall_open, frg, sms_in):
+    """ "SOT VALSJÖBYN" while only Kall is open: the state, then where to go."""
+    reply = sms_in(STRANGER, "SOT Valsjöbyn", "r-v").reply
+    assert reply.startswith("SOT Valsjöbyn: INTE AKTIVERAD.")
+    assert "Närmast öppen: Kall " in reply and reply.endswith(" km.")
+    assert segment_info(reply).segments <= 2
+
+
+def test_an_open_point_names_no_other(kall_open, frg, sms_in):
+    assert "Närmast öppen" not in sms_in(STRANGER, "SOT KALL", "r-k2").reply
+
+
+def test_nothing_open_anywhere_adds_nothing(jamtland, frg, sms_in):
+    reply = sms_in(STRANGER, "SOT Valsjöbyn", "r-v0").reply
+    assert reply == "SOT Valsjöbyn: INTE AKTIVERAD."
+
+
+def test_an_exercise_is_never_told_as_real(
+    are_officer, kall, kall_operator, frg, sms_in
+):
+    """A resident must not take an exercise's "open" for a real one: the point's
+    name carries ÖVNING in the point's answer and in the nearest list."""
+    from sot.operations import services as ops
+    from sot.registry.models import Municipality
+
+    drill = ops.create_event(
+        name="Övning Storm",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+        is_exercise=True,
+    )
+    ops.activate_point(event=drill, point=kall, activated_by=are_officer)
+    ops.submit_status_report(
+        point=kall, event=drill, reported_by=kall_operator, source="web",
+        state="open", services={"food": "yes"},
+    )  # fmt: skip
+    own = sms_in(STRANGER, "SOT KALL", "r-ex1").reply
+    assert own.startswith("SOT Kall (ÖVNING): ÖPPEN")
+    near = sms_in(STRANGER, "SOT JÄRPEN", "r-ex2").reply
+    assert "Kall (ÖVNING) ÖPPEN" in near
+    other = sms_in(STRANGER, "SOT Valsjöbyn", "r-ex3").reply
+    assert "Närmast öppen: Kall (ÖVNING) " in other

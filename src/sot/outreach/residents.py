@@ -14,7 +14,7 @@ from django.utils import timezone
 from sot.outreach.core.commands import fold
 from sot.outreach.core.resident import PointRow, message_text, nearest_text, point_text
 from sot.public import finder, pages
-from sot.public.core import words
+from sot.public.core import nearest, words
 from sot.public.core.model import FUEL_LABELS, SERVICE_LABELS, PublicPoint, PublicState
 
 STATE_WORDS = {
@@ -70,7 +70,34 @@ def row(point: PublicPoint, lang: str, distance_m: float | None = None) -> Point
         updated=updated,
         next_update=next_update,
         opening=point.hours_text(lang),
+        exercise=point.exercise,
     )
+
+
+def _open_instead(data, point: PublicPoint, lang: str) -> list[PointRow]:
+    """For a point that does not serve now: the nearest open point (at most two),
+    so that "SOT VALSJÖBYN" while Valsjöbyn is not activated says where to go."""
+    if point.is_open:
+        return []
+    ranked = [
+        (p, d)
+        for p, d in nearest.nearest_points(point.lat, point.lon, data.located, limit=3)
+        if p.slug != point.slug
+    ][:2]
+    if not ranked:
+        return []
+    shown = pages.PublicData(data.now, where={"slug__in": [p.slug for p, _ in ranked]})
+    full = {p.slug: p for p in shown.points}
+    return [
+        PointRow(
+            name=full[p.slug].name,
+            state="",
+            distance=words.distance(d, lang),
+            exercise=full[p.slug].exercise,
+        )
+        for p, d in ranked
+        if p.slug in full and full[p.slug].is_open
+    ]
 
 
 def answer(target: str | None, *, lang: str = "sv") -> tuple[str, str]:
@@ -86,7 +113,7 @@ def answer(target: str | None, *, lang: str = "sv") -> tuple[str, str]:
             full = pages.PublicData(data.now, where={"slug": p.slug}).points
             if full:
                 return f"resident asked for {p.slug}", point_text(
-                    lang, row(full[0], lang)
+                    lang, row(full[0], lang), _open_instead(data, full[0], lang)
                 )
     found = finder.find(data, target, limit=3)
     res = found.resolution

@@ -33,6 +33,8 @@ WORDS = {
         "ask": "Skriv SOT och din ort eller ditt postnummer, t.ex. SOT JÄRPEN eller "
         "SOT 83005.",
         "more": "Svara SOT och punktens namn för mer.",
+        "exercise": "ÖVNING",
+        "nearest_open": "Närmast öppen: {points}.",
     },
     "en": {
         "near": "SOT near {place}:",
@@ -49,6 +51,8 @@ WORDS = {
         "or the point's name, e.g. SOT JARPEN or SOT 83005.",
         "ask": "Send SOT and your town or postcode, e.g. SOT JARPEN or SOT 83005.",
         "more": "Reply SOT and the point's name for more.",
+        "exercise": "EXERCISE",
+        "nearest_open": "Nearest open: {points}.",
     },
 }
 
@@ -66,6 +70,12 @@ class PointRow:
     updated: str = ""  # "14:05"
     next_update: str = ""
     opening: str = ""
+    #: The point is in an exercise, not a real event: every text says so.
+    exercise: bool = False
+
+    def label(self, words: dict) -> str:
+        """The point's name, marked when what is told is an exercise."""
+        return f"{self.name} ({words['exercise']})" if self.exercise else self.name
 
 
 def fits(text: str) -> bool:
@@ -101,34 +111,47 @@ def nearest_text(
         for keep in (6, 4, 3, 2, 1, 0):
             parts = []
             for row in rows[:count]:
-                text = f"{row.name} {row.state} {row.distance}".strip()
+                text = f"{row.label(words)} {row.state} {row.distance}".strip()
                 services = _services(row, words, keep=keep, missing=False)
                 parts.append(f"{text}: {services}" if services and keep else text)
             body = f"{head} " + ". ".join(parts) + ". " + words["more"]
             if fits(to_gsm7(body)):
                 return to_gsm7(body)
-    return _clip(f"{head} " + ". ".join(f"{r.name} {r.distance}" for r in rows[:1]))
+    return _clip(
+        f"{head} " + ". ".join(f"{r.label(words)} {r.distance}" for r in rows[:1])
+    )
 
 
-def point_text(lang: str, row: PointRow) -> str:
-    """``SOT Kall: ÖPPEN (uppd. 14:05). Finns mat, ...; nästa senast 16:05.``"""
+def point_text(lang: str, row: PointRow, nearest_open: Sequence[PointRow] = ()) -> str:
+    """``SOT Kall: ÖPPEN (uppd. 14:05). Finns mat, ...; nästa senast 16:05.``
+
+    ``nearest_open`` (for a point that does not serve now) adds where to go
+    instead: ``Närmast öppen: Kall 18 km.``
+    """
     words = WORDS["en" if lang == "en" else "sv"]
-    head = f"SOT {row.name}: {row.state}"
+    head = f"SOT {row.label(words)}: {row.state}"
     if row.updated:
         head += f" ({words['updated']} {row.updated})"
     tail = f" {words['next']} {row.next_update}." if row.next_update else ""
     opening = f" {words['opening']}: {row.opening}." if row.opening else ""
+    near = ""
+    if nearest_open:
+        near = " " + words["nearest_open"].format(
+            points=", ".join(
+                f"{r.label(words)} {r.distance}".strip() for r in nearest_open
+            )
+        )
     for keep in (8, 5, 3, 1, 0):
         services = _services(row, words, keep=keep, missing=True)
         text = (
             head
-            + ". "
-            + (services[:1].upper() + services[1:] + "." if services else "")
+            + "."
+            + (" " + services[:1].upper() + services[1:] + "." if services else "")
         )
-        for extra in (opening + tail, tail, ""):
+        for extra in (opening + tail + near, tail + near, near, ""):
             if fits(to_gsm7(text + extra)):
                 return to_gsm7(text + extra)
-    return _clip(head + ".")
+    return _clip(head + "." + near)
 
 
 def message_text(lang: str, key: str, **values: str) -> str:
