@@ -33,7 +33,7 @@ def test_dashboard_shows_feed_health_and_open_suggestions(client, are_officer):
     source.save()
     client.force_login(are_officer)
     page = client.get("/drift/oversikt/").content.decode()
-    assert "Varningsflöden" in page and source.name in page
+    assert "Varningskällor" in page and source.name in page
     assert '<strong class="stale">Fel</strong>' in page
     assert "1 förslag från varningar väntar på beslut" in page
 

@@ -76,8 +76,8 @@ class WarningSource(models.Model):
     last_document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("flöde")
-        verbose_name_plural = _("flöden")
+        verbose_name = _("varningskälla")
+        verbose_name_plural = _("varningskällor")
         ordering = ["slug"]
 
     def __str__(self) -> str:
@@ -114,7 +114,7 @@ class WarningMessage(models.Model):
     identifier = models.CharField(_("id"), max_length=255)
     polled_from = models.ForeignKey(
         WarningSource,
-        verbose_name=_("flöde"),
+        verbose_name=_("hämtad från varningskälla"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -133,7 +133,7 @@ class Command(BaseCommand):
             self.stdout.write(f"            förslag: {len(m.suggestion_ids)}")
         if report.ended:
             self.stdout.write(
-                f"  avslutade (saknas i flödet): {', '.join(report.ended)}"
+                f"  avslutade (saknas i källan): {', '.join(report.ended)}"
             )
         if report.cleared_suggestions:
             self.stdout.write(
@@ -184,5 +184,5 @@ class Command(BaseCommand):
         sources = polling.ensure_sources()
         created = ensure_default_rules()
         self.stdout.write(
-            f"flöden: {', '.join(s.slug for s in sources)}; nya regler: {created}"
+            f"källor: {', '.join(s.slug for s in sources)}; nya regler: {created}"
         )
