@@ -157,3 +157,38 @@ def test_edit_distance_counts_a_swap_as_one():
     assert search.edit_distance("jarpen", "jarpne", 2) == 1
     assert search.edit_distance("kall", "kal", 2) == 1
     assert search.edit_distance("abc", "xyz", 1) == 2  # stops past the limit
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "code", "lat", "lon"),
+    [
+        ("Valsjöbyn", "Valsjöbyn", "2309", 64.07, 14.13),
+        ("Valsjobyn", "Valsjöbyn", "2309", 64.07, 14.13),
+        ("Lillhardal", "Lillhärdal", "2361", 61.85, 14.07),
+        ("Stora Blasjon", "Stora Blåsjön", "2313", 64.5, 14.15),
+    ],
+)
+def test_villages_that_are_postal_towns_are_found_at_their_own_place(
+    query, name, code, lat, lon
+):
+    """Villages under 500 inhabitants that are their own postal towns come from the
+    GeoNames postal table (scripts/merge_postal_codes.py), at the village, not at
+    the municipality's centre."""
+    res = resolve(query)
+    assert res.status == "found" and res.origin.label == name
+    assert res.origin.municipality_code == code
+    assert haversine_m(res.origin.lat, res.origin.lon, lat, lon) < 2_000
+
+
+@pytest.mark.parametrize(("query", "town"), [("830 67", "Valsjöbyn"),
+                                             ("84080", "Lillhärdal")])  # fmt: skip
+def test_a_small_postal_towns_postcode_lies_at_the_town(query, town):
+    res = resolve(query)
+    assert res.status == "found" and res.origin.label.endswith(town)
+    place = next(p for p in gazetteer.places() if p.name == town)
+    assert (res.origin.lat, res.origin.lon) == (place.lat, place.lon)
+    assert not res.origin.approximate
+
+
+def test_every_bundled_postcode_lies_at_its_postal_town():
+    assert all(entry.precise for entry in gazetteer.postcodes().values())

@@ -4,10 +4,11 @@ Two CSV files in ``sot/public/data`` (GeoNames data, built by
 ``scripts/build_gazetteer.py``; sources and licences in ``data/SOURCES.md``):
 
 - ``places_se.csv``: populated places with at least 500 inhabitants or a municipal
-  seat (``namn,lat,lon,kommun_kod,folkmangd,geonameid``), about 1 300 rows;
+  seat, and the postal towns of GeoNames' postal table that are not among them
+  (``namn,lat,lon,kommun_kod,folkmangd,geonameid``), about 2 300 rows;
 - ``postcodes_se.csv``: every postcode with its postal town and municipality, and
-  coordinates that are the town's (``precision`` = ``ort``) or the municipality's
-  centre (``kommun``), about 16 500 rows.
+  coordinates that are the town's (``precision`` = ``ort``) or, for a row a refresh
+  could not place, the municipality's centre (``kommun``), about 18 000 rows.
 
 Read once per process; an install adds finer names and postcodes of its own with
 ``sot import_places`` / ``sot import_postcodes`` (see docs/public-site.md).
