@@ -249,19 +249,23 @@ class Message(models.Model):
     """An outgoing message and its delivery record."""
 
     key = models.CharField(
-        max_length=200,
-        unique=True,
+        max_length=300,
         help_text=_("Idempotensnyckel: samma nyckel skickas aldrig två gånger."),
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     backend = models.CharField(max_length=20, blank=True)
-    to = models.CharField(_("mottagare"), max_length=254, db_index=True)
+    to = models.CharField(_("mottagare"), max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     purpose = models.CharField(max_length=40)
     resident = models.BooleanField(default=False)
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        db_index=False,  # partial index below: residents' alerts have none
     )
     callout = models.ForeignKey(
         CallOut,
@@ -269,16 +273,16 @@ class Message(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="messages",
+        db_index=False,  # partial index below
     )
     state = models.CharField(
         max_length=12,
         choices=DeliveryState.choices,
         default=DeliveryState.QUEUED,
-        db_index=True,
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    provider_id = models.CharField(max_length=64, blank=True)
     provider_status = models.CharField(max_length=40, blank=True)
     provider_answer = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
@@ -291,6 +295,44 @@ class Message(models.Model):
         verbose_name = _("utskick")
         verbose_name_plural = _("utskick")
         ordering = ["-created_at", "-id"]
+        # A large alert inserts 100 000 rows at once, so every index here is one
+        # a query needs, and partial where most rows have nothing to find:
+        # the key (unique, without PostgreSQL's extra LIKE index that unique=True
+        # adds), a recipient's last hour (rate limits, erasure), the newest first
+        # (lists), what is due (the sender), what a worker claimed (the reclaim of
+        # a worker that died), provider ids (status callbacks), people and
+        # call-outs (never set on residents' alerts).
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="outreach_message_key_unique")
+        ]
+        indexes = [
+            models.Index(fields=["to", "created_at"], name="outreach_msg_to_created"),
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(state="queued"),
+                name="outreach_msg_due",
+            ),
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(state="sending"),
+                name="outreach_msg_claimed",
+            ),
+            models.Index(
+                fields=["provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="outreach_msg_provider_id",
+            ),
+            models.Index(
+                fields=["member"],
+                condition=models.Q(member__isnull=False),
+                name="outreach_msg_member",
+            ),
+            models.Index(
+                fields=["callout"],
+                condition=models.Q(callout__isnull=False),
+                name="outreach_msg_callout",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.purpose} {self.state}"
