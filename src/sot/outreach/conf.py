@@ -90,6 +90,16 @@ SEND_MAX_ATTEMPTS = env.register(
         kind="int",
     )
 )
+SEND_CLAIM_TIMEOUT_SECONDS = env.register(
+    _S(
+        "SOT_SEND_CLAIM_TIMEOUT_SECONDS",
+        "300",
+        "A message a worker claimed for sending and did not finish in this time "
+        "(the worker died) is put back in the queue once; keep it well above the "
+        "SMS provider's request time-out (10 s).",
+        kind="int",
+    )
+)
 SEND_BACKOFF_SECONDS = env.register(
     _S(
         "SOT_SEND_BACKOFF_SECONDS",

@@ -4,7 +4,11 @@
   the same key never makes a second message, so a repeated event, a webhook that
   arrives twice or a task that runs twice sends nothing new.
 * :func:`deliver` sends one queued message. It first *claims* it (``queued`` ->
-  ``sending`` in one conditional UPDATE), so two workers cannot both send it.
+  ``sending`` in one conditional UPDATE that also counts the attempt), so two
+  workers cannot both send it, and records the outcome only while its claim holds.
+  A message whose worker died while it was claimed is put back in the queue by
+  :func:`reclaim_stale` after ``SOT_SEND_CLAIM_TIMEOUT_SECONDS``, once per claim
+  (one conditional UPDATE), and then sent once more.
   Connection errors and HTTP 429/5xx put it back in the queue with exponential
   back-off (``SOT_SEND_BACKOFF_SECONDS`` x 2^n, ``SOT_SEND_MAX_ATTEMPTS`` tries);
   permanent errors fail it; an answer that never came (the provider may have sent
@@ -21,6 +25,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
@@ -113,8 +118,52 @@ def _claim(message_id: int, now: datetime) -> bool:
     return bool(
         Message.objects.filter(
             pk=message_id, state=DeliveryState.QUEUED, next_attempt_at__lte=now
-        ).update(state=DeliveryState.SENDING, sent_at=now)
+        ).update(state=DeliveryState.SENDING, sent_at=now, attempts=F("attempts") + 1)
     )
+
+
+_OUTCOME = [
+    "backend",
+    "state",
+    "next_attempt_at",
+    "provider_id",
+    "provider_status",
+    "provider_answer",
+    "error",
+    "segments",
+    "delivered_at",
+]
+
+
+def _record(message: Message) -> None:
+    """Write the outcome of a send while this worker's claim still holds (the same
+    attempt in ``sending``); a claim taken back meanwhile is left alone."""
+    kept = Message.objects.filter(
+        pk=message.pk, state=DeliveryState.SENDING, attempts=message.attempts
+    ).update(**{name: getattr(message, name) for name in _OUTCOME})
+    if not kept:
+        log.warning("message %s: claim taken back before the outcome", message.key)
+
+
+def reclaim_stale(*, now: datetime | None = None) -> int:
+    """Put back in the queue the messages a worker claimed and never finished (it
+    died), so that they are sent once more; one that has had its tries fails."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get(conf.SEND_CLAIM_TIMEOUT_SECONDS))
+    stale = Message.objects.filter(state=DeliveryState.SENDING, sent_at__lt=cutoff)
+    # one conditional UPDATE each: two sweeps cannot both put a message back
+    again = stale.filter(attempts__lt=conf.get(conf.SEND_MAX_ATTEMPTS)).update(
+        state=DeliveryState.QUEUED,
+        next_attempt_at=now,
+        error="claimed by a worker that stopped; sent again",
+    )
+    given_up = stale.update(
+        state=DeliveryState.FAILED,
+        error="claimed by a worker that stopped, tries used up; outcome unknown",
+    )
+    if again or given_up:
+        log.warning("stale claims: %d queued again, %d failed", again, given_up)
+    return again
 
 
 def deliver(message_id: int, *, now: datetime | None = None) -> Message:
@@ -122,9 +171,8 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Message:
     now = now or timezone.now()
     if not _claim(message_id, now):
         return Message.objects.get(pk=message_id)
-    message = Message.objects.get(pk=message_id)
+    message = Message.objects.get(pk=message_id)  # attempts counted by the claim
     backend = backend_for(message.channel)
-    message.attempts += 1
     message.backend = backend.name
     try:
         result = backend.send(to=message.to, body=message.body, subject=message.subject)
@@ -135,7 +183,7 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Message:
             wait = conf.get(conf.SEND_BACKOFF_SECONDS) * 2 ** (message.attempts - 1)
             message.state = DeliveryState.QUEUED
             message.next_attempt_at = now + timedelta(seconds=wait)
-            message.save()
+            _record(message)
             enqueue_delivery(message.pk, run_after=message.next_attempt_at)
             return message
         if exc.ambiguous:
@@ -143,7 +191,7 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Message:
                 "outcome unknown, not retried to avoid a duplicate: " + message.error
             )[:300]
         message.state = DeliveryState.FAILED
-        message.save()
+        _record(message)
         log.warning("message %s failed: %s", message.key, message.error)
         return message
     message.provider_id = result.provider_id
@@ -155,13 +203,15 @@ def deliver(message_id: int, *, now: datetime | None = None) -> Message:
         message.segments = result.segments
     if message.state == DeliveryState.DELIVERED:
         message.delivered_at = now
-    message.save()
+    _record(message)
     return message
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Send every queued message whose time has come; returns how many were tried."""
+    """Send every queued message whose time has come (and those a dead worker
+    left claimed); returns how many were tried."""
     now = now or timezone.now()
+    reclaim_stale(now=now)
     ids = list(
         Message.objects.filter(state=DeliveryState.QUEUED, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id")
