@@ -171,7 +171,8 @@ def test_set_based_fan_out_picks_the_right_subscribers_and_texts(
     assert sv.body.startswith("SOT-punkt Kall") and "Kall" in en.body
     assert sv.body != en.body and "open" in en.body.lower()
     assert sv.segments == 1 and sv.subject == "" and sv.state == "queued"
-    assert sv.key == f"alert:{kall_active.pk}:1:{made[0].pk}"
+    assert sv.key == f"alert:{kall_active.pk}:1:sms:+46701"  # one per address
+    assert made[0].address == "+46701"
     bo, jo = messages["bo@example.se"], messages["jo@example.se"]
     assert bo.body.startswith(sv.body) and bo.segments is None
     assert bo.body.endswith(

@@ -359,7 +359,7 @@ def subscribe(request, payload: SubscribeIn):
     if isinstance(target, Point) and target.lifecycle not in PUBLIC_LIFECYCLES:
         target = None  # planned points are not public
     if target is None:
-        raise ValidationError({"target": ["Hittar ingen SOT-punkt eller kommun."]})
+        raise ValidationError({"target": ["Hittar ingen SOT-punkt, kommun eller län."]})
 
     validate_email(payload.email)
     subscriptions.subscribe_email(

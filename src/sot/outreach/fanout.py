@@ -40,6 +40,7 @@ from sot.outreach.models import (
     Subscription,
     SubscriptionState,
 )
+from sot.registry.models import County, Municipality, Point
 
 _LIMIT_ERROR = "rate limit per recipient"
 
@@ -76,7 +77,9 @@ def _statement(*, texts: dict, key_prefix: str, filters_sql: str) -> tuple:
     segments, segment_params = _by_language(s, texts["segments"])
     before, after = _unsubscribe_parts()
     expressions = {
-        "key": ("%s || CAST(s.id AS TEXT)", [key_prefix]),
+        # one message per channel and address, whichever of their subscriptions
+        # (point, municipality, county) brought them in
+        "key": ("%s || s.channel || ':' || s.address", [key_prefix]),
         "channel": ("s.channel", []),
         "to": ("s.address", []),
         "body": (
@@ -139,74 +142,87 @@ def _over_limit(*, now, key_prefix: str) -> set[str] | None:
     return set(recent.values_list("to", flat=True))
 
 
-def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> int:
-    """Queue the alert for every active subscriber of the activation's point (or
-    its municipality); returns how many subscribers it was made for."""
-    point = activation.point
-    prefix = "ÖVNING " if activation.event.is_exercise else ""
-    url = (env.get("SOT_SITE_URL").rstrip("/") + f"/punkt/{point.slug}").split(
-        "://", 1
-    )[-1]
-    subscribers = (
-        Subscription.objects.filter(state=SubscriptionState.ACTIVE)
-        .filter(Q(point=point) | Q(municipality_id=point.municipality_id))
-        .order_by("pk")
+def _point_scope(point) -> tuple[str, list]:
+    """Subscribers of the point, of its municipality and of its county."""
+    county_id = (
+        County.objects.filter(code=point.municipality.county_code)
+        .values_list("pk", flat=True)
+        .first()
     )
-    # ids and addresses only (a few MB at 100 000): the batches are id ranges, so
-    # no batch scans the OR of point and municipality again
-    everyone = list(subscribers.values_list("pk", "address"))
-    if not everyone:
-        return 0
+    return (
+        "(s.point_id = %s OR s.municipality_id = %s OR s.county_id = %s)",
+        [point.pk, point.municipality_id, county_id],
+    )
+
+
+def _county_scope(county) -> tuple[str, list]:
+    """Subscribers of the county, of its municipalities and of its points."""
+    q = connection.ops.quote_name
+    muni, pt = q(Municipality._meta.db_table), q(Point._meta.db_table)
+    return (
+        f"(s.county_id = %s OR s.municipality_id IN (SELECT m.id FROM {muni} m "
+        f"WHERE m.county_code = %s) OR s.point_id IN (SELECT p.id FROM {pt} p "
+        f"JOIN {muni} m ON p.municipality_id = m.id WHERE m.county_code = %s))",
+        [county.pk, county.code, county.code],
+    )
+
+
+def _texts(bodies: dict[str, str], *, purpose: str, now) -> dict:
+    """What the INSERT chooses from, per channel and language: each body once."""
     sms, email, subject, segments = {}, {}, {}, {}
-    for language in Language.values:
-        values = {
-            "point": point.name,
-            "time": when,
-            "url": url,
-            "offers": describe_offers(language, offers),
-        }
-        body = prefix + render(template, language, values, limit=160 - len(prefix))
+    for language, body in bodies.items():
         word = "Unsubscribe" if language == "en" else "Avsluta"
         sms[language], subject[language] = body, body[:80]
         email[language] = f"{body}\n\n{word}: "
         segments[language] = segment_info(body).segments
-    now = timezone.now()
     row = {
-        "purpose": template,
+        "purpose": purpose,
         "resident": True,
         "state": DeliveryState.QUEUED,
         "created_at": now,
         "next_attempt_at": now,
     }
-    texts = {
+    return {
         "sms": sms,
         "email": email,
         "subject": subject,
         "segments": segments,
         "row": row,
     }
+
+
+def _fan_out(*, key_prefix: str, scope: tuple[str, list], bodies, purpose) -> int:
+    """Queue ``bodies`` (per language) to every active subscriber in ``scope``, one
+    message per channel and address; returns how many recipients that is."""
+    q = connection.ops.quote_name
+    scope_sql, scope_params = scope
+    with connection.cursor() as cursor:
+        # ids, channels and addresses only (a few MB at 100 000): the batches are
+        # id ranges, so no batch evaluates the whole scope again
+        cursor.execute(
+            f"SELECT s.id, s.channel, s.address FROM "
+            f"{q(Subscription._meta.db_table)} s WHERE s.state = %s AND {scope_sql} "
+            "ORDER BY s.id",
+            [SubscriptionState.ACTIVE, *scope_params],
+        )
+        everyone = cursor.fetchall()
+    if not everyone:
+        return 0
+    now = timezone.now()
+    texts = _texts(bodies, purpose=purpose, now=now)
     limited = dict(
-        texts, row=dict(row, state=DeliveryState.SUPPRESSED, error=_LIMIT_ERROR)
+        texts,
+        row=dict(texts["row"], state=DeliveryState.SUPPRESSED, error=_LIMIT_ERROR),
     )
-    key_prefix = f"alert:{activation.pk}:{seq}:"
-    scope = (
-        "s.state = %s AND s.id >= %s AND s.id <= %s "
-        "AND (s.point_id = %s OR s.municipality_id = %s)"
-    )
+    where_sql = f"s.state = %s AND s.id >= %s AND s.id <= %s AND {scope_sql}"
     queued_sql, queued_params = _statement(
-        texts=texts, key_prefix=key_prefix, filters_sql=scope
+        texts=texts, key_prefix=key_prefix, filters_sql=where_sql
     )
     over = _over_limit(now=now, key_prefix=key_prefix)
     for start in range(0, len(everyone), conf.FAN_OUT_BATCH):
         batch = everyone[start : start + conf.FAN_OUT_BATCH]
-        where = [
-            SubscriptionState.ACTIVE,
-            batch[0][0],
-            batch[-1][0],
-            point.pk,
-            point.municipality_id,
-        ]
-        held = [pk for pk, address in batch if over is None or address in over]
+        where = [SubscriptionState.ACTIVE, batch[0][0], batch[-1][0], *scope_params]
+        held = [pk for pk, _ch, address in batch if over is None or address in over]
         with transaction.atomic(), connection.cursor() as cursor:
             if held:
                 # recipients over their hourly limit first, as suppressed records;
@@ -215,9 +231,52 @@ def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> 
                 sql, params = _statement(
                     texts=limited,
                     key_prefix=key_prefix,
-                    filters_sql=f"{scope} AND s.id IN ({marks})",
+                    filters_sql=f"{where_sql} AND s.id IN ({marks})",
                 )
                 cursor.execute(sql, params + where + held)
             cursor.execute(queued_sql, queued_params + where)
     transaction.on_commit(enqueue_sending)
-    return len(everyone)
+    return len({(channel, address) for _pk, channel, address in everyone})
+
+
+def fan_out(*, activation, seq: int, template: str, offers: dict, when: str) -> int:
+    """Queue the alert for every active subscriber of the activation's point, its
+    municipality or its county (one message per address); returns how many
+    recipients it was made for."""
+    point = activation.point
+    prefix = "ÖVNING " if activation.event.is_exercise else ""
+    url = (env.get("SOT_SITE_URL").rstrip("/") + f"/punkt/{point.slug}").split(
+        "://", 1
+    )[-1]
+    bodies = {}
+    for language in Language.values:
+        values = {
+            "point": point.name,
+            "time": when,
+            "url": url,
+            "offers": describe_offers(language, offers),
+        }
+        bodies[language] = prefix + render(
+            template, language, values, limit=160 - len(prefix)
+        )
+    return _fan_out(
+        key_prefix=f"alert:{activation.pk}:{seq}:",
+        scope=_point_scope(point),
+        bodies=bodies,
+        purpose=template,
+    )
+
+
+def fan_out_warning(*, warning) -> int:
+    """Queue a county's warning to residents for every active subscriber of the
+    county, of its municipalities and of its points (one message per address)."""
+    bodies = {
+        Language.SV: warning.sms_text("sv"),
+        Language.EN: warning.sms_text("en"),
+    }
+    return _fan_out(
+        key_prefix=f"warning:{warning.pk}:",
+        scope=_county_scope(warning.county),
+        bodies=bodies,
+        purpose="county_warning",
+    )

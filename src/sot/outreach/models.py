@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from sot.accounts.policy import Scope
 from sot.outreach.core.callout import CallOutState, PersonStatus
+from sot.outreach.core.gsm import to_gsm7
 
 USER = settings.AUTH_USER_MODEL
 
@@ -377,8 +378,9 @@ class ConsentMethod(models.TextChoices):
 
 
 class Subscription(models.Model):
-    """A resident who wants to know when a point (or any point in a municipality)
-    opens, changes what it offers or closes."""
+    """A resident who wants to know when a point (or any point in a municipality or
+    a county) opens, changes what it offers or closes, and the county's warnings to
+    residents. One of point, municipality and county is set."""
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     address = models.CharField(_("telefon eller e-post"), max_length=254, db_index=True)
@@ -391,6 +393,14 @@ class Subscription(models.Model):
     )
     municipality = models.ForeignKey(
         "registry.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    county = models.ForeignKey(
+        "registry.County",
+        verbose_name=_("län"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -422,6 +432,20 @@ class Subscription(models.Model):
             "blankettens arkivnummer."
         ),
     )
+    consent_text = models.CharField(
+        _("samtycke: text eller version"),
+        max_length=300,
+        blank=True,
+        help_text=_("Villkoren invånaren sa ja till, eller deras version."),
+    )
+    imported_by = models.ForeignKey(
+        USER,
+        verbose_name=_("importerad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("prenumeration")
@@ -429,19 +453,28 @@ class Subscription(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(point__isnull=False)
-                | models.Q(municipality__isnull=False),
+                | models.Q(municipality__isnull=False)
+                | models.Q(county__isnull=False),
                 name="subscription_has_target",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.point or self.municipality} {self.state}"
+        target = self.point or self.municipality or self.county
+        return f"{self.channel} {target} {self.state}"
+
+    @property
+    def target(self):
+        """The point, municipality or county subscribed to."""
+        return self.point or self.municipality or self.county
 
     @property
     def scope_name(self) -> str:
         if self.point_id:
             return self.point.name
-        return f"{self.municipality.name} (kommun)"
+        if self.municipality_id:
+            return f"{self.municipality.name} (kommun)"
+        return self.county.name
 
 
 class PointNotice(models.Model):
@@ -457,3 +490,43 @@ class PointNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activation_id} {self.state} #{self.seq}"
+
+
+class ResidentWarning(models.Model):
+    """A county's warning to its residents (e.g. "Storm i natt: ladda telefonen"),
+    sent to everyone who subscribes to the county, to one of its municipalities or
+    to one of its points: one message per address."""
+
+    county = models.ForeignKey(
+        "registry.County",
+        verbose_name=_("län"),
+        on_delete=models.CASCADE,
+        related_name="resident_warnings",
+    )
+    text = models.CharField(_("text"), max_length=300)
+    text_en = models.CharField(_("text på engelska"), max_length=300, blank=True)
+    exercise = models.BooleanField(_("övning"), default=False)
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(_("mottagare"), null=True, blank=True)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("varning till invånare")
+        verbose_name_plural = _("varningar till invånare")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.county.name}: {self.text[:40]}"
+
+    def policy_scope(self) -> Scope:
+        return Scope(county_code=self.county.code)
+
+    def sms_text(self, language: str) -> str:
+        """The text residents get in ``language`` (English falls back to Swedish)."""
+        text = self.text_en if language == "en" and self.text_en else self.text
+        prefix = "ÖVNING " if self.exercise else ""  # as the points' alerts
+        text = to_gsm7(" ".join(text.split()))
+        return f"{prefix}SOT {self.county.name}: {text}"

@@ -8,6 +8,7 @@
 | ``callout.start`` / ``callout.change`` (cancel) | coordinator, officer |
 | ``callout.view`` | coordinator, officer, operator |
 | ``notify.view_messages`` (delivery records) | coordinator, officer |
+| ``residents.warn`` (a warning to every subscriber in the county) | coordinator |
 """
 
 from __future__ import annotations
@@ -24,3 +25,4 @@ START_CALLOUT = register_action("callout.start", roles=OFFICIALS)
 CHANGE_CALLOUT = register_action("callout.change", roles=OFFICIALS)
 VIEW_CALLOUT = register_action("callout.view", roles=ALL)
 VIEW_MESSAGES = register_action("outreach.view_messages", roles=OFFICIALS)
+WARN_RESIDENTS = register_action("residents.warn", roles={COORD})

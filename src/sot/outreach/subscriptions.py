@@ -1,7 +1,8 @@
 """Residents' subscriptions and the alerts they get (issue #7, point 6).
 
-By SMS: ``START KALL`` (a point) or ``START ÅRE`` (every point in a municipality),
-``STOPP`` (everything) or ``STOPP KALL``. By e-mail on the public site, with double
+By SMS: ``START KALL`` (a point), ``START ÅRE`` (every point in a municipality) or
+``START JÄMTLAND`` (every point in the county, and the county's warnings to
+residents), ``STOPP`` (everything) or ``STOPP KALL``. By e-mail on the public site, with double
 opt-in: :func:`subscribe_email` sends a confirmation link, and only
 :func:`confirm_email` makes the subscription active.
 
@@ -9,6 +10,8 @@ opt-in: :func:`subscribe_email` sends a confirmation link, and only
 the point's state and offers with what residents were last told
 (:class:`~sot.outreach.models.PointNotice`) and sends one message per subscriber only
 when the point opened, closed, or changed what it offers.
+:func:`warn_county` sends a county coordinator's warning to every subscriber in the
+county. Both fan out off the request, in a task (:mod:`sot.outreach.fanout`).
 """
 
 from __future__ import annotations
@@ -17,33 +20,36 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from sot import errors
+from sot.accounts import policy
 from sot.config import env
 from sot.operations.models import Activation, LogKind, Source
 from sot.operations.services import add_log_entry
-from sot.outreach import fanout
+from sot.outreach import conf, fanout
+from sot.outreach import permissions as perm
 from sot.outreach.core.commands import fold
+from sot.outreach.core.gsm import segment_info
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import enqueue, queue_message
 from sot.outreach.models import (
     Channel,
     ConsentMethod,
     PointNotice,
+    ResidentWarning,
     Subscription,
     SubscriptionState,
 )
 from sot.public.state import point_public_state
-from sot.registry.models import Municipality, Point
+from sot.registry.models import County, Municipality, Point
 
 log = logging.getLogger("sot.outreach")
 
 
-# --- resolving "KALL" or "Åre" ---------------------------------------------------
+# --- resolving "KALL", "Åre" or "Jämtland" ---------------------------------------------------
 
 
 def point_keywords() -> dict[str, Point]:
@@ -59,7 +65,8 @@ def point_keywords() -> dict[str, Point]:
 
 
 def resolve_target(text: str, keywords: dict[str, Point] | None = None):
-    """A point (by keyword) or a municipality (by name or code), or None."""
+    """A point (by keyword), a municipality (by name or code) or a county (by name,
+    with or without "län", or code), or None."""
     if not text or not text.strip():
         return None
     wanted = fold(" ".join(text.split()))
@@ -71,11 +78,25 @@ def resolve_target(text: str, keywords: dict[str, Point] | None = None):
     for muni in Municipality.objects.all():
         if wanted in (fold(muni.name), muni.code, fold(muni.name) + " KOMMUN"):
             return muni
+    for county in County.objects.all():
+        name = fold(county.name)  # "JAMTLANDS LAN"
+        short = name.removesuffix(" LAN").removesuffix("S")
+        if wanted in (name, short, short + " LAN", "LAN " + county.code):
+            return county
     return None
 
 
-def _scope_name(target) -> str:
+def _lookup(target) -> dict:
+    """The subscription's field for ``target``."""
     if isinstance(target, Point):
+        return {"point": target}
+    if isinstance(target, County):
+        return {"county": target}
+    return {"municipality": target}
+
+
+def _scope_name(target) -> str:
+    if isinstance(target, Point | County):
         return target.name
     return f"{target.name} (kommun)"
 
@@ -83,6 +104,8 @@ def _scope_name(target) -> str:
 def _keyword(target) -> str:
     if isinstance(target, Point):
         return target.slug.replace("-", " ").upper()
+    if isinstance(target, County):
+        return target.name.upper().removesuffix(" LÄN").removesuffix("S")
     return target.name.upper()
 
 
@@ -99,7 +122,7 @@ def sms_subscribe(
         return "subscribe: unknown target", render(
             "subscribe_unknown", "sv", {"unknown": target or "", "keyword": example}
         )
-    lookup = {"point": found} if isinstance(found, Point) else {"municipality": found}
+    lookup = _lookup(found)
     with transaction.atomic():
         sub = Subscription.objects.filter(
             channel=Channel.SMS, address=phone, **lookup
@@ -143,17 +166,12 @@ def sms_unsubscribe(
     if target:
         found = resolve_target(target, keywords)
         if found is not None:
-            lookup = (
-                {"point": found}
-                if isinstance(found, Point)
-                else {"municipality": found}
-            )
-            subs = subs.filter(**lookup)
+            subs = subs.filter(**_lookup(found))
             scope = _scope_name(found)
             keyword = _keyword(found)
-    first = subs.select_related("point", "municipality").first()
+    first = subs.select_related("point", "municipality", "county").first()
     if first is not None and not scope:
-        keyword = _keyword(first.point or first.municipality)
+        keyword = _keyword(first.target)
     n = subs.update(state=SubscriptionState.STOPPED, stopped_at=timezone.now())
     return f"unsubscribed ({n})", render(
         "unsubscribe_ok", "sv", {"scope": scope, "keyword": keyword}
@@ -187,9 +205,7 @@ def subscribe_email(*, email: str, target, language: str = "sv") -> Subscription
             "försök igen i morgon.",
             code="too_many_pending",
         )
-    lookup = (
-        {"point": target} if isinstance(target, Point) else {"municipality": target}
-    )
+    lookup = _lookup(target)
     with transaction.atomic():
         sub = Subscription.objects.filter(
             channel=Channel.EMAIL, address=email, **lookup
@@ -306,12 +322,6 @@ def offers_of(activation, public=None) -> dict[str, bool]:
     return {k: offers[k] for k in order if k in offers}
 
 
-def _subscribers(point):
-    return Subscription.objects.filter(state=SubscriptionState.ACTIVE).filter(
-        Q(point=point) | Q(municipality_id=point.municipality_id)
-    )
-
-
 def alert_residents(*, activation_id: int) -> int:
     """Tell subscribers when a point opened, changed its offers or closed."""
     with transaction.atomic():
@@ -380,3 +390,70 @@ def alert(activation_id: int) -> int:
 
 def enqueue_alert(activation_id: int) -> None:
     enqueue(alert, activation_id)
+
+
+# --- a county's warning to residents -------------------------------------------------
+
+#: SMS segments a warning may take with its "SOT <county>: " (2: 306 characters)
+WARNING_MAX_SEGMENTS = 2
+
+
+def warn_county(
+    *, by, county: County, text: str, text_en: str = "", exercise: bool = False
+) -> ResidentWarning:
+    """A county coordinator's warning to every resident who subscribes to the
+    county, to one of its municipalities or to one of its points (one message per
+    address). Only records it and enqueues the fan-out (:func:`warn`)."""
+    warning = ResidentWarning(
+        county=county,
+        text=" ".join((text or "").split()),
+        text_en=" ".join((text_en or "").split()),
+        exercise=exercise,
+        created_by=by,
+    )
+    policy.require(by, perm.WARN_RESIDENTS, warning)
+    if not warning.text:
+        raise errors.Invalid("Skriv varningens text.", code="warning_text")
+    for language, field in (("sv", "text"), ("en", "text_en")):
+        if getattr(warning, field):
+            info = segment_info(warning.sms_text(language))
+            if info.segments > WARNING_MAX_SEGMENTS:
+                raise errors.Invalid(
+                    f"Texten ({field}) blir {info.segments} SMS; högst "
+                    f"{WARNING_MAX_SEGMENTS}. Korta den.",
+                    code="warning_too_long",
+                )
+    with transaction.atomic():
+        warning.save()
+        transaction.on_commit(lambda: enqueue(warn, warning.pk))
+    return warning
+
+
+def send_warning(*, warning_id: int) -> int:
+    """Fan the warning out (again, after a worker restart: only what is missing)."""
+    warning = ResidentWarning.objects.select_related("county").get(pk=warning_id)
+    sent = fanout.fan_out_warning(warning=warning)
+    ResidentWarning.objects.filter(pk=warning.pk).update(
+        recipients=sent, fanned_out_at=timezone.now()
+    )
+    return sent
+
+
+def finish_interrupted_warnings(*, now=None) -> int:
+    """Fan out again the warnings whose fan-out did not finish (the worker stopped
+    half-way) within ``SOT_SEND_CLAIM_TIMEOUT_SECONDS``: only what is missing is
+    added. The sweep runs it; returns how many warnings."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get(conf.SEND_CLAIM_TIMEOUT_SECONDS))
+    unfinished = ResidentWarning.objects.filter(
+        fanned_out_at__isnull=True, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for pk in list(unfinished):
+        send_warning(warning_id=pk)
+    return len(unfinished)
+
+
+@task()
+def warn(warning_id: int) -> int:
+    """Fan a county's warning out to its residents (off the request)."""
+    return send_warning(warning_id=warning_id)

@@ -2,7 +2,7 @@
 
 Each task is defined beside the service it runs: sending in
 :mod:`sot.outreach.delivery`, call-out reminders in :mod:`sot.outreach.callouts`,
-residents' alerts in :mod:`sot.outreach.subscriptions`. This module names them all
+residents' alerts and county warnings in :mod:`sot.outreach.subscriptions`. This module names them all
 (tasks queued under these paths before they moved still run) and holds the sweep,
 which uses both sending and call-outs.
 """
@@ -21,7 +21,12 @@ from sot.outreach.delivery import (
     send_queued,
 )
 from sot.outreach.models import CallOut
-from sot.outreach.subscriptions import alert, enqueue_alert
+from sot.outreach.subscriptions import (
+    alert,
+    enqueue_alert,
+    finish_interrupted_warnings,
+    warn,
+)
 
 __all__ = [
     "alert",
@@ -33,13 +38,16 @@ __all__ = [
     "send_message",
     "send_queued",
     "sweep",
+    "warn",
 ]
 
 
 @task()
 def sweep() -> dict:
-    """Send queued messages whose time has come and call-out reminders that are due
-    (what `sot notify_tick` does; the scheduler of `sot serve` enqueues it)."""
+    """Send queued messages whose time has come and call-out reminders that are due,
+    and finish county warnings whose fan-out a stopped worker left half-done (what
+    `sot notify_tick` does; the scheduler of `sot serve` enqueues it)."""
+    finish_interrupted_warnings()
     reminded = sum(
         send_reminders(callout_id=pk)
         for pk in CallOut.objects.filter(state=CallOutState.OPEN).values_list(

@@ -91,9 +91,9 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("E-post"))
     target = forms.CharField(
-        label=_("SOT-punkt eller kommun"),
+        label=_("SOT-punkt, kommun eller län"),
         max_length=100,
-        help_text=_("T.ex. Kall eller Åre."),
+        help_text=_("T.ex. Kall, Åre eller Jämtland."),
     )
     language = forms.ChoiceField(
         label=_("Språk"), choices=[("sv", "Svenska"), ("en", "English")], initial="sv"
@@ -105,7 +105,7 @@ class SubscribeForm(forms.Form):
             target = None  # a planned point is not public: as if it did not exist
         if target is None:
             raise forms.ValidationError(
-                _("Hittar ingen SOT-punkt eller kommun med det namnet.")
+                _("Hittar ingen SOT-punkt, kommun eller län med det namnet.")
             )
         return target
 

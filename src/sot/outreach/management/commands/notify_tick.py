@@ -1,5 +1,6 @@
-"""`sot notify_tick`: send what is due (retries, reminders). For cron, or when no
-task worker runs."""
+"""`sot notify_tick`: send what is due (retries, reminders, messages a stopped worker
+left claimed) and finish county warnings a stopped worker left half fanned out. For
+cron, or when no task worker runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sot.outreach.callouts import send_reminders
 from sot.outreach.core.callout import CallOutState
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut
+from sot.outreach.subscriptions import finish_interrupted_warnings
 
 
 class Command(BaseCommand):
@@ -17,6 +19,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **opts):
+        finish_interrupted_warnings()
         reminded = 0
         for pk in CallOut.objects.filter(state=CallOutState.OPEN).values_list(
             "pk", flat=True
