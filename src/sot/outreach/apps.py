@@ -24,6 +24,25 @@ class OutreachConfig(AppConfig):
         register_import(
             "subscribers",
             "Residents' subscriptions from another system, each row with its proof "
-            "of consent (consent_method, consent_at, consent_source); all or nothing.",
+            "of consent (consent_method, consent_at, consent_source, consent_text); "
+            "all or nothing unless --skip-invalid.",
             imports.run_cli,
+            options=(
+                (
+                    "--by",
+                    {
+                        "required": True,
+                        "help": "Username of the official importing (recorded with "
+                        "every subscription; only rows in their scope).",
+                    },
+                ),
+                (
+                    "--skip-invalid",
+                    {
+                        "action": "store_true",
+                        "help": "Import the valid rows and list the refused ones "
+                        "(run the corrected file again: nothing is made twice).",
+                    },
+                ),
+            ),
         )

@@ -2,12 +2,16 @@
 
 Each row must carry proof of the resident's consent: how it was given
 (``consent_method``, one of :class:`~sot.outreach.models.ConsentMethod`), when
-(``consent_at``) and where the proof is kept (``consent_source``: the old system
-and its record, or a signed form's archive number). A row without it is refused.
-The import is all or nothing: every row is checked first and every problem is
-reported by row and column (:class:`~sot.registry.tables.ImportFailed`); only a
-file without errors is written, in one transaction, with ``bulk_create`` in
-batches.
+(``consent_at``), where the proof is kept (``consent_source``: the old system
+and its record, or a signed form's archive number) and what the resident said yes
+to (``consent_text``: the terms or their version); the importing user is recorded
+with every subscription (``imported_by``). A row without that proof is refused.
+Every row is checked first and every problem is reported by row and column
+(:class:`~sot.registry.tables.ImportFailed`). By default the import is all or
+nothing: only a file without errors is written, in one transaction, with
+``bulk_create`` in batches. With ``skip_invalid`` the valid rows are written and
+the refused ones reported; the file can be run again once they are corrected,
+since a subscription that exists already is never made twice.
 
 A subscription that exists already (same channel, address and point or
 municipality) is left as it is when active, made active with the imported consent
@@ -18,7 +22,7 @@ resident had stopped it: a migration does not undo a STOPP.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -26,6 +30,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from sot.accounts import policy
+from sot.accounts.models import User
+from sot.accounts.policy import Scope
+from sot.outreach import permissions as perm
 from sot.outreach.core.phone import PhoneNumberError, normalize_phone
 from sot.outreach.models import (
     Channel,
@@ -34,7 +42,7 @@ from sot.outreach.models import (
     Subscription,
     SubscriptionState,
 )
-from sot.registry.models import Municipality, Point
+from sot.registry.models import County, Municipality, Point
 from sot.registry.tables import ImportFailed, RowError
 from sot.validation import tabular
 
@@ -43,12 +51,22 @@ COLUMNS = (
     "address",
     "point",
     "municipality",
+    "county",
     "language",
     "consent_method",
     "consent_at",
     "consent_source",
+    "consent_text",
 )
-REQUIRED = ("channel", "address", "consent_method", "consent_at", "consent_source")
+REQUIRED = (
+    "channel",
+    "address",
+    "consent_method",
+    "consent_at",
+    "consent_source",
+    "consent_text",
+)
+TARGETS = ("point", "municipality", "county")
 ALIASES = {
     "kanal": "channel",
     "adress": "address",
@@ -57,10 +75,14 @@ ALIASES = {
     "punkt": "point",
     "kommun": "municipality",
     "kommunkod": "municipality",
+    "län": "county",
+    "länskod": "county",
     "språk": "language",
     "samtycke_sätt": "consent_method",
     "samtycke_tid": "consent_at",
     "samtycke_källa": "consent_source",
+    "samtycke_text": "consent_text",
+    "samtycke_version": "consent_text",
 }
 CHANNELS = {"sms": Channel.SMS, "email": Channel.EMAIL, "e-post": Channel.EMAIL}
 #: which channel each way of consenting proves
@@ -69,6 +91,7 @@ METHOD_CHANNELS = {
     ConsentMethod.EMAIL_CONFIRMED: {Channel.EMAIL},
     ConsentMethod.SIGNED_FORM: {Channel.SMS, Channel.EMAIL},
 }
+CONSENT = ("consent_method", "consent_at", "consent_source", "consent_text")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BATCH = 1000
 #: a file read from disk by the CLI may be larger than an upload
@@ -83,6 +106,12 @@ class SubscriberImport:
     activated: int = 0
     unchanged: int = 0
     stopped_kept: int = 0
+    #: the rows refused (with ``skip_invalid``; otherwise ImportFailed is raised)
+    refused: list[RowError] = field(default_factory=list)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({e.row for e in self.refused})
 
 
 def read_file(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
@@ -104,8 +133,8 @@ def read_file(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
         if h and h not in COLUMNS
     ]
     missing = [c for c in REQUIRED if c not in header]
-    if "point" not in header and "municipality" not in header:
-        missing.append("point eller municipality")
+    if not any(t in header for t in TARGETS):
+        missing.append("point, municipality eller county")
     if missing:
         errors.append(
             RowError(1, "kolumner", "Saknade kolumner: " + ", ".join(missing))
@@ -133,7 +162,22 @@ def _consent_time(text: str, now: dt.datetime) -> dt.datetime:
     return when
 
 
-def _check_row(number, row, *, points, municipalities, now, errors) -> dict | None:
+class _Target:
+    """A point, municipality or county as the policy sees it (a county has no
+    ``policy_scope`` of its own)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def policy_scope(self) -> Scope:
+        if isinstance(self.target, County):
+            return Scope(county_code=self.target.code)
+        return self.target.policy_scope()
+
+
+def _check_row(
+    number, row, *, points, municipalities, counties, by, now, errors
+) -> dict | None:
     """The subscription a row asks for, or None after adding its errors."""
     before = len(errors)
 
@@ -155,19 +199,41 @@ def _check_row(number, row, *, points, municipalities, now, errors) -> dict | No
             validate_email(address)
         except ValidationError:
             bad("address", f"Ingen e-postadress: {address!r}.")
-    point_text = row.get("point", "").strip()
-    muni_text = row.get("municipality", "").strip()
-    point = municipality = None
-    if bool(point_text) == bool(muni_text):
-        bad("point", "Ange antingen en punkt (point) eller en kommun (municipality).")
-    elif point_text:
-        point = points.get(point_text.lower())
+    given = {t: row.get(t, "").strip() for t in TARGETS if row.get(t, "").strip()}
+    point = municipality = county = None
+    if len(given) != 1:
+        bad(
+            "point",
+            "Ange en punkt (point), en kommun (municipality) eller ett län (county).",
+        )
+    elif "point" in given:
+        point = points.get(given["point"].lower())
         if point is None:
-            bad("point", f"Okänd punkt {point_text!r} (ange punktens id, t.ex. kall).")
-    else:
-        municipality = municipalities.get(muni_text.lower())
+            bad(
+                "point",
+                f"Okänd punkt {given['point']!r} (ange punktens id, t.ex. kall).",
+            )
+    elif "municipality" in given:
+        municipality = municipalities.get(given["municipality"].lower())
         if municipality is None:
-            bad("municipality", f"Okänd kommun {muni_text!r} (kod eller namn).")
+            bad(
+                "municipality",
+                f"Okänd kommun {given['municipality']!r} (kod eller namn).",
+            )
+    else:
+        county = counties.get(given["county"].lower())
+        if county is None:
+            bad("county", f"Okänt län {given['county']!r} (kod eller namn).")
+    target = point or municipality or county
+    if (
+        target is not None
+        and by is not None
+        and not policy.can(by, perm.IMPORT_SUBSCRIBERS, _Target(target))
+    ):
+        bad(
+            next(iter(given)),
+            "Utanför ditt område: du får inte importera prenumerationer hit.",
+        )
     language = row.get("language", "").strip().lower() or Language.SV
     if language not in Language.values:
         bad("language", "Ange sv eller en.")
@@ -192,6 +258,14 @@ def _check_row(number, row, *, points, municipalities, now, errors) -> dict | No
         bad("consent_source", "Samtycke saknas: ange var beviset finns.")
     elif len(source) > 200:
         bad("consent_source", "Högst 200 tecken.")
+    text = row.get("consent_text", "").strip()
+    if not text:
+        bad(
+            "consent_text",
+            "Samtycke saknas: ange villkoren invånaren sa ja till, eller deras version.",
+        )
+    elif len(text) > 300:
+        bad("consent_text", "Högst 300 tecken.")
     if len(errors) > before:
         return None
     return {
@@ -199,10 +273,12 @@ def _check_row(number, row, *, points, municipalities, now, errors) -> dict | No
         "address": address,
         "point": point,
         "municipality": municipality,
+        "county": county,
         "language": language,
         "consent_method": method,
         "consent_at": consent_at,
         "consent_source": source,
+        "consent_text": text,
     }
 
 
@@ -212,8 +288,23 @@ def _existing(wanted: list[dict]) -> dict[tuple, Subscription]:
     for start in range(0, len(addresses), BATCH):
         for sub in Subscription.objects.filter(
             address__in=addresses[start : start + BATCH]
-        ).only("pk", "channel", "address", "point_id", "municipality_id", "state"):
-            by_key[(sub.channel, sub.address, sub.point_id, sub.municipality_id)] = sub
+        ).only(
+            "pk",
+            "channel",
+            "address",
+            "point_id",
+            "municipality_id",
+            "county_id",
+            "state",
+        ):
+            key = (
+                sub.channel,
+                sub.address,
+                sub.point_id,
+                sub.municipality_id,
+                sub.county_id,
+            )
+            by_key[key] = sub
     return by_key
 
 
@@ -223,22 +314,36 @@ def _key(w: dict) -> tuple:
         w["address"],
         w["point"].pk if w["point"] else None,
         w["municipality"].pk if w["municipality"] else None,
+        w["county"].pk if w["county"] else None,
     )
 
 
 def import_subscribers(
-    *, rows: list[tuple[int, dict[str, str]]], dry_run: bool = False
+    *,
+    rows: list[tuple[int, dict[str, str]]],
+    by=None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
 ) -> SubscriberImport:
-    """Create active subscriptions with their proof of consent; all or nothing.
+    """Create active subscriptions with their proof of consent, recording ``by``
+    (the importing user; None: the system) with each.
 
-    Raises :class:`~sot.registry.tables.ImportFailed` listing every problem by row
-    and column; then nothing is written.
+    Every problem is listed by row and column. Without ``skip_invalid`` the import
+    is all or nothing: :class:`~sot.registry.tables.ImportFailed` is raised and
+    nothing is written. With it, the valid rows are written and the refused ones
+    are in ``refused``. A user may import only into their own scope.
     """
     now = timezone.now()
-    points = {p.slug.lower(): p for p in Point.objects.only("pk", "slug", "name")}
+    points = {p.slug.lower(): p for p in Point.objects.select_related("municipality")}
     municipalities = {}
-    for m in Municipality.objects.only("pk", "code", "name"):
+    for m in Municipality.objects.only("pk", "code", "name", "county_code"):
         municipalities[m.code.lower()] = municipalities[m.name.lower()] = m
+    counties = {}
+    for c in County.objects.only("pk", "code", "name"):
+        name = c.name.lower()
+        short = name.removesuffix(" län").removesuffix("s")
+        for word in (c.code, name, short, short + " län"):
+            counties[word] = c
     errors: list[RowError] = []
     wanted, seen = [], {}
     for number, row in rows:
@@ -247,6 +352,8 @@ def import_subscribers(
             row,
             points=points,
             municipalities=municipalities,
+            counties=counties,
+            by=by,
             now=now,
             errors=errors,
         )
@@ -260,10 +367,10 @@ def import_subscribers(
             continue
         wanted.append(w)
     if not rows:
-        errors.append(RowError(0, "fil", "Filen har inga rader."))
-    if errors:
+        raise ImportFailed([RowError(0, "fil", "Filen har inga rader.")])
+    if errors and not (skip_invalid and wanted):
         raise ImportFailed(errors)
-    result = SubscriberImport()
+    result = SubscriberImport(refused=errors)
     with transaction.atomic():
         existing = _existing(wanted)
         new, activate = [], []
@@ -275,12 +382,14 @@ def import_subscribers(
                         **w,
                         state=SubscriptionState.ACTIVE,
                         confirmed_at=w["consent_at"],
+                        imported_by=by,
                     )
                 )
             elif sub.state == SubscriptionState.PENDING:
                 sub.state = SubscriptionState.ACTIVE
                 sub.confirmed_at = w["consent_at"]
-                for name in ("consent_method", "consent_at", "consent_source"):
+                sub.imported_by = by
+                for name in CONSENT:
                     setattr(sub, name, w[name])
                 activate.append(sub)
             elif sub.state == SubscriptionState.STOPPED:
@@ -293,24 +402,35 @@ def import_subscribers(
         Subscription.objects.bulk_create(new, batch_size=BATCH)
         Subscription.objects.bulk_update(
             activate,
-            [
-                "state",
-                "confirmed_at",
-                "consent_method",
-                "consent_at",
-                "consent_source",
-            ],
+            ["state", "confirmed_at", "imported_by", *CONSENT],
             batch_size=BATCH,
         )
     return result
 
 
-def run_cli(data: bytes, filename: str, dry_run: bool) -> str:
-    """`sot import subscribers FILE`: what was done, in one line."""
-    result = import_subscribers(rows=read_file(data, filename), dry_run=dry_run)
+def run_cli(
+    data: bytes, filename: str, dry_run: bool, by: str, skip_invalid: bool = False
+) -> str:
+    """`sot import subscribers FILE --by USER`: what was done, and the rows refused."""
+    user = User.objects.filter(username=by, is_active=True).first()
+    if user is None:
+        raise ImportFailed([RowError(0, "--by", f"Ingen aktiv användare {by!r}.")])
+    result = import_subscribers(
+        rows=read_file(data, filename),
+        by=user,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
     verb = "would create" if dry_run else "created"
-    return (
+    done = (
         f"{verb} {result.created}, activated {result.activated}, "
         f"unchanged {result.unchanged}, stopped by the resident (kept stopped) "
         f"{result.stopped_kept}"
     )
+    if not result.refused:
+        return done
+    lines = [
+        f"{done}; {result.refused_rows} rader hoppades över, rätta dem och kör "
+        "filen igen (det som redan importerats görs inte om):"
+    ]
+    return "\n".join(lines + [f"  {e}" for e in result.refused])

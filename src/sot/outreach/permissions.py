@@ -9,6 +9,7 @@
 | ``callout.view`` | coordinator, officer, operator |
 | ``notify.view_messages`` (delivery records) | coordinator, officer |
 | ``residents.warn`` (a warning to every subscriber in the county) | coordinator |
+| ``subscribers.import`` (subscriptions from another system) | coordinator, officer |
 """
 
 from __future__ import annotations
@@ -26,3 +27,4 @@ CHANGE_CALLOUT = register_action("callout.change", roles=OFFICIALS)
 VIEW_CALLOUT = register_action("callout.view", roles=ALL)
 VIEW_MESSAGES = register_action("outreach.view_messages", roles=OFFICIALS)
 WARN_RESIDENTS = register_action("residents.warn", roles={COORD})
+IMPORT_SUBSCRIBERS = register_action("subscribers.import", roles=OFFICIALS)

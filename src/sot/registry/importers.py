@@ -17,16 +17,28 @@ from dataclasses import dataclass
 class Importer:
     name: str
     help: str
-    #: (file bytes, file name, dry_run) -> one line saying what was done
-    run: Callable[[bytes, str, bool], str]
+    #: (file bytes, file name, dry_run, **options) -> what was done
+    run: Callable[..., str]
+    #: further arguments of the kind, as (flag, argparse keyword arguments); each
+    #: value is passed to ``run`` under the flag's name (``--skip-invalid`` ->
+    #: ``skip_invalid``)
+    options: tuple[tuple[str, dict], ...] = ()
+
+    def option_names(self) -> list[str]:
+        return [flag.lstrip("-").replace("-", "_") for flag, _kw in self.options]
 
 
 _IMPORTERS: dict[str, Importer] = {}
 
 
-def register_import(name: str, help: str, run: Callable[[bytes, str, bool], str]):
-    """Add ``sot import <name> FILE [--dry-run]``."""
-    _IMPORTERS[name] = Importer(name, help, run)
+def register_import(
+    name: str,
+    help: str,
+    run: Callable[..., str],
+    options: tuple[tuple[str, dict], ...] = (),
+):
+    """Add ``sot import <name> FILE [--dry-run] [options]``."""
+    _IMPORTERS[name] = Importer(name, help, run, options)
 
 
 def importers() -> list[Importer]:

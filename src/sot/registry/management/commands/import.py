@@ -35,6 +35,8 @@ class Command(BaseCommand):
             other.add_argument(
                 "--dry-run", action="store_true", help="Check the file, save nothing."
             )
+            for flag, kwargs in extra.options:
+                other.add_argument(flag, **kwargs)
         muni = sub.add_parser(
             "municipalities",
             help="Load a county and its municipalities with SCB-derived boundaries "
@@ -107,7 +109,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         try:
-            done = extra.run(path.read_bytes(), path.name, o["dry_run"])
+            options = {name: o[name] for name in extra.option_names()}
+            done = extra.run(path.read_bytes(), path.name, o["dry_run"], **options)
         except tables.ImportFailed as exc:
             self.stderr.write(
                 f"{path.name}: ingenting importerades; {len(exc.errors)} fel:"
