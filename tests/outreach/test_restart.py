@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from sot.operations import services as ops
 from sot.outreach import conf, fanout, subscriptions, tasks
 from sot.outreach.models import Message, Subscription
 from sot.registry.models import County, Point
@@ -131,3 +132,32 @@ def test_a_point_alert_run_twice_stays_one_message_per_subscriber(
         ).values_list("to", flat=True)
     )
     assert len(tos) == len(set(tos)) == 30
+
+
+def test_the_sweep_finishes_a_point_alert_a_stopped_worker_left(
+    monkeypatch, county_of_30, kall_active, kall_operator
+):
+    monkeypatch.setattr(conf, "FAN_OUT_BATCH", 4)
+    ops.submit_status_report(
+        point=kall_active.point,
+        event=kall_active.event,
+        reported_by=kall_operator,
+        source="web",
+        state="open",
+        services={"food": "yes"},
+    )
+    with connection.execute_wrapper(_kill_after(2)), pytest.raises(WorkerKilled):
+        subscriptions.alert_residents(activation_id=kall_active.pk)
+    alerts = Message.objects.filter(purpose="point_opened")
+    assert 0 < alerts.count() < 30
+    assert subscriptions.finish_interrupted_alerts() == 0  # may still be running
+    later = timezone.now() + timedelta(
+        seconds=conf.get(conf.SEND_CLAIM_TIMEOUT_SECONDS) + 1
+    )
+    assert subscriptions.finish_interrupted_alerts(now=later) == 1
+    tos = list(alerts.values_list("to", flat=True))
+    assert len(tos) == len(set(tos)) == 30
+    assert subscriptions.finish_interrupted_alerts(now=later) == 0  # finished
+    # the alert task run again has nothing new to tell
+    assert subscriptions.alert_residents(activation_id=kall_active.pk) == 0
+    assert alerts.count() == 30

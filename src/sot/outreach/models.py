@@ -487,6 +487,12 @@ class PointNotice(models.Model):
     offers = models.JSONField(default=dict, blank=True)
     seq = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: what the alert number ``seq`` said (its template and time), so that the
+    #: sweep can finish a fan-out a stopped worker left half done
+    template = models.CharField(max_length=20, blank=True)
+    when = models.CharField(max_length=5, blank=True)
+    #: the last alert whose fan-out finished
+    fanned_out_seq = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.activation_id} {self.state} #{self.seq}"

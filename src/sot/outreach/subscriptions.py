@@ -20,6 +20,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -346,21 +347,19 @@ def alert_residents(*, activation_id: int) -> int:
             template = "point_changed"
         else:
             return 0
-        notice.state, notice.offers = state, offers
-        notice.seq += 1
-        notice.sent_at = timezone.now()
-        notice.save()
         point = activation.point
         changed_at = activation.state_changed_at
         if template == "point_changed" and activation.last_report is not None:
             changed_at = max(changed_at, activation.last_report.observed_at)
         when = timezone.localtime(changed_at).strftime("%H:%M")
-        seq = notice.seq
+        notice.state, notice.offers = state, offers
+        notice.seq += 1
+        notice.sent_at = timezone.now()
+        notice.template, notice.when = template, when
+        notice.save()
     # The decision is committed; the messages are made in short transactions of
     # FAN_OUT_BATCH subscribers each (see sot.outreach.fanout).
-    sent = fanout.fan_out(
-        activation=activation, seq=seq, template=template, offers=offers, when=when
-    )
+    sent = _fan_out_notice(activation=activation, notice=notice)
     if sent:
         what = {
             "point_opened": "öppen",
@@ -379,6 +378,40 @@ def alert_residents(*, activation_id: int) -> int:
 
 
 # --- background task (django-tasks) ------------------------------------------------
+
+
+def _fan_out_notice(*, activation, notice) -> int:
+    """Fan out the alert ``notice.seq`` and note that it finished."""
+    sent = fanout.fan_out(
+        activation=activation,
+        seq=notice.seq,
+        template=notice.template,
+        offers=notice.offers,
+        when=notice.when,
+    )
+    PointNotice.objects.filter(pk=notice.pk, fanned_out_seq__lt=notice.seq).update(
+        fanned_out_seq=notice.seq
+    )
+    return sent
+
+
+def finish_interrupted_alerts(*, now=None) -> int:
+    """Fan out again the latest alert of each point whose fan-out did not finish
+    (the worker stopped half-way) within ``SOT_SEND_CLAIM_TIMEOUT_SECONDS``: only
+    what is missing is added. The sweep runs it; returns how many alerts."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=conf.get(conf.SEND_CLAIM_TIMEOUT_SECONDS))
+    unfinished = (
+        PointNotice.objects.filter(
+            fanned_out_seq__lt=F("seq"), sent_at__lt=cutoff, seq__gt=0
+        )
+        .exclude(template="")
+        .select_related("activation__point__municipality", "activation__event")
+    )
+    notices = list(unfinished)
+    for notice in notices:
+        _fan_out_notice(activation=notice.activation, notice=notice)
+    return len(notices)
 
 
 @task()

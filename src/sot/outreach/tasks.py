@@ -24,6 +24,7 @@ from sot.outreach.models import CallOut
 from sot.outreach.subscriptions import (
     alert,
     enqueue_alert,
+    finish_interrupted_alerts,
     finish_interrupted_warnings,
     warn,
 )
@@ -45,8 +46,9 @@ __all__ = [
 @task()
 def sweep() -> dict:
     """Send queued messages whose time has come and call-out reminders that are due,
-    and finish county warnings whose fan-out a stopped worker left half-done (what
+    and finish alerts and county warnings whose fan-out a stopped worker left half-done (what
     `sot notify_tick` does; the scheduler of `sot serve` enqueues it)."""
+    finish_interrupted_alerts()
     finish_interrupted_warnings()
     reminded = sum(
         send_reminders(callout_id=pk)

@@ -1,5 +1,5 @@
 """`sot notify_tick`: send what is due (retries, reminders, messages a stopped worker
-left claimed) and finish county warnings a stopped worker left half fanned out. For
+left claimed) and finish alerts and county warnings a stopped worker left half fanned out. For
 cron, or when no task worker runs."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from sot.outreach.callouts import send_reminders
 from sot.outreach.core.callout import CallOutState
 from sot.outreach.delivery import deliver_due
 from sot.outreach.models import CallOut
-from sot.outreach.subscriptions import finish_interrupted_warnings
+from sot.outreach.subscriptions import (
+    finish_interrupted_alerts,
+    finish_interrupted_warnings,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +22,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **opts):
+        finish_interrupted_alerts()
         finish_interrupted_warnings()
         reminded = 0
         for pk in CallOut.objects.filter(state=CallOutState.OPEN).values_list(
