@@ -80,3 +80,27 @@ def test_a_slow_worker_whose_claim_was_taken_back_does_not_overwrite(jamtland):
     delivery._record(slow)
     message.refresh_from_db()
     assert message.state == "delivered" and message.error == ""
+
+
+def test_a_batch_is_claimed_at_once_and_each_message_sent_once(jamtland, outbox):
+    """The sweep claims its batch in one UPDATE; what another worker claimed first
+    is not in it; the claim time is stored as any other time."""
+    now = timezone.now()
+    made = [
+        delivery.queue_message(
+            key=f"batch:{n}",
+            channel="sms",
+            to=f"+4670174060{n}",
+            body="Storm.",
+            purpose="test",
+            now=now - timedelta(minutes=1),
+        )[0]
+        for n in range(5)
+    ]
+    assert delivery._claim(made[2].pk, now)  # another worker's
+    assert delivery.deliver_due(now=now) == 4
+    assert sorted(m["to"] for m in outbox) == [f"+4670174060{n}" for n in (0, 1, 3, 4)]
+    first = Message.objects.get(pk=made[0].pk)
+    assert first.sent_at == now and first.attempts == 1
+    assert Message.objects.filter(sent_at=now).count() == 5
+    assert Message.objects.get(pk=made[2].pk).state == "sending"

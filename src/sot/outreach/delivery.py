@@ -21,10 +21,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -166,12 +167,38 @@ def reclaim_stale(*, now: datetime | None = None) -> int:
     return again
 
 
+def _claim_many(ids: list[int], now: datetime) -> list[int] | None:
+    """Claim the queued ones of ``ids`` whose time has come, in one conditional
+    UPDATE (one commit for a whole batch); returns the ids this worker claimed, or
+    None where the database cannot say (SQLite before 3.35: no RETURNING)."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return None
+    q = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {q(Message._meta.db_table)} SET {q('state')} = %s, "
+        f"{q('sent_at')} = %s, {q('attempts')} = {q('attempts')} + 1 "
+        f"WHERE {q('id')} IN ({marks}) AND {q('state')} = %s "
+        f"AND {q('next_attempt_at')} <= %s RETURNING {q('id')}"
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [DeliveryState.SENDING, at, *ids, DeliveryState.QUEUED, at]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def deliver(message_id: int, *, now: datetime | None = None) -> Message:
     """Send one queued message whose time has come (no-op otherwise)."""
     now = now or timezone.now()
     if not _claim(message_id, now):
         return Message.objects.get(pk=message_id)
     message = Message.objects.get(pk=message_id)  # attempts counted by the claim
+    return _send_claimed(message, now=now)
+
+
+def _send_claimed(message: Message, *, now: datetime) -> Message:
+    """Hand a message this worker claimed to its channel and record the outcome."""
     backend = backend_for(message.channel)
     message.backend = backend.name
     try:
@@ -217,9 +244,19 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    for pk in ids:
-        deliver(pk, now=now)
-    return len(ids)
+    if not ids:
+        return 0
+    claimed = _claim_many(ids, now)
+    if claimed is None:
+        for pk in ids:
+            deliver(pk, now=now)
+        return len(ids)
+    # claimed in one commit, then each sent and recorded on its own
+    for message in Message.objects.filter(pk__in=claimed).order_by(
+        "next_attempt_at", "id"
+    ):
+        _send_claimed(message, now=now)
+    return len(claimed)
 
 
 _ORDER = {
