@@ -4,12 +4,14 @@ address whatever subscriptions brought it in, fanned out off the request."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from sot import errors
 from sot.accounts.models import User
 from sot.operations import services as ops
 from sot.outreach import conf, fanout, subscriptions, tasks
+from sot.outreach.delivery import deliver_due
 from sot.outreach.models import Message, ResidentWarning, Subscription
 from sot.registry.models import County, Municipality, Point
 
@@ -187,8 +189,6 @@ def test_english_subscribers_get_the_english_text(counties):
 
 
 def test_sot_warn_residents(counties):
-    from django.core.management import CommandError, call_command
-
     jamt, _ = counties
     _sub("+46701", county=jamt)
     _sub("+46702", point=Point.objects.get(slug="kall"))
@@ -202,3 +202,24 @@ def test_sot_warn_residents(counties):
     sent = Message.objects.filter(purpose="county_warning")
     assert sorted(sent.values_list("to", flat=True)) == ["+46701", "+46702"]
     assert ResidentWarning.objects.get().created_by.username == "lansstyrelsen"
+
+
+def test_the_email_form_and_the_api_take_a_county(client, counties, mailoutbox):
+    jamt, _ = counties
+    page = client.post(
+        "/prenumerera/",
+        {"email": "bo@example.se", "target": "Jämtlands län", "language": "sv"},
+    )
+    assert page.status_code == 200
+    sub = Subscription.objects.get(address="bo@example.se")
+    assert (sub.county, sub.state) == (jamt, "pending")
+    response = client.post(
+        "/api/v1/notify/subscriptions",
+        {"email": "jo@example.se", "target": "Jämtland", "language": "en"},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    assert Subscription.objects.get(address="jo@example.se").county == jamt
+    deliver_due()  # the confirmation mails
+    assert "SOT Jämtlands län" in mailoutbox[0].subject
+    assert "alerts about SOT Jämtlands län" in mailoutbox[1].subject
