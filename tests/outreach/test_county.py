@@ -223,3 +223,57 @@ def test_the_email_form_and_the_api_take_a_county(client, counties, mailoutbox):
     deliver_due()  # the confirmation mails
     assert "SOT Jämtlands län" in mailoutbox[0].subject
     assert "alerts about SOT Jämtlands län" in mailoutbox[1].subject
+
+
+def test_the_api_sends_a_county_warning_off_the_request(
+    client, counties, django_capture_on_commit_callbacks
+):
+    from sot.accounts.models import ApiToken
+
+    jamt, _ = counties
+    for i in range(20):
+        _sub(f"+467000{i:05d}", county=jamt)
+    coordinator = User.objects.get(username="lansstyrelsen")
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=coordinator, name='t')[1]}"
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(
+            "/api/v1/notify/warnings",
+            {"county": "23", "text": "Storm i natt."},
+            content_type="application/json",
+            **headers,
+        )
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["recipients"] is None and body["county"] == "23"
+    assert not Message.objects.filter(purpose="county_warning").exists()
+    assert DBTaskResult.objects.filter(task_path__endswith=".warn").count() == 1
+    tasks.warn.call(body["id"])  # the worker
+    got = client.get(f"/api/v1/notify/warnings/{body['id']}", **headers).json()
+    assert got["recipients"] == 20 and got["fanned_out_at"]
+    # an officer may neither send nor read it; a text too long is a clear 422
+    officer = User.objects.get(username="are")
+    other = {
+        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=officer, name='t')[1]}"
+    }
+    assert (
+        client.post(
+            "/api/v1/notify/warnings",
+            {"county": "23", "text": "Storm."},
+            content_type="application/json",
+            **other,
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(f"/api/v1/notify/warnings/{body['id']}", **other).status_code == 403
+    )
+    long = client.post(
+        "/api/v1/notify/warnings",
+        {"county": "23", "text": "Storm " * 50},
+        content_type="application/json",
+        **headers,
+    )
+    assert long.status_code == 422 and "högst 2" in long.json()["detail"]
+    assert ResidentWarning.objects.count() == 1

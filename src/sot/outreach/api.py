@@ -26,9 +26,15 @@ from sot.outreach import callouts, roster, subscriptions
 from sot.outreach import permissions as perm
 from sot.outreach.core.phone import mask_phone
 from sot.outreach.delivery import deliver_due
-from sot.outreach.models import CallOut, Member
+from sot.outreach.models import CallOut, Member, ResidentWarning
 from sot.registry import imports
-from sot.registry.models import PUBLIC_LIFECYCLES, ImportJob, Municipality, Point
+from sot.registry.models import (
+    PUBLIC_LIFECYCLES,
+    County,
+    ImportJob,
+    Municipality,
+    Point,
+)
 from sot.validation import bounds, tabular
 from sot.validation import schema as v
 
@@ -368,3 +374,67 @@ def subscribe(request, payload: SubscribeIn):
         language="en" if payload.language == "en" else "sv",
     )
     return Status(202, {"detail": "confirmation sent"})
+
+
+class WarningIn(Schema):
+    county: v.Text(2)
+    text: v.Text(300)
+    text_en: v.Text(300) = ""
+    exercise: bool = False
+
+
+class WarningOut(Schema):
+    id: int
+    county: str
+    text: str
+    text_en: str
+    exercise: bool
+    created_at: datetime
+    recipients: int | None
+    fanned_out_at: datetime | None
+
+
+def _warning_out(w) -> dict:
+    return {
+        "id": w.pk,
+        "county": w.county.code,
+        "text": w.text,
+        "text_en": w.text_en,
+        "exercise": w.exercise,
+        "created_at": w.created_at,
+        "recipients": w.recipients,
+        "fanned_out_at": w.fanned_out_at,
+    }
+
+
+@router.post(
+    "/notify/warnings",
+    response={202: WarningOut},
+    auth=token_auth,
+    summary="A county's warning to every resident who subscribes in the county "
+    "(residents.warn; fanned out by the task worker)",
+)
+def warning_send(request, payload: WarningIn):
+    county = get_object_or_404(County, code=payload.county)
+    warning = subscriptions.warn_county(
+        by=request.user,
+        county=county,
+        text=payload.text,
+        text_en=payload.text_en,
+        exercise=payload.exercise,
+    )
+    return Status(202, _warning_out(warning))
+
+
+@router.get(
+    "/notify/warnings/{warning_id}",
+    response=WarningOut,
+    auth=token_auth,
+    summary="A county's warning and how many it reached once fanned out",
+)
+def warning_get(request, warning_id: int):
+    warning = get_object_or_404(
+        ResidentWarning.objects.select_related("county"), pk=warning_id
+    )
+    policy.require(request.user, perm.WARN_RESIDENTS, warning)
+    return _warning_out(warning)
