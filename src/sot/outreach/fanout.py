@@ -1,21 +1,25 @@
-"""An alert to every subscriber of a point, in batches, off the request path.
+"""An alert or a county's warning to every subscriber, in batches, off the request
+path.
 
-:func:`fan_out` queues one :class:`~sot.outreach.models.Message` per active
-subscriber of the point (or of its municipality) with set-based SQL: for each
-range of ``FAN_OUT_BATCH`` subscription ids one ``INSERT ... SELECT`` from the
-subscription table, in its own short transaction (SQLite's write lock is free
-between batches). Nothing is done per row in Python: the body for each channel
-and language is rendered once and chosen in SQL, the e-mail unsubscribe link is
-the token appended in SQL, and the recipients over their hourly limit are found
-once per fan-out by one grouped scan of the last hour's messages.
+:func:`fan_out` (a point's alert: subscribers of the point, its municipality and
+its county) and :func:`fan_out_warning` (a county's warning: subscribers of the
+county, its municipalities and its points) queue one
+:class:`~sot.outreach.models.Message` per channel and address with set-based SQL:
+for each range of ``FAN_OUT_BATCH`` subscription ids one ``INSERT ... SELECT``
+from the subscription table, in its own short transaction (SQLite's write lock is
+free between batches). Nothing is done per row in Python: the body for each
+channel and language is rendered once and chosen in SQL, the e-mail unsubscribe
+link is the token appended in SQL, and the recipients over their hourly limit are
+found once per fan-out by one grouped scan of the last hour's messages.
 
-The message key (``alert:<activation>:<seq>:<subscription>``) is unique in the
-database, i.e. one message per alert and subscriber; every insert is
-``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL), so running the fan-out again
-for the same notice (after a worker restart) adds only what is missing and never a
-duplicate. Delivery is one task (:func:`sot.outreach.delivery.send_queued`) that hands
-the channel at most ``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` messages a second and
-re-enqueues itself until the queue is empty.
+The message key (``alert:<activation>:<seq>:<channel>:<address>``, or
+``warning:<id>:<channel>:<address>``) is unique in the database, i.e. one message
+per alert and recipient however many of their subscriptions cover it; every
+insert is ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL), so running the
+fan-out again (after a worker restart) adds only what is missing and never a
+duplicate. Delivery is one task (:func:`sot.outreach.delivery.send_queued`) that
+hands the channel at most ``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` messages a second
+and re-enqueues itself until the queue is empty.
 """
 
 from __future__ import annotations
