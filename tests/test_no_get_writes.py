@@ -87,6 +87,7 @@ def _values(event) -> dict[str, list[str]]:
     return {
         "<int:event_id>": [str(event.pk)],
         "<slug:slug>": ["kall"],
+        "<str:code>": ["23"],  # a county
         "<str:action>": ["activate", "log", "end"],
         "<int:activation_id>": [str(activation.pk)],
         "<int:callout_id>": [str(callout.pk)] if callout else [],

@@ -277,3 +277,31 @@ def test_the_api_sends_a_county_warning_off_the_request(
     )
     assert long.status_code == 422 and "högst 2" in long.json()["detail"]
     assert ResidentWarning.objects.count() == 1
+
+
+def test_the_county_coordinators_page_sends_a_warning(
+    client, counties, django_capture_on_commit_callbacks
+):
+    jamt, _ = counties
+    _sub("+46701", county=jamt)
+    url = "/utskick/lan/23/varningar/"
+    client.force_login(User.objects.get(username="are"))
+    assert client.get(url).status_code == 403  # a municipal officer
+    client.force_login(User.objects.get(username="lansstyrelsen"))
+    page = client.get(url)
+    assert page.status_code == 200 and "Inga varningar ännu." in page.content.decode()
+    too_long = client.post(url, {"text": "Storm " * 49})
+    assert "högst 2. Korta den." in too_long.content.decode()
+    assert not ResidentWarning.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"text": "Storm i natt.", "exercise": "on"})
+    assert sent.status_code == 302 and sent["Location"] == url
+    warning = ResidentWarning.objects.get()
+    assert warning.exercise and warning.created_by.username == "lansstyrelsen"
+    assert DBTaskResult.objects.filter(task_path__endswith=".warn").count() == 1
+    tasks.warn.call(warning.pk)
+    assert Message.objects.get(to="+46701").body == (
+        "ÖVNING SOT Jämtlands län: Storm i natt."
+    )
+    listed = client.get(url).content.decode()
+    assert "Storm i natt." in listed and "<td>1</td>" in listed

@@ -1,4 +1,5 @@
-"""Officials' pages: call-outs for an activation, and the exercise SMS console.
+"""Officials' pages: call-outs for an activation, a county's warnings to residents,
+and the exercise SMS console.
 
 They reuse the operations pages' layout (``operations/base.html``).
 """
@@ -18,15 +19,23 @@ from django.views.decorators.http import require_POST
 
 from sot.accounts import policy
 from sot.accounts.models import User
-from sot.errors import Refused
+from sot.errors import Invalid, Refused
 from sot.operations import permissions as ops_perm
 from sot.operations.models import Activation
-from sot.outreach import callouts, conf
+from sot.outreach import callouts, conf, subscriptions
 from sot.outreach import permissions as perm
 from sot.outreach.core.phone import PhoneNumberError, normalize_phone
 from sot.outreach.delivery import deliver_due
 from sot.outreach.inbound import describe_outcome, handle_inbound_sms
-from sot.outreach.models import CallOut, Member, Message, Skill, Subscription
+from sot.outreach.models import (
+    CallOut,
+    Member,
+    Message,
+    ResidentWarning,
+    Skill,
+    Subscription,
+)
+from sot.registry.models import County
 from sot.validation import bounds
 from sot.validation import forms as vf
 
@@ -44,6 +53,22 @@ class CallOutForm(forms.Form):
     from_time = forms.CharField(
         label=gettext_lazy("Från (klockslag i SMS:et)"), max_length=11, required=False
     )
+
+
+class WarningForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Varning (svenska)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Högst två SMS, med länets namn först."),
+    )
+    text_en = forms.CharField(
+        label=gettext_lazy("Varning (engelska, frivilligt)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    exercise = forms.BooleanField(label=gettext_lazy("Övning"), required=False)
 
 
 class SmsForm(forms.Form):
@@ -255,5 +280,40 @@ def sms_console(request):
             "result": result,
             "outcome": describe_outcome(result.outcome) if result else "",
             "sent": sent,
+        },
+    )
+
+
+@login_required
+def county_warnings(request, code: str):
+    """A county coordinator's warnings to the county's residents: send one (it is
+    fanned out by the task worker) and see what the last ones reached."""
+    county = get_object_or_404(County, code=code[:2])
+    policy.require(request.user, perm.WARN_RESIDENTS, ResidentWarning(county=county))
+    form = WarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscriptions.warn_county(
+                by=request.user,
+                county=county,
+                text=form.cleaned_data["text"],
+                text_en=form.cleaned_data["text_en"],
+                exercise=form.cleaned_data["exercise"],
+            )
+        except Invalid as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Varningen är registrerad och skickas till länets prenumeranter."),
+            )
+            return redirect("outreach:county-warnings", code=county.code)
+    return render(
+        request,
+        "outreach/warnings.html",
+        {
+            "county": county,
+            "form": form,
+            "warnings": county.resident_warnings.select_related("created_by")[:20],
         },
     )

@@ -15,6 +15,11 @@ urlpatterns = [
     path(
         "utskick/utrop/<int:callout_id>/avsluta/", pages.cancel, name="callout-cancel"
     ),
+    path(
+        "utskick/lan/<str:code>/varningar/",
+        pages.county_warnings,
+        name="county-warnings",
+    ),
     path("utskick/ovnings-sms/", pages.sms_console, name="sms-console"),
     path("prenumerera/", views.subscribe, name="subscribe"),
     path("prenumerera/bekrafta/<str:token>/", views.confirm, name="confirm"),
