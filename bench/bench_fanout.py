@@ -14,6 +14,9 @@ they must still get one message each). Then, timed:
   messages queued), running it again (a worker restart: no duplicates, counted);
 * the operator's report that opens Kall (the request, committed with its on-commit
   work: it enqueues the alert task) and the alert task (Kall's, Åre's and the county's subscribers);
+* a second warning whose task worker (started as `sot serve` starts it) is killed
+  with SIGKILL a quarter of the way through the fan-out, then the sweep that
+  finishes it: the messages counted, and the distinct recipients among them;
 * delivering ``--deliver`` messages through the console channel (the sender's own
   cost; in production ``SOT_NOTIFY_CHANNEL_RATE_PER_SECOND`` paces it).
 """
@@ -75,6 +78,30 @@ warn_again_s = time.perf_counter() - t
 warn_total = Message.objects.filter(key__startswith=f"warning:{{warning.pk}}:").count()
 warn_distinct = Message.objects.filter(key__startswith=f"warning:{{warning.pk}}:"
     ).values("to").distinct().count()
+# a task worker (as `sot serve` starts it) killed with SIGKILL half-way through a
+# warning's fan-out; the sweep then finishes it
+import os, signal, subprocess
+from datetime import timedelta
+from django.utils import timezone
+from sot.outreach import conf
+from sot.registry.management.commands.serve import worker_command
+DBTaskResult.objects.filter(status="READY").delete()  # only this warning's task
+second = subscriptions.warn_county(by=coordinator, county=county,
+    text="Storm i natt, igen.")
+mine = Message.objects.filter(key__startswith=f"warning:{{second.pk}}:")
+worker = subprocess.Popen(worker_command(), stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL)
+deadline = time.monotonic() + 300
+while mine.count() < {n} // 4 and time.monotonic() < deadline:
+    time.sleep(0.02)
+os.kill(worker.pid, signal.SIGKILL)
+worker.wait()
+killed_at = mine.count()
+later = timezone.now() + timedelta(
+    seconds=conf.get(conf.SEND_CLAIM_TIMEOUT_SECONDS) + 1)
+finished = subscriptions.finish_interrupted_warnings(now=later)
+kill_total = mine.count()
+kill_distinct = mine.values("to").distinct().count()
 admin = User.objects.get(username="admin")
 event = ops.create_event(name="Storm", kind="storm",
     municipalities=[kall.municipality], created_by=admin)
@@ -96,7 +123,8 @@ deliver_s = time.perf_counter() - t
 print("RESULT " + json.dumps(dict(warn_request_s=warn_request_s, warn_s=warn_s,
     warned=warned, warn_again_s=warn_again_s, warn_total=warn_total,
     warn_distinct=warn_distinct, request_s=request_s, alert_s=alert_s,
-    alerted=alerted, sent=sent, deliver_s=deliver_s,
+    alerted=alerted, sent=sent, deliver_s=deliver_s, killed_at=killed_at,
+    finished=finished, kill_total=kill_total, kill_distinct=kill_distinct,
     subscriptions=Subscription.objects.count())))
 """
 
@@ -155,6 +183,11 @@ def main() -> int:
     line("    again (a worker restart), s", "warn_again_s", ">11.2f")
     line("    messages after both runs", "warn_total", ">12")
     line("    distinct recipients among them", "warn_distinct", ">12")
+    print("  a second warning, its worker killed (SIGKILL) half-way:")
+    line("    messages when the worker was killed", "killed_at", ">12")
+    line("    warnings the sweep finished", "finished", ">12")
+    line("    messages after the sweep", "kill_total", ">12")
+    line("    distinct recipients among them", "kill_distinct", ">12")
     line("Kall opens: the operator's report (request)", "request_s", ">11.3f")
     line("  the alert task: recipients", "alerted", ">12")
     line("  all queued in, s", "alert_s", ">11.2f")
