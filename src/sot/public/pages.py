@@ -112,7 +112,12 @@ class PublicData:
 
     @property
     def county(self) -> str:
-        return self.counties[0][1] if len(self.counties) == 1 else ""
+        """The install's one county's name; "" for a national install or when the
+        county is not in the register (never its bare code: "utanför 23")."""
+        if len(self.counties) != 1:
+            return ""
+        code, name = self.counties[0]
+        return "" if name == code else name
 
     @cached_property
     def areas(self) -> list[svgmap.Area]:

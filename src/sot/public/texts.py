@@ -168,6 +168,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         "The postcode covers a large area: distances are from the middle of the "
         "municipality. Type the name of your village for a better answer.",
     ),
+    "estimated": (
+        "Vi vet bara ungefär var {place} ligger, så avstånden kan vara fel med "
+        "några mil. Skriv en större ort i närheten för ett säkrare svar.",
+        "We only know roughly where {place} is, so the distances may be off by "
+        "tens of kilometres. Type a larger place nearby for a better answer.",
+    ),
     "location_refused": (
         "Din position gick inte att hämta. Skriv ortens namn eller ditt "
         "postnummer i stället.",
