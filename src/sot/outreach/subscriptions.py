@@ -363,7 +363,8 @@ def alert_residents(*, activation_id: int) -> int:
             point=point,
             kind=LogKind.MESSAGE,
             source=Source.SYSTEM,
-            text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
+            text=f"Invånare meddelade: {point.name} {what} ({sent} "
+            f"{'prenumeration' if sent == 1 else 'prenumerationer'}).",
         )
     return sent
 

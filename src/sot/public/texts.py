@@ -52,6 +52,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "municipalities": ("Kommuner", "Municipalities"),
     "municipality": ("kommun", "municipality"),
     "what_works": ("Det här fungerar nu", "What works now"),
+    "note_conflict": (
+        "Texten ovan stämmer inte med rapporten om: {topics}. Det som står nedan "
+        "gäller.",
+        "The text above does not match the report on: {topics}. What is shown below "
+        "holds.",
+    ),
+    "state_word": ("läget", "the state"),
     "what_offers": ("Det här kan punkten erbjuda", "What the point can offer"),
     "services": ("Service", "Services"),
     "fuel": ("Drivmedel", "Fuel"),
