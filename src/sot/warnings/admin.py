@@ -1,4 +1,4 @@
-"""Admin pages for the feeds app (superusers and coordinators).
+"""Admin pages for the warnings app (superusers and coordinators).
 
 Sources and rules are edited here as well as on the warnings pages; stored messages
 and suggestions are shown read-only (they change through imports and decisions).

@@ -14,7 +14,7 @@ command, the upload view, the API and the poller all call :func:`import_document
 * A snapshot (SMHI ``warning.json``, a Krisinformation list, an operator's outage
   list) ends the in-force messages of the same source, status and (where the
   document names one) sender that it no longer lists; a polled snapshot only those
-  that came from the same feed.
+  that came from the same source.
 * Each message in force is matched to municipalities and points
   (:mod:`sot.warnings.core.match`), and the suggestion rules put at most one suggestion per
   municipality in front of its officer. Suggestions move along with updates and are
@@ -209,7 +209,7 @@ def _store(
         existing is not None
         and parsed.sent <= existing.sent
         and existing.status == parsed.status.value
-        # A snapshot that lists a message it had ended (a flapping feed) revives it.
+        # A snapshot that lists a message it had ended (a flapping source) revives it.
         and not (document.snapshot and existing.state == MessageState.ENDED)
     ):
         return _outcome(existing, "unchanged")
