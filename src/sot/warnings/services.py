@@ -625,3 +625,22 @@ def delete_source(*, source: WarningSource, by) -> None:
     policy.require(by, policy.ADMINISTER)
     log.info("warnings source %s deleted by %s", source.slug, by)
     source.delete()
+
+
+def delete_warning(*, message: WarningMessage, by) -> None:
+    """Delete a stored warning with its areas and suggestions (the superuser's task;
+    a warning otherwise ends through its source or by hand). Like every write to
+    the warnings app, a public change (:mod:`sot.public.pagecache`)."""
+    policy.require(by, policy.ADMINISTER)
+    with transaction.atomic():
+        log.info("warning %s %s deleted by %s", message.source, message.identifier, by)
+        message.delete()
+
+
+def delete_suggestion(*, suggestion: Suggestion, by) -> None:
+    """Delete a suggestion (the superuser's task; officials decide them instead).
+    An event opened from it stays."""
+    policy.require(by, policy.ADMINISTER)
+    with transaction.atomic():
+        log.info("suggestion %s deleted by %s", suggestion.pk, by)
+        suggestion.delete()
