@@ -106,7 +106,6 @@ def test_the_admin_writes_points_only_through_save_point(
     """Adding and changing a point in the admin (with its services inline) goes
     through services.save_point: permissions, validation and history in one place
     (#10)."""
-    from sot.registry import services
     from sot.registry.models import Municipality, Service
 
     calls = []
