@@ -38,5 +38,5 @@ def recorded_dir(shared_data) -> Path:
     """The recorded real warning documents in ../shared/data/feeds (skips if absent)."""
     path = shared_data / "feeds"
     if not path.is_dir():
-        pytest.skip("no feeds folder in the shared data")
+        pytest.skip(f"no {path}")
     return path
