@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sot.config.csp.CSPMiddleware",
+    "sot.config.middleware.CSPMiddleware",
     "sot.config.middleware.ErrorMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into its lockout page
     "axes.middleware.AxesMiddleware",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sot.planning import extra
+from sot.planning import extra, results
 from sot.planning.errors import PlanningError
 
 MODELS = ("mclp", "lscp", "pmedian")
@@ -446,7 +446,6 @@ def cmd_candidates(args, wd) -> dict:
 
 def cmd_site(args, wd) -> dict:
     # deferred: each step loads only its own part of the planning extra
-    from sot.planning import results
     from sot.planning.reach import ball_times, nearest_facility
 
     net = wd.network()

@@ -54,7 +54,7 @@ def detect_format(data: bytes | str, filename: str = "") -> str:
             if any(k in name for k in ("smhi", "ibww", "warning")):
                 return smhi.FORMAT
             raise ParseError(
-                "an empty list could be any feed; name the format (for an SMHI "
+                "an empty list could be any source; name the format (for an SMHI "
                 "warning.json: smhi-ibww)"
             )
         if "warningAreas" in first or "event" in first:

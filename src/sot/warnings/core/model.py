@@ -119,7 +119,7 @@ class Area:
     ``county_codes`` are two-digit län codes ("23"), ``municipality_codes`` four-digit
     kommun codes ("2321"); NUTS3 codes are translated to county codes and also kept
     as given in ``nuts3_codes``. ``municipality_names`` ("Åre kommun") come from
-    feeds that name rather than code a municipality. ``localities`` and ``postcodes`` come from outage
+    sources that name rather than code a municipality. ``localities`` and ``postcodes`` come from outage
     lists. ``whole_country`` is set for areas such as VMA geocode "00".
     """
 
@@ -165,7 +165,7 @@ class Message:
 class Document:
     """The messages of one document.
 
-    ``snapshot`` is true for feeds that list every message in force (SMHI's
+    ``snapshot`` is true for documents that list every message in force (SMHI's
     ``warning.json``, an operator's outage list): a message of ``source`` from
     ``snapshot_sender`` that is missing from a later snapshot has ended. ``format``
     names the parser that read it.
