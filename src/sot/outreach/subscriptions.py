@@ -27,7 +27,7 @@ from sot.config import env
 from sot.operations.models import Activation, LogKind, Source
 from sot.operations.services import add_log_entry
 from sot.outreach import fanout
-from sot.outreach.core.commands import fold
+from sot.outreach.core.commands import Service, fold
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import enqueue, queue_message
 from sot.outreach.models import (
@@ -281,13 +281,13 @@ def unsubscribe_token(*, token: str) -> Subscription | None:
 
 _OFFER_KEYS = {
     # registry service code / report key -> describe_offers key
-    "food": "food",
-    "drinking_water": "water",
-    "phone_charging": "charging",
-    "heating": "heating",
-    "toilets": "toilet",
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
+    "food": Service.FOOD,
+    "drinking_water": Service.WATER,
+    "phone_charging": Service.CHARGING,
+    "heating": Service.HEATING,
+    "toilets": Service.TOILET,
+    "fuel_diesel": Service.DIESEL,
+    "fuel_petrol95": Service.PETROL,
 }
 _SHOWN = {"open", "limited"}
 
@@ -302,8 +302,7 @@ def offers_of(activation, public=None) -> dict[str, bool]:
         if key is None or o.availability == "unknown":
             continue
         offers[key] = o.available
-    order = ["food", "water", "charging", "heating", "toilet", "petrol", "diesel"]
-    return {k: offers[k] for k in order if k in offers}
+    return {k.value: offers[k] for k in Service if k in offers}
 
 
 def _subscribers(point):
