@@ -83,3 +83,28 @@ class FuelProduct(Term):
     HVO100 = "hvo100", gettext_noop("HVO100")
     PETROL = "petrol", gettext_noop("Bensin")
     OTHER = "other", gettext_noop("Annat")
+
+
+class PublicAvailability(Term):
+    """Whether the public can get a service or fuel product at a point (for
+    machines: the feeds and the snapshot), made by
+    :mod:`sot.operations.core.public_state` (as ``Availability``) and given by
+    ``Offer.status`` in :mod:`sot.public.core.model`."""
+
+    AVAILABLE = "available"
+    LIMITED = "limited"
+    NOT_AVAILABLE = "not_available"
+    UNKNOWN = "unknown"
+
+
+class PublicState(Term):
+    """The state of a point as the public sees it: made by
+    :mod:`sot.operations.core.public_state` (as ``Shown``) and shown by
+    :mod:`sot.public.core` (labels and colours in ``sot.public.core.model``)."""
+
+    PREPARING = "preparing"
+    OPEN = "open"
+    LIMITED = "limited"
+    CLOSED = "closed"
+    STANDBY = "standby"
+    UNKNOWN = "unknown"

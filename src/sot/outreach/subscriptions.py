@@ -39,6 +39,7 @@ from sot.outreach.models import (
 )
 from sot.public.state import point_public_state
 from sot.registry.models import Municipality, Point
+from sot.vocabulary import PublicState
 
 log = logging.getLogger("sot.outreach")
 
@@ -289,7 +290,7 @@ _OFFER_KEYS = {
     "fuel_diesel": Service.DIESEL,
     "fuel_petrol95": Service.PETROL,
 }
-_SHOWN = {"open", "limited"}
+_SHOWN = frozenset({PublicState.OPEN, PublicState.LIMITED})
 
 
 def offers_of(activation, public=None) -> dict[str, bool]:
@@ -325,11 +326,11 @@ def alert_residents(*, activation_id: int) -> int:
         public = point_public_state(activation.point)
         if public.event_id not in (None, activation.event_id):
             return 0  # another event is what the public is told about this point
-        state = public.state.value if public.event_id else "closed"
+        state = public.state.value if public.event_id else PublicState.CLOSED.value
         offers = offers_of(activation, public) if state in _SHOWN else {}
         if state in _SHOWN and notice.state not in _SHOWN:
             template = "point_opened"
-        elif state == "closed" and notice.state in _SHOWN:
+        elif state == PublicState.CLOSED and notice.state in _SHOWN:
             template = "point_closed"
         elif state in _SHOWN and (offers != notice.offers or state != notice.state):
             template = "point_changed"
