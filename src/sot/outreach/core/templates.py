@@ -20,7 +20,7 @@ from sot.outreach.core.commands import Service
 from sot.outreach.core.gsm import GSM7_SINGLE, segment_info, to_gsm7
 from sot.vocabulary import Language
 
-LANGUAGES = Language.codes()
+LANGUAGES = tuple(Language)
 
 #: The longest value each field takes in practice (for the one-segment test):
 #: point names are short display names ("ICA Nära Ottsjö-Bua" is 19; the limit
