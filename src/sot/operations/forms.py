@@ -110,9 +110,7 @@ class LogForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Typ"),
         choices=[
-            (k, lbl)
-            for k, lbl in LogKind.choices
-            if k in ("decision", "action", "message", "note")
+            (k, lbl) for k, lbl in LogKind.choices if k in vocab.WRITABLE_LOG_KINDS
         ],
         initial=LogKind.NOTE,
     )

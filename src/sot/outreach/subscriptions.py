@@ -27,7 +27,7 @@ from sot.config import env
 from sot.operations.models import Activation, LogKind, Source
 from sot.operations.services import add_log_entry
 from sot.outreach import fanout
-from sot.outreach.core.commands import fold
+from sot.outreach.core.commands import Service, fold
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import enqueue, queue_message
 from sot.outreach.models import (
@@ -39,6 +39,7 @@ from sot.outreach.models import (
 )
 from sot.public.state import point_public_state
 from sot.registry.models import Municipality, Point
+from sot.vocabulary import PublicState
 
 log = logging.getLogger("sot.outreach")
 
@@ -281,15 +282,15 @@ def unsubscribe_token(*, token: str) -> Subscription | None:
 
 _OFFER_KEYS = {
     # registry service code / report key -> describe_offers key
-    "food": "food",
-    "drinking_water": "water",
-    "phone_charging": "charging",
-    "heating": "heating",
-    "toilets": "toilet",
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
+    "food": Service.FOOD,
+    "drinking_water": Service.WATER,
+    "phone_charging": Service.CHARGING,
+    "heating": Service.HEATING,
+    "toilets": Service.TOILET,
+    "fuel_diesel": Service.DIESEL,
+    "fuel_petrol95": Service.PETROL,
 }
-_SHOWN = {"open", "limited"}
+_SHOWN = frozenset({PublicState.OPEN, PublicState.LIMITED})
 
 
 def offers_of(activation, public=None) -> dict[str, bool]:
@@ -302,8 +303,7 @@ def offers_of(activation, public=None) -> dict[str, bool]:
         if key is None or o.availability == "unknown":
             continue
         offers[key] = o.available
-    order = ["food", "water", "charging", "heating", "toilet", "petrol", "diesel"]
-    return {k: offers[k] for k in order if k in offers}
+    return {k.value: offers[k] for k in Service if k in offers}
 
 
 def _subscribers(point):
@@ -326,11 +326,11 @@ def alert_residents(*, activation_id: int) -> int:
         public = point_public_state(activation.point)
         if public.event_id not in (None, activation.event_id):
             return 0  # another event is what the public is told about this point
-        state = public.state.value if public.event_id else "closed"
+        state = public.state.value if public.event_id else PublicState.CLOSED.value
         offers = offers_of(activation, public) if state in _SHOWN else {}
         if state in _SHOWN and notice.state not in _SHOWN:
             template = "point_opened"
-        elif state == "closed" and notice.state in _SHOWN:
+        elif state == PublicState.CLOSED and notice.state in _SHOWN:
             template = "point_closed"
         elif state in _SHOWN and (offers != notice.offers or state != notice.state):
             template = "point_changed"

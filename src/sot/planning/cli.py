@@ -19,8 +19,7 @@ import numpy as np
 
 from sot.planning import extra, results
 from sot.planning.errors import PlanningError
-
-MODELS = ("mclp", "lscp", "pmedian")
+from sot.planning.results import MODELS  # numpy only, as here
 
 
 def _common() -> argparse.ArgumentParser:

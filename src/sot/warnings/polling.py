@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from sot.warnings import conf, services
 from sot.warnings.core import detect, fetch
-from sot.warnings.core.model import Status
+from sot.warnings.core.model import Format, Status
 from sot.warnings.models import WarningSource
 
 log = logging.getLogger("sot.warnings")
 
-KIND_BY_FORMAT = {"cap-xml": "xml", "outage-csv": "csv"}
+KIND_BY_FORMAT = {Format.CAP_XML: "xml", Format.OUTAGE_CSV: "csv"}
 
 
 def ensure_sources() -> list[WarningSource]:

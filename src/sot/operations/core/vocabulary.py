@@ -6,7 +6,7 @@ situation report all derive their codes and Swedish labels from these.
 
 from __future__ import annotations
 
-from sot.vocabulary import Term, gettext_noop
+from sot.vocabulary import FuelProduct, Term, gettext_noop
 
 
 class PointState(Term):
@@ -98,11 +98,12 @@ class LogKind(Term):
 WRITABLE_LOG_KINDS = (LogKind.DECISION, LogKind.ACTION, LogKind.MESSAGE, LogKind.NOTE)
 
 #: Register service code -> fuel product key in a status report's ``fuel_products``.
+#: The products are :class:`sot.vocabulary.FuelProduct`.
 FUEL_PRODUCT_KEYS = {
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
-    "fuel_hvo100": "hvo100",
-    "fuel_e85": "other",
+    "fuel_diesel": FuelProduct.DIESEL,
+    "fuel_petrol95": FuelProduct.PETROL,
+    "fuel_hvo100": FuelProduct.HVO100,
+    "fuel_e85": FuelProduct.OTHER,
 }
 #: Register service code -> value in a status report's ``payment_methods``.
 PAYMENT_METHOD_KEYS = {

@@ -36,6 +36,7 @@ from sot.warnings.core.codes import county_code_for_name
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Level,
     Message,
@@ -46,7 +47,7 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT = "krisinformation-v3"
+FORMAT = Format.KRISINFORMATION
 
 _LEVEL_WORDS = (("röd", Level.RED), ("orange", Level.ORANGE), ("gul", Level.YELLOW))
 _WORD = re.compile(r"[\wåäöÅÄÖ]+")

@@ -46,6 +46,11 @@ class Status(Term):
     TEST = "test", gettext_noop("Test")
 
 
+#: The statuses an imported document's actual messages can be marked with
+#: (``parse_document(status=...)``, the upload form, ``sot warnings import --status``).
+MARKABLE_STATUSES = (Status.EXERCISE, Status.TEST)
+
+
 class Level(Term):
     """SMHI warning level; CAP severities are mapped onto it (see ``cap.py``)."""
 
@@ -89,6 +94,19 @@ class Source(Term):
     VMA = "vma", gettext_noop("VMA (Sveriges Radio)")
     CAP = "cap", gettext_noop("CAP")
     OUTAGE = "outage", gettext_noop("Elavbrott (nätägare)")
+
+
+class Format(Term):
+    """A document format sot reads: the name of its parser (``sot.warnings.core``),
+    a warning source's format and the format a message was read from."""
+
+    SMHI_IBWW = "smhi-ibww", gettext_noop("SMHI warning.json (IBW)")
+    KRISINFORMATION = "krisinformation-v3", gettext_noop("Krisinformation API v3")
+    SR_VMA = "sr-vma", gettext_noop("Sveriges Radio VMA API v3")
+    CAP_XML = "cap-xml", gettext_noop("CAP 1.2 XML")
+    CAP_JSON = "cap-json", gettext_noop("CAP som JSON")
+    OUTAGE_GEOJSON = "outage-geojson", gettext_noop("Elavbrott, GeoJSON")
+    OUTAGE_CSV = "outage-csv", gettext_noop("Elavbrott, CSV")
 
 
 @dataclass(frozen=True)

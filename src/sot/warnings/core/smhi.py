@@ -25,6 +25,7 @@ from sot.warnings.core.codes import is_county_code
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Level,
     Message,
@@ -35,7 +36,7 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT = "smhi-ibww"
+FORMAT = Format.SMHI_IBWW
 AREAS_FORMAT = "smhi-ibww-areas"
 
 # Ordered: the first matching fragment of the event code wins (WIND_SEA is "sea").

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sot.registry.models import Municipality
 from sot.warnings import polling, services
 from sot.warnings.core.detect import FORMATS
-from sot.warnings.core.model import ParseError
+from sot.warnings.core.model import MARKABLE_STATUSES, ParseError
 from sot.warnings.importing import import_bytes
 from sot.warnings.rules import ensure_default_rules
 from sot.warnings.tasks import schedule_polling
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
         imp.add_argument(
             "--status",
-            choices=["exercise", "test"],
+            choices=[s.value for s in MARKABLE_STATUSES],
             help="Mark the document's actual messages as an exercise or test.",
         )
         imp.add_argument(
