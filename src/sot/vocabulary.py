@@ -44,6 +44,18 @@ def literal(codes: Any) -> Any:
     return Literal[values]
 
 
+class PointState(Term):
+    """State of a point within one event (operations; also the states an SMS report
+    names, :mod:`sot.outreach.core.commands`)."""
+
+    ALERTED = "alerted", gettext_noop("Larmad")
+    ACTIVATING = "activating", gettext_noop("Aktiveras")
+    OPEN = "open", gettext_noop("Öppen")
+    LIMITED = "limited", gettext_noop("Begränsad")
+    CLOSED = "closed", gettext_noop("Stängd")
+    UNKNOWN = "unknown", gettext_noop("Okänd")
+
+
 class JobState(Term):
     """The state of a background job: a register import
     (:class:`sot.registry.models.ImportJob`) or a planning run

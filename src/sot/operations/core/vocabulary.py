@@ -7,17 +7,11 @@ situation report all derive their codes and Swedish labels from these.
 from __future__ import annotations
 
 from sot.vocabulary import FuelProduct, Term, gettext_noop
+from sot.vocabulary import PointState as _PointState
 
-
-class PointState(Term):
-    """State of a point within one event."""
-
-    ALERTED = "alerted", gettext_noop("Larmad")
-    ACTIVATING = "activating", gettext_noop("Aktiveras")
-    OPEN = "open", gettext_noop("Öppen")
-    LIMITED = "limited", gettext_noop("Begränsad")
-    CLOSED = "closed", gettext_noop("Stängd")
-    UNKNOWN = "unknown", gettext_noop("Okänd")
+#: State of a point within one event: defined in :mod:`sot.vocabulary` because the
+#: SMS parser (outreach's plain core) reads and writes the same codes.
+PointState = _PointState
 
 
 #: The states a person reports (alerted and unknown are set by the system), in the

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sot.vocabulary import FuelProduct, Term
+from sot.vocabulary import FuelProduct, PointState, Term
 
 
 class Kind(StrEnum):
@@ -113,18 +113,18 @@ def fold(word: str) -> str:
 
 
 _STATUS = {
-    "OPPEN": "open",
-    "OPPET": "open",
-    "OPPNA": "open",
-    "OPPNAD": "open",
-    "OPEN": "open",
-    "STANGD": "closed",
-    "STANGT": "closed",
-    "STANG": "closed",
-    "CLOSED": "closed",
-    "BEGRANSAD": "limited",
-    "BEGRANSAT": "limited",
-    "LIMITED": "limited",
+    "OPPEN": PointState.OPEN,
+    "OPPET": PointState.OPEN,
+    "OPPNA": PointState.OPEN,
+    "OPPNAD": PointState.OPEN,
+    "OPEN": PointState.OPEN,
+    "STANGD": PointState.CLOSED,
+    "STANGT": PointState.CLOSED,
+    "STANG": PointState.CLOSED,
+    "CLOSED": PointState.CLOSED,
+    "BEGRANSAD": PointState.LIMITED,
+    "BEGRANSAT": PointState.LIMITED,
+    "LIMITED": PointState.LIMITED,
 }
 _SERVICES = {
     "DIESEL": Service.DIESEL,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sot.outreach.core.commands import Service
 from sot.outreach.core.gsm import GSM7_SINGLE, segment_info, to_gsm7
-from sot.vocabulary import Language
+from sot.vocabulary import Language, PointState
 
 LANGUAGES = tuple(Language)
 
@@ -225,9 +225,18 @@ def render(
 
 # --- describing a status in words ---------------------------------------------------
 
-_STATUS_WORDS = {
-    "sv": {"open": "öppen", "closed": "stängd", "limited": "begränsad"},
-    "en": {"open": "open", "closed": "closed", "limited": "limited"},
+#: The states an SMS report may set, as its confirmation names them (lower case).
+_STATUS_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        PointState.OPEN: "öppen",
+        PointState.CLOSED: "stängd",
+        PointState.LIMITED: "begränsad",
+    },
+    "en": {
+        PointState.OPEN: "open",
+        PointState.CLOSED: "closed",
+        PointState.LIMITED: "limited",
+    },
 }
 _SERVICE_WORDS: dict[str, dict[str, str]] = {
     "sv": {s.value: s.label for s in Service},
