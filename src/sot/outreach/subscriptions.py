@@ -38,7 +38,7 @@ from sot.outreach.models import (
     SubscriptionState,
 )
 from sot.public.state import point_public_state
-from sot.registry.models import Municipality, Point
+from sot.registry.models import Lifecycle, Municipality, Point
 from sot.vocabulary import PublicState
 
 log = logging.getLogger("sot.outreach")
@@ -50,9 +50,9 @@ log = logging.getLogger("sot.outreach")
 def point_keywords() -> dict[str, Point]:
     """SMS keyword -> point: the slug (with spaces for dashes), the name, the village."""
     out: dict[str, Point] = {}
-    for point in Point.objects.exclude(lifecycle="decommissioned").select_related(
-        "municipality"
-    ):
+    for point in Point.objects.exclude(
+        lifecycle=Lifecycle.DECOMMISSIONED
+    ).select_related("municipality"):
         for word in {point.slug.replace("-", " "), point.name, point.village}:
             if word and word.strip():
                 out.setdefault(word.strip(), point)

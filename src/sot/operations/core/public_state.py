@@ -251,7 +251,7 @@ def public_state(
     heard = [t for t in (act.last_seen_at, report_at) if t is not None and t <= now]
     seen = max(heard) if heard else None
     reference = seen or act.state_changed_at
-    stale = act.state == "unknown" or (
+    stale = act.state == PointState.UNKNOWN or (
         act.state in OWES_REPORT and now - reference >= act.stale_after
     )
     common: dict[str, Any] = {
@@ -265,7 +265,7 @@ def public_state(
     }
     if stale:
         last = report.state if report is not None else act.state
-        if last == "unknown":
+        if last == PointState.UNKNOWN:
             last = ""
         return PointPublicState(
             state=Shown.UNKNOWN,
