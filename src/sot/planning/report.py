@@ -198,6 +198,10 @@ def _units_raster(ax, x, y, t, fin) -> None:
     linear in the units and the image costs the same whatever their number. The
     worst unit of a pixel wins, so a pixel with anyone beyond the time is shown so.
     """
+    placed = np.isfinite(x) & np.isfinite(y)
+    if not placed.any():
+        return
+    x, y, t, fin = x[placed], y[placed], t[placed], fin[placed]
     n_cls = len(_COLOURS)
     cls = np.full(t.size, n_cls, dtype=np.int8)  # beyond the last class / not reached
     cls[fin] = np.clip(
