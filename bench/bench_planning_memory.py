@@ -11,12 +11,17 @@ alone (plus loading the instance, printed as the baseline). Each child runs unde
 address-space limit (``--cap-gb``, default 8) so that a model that needs more stops
 with MemoryError instead of taking the machine; such a row says so.
 
-Run: ``.venv/bin/python bench/bench_planning_memory.py [--models mclp,lscp,pmedian]``
+Each model runs twice, side by side: with ``src/`` of ``--peer-rev`` (default
+``main``, taken with ``git archive``: the old code) and with this checkout's ``src/``
+(new); ``--peer-rev ''`` runs the new code only.
+
+Run: ``PYTHONPATH=src .venv/bin/python bench/bench_planning_memory.py [--models mclp,lscp,pmedian]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -24,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 ISSUE = {  # figures of the issue, for the side-by-side table
     "pmedian": "about 17.5 GB",
     "lscp": "7 GB, 108 s (2 000 × 2 000 grid)",
@@ -117,6 +123,7 @@ def main() -> None:
     ap.add_argument("--cap-gb", type=float, default=8.0)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--peer-rev", default="main", help="git revision of the old code")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -136,28 +143,41 @@ def main() -> None:
             f"{args.radius_km:g} km, {info['nnz']} candidate-cell pairs, population "
             f"{info['population']:.0f}; generated in {info['seconds']:.1f} s"
         )
-        print("model\tstatus\tloaded MB\tpeak RSS MB\tseconds\tresult\tissue")
-        for model in args.models.split(","):
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    str(path),
-                    model,
-                    "--cap-gb",
-                    str(args.cap_gb),
-                    "--time-limit",
-                    str(args.time_limit),
-                ],
+        codes = [("new", ROOT / "src")]
+        if args.peer_rev:
+            old_src = Path(tmp) / "old"
+            old_src.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.peer_rev, "src"],
+                check=True,
                 capture_output=True,
-                text=True,
-            )
-            line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
-            if out.returncode != 0 or not line:
-                tail = (out.stderr.strip().splitlines() or ["?"])[-1]
-                line = f"{model}\tfailed ({out.returncode})\t-\t-\t-\t{tail}"
-            print(f"{line}\t{ISSUE.get(model, '-')}", flush=True)
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(old_src)], input=archive, check=True)
+            codes.insert(0, (f"old ({args.peer_rev})", old_src / "src"))
+        print("code\tmodel\tstatus\tloaded MB\tpeak RSS MB\tseconds\tresult\tissue")
+        for model in args.models.split(","):
+            for label, src in codes:
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        str(path),
+                        model,
+                        "--cap-gb",
+                        str(args.cap_gb),
+                        "--time-limit",
+                        str(args.time_limit),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PYTHONPATH": str(src)},
+                )
+                line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+                if out.returncode != 0 or not line:
+                    tail = (out.stderr.strip().splitlines() or ["?"])[-1]
+                    line = f"{model}\tfailed ({out.returncode})\t-\t-\t-\t{tail}"
+                print(f"{label}\t{line}\t{ISSUE.get(model, '-')}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,13 +16,24 @@ Side by side, p = 50, for a 15-minute and a 30-minute cutoff:
     HiGHS on the reduced model with a warm start, stopping at a proven 1 % gap or
     30 s; and the same asked to prove optimality (gap 0) within 30 s.
 
-Run: ``.venv/bin/python bench/bench_sweden_scale.py [--plain-time-limit 120]``
+Then sot's pipeline once more (1 % gap, 30 s) in a child process each with the old
+code (``src/`` of ``--peer-rev``, default ``main``, by ``git archive``) and the new,
+printing time, proven gap and peak resident set size (``ru_maxrss``) side by side
+(``--peer-rev ''`` skips this).
+
+Run: ``PYTHONPATH=src .venv/bin/python bench/bench_sweden_scale.py [--plain-time-limit 120]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,6 +77,66 @@ def coverage_for(inst, minutes: float):
     )
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(path: str) -> None:
+    """Run sot's pipeline (1 % gap, 30 s) on a saved instance; print one result line."""
+    z = np.load(path)
+    cov = sp.csr_matrix(
+        (np.ones(z["indices"].size, bool), z["indices"], z["indptr"]),
+        shape=tuple(z["shape"]),
+    )
+    r = solve_mclp(cov, z["weights"], int(z["p"]), time_limit_s=30.0, mip_gap=0.01)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{r.time_s:.2f}\t{r.objective:.0f}\t{r.bound:.0f}\t{r.gap}\t{peak:.0f}")
+
+
+def old_and_new(cov, w, p: int, peer_rev: str) -> None:
+    """sot exact (1 %, 30 s) with the old and the new code, each in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "instance.npz"
+        np.savez(
+            path,
+            indices=cov.indices,
+            indptr=cov.indptr,
+            shape=np.array(cov.shape),
+            weights=w,
+            p=np.array(p),
+        )
+        old_src = Path(tmp) / "old"
+        old_src.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", peer_rev, "src"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(old_src)], input=archive, check=True)
+        for label, src in (
+            (f"old code ({peer_rev})", old_src / "src"),
+            ("new code", ROOT / "src"),
+        ):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(path)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(src)},
+            )
+            lines = out.stdout.strip().splitlines()
+            if out.returncode != 0 or not lines:
+                print(f"  {label}: failed ({out.returncode})")
+                continue
+            t, obj, bound, gap, peak = lines[-1].split("\t")
+            _row(
+                f"sot exact 1 %, 30 s, {label}",
+                float(t),
+                float(obj),
+                float(bound),
+                float(gap),
+                f"peak RSS {peak} MB",
+            )
+
+
 def plain_highs(cov, w, p, time_limit_s):
     """The textbook MCLP handed to HiGHS as is: every demand cell, no warm start."""
     a = sp.csr_matrix(cov, dtype=np.float64)
@@ -103,7 +174,12 @@ def main() -> None:
     ap.add_argument("--plain-time-limit", type=float, default=60.0)
     ap.add_argument("--minutes", type=float, nargs="*", default=[15.0, 30.0])
     ap.add_argument("--p", type=int, default=50)
+    ap.add_argument("--peer-rev", default="main", help="git revision of the old code")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        child(args.child)
+        return
     t0 = time.perf_counter()
     inst = generate(n_nodes=1_000_000, n_demand=100_000, n_candidates=1_000, seed=0)
     print(
@@ -172,6 +248,8 @@ def main() -> None:
             f"{red.n_fixed_closed} fixed closed, {red.n_fixed_open} fixed open), "
             f"pairs {red.nnz:,} -> {red.nnz_kept:,}"
         )
+        if args.peer_rev:
+            old_and_new(cov, w, args.p, args.peer_rev)
         ok = r.gap <= 0.01 and r.time_s < 30.0
         print(
             f"  target (proven gap <= 1 % in < 30 s): {'met' if ok else 'NOT met'} "

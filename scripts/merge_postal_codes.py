@@ -9,16 +9,21 @@ symerio/postal-codes-data: tab-separated, no header, with a position for each po
 town. It rewrites ``src/sot/public/data/postcodes_se.csv`` and
 ``places_se.csv`` in place:
 
-- postcodes: every five-digit code of the file gets its postal town's position
-  (``precision`` = ``ort``) and its SCB municipality code (GeoNames' admin2 code):
-  the town's position in ``places_se.csv`` when it is there (same name, same
-  municipality; GeoNames' populated-place position is finer than the postal
-  table's four decimals), else the postal table's; codes only in the earlier table
-  keep their row.
-- places: each postal town not yet in ``places_se.csv`` under the same name in the
-  same municipality is added with its position (no population, no geonameid), so
-  villages that are their own postal towns (Valsjöbyn, Lillhärdal, Stora Blåsjön)
-  are found by name.
+- postcodes: every five-digit code of the file gets its postal town's position and
+  its SCB municipality code (GeoNames' admin2 code): the town's position in
+  ``places_se.csv`` when it is there (same name, same municipality; GeoNames'
+  populated-place position is finer than the postal table's four decimals), else
+  the postal table's. GeoNames says how it placed each row (its last column,
+  "accuracy"): ``4`` from a populated place of its gazetteer (``precision`` =
+  ``ort``), ``1`` or nothing only estimated (``uppskattad``: Stora Blåsjön lies
+  37 km from its estimate). A town takes a position of accuracy 4 from any of its
+  rows before an estimate. Codes only in the earlier table keep their row.
+- places: each postal town not in GeoNames' populated places (the rows of
+  ``places_se.csv`` with a geonameid, from scripts/build_gazetteer.py) under the same
+  name in the same municipality is added with its position and that precision, so
+  villages that are their own postal towns (Valsjöbyn, Lillhärdal) are found by name,
+  and the answer says so when the position is only estimated. Rows without a
+  geonameid are this script's own and are rebuilt on each run.
 """
 
 from __future__ import annotations
@@ -66,19 +71,36 @@ def postal_rows(path: Path) -> list[dict]:
                 continue
             if not (55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5):
                 continue
+            placed = len(cols) > 11 and cols[11].strip() == "4"
             rows.append({"postnummer": code, "postort": town, "kommun_kod": muni,
-                         "lat": lat, "lon": lon, "precision": "ort"})  # fmt: skip
+                         "lat": lat, "lon": lon,
+                         "precision": "ort" if placed else "uppskattad"})  # fmt: skip
+    # a town placed from the gazetteer in any of its rows is placed in all of them
+    best: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        key = (_fold(r["postort"]), r["kommun_kod"])
+        if key not in best or (
+            best[key]["precision"] != "ort" and r["precision"] == "ort"
+        ):
+            best[key] = r
+    for r in rows:
+        b = best[(_fold(r["postort"]), r["kommun_kod"])]
+        r["lat"], r["lon"], r["precision"] = b["lat"], b["lon"], b["precision"]
     return rows
 
 
 def main(path: Path) -> None:
     postal = postal_rows(path)
     pfields, places = _load("places_se.csv")
+    if "precision" not in pfields:
+        pfields.append("precision")
+    places = [dict(p, precision="ort") for p in places if p["geonameid"]]
     at = {(_fold(p["namn"]), p["kommun_kod"]): (p["lat"], p["lon"]) for p in places}
     for r in postal:
-        r["lat"], r["lon"] = at.get(
-            (_fold(r["postort"]), r["kommun_kod"]), (r["lat"], r["lon"])
-        )
+        key = (_fold(r["postort"]), r["kommun_kod"])
+        if key in at:
+            r["lat"], r["lon"] = at[key]
+            r["precision"] = "ort"
     fields, old = _load("postcodes_se.csv")
     merged = {r["postnummer"]: r for r in old}
     merged.update({r["postnummer"]: r for r in postal})
@@ -94,12 +116,14 @@ def main(path: Path) -> None:
         known.add(key)
         added.append({"namn": r["postort"], "lat": r["lat"], "lon": r["lon"],
                       "kommun_kod": r["kommun_kod"], "folkmangd": "",
-                      "geonameid": ""})  # fmt: skip
+                      "geonameid": "", "precision": r["precision"]})  # fmt: skip
     _write("places_se.csv", pfields, places + added)
     at_town = sum(1 for r in rows if r["precision"] == "ort")
+    rough = sum(1 for r in added if r["precision"] != "ort")
     sys.stdout.write(
         f"{len(rows)} postcodes ({at_town} at their town); "
-        f"{len(added)} postal towns added to {len(places)} places\n"
+        f"{len(added)} postal towns ({rough} only estimated) added to "
+        f"{len(places)} places\n"
     )
 
 

@@ -10,12 +10,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
-#: Deletes still done by Django's default, to be moved to services (#10). Shrink
-#: this list; never grow it.
-KNOWN_DEFAULT_DELETES = frozenset(
-    {"registry.County", "warnings.WarningMessage", "warnings.Suggestion"}
-)
-
 
 def _overrides(cls, *names: str) -> bool:
     return all(getattr(cls, n) is not getattr(admin.ModelAdmin, n) for n in names)
@@ -44,11 +38,7 @@ def test_every_writable_admin_writes_through_a_service():
         if saves and not _overrides(cls, "save_model"):
             bad.append(f"{label}: {cls.__name__} saves without a service")
         deletes = model_admin.has_delete_permission(request)
-        if (
-            deletes
-            and label not in KNOWN_DEFAULT_DELETES
-            and not _overrides(cls, "delete_model", "delete_queryset")
-        ):
+        if deletes and not _overrides(cls, "delete_model", "delete_queryset"):
             bad.append(f"{label}: {cls.__name__} deletes without a service")
     assert bad == []
     assert len(_sot_admins()) > 10  # the registry was really read

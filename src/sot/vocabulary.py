@@ -44,6 +44,18 @@ def literal(codes: Any) -> Any:
     return Literal[values]
 
 
+class PointState(Term):
+    """State of a point within one event (operations; also the states an SMS report
+    names, :mod:`sot.outreach.core.commands`)."""
+
+    ALERTED = "alerted", gettext_noop("Larmad")
+    ACTIVATING = "activating", gettext_noop("Aktiveras")
+    OPEN = "open", gettext_noop("Öppen")
+    LIMITED = "limited", gettext_noop("Begränsad")
+    CLOSED = "closed", gettext_noop("Stängd")
+    UNKNOWN = "unknown", gettext_noop("Okänd")
+
+
 class JobState(Term):
     """The state of a background job: a register import
     (:class:`sot.registry.models.ImportJob`) or a planning run
@@ -54,3 +66,57 @@ class JobState(Term):
     DONE = "done", gettext_noop("Klar")
     FAILED = "failed", gettext_noop("Misslyckades")
     CANCELLED = "cancelled", gettext_noop("Avbruten")
+
+
+class Language(Term):
+    """A language sot speaks: the site's languages (``settings.LANGUAGES``, each in
+    its own name, ``native``) and a resident's or volunteer's language for SMS and
+    e-mail (:class:`sot.outreach.models.Language`, labelled in Swedish)."""
+
+    native: str
+
+    def __new__(cls, value: str, label: str, native: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.native = native
+        return member
+
+    SV = "sv", gettext_noop("Svenska"), "Svenska"
+    EN = "en", gettext_noop("Engelska"), "English"
+
+
+class FuelProduct(Term):
+    """A fuel product: what a backup generator burns
+    (:class:`sot.registry.models.FuelType`), the keys of a status report's
+    ``fuel_products`` and the fuels an operator names in an SMS report."""
+
+    DIESEL = "diesel", gettext_noop("Diesel")
+    HVO100 = "hvo100", gettext_noop("HVO100")
+    PETROL = "petrol", gettext_noop("Bensin")
+    OTHER = "other", gettext_noop("Annat")
+
+
+class PublicAvailability(Term):
+    """Whether the public can get a service or fuel product at a point (for
+    machines: the feeds and the snapshot), made by
+    :mod:`sot.operations.core.public_state` (as ``Availability``) and given by
+    ``Offer.status`` in :mod:`sot.public.core.model`."""
+
+    AVAILABLE = "available"
+    LIMITED = "limited"
+    NOT_AVAILABLE = "not_available"
+    UNKNOWN = "unknown"
+
+
+class PublicState(Term):
+    """The state of a point as the public sees it: made by
+    :mod:`sot.operations.core.public_state` (as ``Shown``) and shown by
+    :mod:`sot.public.core` (labels and colours in ``sot.public.core.model``)."""
+
+    PREPARING = "preparing"
+    OPEN = "open"
+    LIMITED = "limited"
+    CLOSED = "closed"
+    STANDBY = "standby"
+    UNKNOWN = "unknown"

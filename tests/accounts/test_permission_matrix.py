@@ -54,7 +54,9 @@ def users(
         is_staff=True,
     )
     public = User.objects.create(username="medborgare", role=Role.PUBLIC)
-    national = User.objects.create(username="msb", role=Role.NATIONAL, is_staff=True)
+    national = User.objects.update_or_create(  # the demo has an msb login too
+        username="msb", defaults={"role": Role.NATIONAL, "is_staff": True}
+    )[0]
     return {
         "superuser": superuser,
         "coordinator": coordinator,
@@ -171,7 +173,9 @@ def test_national_role_reads_every_county_and_changes_nothing(client, jamtland):
     action names it, and the county coordinator's overview stays its own county."""
     from sot.operations import permissions as ops_perm
 
-    msb = User.objects.create(username="msb", role=Role.NATIONAL)
+    msb = User.objects.update_or_create(
+        username="msb", defaults={"role": Role.NATIONAL, "is_staff": False}
+    )[0]
     reading = {
         policy.VIEW_INTERNAL,
         policy.VIEW_ORGANISATION,

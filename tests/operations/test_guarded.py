@@ -56,6 +56,21 @@ def test_ending_asks_first_and_needs_a_reason(client, are_officer, storm, kall_a
     ).exists()
 
 
+def test_reloading_a_confirmation_page_changes_nothing(
+    client, are_officer, storm, kall_active
+):
+    """A GET of an action (a reload, a bookmark, the back button) leads back to the
+    event's page instead of a blank 405, and does nothing."""
+    client.force_login(are_officer)
+    for name in ("end", "close_all", "activate", "log"):
+        response = client.get(_action(storm, name))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("operations:event", args=[storm.pk])
+    storm.refresh_from_db()
+    kall_active.refresh_from_db()
+    assert storm.ends_at is None and kall_active.state != "closed"
+
+
 def test_close_all_points_keeps_the_event(client, are_officer, storm, kall_active):
     client.force_login(are_officer)
     url = _action(storm, "close_all")

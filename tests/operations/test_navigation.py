@@ -18,14 +18,16 @@ def test_operator_gets_no_official_links(client, kall_operator):
     assert "/utskick/aktiveringar/" not in page and 'href="/varningar/"' not in page
 
 
-def test_dashboard_shows_feed_health_and_open_suggestions(client, are_officer):
+def test_dashboard_shows_warning_sources_health_and_open_suggestions(
+    client, are_officer
+):
     from django.utils import timezone
 
-    from sot.warnings import demo as feeds_demo
+    from sot.warnings import demo as warnings_demo
     from sot.warnings import polling
 
     ops_demo.load()
-    feeds_demo.load()  # an exercise warning with suggestions for Åre and Krokom
+    warnings_demo.load()  # an exercise warning with suggestions for Åre and Krokom
     source = polling.ensure_sources()[0]
     source.last_attempt_at = source.last_error_at = timezone.now()
     source.last_error = "HTTP 503"
@@ -44,10 +46,10 @@ def test_operator_dashboard_has_no_feed_section(client, kall_operator):
 
 
 def test_point_page_lists_the_warnings_in_force(client, are_officer):
-    from sot.warnings import demo as feeds_demo
+    from sot.warnings import demo as warnings_demo
 
     event = ops_demo.load()
-    feeds_demo.load()  # an exercise wind warning over Kall
+    warnings_demo.load()  # an exercise wind warning over Kall
     client.force_login(are_officer)
     page = client.get(f"/drift/handelser/{event.pk}/punkter/kall/").content.decode()
     assert "Varningar som gäller här" in page

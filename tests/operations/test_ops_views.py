@@ -164,3 +164,18 @@ def test_still_current_from_the_verify_queue(
     assert client.post(url, {"confirm": "1"}).status_code == 302
     page = client.get(reverse("operations:dashboard")).content.decode()
     assert "Att verifiera (0)" in page
+
+
+def test_new_event_form_ticks_the_officers_only_municipality(
+    client, are_officer, coordinator
+):
+    """Found on the walk: Åre's officer, who can open events only in Åre, had to tick
+    Åre or get "Detta fält måste fyllas i."; the county's coordinator chooses."""
+    client.force_login(are_officer)
+    page = client.get(reverse("operations:event_new")).content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="municipalities"[^>]*>', page)
+    assert len(ticked) == 1 and "checked" in ticked[0]
+    client.force_login(coordinator)
+    page = client.get(reverse("operations:event_new")).content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="municipalities"[^>]*>', page)
+    assert len(boxes) == 8 and not any("checked" in b for b in boxes)

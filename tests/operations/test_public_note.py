@@ -11,12 +11,12 @@ from sot.accounts.models import ApiToken
 from sot.operations import services as ops
 from sot.operations.models import LogEntry, StatusReport
 
-OLD = "Diesel och bensin finns."
+OLD = "Värmestugan i skolan är öppen."
 
 
 @pytest.fixture
 def noted(storm, kall, kall_active, kall_operator):
-    """Kall open with diesel, its public note saying diesel and petrol are there."""
+    """Kall open with diesel and petrol, its public note about the warm room."""
     return ops.submit_status_report(
         point=kall,
         event=storm,
@@ -93,6 +93,41 @@ def test_contradicting_choices_are_refused(client, kall_operator, storm, noted):
     ):
         assert _post(client, storm, noted, **extra).status_code == 200, extra
     assert StatusReport.objects.count() == 1
+
+
+def test_a_note_the_reports_own_choices_deny_is_refused(
+    client, kall_operator, storm, noted
+):
+    """Found on the walk: "Diesel finns." with diesel *Nej* was published as it was,
+    above a table saying "Finns inte". The form names the sentence and the choice;
+    nothing is stored until one of them is fixed, and what was typed stays."""
+    client.force_login(kall_operator)
+    response = _post(
+        client, storm, noted, public_note="Diesel finns. Värmestugan är öppen."
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        "Meddelandet säger ”Diesel finns”, men rapporten säger Diesel: Nej. "
+        "Ändra texten eller valet." in body
+    )
+    assert 'value="Diesel finns. Värmestugan är öppen."' in body
+    assert StatusReport.objects.count() == 1
+    # keeping an old note that the new choices deny is refused the same way
+    noted.public_note = "Diesel och bensin finns."
+    noted.save()
+    response = _post(client, storm, noted, public_note_action="keep")
+    assert "Meddelandet säger ”Diesel och bensin finns”" in response.content.decode()
+    assert StatusReport.objects.count() == 1
+    # the state: "Vi har stängt" in an open report
+    response = _post(client, storm, noted, public_note="Vi har stängt.")
+    assert "men rapporten säger Läge: Öppen" in response.content.decode()
+    # fixed text: stored
+    response = _post(client, storm, noted, public_note="Bara bensin. Diesel är slut.")
+    assert response.status_code == 302
+    assert StatusReport.objects.order_by("-id").first().public_note == (
+        "Bara bensin. Diesel är slut."
+    )
 
 
 def test_without_an_old_note_the_form_asks_nothing(

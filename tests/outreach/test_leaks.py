@@ -1,5 +1,5 @@
-"""Operators do not see how far volunteers live; the public feed-health endpoint
-shows no feed URLs (#12)."""
+"""Operators do not see how far volunteers live; the public source-health endpoint
+shows no source URLs (#12)."""
 
 import pytest
 
@@ -36,10 +36,10 @@ def test_operator_sees_no_distances(client, callout, kall_operator, are_officer)
     )
 
 
-def test_public_feed_health_shows_no_urls(client, jamtland):
+def test_public_source_health_shows_no_urls(client, jamtland):
     from django.core.management import call_command
 
     call_command("warnings", "setup", verbosity=0)
     rows = client.get("/api/v1/warnings/health").json()
-    assert rows, "no feeds set up"
+    assert rows, "no warning sources set up"
     assert all(r["url"] == "" for r in rows)

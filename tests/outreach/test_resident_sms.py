@@ -43,6 +43,15 @@ def test_place_or_postcode_gets_the_nearest_open_point(kall_open, frg, sms_in, b
     assert sent.body == reply
 
 
+def test_a_roughly_placed_town_is_said_to_be_rough(kall_open, frg, sms_in):
+    """GeoNames only estimated where Alsen (Krokom) is: the answer says so."""
+    reply = sms_in(STRANGER, "SOT ALSEN", "r-rough").reply
+    assert reply.startswith("SOT nära Alsen (ungefärligt läge): Kall ÖPPEN")
+    assert segment_info(reply).segments <= 2
+    reply = sms_in(STRANGER, "SOT JÄRPEN", "r-sure").reply
+    assert reply.startswith("SOT nära Järpen: ")
+
+
 def test_point_name_gets_its_state(kall_open, frg, sms_in):
     reply = sms_in(STRANGER, "SOT KALL", "r-kall").reply
     assert reply.startswith("SOT Kall: ÖPPEN (uppd. ")
@@ -66,6 +75,8 @@ def test_unknown_place_and_empty_question(jamtland, frg, sms_in):
 def test_place_outside_the_area(kall_open, frg, sms_in):
     reply = sms_in(STRANGER, "SOT KIRUNA", "r-k").reply
     assert reply.startswith("Kiruna ligger utanför")
+    # this install has no county row: the answer names no bare county code
+    assert reply.startswith("Kiruna ligger utanför området.")
 
 
 def test_a_point_not_serving_points_to_the_nearest_open_one(kall_open, frg, sms_in):

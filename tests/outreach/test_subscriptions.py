@@ -79,7 +79,7 @@ def test_one_sms_when_kall_opens_none_when_nothing_changes(
     deliver_due()
     assert [m["to"] for m in outbox] == [frg.RESIDENT_PHONE] * 3
     log = list(kall_active.event.log.values_list("text", flat=True))
-    assert "Invånare meddelade: Kall öppen (1 prenumerationer)." in log
+    assert "Invånare meddelade: Kall öppen (1 prenumeration)." in log
     assert frg.RESIDENT_PHONE not in " ".join(log)
 
 

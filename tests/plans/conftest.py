@@ -13,4 +13,6 @@ def national(jamtland):
     """MSB's read-only national user."""
     from sot.accounts.models import Role, User
 
-    return User.objects.create(username="msb", role=Role.NATIONAL, is_staff=True)
+    return User.objects.update_or_create(  # the demo has an msb login too
+        username="msb", defaults={"role": Role.NATIONAL, "is_staff": True}
+    )[0]

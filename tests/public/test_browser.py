@@ -353,6 +353,9 @@ def test_snapshot_search_from_a_static_server(browser, static_server):
     page.goto(static_server + "/en/nara/?q=Undersaker")
     page.wait_for_selector("#results h2")
     assert "Nearest open points from Undersåker" in page.inner_text("#results")
+    page.goto(static_server + "/nara/?q=Ljungdalen")  # GeoNames only estimated it
+    page.wait_for_selector("#results h2")
+    assert "Vi vet bara ungefär var Ljungdalen ligger" in page.inner_text("#results")
     page.goto(static_server + "/nara/")
     assert "Skriv namnet på din ort" in page.inner_text("#results")
     assert all(u.startswith(static_server) for u in requests)

@@ -3,7 +3,8 @@ history; another municipality's point stays out of reach."""
 
 from tests.support.forms import form_data
 
-from sot.registry.models import ChangeRecord, Organisation, Point
+from sot.registry import services
+from sot.registry.models import ChangeRecord, County, Organisation, Point
 
 
 def _post_form(client, url, changes):
@@ -105,7 +106,6 @@ def test_the_admin_writes_points_only_through_save_point(
     """Adding and changing a point in the admin (with its services inline) goes
     through services.save_point: permissions, validation and history in one place
     (#10)."""
-    from sot.registry import services
     from sot.registry.models import Municipality, Service
 
     calls = []
@@ -156,3 +156,42 @@ def test_the_admin_writes_points_only_through_save_point(
         "name": ["Ny punkt", "Ny punkt 2"],
         "services": [["food:40"], ["food:60"]],
     }
+
+
+def test_the_admin_deletes_counties_only_through_delete_county(
+    client, superuser, monkeypatch
+):
+    """One county from its delete page (delete_model) and the rest with "delete
+    selected" (delete_queryset): both through the service."""
+    calls = []
+    real = services.delete_county
+
+    def spy(**kwargs):
+        calls.append(kwargs["county"].code)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "delete_county", spy)
+    jamtland = County.objects.get(code="23")
+    others = (
+        County.objects.create(code="22", name="Västernorrland"),
+        County.objects.create(code="24", name="Västerbotten"),
+    )
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/registry/county/{jamtland.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(
+        "/admin/registry/county/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [c.pk for c in others],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(calls) == ["22", "23", "24"] and not County.objects.exists()
+    assert (
+        ChangeRecord.objects.filter(model="registry.county", action="delete").count()
+        == 3
+    )

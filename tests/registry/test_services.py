@@ -4,8 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sot.errors import Refused
-from sot.registry.models import BackupPower, ChangeRecord, Point
-from sot.registry.services import NeedsConfirmation, delete_point, save_point
+from sot.registry.models import BackupPower, ChangeRecord, County, Municipality, Point
+from sot.registry.services import (
+    NeedsConfirmation,
+    delete_county,
+    delete_point,
+    save_point,
+)
 
 NEW = {
     "slug": "vallbo",
@@ -175,3 +180,18 @@ def test_full_tank_hours_follow_the_curve(kall):
     # 1000 l; 25 % -> 6.0 l/h, 62.5 % -> halfway between 9.9 and 13.8 = 11.85 l/h
     assert bp.hours_on_full_tank(25) == pytest.approx(1000 / 6.0)
     assert bp.hours_on_full_tank(62.5) == pytest.approx(1000 / 11.85)
+
+
+def test_only_the_superuser_deletes_a_county_and_the_history_keeps_it(
+    coordinator, superuser
+):
+    county = County.objects.get(code="23")
+    with pytest.raises(Refused):
+        delete_county(actor=coordinator, county=county)
+    assert County.objects.filter(code="23").exists()
+    delete_county(actor=superuser, county=county)
+    assert not County.objects.filter(code="23").exists()
+    assert Municipality.objects.filter(county_code="23").count() == 8
+    record = ChangeRecord.objects.get(model="registry.county")
+    assert (record.action, record.user, record.source) == ("delete", superuser, "admin")
+    assert record.changes["code"] == ["23", None]

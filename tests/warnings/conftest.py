@@ -1,4 +1,4 @@
-"""Fixtures for the feeds app tests."""
+"""Fixtures for the warnings app tests."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def rules(jamtland):
 
 
 @pytest.fixture
-def feeds_xsd(shared_data) -> Path:
+def cap_xsd(shared_data) -> Path:
     """The OASIS CAP 1.2 schema in ../shared/data/feeds/cap (skips if absent)."""
     path = shared_data / "feeds" / "cap" / "CAP-v1.2.xsd"
     if not path.is_file():
@@ -34,9 +34,9 @@ def feeds_xsd(shared_data) -> Path:
 
 
 @pytest.fixture
-def feeds_dir(shared_data) -> Path:
-    """../shared/data/feeds (skips if absent)."""
+def recorded_dir(shared_data) -> Path:
+    """The recorded real warning documents in ../shared/data/feeds (skips if absent)."""
     path = shared_data / "feeds"
     if not path.is_dir():
-        pytest.skip("no feeds folder in the shared data")
+        pytest.skip(f"no {path}")
     return path

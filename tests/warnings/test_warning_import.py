@@ -164,8 +164,8 @@ def test_rematch_after_a_point_is_added(rules, written, are_officer):
     ]
 
 
-def test_krisinformation_list_is_a_snapshot(rules, feeds_dir):
-    data = (feeds_dir / "krisinformation_v3_news_2023-03.json").read_bytes()
+def test_krisinformation_list_is_a_snapshot(rules, recorded_dir):
+    data = (recorded_dir / "krisinformation_v3_news_2023-03.json").read_bytes()
     import_bytes(data=data, via="cli")
     assert WarningMessage.objects.filter(state=MessageState.IN_FORCE).count() == 3
     later = import_bytes(data=b"[]", format="krisinformation-v3", via="cli")
@@ -195,7 +195,7 @@ def test_a_snapshot_that_lists_an_ended_warning_again_revives_it(
     rules, written, are_officer
 ):
     load(written, "smhi_ibww_jamtland_orange_wind.json")
-    load(written, "smhi_ibww_empty.json")  # a flapping feed drops it ...
+    load(written, "smhi_ibww_empty.json")  # a flapping source drops it ...
     again = load(
         written, "smhi_ibww_jamtland_orange_wind.json"
     )  # ... and lists it again

@@ -39,7 +39,7 @@ def test_import_json(rules, written):
     assert first["status"] == "exercise"
 
 
-def test_import_validates_cap_against_the_schema(rules, written, feeds_xsd, tmp_path):
+def test_import_validates_cap_against_the_schema(rules, written, cap_xsd, tmp_path):
     bad = tmp_path / "bad.xml"
     bad.write_text(
         (written / "cap_sv_wind_alert.xml")
@@ -47,9 +47,9 @@ def test_import_validates_cap_against_the_schema(rules, written, feeds_xsd, tmp_
         .replace("<scope>Public</scope>", "")
     )
     with pytest.raises(CommandError, match="not valid CAP 1.2"):
-        run("import", str(bad), "--xsd", str(feeds_xsd))
+        run("import", str(bad), "--xsd", str(cap_xsd))
     assert "sot-test-2024-0001" in run(
-        "import", str(written / "cap_sv_wind_alert.xml"), "--xsd", str(feeds_xsd)
+        "import", str(written / "cap_sv_wind_alert.xml"), "--xsd", str(cap_xsd)
     )
 
 
@@ -99,16 +99,16 @@ def test_poll_schedule_enqueues_once(db):
     assert pending_polls() == 1
 
 
-def test_poll_fails_when_every_feed_fails(db):
-    """`sot warnings poll` exits non-zero when no feed answered (issue #11, item 8):
-    every feed points at a closed port on this machine (no network needed)."""
+def test_poll_fails_when_every_source_fails(db):
+    """`sot warnings poll` exits non-zero when no source answered (issue #11, item 8):
+    every source points at a closed port on this machine (no network needed)."""
     from sot.warnings import polling
     from sot.warnings.models import WarningSource
 
     polling.ensure_sources()
     WarningSource.objects.update(
-        enabled=True, url="http://127.0.0.1:9/feed", retry_at=None, failures=0
+        enabled=True, url="http://127.0.0.1:9/warnings", retry_at=None, failures=0
     )
-    with pytest.raises(CommandError, match="every feed polled failed"):
+    with pytest.raises(CommandError, match="every warning source polled failed"):
         run("poll")
     assert WarningSource.objects.exclude(last_error="").exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from sot.box.copying import copying
 from sot.box.sync import is_box
 from sot.errors import Invalid, Refused
+from sot.operations.models import Activation
 
 REGISTER_APP = "registry"
 
@@ -34,8 +35,6 @@ def _hours_central_only(sender, raw=False, update_fields=None, **kwargs):
     replaced at every sync and nothing would carry a change made here."""
     if raw or not update_fields or "opening_hours" not in update_fields:
         return
-    from sot.box.sync import is_box  # sync imports the models this module guards
-
     if is_box():
         raise Invalid(
             _("Öppettider sätts centralt; boxen visar dem efter nästa synk."),
@@ -44,8 +43,6 @@ def _hours_central_only(sender, raw=False, update_fields=None, **kwargs):
 
 
 def connect() -> None:
-    from sot.operations.models import Activation  # models are ready only now
-
     pre_save.connect(
         _hours_central_only, sender=Activation, dispatch_uid="sot.box.hours_save"
     )

@@ -1,4 +1,5 @@
-"""Middleware: the language of the page, and the one handler of sot errors in views.
+"""Middleware: the language of the page, the Content-Security-Policy header, and the
+one handler of sot errors in views.
 
 Swedish first: the language is Swedish unless the user chose English.
 
@@ -10,6 +11,9 @@ language comes only from an explicit choice (the `django_language` cookie set by
 
 from __future__ import annotations
 
+from csp.middleware import HEADER, HEADER_REPORT_ONLY, CheckableLazyObject
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +22,7 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from sot.config.csp import EXEMPT_PREFIXES
 from sot.errors import NotFound, Refused, SotError, Unauthenticated
 
 
@@ -40,6 +45,67 @@ class ChosenLanguageMiddleware:
             patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", lang)
         translation.deactivate()
+        return response
+
+
+#: what a view may set on its response to change the policy (django-csp decorators)
+_OVERRIDES = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+class CSPMiddleware:
+    """django-csp's middleware, skipping :data:`sot.config.csp.EXEMPT_PREFIXES`, with
+    the header built once per policy: a response without a nonce or a view's own
+    policy gets the header django-csp built for the settings' policy object last time
+    (building it is a large share of a cached public page's cost)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.base = DjangoCSPMiddleware(get_response)
+        self._memo: dict[bool, tuple] = {}
+
+    def __call__(self, request):
+        if request.path_info.startswith(EXEMPT_PREFIXES):
+            return self.get_response(request)
+        self.base.process_request(request)
+        response = self.get_response(request)
+        return self._process_response(request, response)
+
+    def _process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _OVERRIDES
+        ):
+            return self.base.process_response(request, response)
+        if settings.DEBUG and response.status_code in (404, 500):
+            return self.base.process_response(request, response)
+        for report_only, header, setting in (
+            (False, HEADER, "CONTENT_SECURITY_POLICY"),
+            (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = getattr(settings, setting, None)
+            memo = self._memo.get(report_only)
+            if memo is None or memo[0] is not policy:
+                memo = (policy, build_policy(report_only=report_only))
+                self._memo[report_only] = memo
+            value = memo[1]
+            exempt = getattr(
+                response, "_csp_exempt_ro" if report_only else "_csp_exempt", False
+            )
+            prefixes = tuple((policy or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            if (
+                value
+                and header not in response
+                and exempt is False
+                and not request.path_info.startswith(prefixes)
+            ):
+                response[header] = value
+        request.csp_nonce = CheckableLazyObject(self.base._csp_nonce_post_response)
         return response
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from sot.config import csp, env
 from sot.config.database import parse_database_url
 from sot.public import conf as public_conf
+from sot.vocabulary import Language
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path.cwd()
@@ -98,7 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sot.config.csp.CSPMiddleware",
+    "sot.config.middleware.CSPMiddleware",
     "sot.config.middleware.ErrorMiddleware",
     # last, as django-axes asks: turns a locked-out sign-in into its lockout page
     "axes.middleware.AxesMiddleware",
@@ -159,7 +160,8 @@ AXES_VERBOSE = True
 AXES_CLIENT_IP_CALLABLE = "sot.accounts.logins.client_ip"
 
 LANGUAGE_CODE = env.get("SOT_LANGUAGE")
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# The languages are defined once (sot.vocabulary.Language), each named in itself.
+LANGUAGES = [(lang.value, lang.native) for lang in Language]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env.get("SOT_TIME_ZONE")
 USE_I18N = True

@@ -17,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-# Officials' pages first (operations, feeds, notify under their own prefixes),
+# Officials' pages first (operations, warnings, outreach under their own prefixes),
 # the public site last since it owns the root.
 for app in ("registry", "operations", "warnings", "outreach", "box", "plans", "public"):
     if find_spec(f"sot.{app}.urls") is not None:

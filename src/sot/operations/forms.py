@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sot.operations.core import notecheck
 from sot.operations.core import vocabulary as vocab
 from sot.operations.models import (
     FUEL_PRODUCT_KEYS,
@@ -90,6 +91,10 @@ class EventForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipalities"].queryset = municipalities
+        # an officer of one municipality opens events in it: ticked from the start
+        only = list(municipalities[:2])
+        if len(only) == 1:
+            self.fields["municipalities"].initial = [only[0].pk]
 
 
 class ActivateForm(forms.Form):
@@ -105,9 +110,7 @@ class LogForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Typ"),
         choices=[
-            (k, lbl)
-            for k, lbl in LogKind.choices
-            if k in ("decision", "action", "message", "note")
+            (k, lbl) for k, lbl in LogKind.choices if k in vocab.WRITABLE_LOG_KINDS
         ],
         initial=LogKind.NOTE,
     )
@@ -323,7 +326,48 @@ class ReportForm(forms.Form):
         return data
 
     def clean(self):
-        data = super().clean()
+        data = self._clean_note_choice(super().clean())
+        if not self.errors and self.require_note_choice:
+            self._refuse_contradicting_note(data)
+        return data
+
+    def _refuse_contradicting_note(self, data) -> None:
+        """The public note may not say what the report's own choices deny ("Diesel
+        finns" with diesel *Nej*): the operator fixes one or the other, nothing typed
+        is lost (:mod:`sot.operations.core.notecheck`). A report queued offline is
+        not refused for it (the public page then says which part the data
+        contradicts)."""
+        note = self.public_note_value()
+        if note is KEEP:
+            note = self.previous_note
+        values = {
+            name[4:]: data.get(name)
+            for name in self.service_fields + self.fuel_fields
+            if data.get(name)
+        }
+        found = notecheck.contradictions(note or "", values, data.get("state") or "")
+        if not found:
+            return
+        labels = dict(Availability.choices)
+        states = dict(State.choices)
+        for c in found:
+            if c.topic == notecheck.STATE_TOPIC:
+                told = f"{_('Läge')}: {states.get(c.reported, c.reported)}"
+            else:
+                field = self.fields.get(f"svc_{c.topic}")
+                told = f"{field.label if field else c.topic}: {labels[c.reported]}"
+            self.add_error(
+                "public_note_action"
+                if self.public_note_value() is KEEP
+                else "public_note",
+                _(
+                    "Meddelandet säger ”%(sentence)s”, men rapporten säger "
+                    "%(told)s. Ändra texten eller valet."
+                )
+                % {"sentence": c.sentence, "told": told},
+            )
+
+    def _clean_note_choice(self, data):
         if not self.previous_note:
             return data
         action = data.get("public_note_action") or ""

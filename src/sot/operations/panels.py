@@ -2,7 +2,7 @@
 
 Operations lies below warnings (and other apps) in the layers contract, so its
 views may not import them; yet the dashboard, the event page and the point page
-show what those apps know (feed health, warnings in force...). An app above
+show what those apps know (warning sources' health, warnings in force...). An app above
 connects a contributor here in its ``AppConfig.ready`` (as periodic work is
 connected with :func:`sot.registry.scheduler.register_periodic`)::
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sot.accounts import policy
 from sot.errors import Invalid, Refused
@@ -219,11 +219,15 @@ def event_detail(request, event_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_action(request, event_id, action):
     """POST-only actions on an event: activate, log, message; end, close all points
-    and delete go through a confirmation with a reason (:mod:`.guarded`)."""
+    and delete go through a confirmation with a reason (:mod:`.guarded`). A GET (a
+    reload or a bookmark of the confirmation page) changes nothing and leads back to
+    the event's page rather than to a blank "405"."""
     event = _event(request, event_id)
+    if request.method != "POST":
+        return redirect("operations:event", event_id=event.pk)
     try:
         if action == "activate":
             form = ActivateForm(request.POST, points=Point.objects.all())

@@ -7,7 +7,6 @@ location need ``roster.view_personal`` (officers and coordinators in scope).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -37,6 +36,7 @@ from sot.registry.models import (
 )
 from sot.validation import bounds, tabular
 from sot.validation import schema as v
+from sot.vocabulary import Language, literal
 
 router = Router()
 
@@ -345,10 +345,13 @@ def callout_messages(request, callout_id: int):
     return rows
 
 
+LanguageCode = literal(Language)
+
+
 class SubscribeIn(Schema):
     email: v.Text(254)
     target: v.Text(100)
-    language: Literal["sv", "en"] = "sv"
+    language: LanguageCode = Language.SV.value
 
 
 @router.post(

@@ -30,10 +30,11 @@ from sot.accounts.policy import can
 from sot.errors import Refused
 from sot.operations import services as ops
 from sot.operations.core.status import TransitionRefused
+from sot.operations.core.vocabulary import Availability, PowerSource
 from sot.operations.permissions import REPORT_STATUS
 from sot.operations.queries import current_activation
 from sot.outreach import callouts, residents, subscriptions
-from sot.outreach.core.commands import Command, Kind, parse
+from sot.outreach.core.commands import Command, Kind, Service, parse
 from sot.outreach.core.phone import PhoneNumberError, mask_phone, normalize_phone
 from sot.outreach.core.templates import describe_status, render
 from sot.outreach.delivery import queue_message
@@ -41,18 +42,19 @@ from sot.outreach.models import InboundSms, Member
 from sot.outreach.subscriptions import point_keywords
 from sot.registry.models import Point
 from sot.validation import bounds
+from sot.vocabulary import FuelProduct
 
 log = logging.getLogger("sot.outreach")
 
 #: parser service names -> (report field, key in that field)
 _SERVICE_FIELDS = {
-    "diesel": ("fuel_products", "diesel"),
-    "petrol": ("fuel_products", "petrol"),
-    "food": ("services", "food"),
-    "water": ("services", "drinking_water"),
-    "charging": ("services", "phone_charging"),
-    "heating": ("services", "heating"),
-    "toilet": ("services", "toilets"),
+    Service.DIESEL: ("fuel_products", FuelProduct.DIESEL),
+    Service.PETROL: ("fuel_products", FuelProduct.PETROL),
+    Service.FOOD: ("services", "food"),
+    Service.WATER: ("services", "drinking_water"),
+    Service.CHARGING: ("services", "phone_charging"),
+    Service.HEATING: ("services", "heating"),
+    Service.TOILET: ("services", "toilets"),
 }
 
 
@@ -269,9 +271,9 @@ def _status(
             "status_not_understood", lang, {"unknown": " ".join(cmd.unknown)}
         )
     unsupported = [
-        k for k in cmd.services if k not in _SERVICE_FIELDS and k != "generator"
+        k for k in cmd.services if k not in _SERVICE_FIELDS and k != Service.GENERATOR
     ]
-    if unsupported or cmd.services.get("generator") is False:
+    if unsupported or cmd.services.get(Service.GENERATOR) is False:
         words = " ".join(unsupported) or "RESERVKRAFT NEJ"
         return "not understood: " + words, render(
             "status_not_understood", lang, {"unknown": words}
@@ -288,11 +290,11 @@ def _status(
     fields: dict = {}
     updates: dict[str, dict[str, str]] = {"services": {}, "fuel_products": {}}
     for name, on in cmd.services.items():
-        if name == "generator":
-            fields["power_source"] = "generator"
+        if name == Service.GENERATOR:
+            fields["power_source"] = PowerSource.GENERATOR
             continue
         field, key = _SERVICE_FIELDS[name]
-        updates[field][key] = "yes" if on else "no"
+        updates[field][key] = Availability.YES if on else Availability.NO
     for field, values in updates.items():
         if values:
             fields[field] = _merge(getattr(previous, field, None), values)

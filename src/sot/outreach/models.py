@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sot import vocabulary
 from sot.accounts.policy import Scope
+from sot.config.choices import text_choices
 from sot.outreach.core.callout import CallOutState, PersonStatus
 from sot.outreach.core.gsm import to_gsm7
 
@@ -44,9 +46,8 @@ class MemberKind(models.TextChoices):
     STAFF = "staff", _("Personal")
 
 
-class Language(models.TextChoices):
-    SV = "sv", _("Svenska")
-    EN = "en", _("Engelska")
+# The languages are defined once, in sot.vocabulary.Language.
+Language = text_choices(vocabulary.Language, module=__name__)
 
 
 class Member(models.Model):

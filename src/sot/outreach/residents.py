@@ -127,5 +127,11 @@ def answer(target: str | None, *, lang: str = "sv") -> tuple[str, str]:
             lang, "outside", place=res.origin.label, area=area
         )
     rows = [row(p, lang, d) for p, d in found.ranked]
-    text = nearest_text(lang, res.origin.label, rows, any_state=found.any_state)
+    text = nearest_text(
+        lang,
+        res.origin.label,
+        rows,
+        any_state=found.any_state,
+        rough=res.origin.approximate or res.origin.estimated,
+    )
     return f"resident asked near {res.origin.label}", text

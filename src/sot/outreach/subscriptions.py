@@ -32,7 +32,7 @@ from sot.operations.models import Activation, LogKind, Source
 from sot.operations.services import add_log_entry
 from sot.outreach import conf, fanout
 from sot.outreach import permissions as perm
-from sot.outreach.core.commands import fold
+from sot.outreach.core.commands import Service, fold
 from sot.outreach.core.gsm import segment_info
 from sot.outreach.core.templates import render
 from sot.outreach.delivery import enqueue, queue_message
@@ -45,7 +45,8 @@ from sot.outreach.models import (
     SubscriptionState,
 )
 from sot.public.state import point_public_state
-from sot.registry.models import County, Municipality, Point
+from sot.registry.models import County, Lifecycle, Municipality, Point
+from sot.vocabulary import PublicState
 
 log = logging.getLogger("sot.outreach")
 
@@ -56,9 +57,9 @@ log = logging.getLogger("sot.outreach")
 def point_keywords() -> dict[str, Point]:
     """SMS keyword -> point: the slug (with spaces for dashes), the name, the village."""
     out: dict[str, Point] = {}
-    for point in Point.objects.exclude(lifecycle="decommissioned").select_related(
-        "municipality"
-    ):
+    for point in Point.objects.exclude(
+        lifecycle=Lifecycle.DECOMMISSIONED
+    ).select_related("municipality"):
         for word in {point.slug.replace("-", " "), point.name, point.village}:
             if word and word.strip():
                 out.setdefault(word.strip(), point)
@@ -298,15 +299,15 @@ def unsubscribe_token(*, token: str) -> Subscription | None:
 
 _OFFER_KEYS = {
     # registry service code / report key -> describe_offers key
-    "food": "food",
-    "drinking_water": "water",
-    "phone_charging": "charging",
-    "heating": "heating",
-    "toilets": "toilet",
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
+    "food": Service.FOOD,
+    "drinking_water": Service.WATER,
+    "phone_charging": Service.CHARGING,
+    "heating": Service.HEATING,
+    "toilets": Service.TOILET,
+    "fuel_diesel": Service.DIESEL,
+    "fuel_petrol95": Service.PETROL,
 }
-_SHOWN = {"open", "limited"}
+_SHOWN = frozenset({PublicState.OPEN, PublicState.LIMITED})
 
 
 def offers_of(activation, public=None) -> dict[str, bool]:
@@ -319,8 +320,7 @@ def offers_of(activation, public=None) -> dict[str, bool]:
         if key is None or o.availability == "unknown":
             continue
         offers[key] = o.available
-    order = ["food", "water", "charging", "heating", "toilet", "petrol", "diesel"]
-    return {k: offers[k] for k in order if k in offers}
+    return {k.value: offers[k] for k in Service if k in offers}
 
 
 def alert_residents(*, activation_id: int) -> int:
@@ -337,11 +337,11 @@ def alert_residents(*, activation_id: int) -> int:
         public = point_public_state(activation.point)
         if public.event_id not in (None, activation.event_id):
             return 0  # another event is what the public is told about this point
-        state = public.state.value if public.event_id else "closed"
+        state = public.state.value if public.event_id else PublicState.CLOSED.value
         offers = offers_of(activation, public) if state in _SHOWN else {}
         if state in _SHOWN and notice.state not in _SHOWN:
             template = "point_opened"
-        elif state == "closed" and notice.state in _SHOWN:
+        elif state == PublicState.CLOSED and notice.state in _SHOWN:
             template = "point_closed"
         elif state in _SHOWN and (offers != notice.offers or state != notice.state):
             template = "point_changed"
@@ -372,7 +372,8 @@ def alert_residents(*, activation_id: int) -> int:
             point=point,
             kind=LogKind.MESSAGE,
             source=Source.SYSTEM,
-            text=f"Invånare meddelade: {point.name} {what} ({sent} prenumerationer).",
+            text=f"Invånare meddelade: {point.name} {what} ({sent} "
+            f"{'prenumeration' if sent == 1 else 'prenumerationer'}).",
         )
     return sent
 

@@ -21,6 +21,7 @@ from sot.outreach.delivery import apply_status_update
 from sot.outreach.inbound import handle_inbound_sms
 from sot.registry.models import PUBLIC_LIFECYCLES, Municipality, Point
 from sot.validation import bounds
+from sot.vocabulary import Language
 
 log = logging.getLogger("sot.outreach")
 
@@ -96,7 +97,9 @@ class SubscribeForm(forms.Form):
         help_text=_("T.ex. Kall, Åre eller Jämtland."),
     )
     language = forms.ChoiceField(
-        label=_("Språk"), choices=[("sv", "Svenska"), ("en", "English")], initial="sv"
+        label=_("Språk"),
+        choices=[(lang.value, lang.native) for lang in Language],
+        initial=Language.SV.value,
     )
 
     def clean_target(self):

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sot.planning import extra
+from sot.planning import extra, results
 from sot.planning.errors import PlanningError
-
-MODELS = ("mclp", "lscp", "pmedian")
+from sot.planning.results import MODELS  # numpy only, as here
 
 
 def _common() -> argparse.ArgumentParser:
@@ -446,7 +445,6 @@ def cmd_candidates(args, wd) -> dict:
 
 def cmd_site(args, wd) -> dict:
     # deferred: each step loads only its own part of the planning extra
-    from sot.planning import results
     from sot.planning.reach import ball_times, nearest_facility
 
     net = wd.network()

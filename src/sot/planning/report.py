@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
 
 from sot.planning.analysis import unit_times
 from sot.planning.network import DEFAULT_SPEEDS_KMH, RoadNetwork
@@ -29,6 +31,9 @@ _CLASSES_MIN = (0, 5, 10, 15, 20, 30, 45, 60)
 _COLOURS = ("#1a9850", "#66bd63", "#a6d96a", "#fee08b", "#fdae61", "#f46d43", "#d73027")
 _UNREACHED = "#6a3d9a"
 _MAX_ARCS_DRAWN = 250_000
+#: above this many units the map is an image of binned units, not one marker each
+_MAX_UNITS_DRAWN = 50_000
+_RASTER_PX = 700
 
 METHOD_SV = (
     "Restid längs vägnätet beräknas med Dijkstras algoritm på OpenStreetMaps "
@@ -68,17 +73,26 @@ def _network_lines(ax, net: RoadNetwork) -> None:
     idx = np.nonzero(keep)[0]
     if idx.size > _MAX_ARCS_DRAWN:
         idx = np.random.default_rng(0).choice(idx, _MAX_ARCS_DRAWN, replace=False)
-    seg = np.stack(
-        [
-            np.column_stack([net.x[tail[idx]], net.y[tail[idx]]]),
-            np.column_stack([net.x[head[idx]], net.y[head[idx]]]),
-        ],
-        axis=1,
+    if not idx.size:
+        return
+    # one path of move-to/line-to pairs: a LineCollection makes one Path object per
+    # segment, which at 250 000 segments took most of the report's time
+    verts = np.empty((2 * idx.size, 2))
+    verts[0::2, 0], verts[0::2, 1] = net.x[tail[idx]], net.y[tail[idx]]
+    verts[1::2, 0], verts[1::2, 1] = net.x[head[idx]], net.y[head[idx]]
+    codes = np.tile(
+        np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), idx.size
     )
-    ax.add_collection(
-        # matplotlib's stubs want a sequence; an (N, 2, 2) array is what it documents
-        LineCollection(seg, colors="#bbbbbb", linewidths=0.4, rasterized=True)  # type: ignore[arg-type]
+    patch = PathPatch(
+        MplPath(verts, codes),
+        fill=False,
+        edgecolor="#bbbbbb",
+        linewidth=0.4,
+        rasterized=True,
     )
+    # add_patch would walk every segment as a Bézier curve for the data limits
+    ax.add_artist(patch)
+    ax.update_datalim([verts.min(axis=0), verts.max(axis=0)])
 
 
 def reach_map(
@@ -100,36 +114,14 @@ def reach_map(
     else:  # from JSON: None where not reached
         t = np.array([np.inf if v is None else v for v in unit_time_s], float) / 60
     w = np.asarray(unit_weight, dtype=float)
-    # the largest marker shrinks as units multiply, so a dense grid stays readable
-    s_max = float(np.clip(2000.0 / np.sqrt(max(w.size, 1)), 4.0, 120.0))
-    size: Any = 2 + s_max * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
     cmap = ListedColormap(_COLOURS)
     norm = BoundaryNorm(_CLASSES_MIN, cmap.N)
     fin = np.isfinite(t) & (t <= _CLASSES_MIN[-1])
-    sz = size if np.ndim(size) == 0 else size[fin]
-    sc = ax.scatter(
-        np.asarray(unit_x)[fin],
-        np.asarray(unit_y)[fin],
-        s=sz,
-        c=t[fin],
-        cmap=cmap,
-        norm=norm,
-        alpha=0.8,
-        linewidths=0,
-        rasterized=True,
-    )
-    far = ~fin
-    if far.any():
-        szf = size if np.ndim(size) == 0 else size[far]
-        ax.scatter(
-            np.asarray(unit_x)[far],
-            np.asarray(unit_y)[far],
-            s=szf,
-            c=_UNREACHED,
-            marker="x",
-            linewidths=0.8,
-            label=f"> {_CLASSES_MIN[-1]} min / ej nådd",
-            rasterized=True,
+    if w.size > _MAX_UNITS_DRAWN:
+        _units_raster(ax, np.asarray(unit_x), np.asarray(unit_y), t, fin)
+    else:
+        _units_scatter(
+            ax, np.asarray(unit_x), np.asarray(unit_y), t, w, fin, cmap, norm
         )
     if len(fac_xy[0]):
         ax.scatter(
@@ -153,7 +145,9 @@ def reach_map(
             label="föreslagen ny punkt",
             zorder=6,
         )
-    cb = fig.colorbar(sc, ax=ax, shrink=0.7, ticks=_CLASSES_MIN)
+    cb = fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, ticks=_CLASSES_MIN
+    )
     cb.set_label("minuter till närmaste punkt")
     ax.set_aspect("equal")
     ax.autoscale_view()
@@ -162,6 +156,87 @@ def reach_map(
     ax.set_title(title, fontsize=11)
     ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
     return fig
+
+
+def _units_scatter(ax, x, y, t, w, fin, cmap, norm) -> None:
+    """One marker per unit, sized by population (few units)."""
+    # the largest marker shrinks as units multiply, so a dense grid stays readable
+    s_max = float(np.clip(2000.0 / np.sqrt(max(w.size, 1)), 4.0, 120.0))
+    size: Any = 2 + s_max * np.sqrt(w / w.max()) if w.size and w.max() > 0 else 6
+    sz = size if np.ndim(size) == 0 else size[fin]
+    ax.scatter(
+        x[fin],
+        y[fin],
+        s=sz,
+        c=t[fin],
+        cmap=cmap,
+        norm=norm,
+        alpha=0.8,
+        linewidths=0,
+        rasterized=True,
+    )
+    far = ~fin
+    if far.any():
+        szf = size if np.ndim(size) == 0 else size[far]
+        ax.scatter(
+            x[far],
+            y[far],
+            s=szf,
+            c=_UNREACHED,
+            marker="x",
+            linewidths=0.8,
+            label=f"> {_CLASSES_MIN[-1]} min / ej nådd",
+            rasterized=True,
+        )
+
+
+def _units_raster(ax, x, y, t, fin) -> None:
+    """Many units: one image, each pixel showing the longest time of its units.
+
+    A scatter of a million markers takes minutes to draw (twice: SVG and PDF) and
+    hides itself anyway; binning them into about ``_RASTER_PX`` pixels across is
+    linear in the units and the image costs the same whatever their number. The
+    worst unit of a pixel wins, so a pixel with anyone beyond the time is shown so.
+    """
+    placed = np.isfinite(x) & np.isfinite(y)
+    if not placed.any():
+        return
+    x, y, t, fin = x[placed], y[placed], t[placed], fin[placed]
+    n_cls = len(_COLOURS)
+    cls = np.full(t.size, n_cls, dtype=np.int8)  # beyond the last class / not reached
+    cls[fin] = np.clip(
+        np.searchsorted(_CLASSES_MIN, t[fin], side="right") - 1, 0, n_cls - 1
+    )
+    x0, x1 = float(x.min()), float(x.max())
+    y0, y1 = float(y.min()), float(y.max())
+    cell = max(x1 - x0, y1 - y0, 1.0) / _RASTER_PX
+    nx = int((x1 - x0) // cell) + 1
+    ny = int((y1 - y0) // cell) + 1
+    pix = ((y - y0) // cell).astype(np.int64) * nx + ((x - x0) // cell).astype(np.int64)
+    img = np.full(nx * ny, -1, dtype=np.int8)
+    np.maximum.at(img, pix, cls)
+    grid = np.ma.masked_less(img.reshape(ny, nx), 0)
+    ax.imshow(
+        grid,
+        origin="lower",
+        extent=(x0, x0 + nx * cell, y0, y0 + ny * cell),
+        cmap=ListedColormap([*_COLOURS, _UNREACHED]),
+        vmin=-0.5,
+        vmax=n_cls + 0.5,
+        interpolation="nearest",
+        alpha=0.85,
+        zorder=2,
+    )
+    if (cls == n_cls).any():
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                0,
+                0,
+                color=_UNREACHED,
+                label=f"> {_CLASSES_MIN[-1]} min / ej nådd",
+            )
+        )
 
 
 def _table_html(head: list[str], rows: list[list]) -> str:

@@ -12,6 +12,7 @@ numpy only at import; `site` imports `sot.planning.siting` (scipy, HiGHS) when c
 from __future__ import annotations
 
 from collections import defaultdict
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +23,18 @@ if TYPE_CHECKING:  # the annotation only: siting is imported when a model is sol
     from sot.planning.siting.result import SitingResult
 
 DEFAULT_THRESHOLDS_MIN = (5, 10, 15, 20, 30, 45, 60)
-MODELS = ("mclp", "lscp", "pmedian")
+
+
+class Siting(StrEnum):
+    """The siting models, defined once: ``sot plan site --model`` and a planning
+    run's model (``sot.plans.models.SitingModel`` labels them)."""
+
+    MCLP = "mclp"
+    LSCP = "lscp"
+    PMEDIAN = "pmedian"
+
+
+MODELS = tuple(m.value for m in Siting)
 
 
 def county_of(municipality_code: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Max
 
+from sot.planning.straightline import StraightLine
 from sot.plans.conf import COVERAGE_MINUTES
 from sot.plans.models import PlanningRun, RunStatus, TravelModel
 from sot.plans.runner import localities_in
@@ -78,9 +79,6 @@ def by_county(county_codes) -> dict[str, Coverage]:
 
 def straight_line(county_codes, *, minutes: float) -> dict[str, Coverage]:
     """Coverage on the straight-line model for the counties given."""
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning.straightline import StraightLine
-
     units = localities_in(county_codes, totals=True)
     if not len(units):
         return {}

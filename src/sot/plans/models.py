@@ -15,7 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sot.accounts.policy import Scope
-from sot.config.choices import text_choices
+from sot.config.choices import labelled_choices, text_choices
+from sot.planning.results import Siting
 from sot.plans.conf import runs_dir
 from sot.vocabulary import JobState
 
@@ -47,10 +48,17 @@ class CandidateSource(models.TextChoices):
     ROAD = "road", _("Butiker och drivmedel i vägfilen (OpenStreetMap)")
 
 
-class SitingModel(models.TextChoices):
-    MCLP = "mclp", _("Maximal täckning (MCLP)")
-    LSCP = "lscp", _("Minsta antal punkter som täcker alla (LSCP)")
-    PMEDIAN = "pmedian", _("Kortast sammanlagd restid (p-median)")
+# The siting models are defined once, in planning (sot.planning.results.Siting).
+SitingModel = labelled_choices(
+    Siting,
+    {
+        Siting.MCLP: _("Maximal täckning (MCLP)"),
+        Siting.LSCP: _("Minsta antal punkter som täcker alla (LSCP)"),
+        Siting.PMEDIAN: _("Kortast sammanlagd restid (p-median)"),
+    },
+    name="SitingModel",
+    module=__name__,
+)
 
 
 class PlanningRun(models.Model):
@@ -88,7 +96,10 @@ class PlanningRun(models.Model):
     )
     minutes = models.FloatField(_("minuter"), default=15)
     model = models.CharField(
-        _("modell"), max_length=10, choices=SitingModel.choices, default="mclp"
+        _("modell"),
+        max_length=10,
+        choices=SitingModel.choices,
+        default=SitingModel.MCLP,
     )
     p = models.PositiveSmallIntegerField(_("antal nya punkter"), default=3)
 

@@ -24,8 +24,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from sot.geo.crs import from_sweref99tm
-from sot.planning import extra
+from sot.planning import cli as planning_cli
+from sot.planning import extra, firstlook
 from sot.planning.errors import ExtraMissing, PlanningError
+from sot.planning.firstlook import Places
+from sot.planning.straightline import StraightLine, great_circle_m
 from sot.plans import maps
 from sot.plans.fetch import fetch_road_file
 from sot.plans.models import (
@@ -55,9 +58,6 @@ def progress(run: PlanningRun, pct: int, step: str) -> None:
 
 def facilities(county_code: str):
     """The county's established and approved points."""
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning.firstlook import Places
-
     rows = Point.objects.filter(
         municipality__county_code=county_code, lifecycle__in=PUBLIC_LIFECYCLES
     ).values_list("name", "lon", "lat", "municipality__code")
@@ -86,9 +86,6 @@ def localities(county_code: str, *, totals: bool = False):
 
 def localities_in(county_codes, *, totals: bool = False):
     """`localities` for several counties at once (two queries at most)."""
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning.firstlook import Places
-
     codes = set(county_codes)
     rows = [
         {
@@ -199,10 +196,6 @@ def _inputs(directory: Path) -> Path:
 
 
 def _straight_line(run: PlanningRun, directory: Path) -> dict:
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning import firstlook
-    from sot.planning.straightline import StraightLine
-
     model = StraightLine()
     progress(run, 10, "befolkning och punkter")
     if run.population_source == PopulationSource.FILE:
@@ -271,10 +264,6 @@ def _straight_line(run: PlanningRun, directory: Path) -> dict:
 
 
 def _candidates(run: PlanningRun, directory: Path, fac):
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning import firstlook
-    from sot.planning.straightline import great_circle_m
-
     if run.candidate_source == CandidateSource.FILES:
         stores = firstlook.read_places_csv(_inputs(directory) / "stores.csv")
         fuel = firstlook.read_places_csv(_inputs(directory) / "fuel.csv")
@@ -331,14 +320,14 @@ def _map(run, directory, units, times_s, fac, chosen, name, note) -> None:
 
 def _step(directory: Path, argv: list[str]) -> dict:
     """One ``sot plan`` step in the run's folder (the same code as the CLI)."""
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning import cli
+    # deferred: the work directory reads roads and population with scipy (the
+    # planning extra, which may be absent)
     from sot.planning.workdir import Workdir
 
-    args = cli.build_parser().parse_args(
+    args = planning_cli.build_parser().parse_args(
         [*argv, "--workdir", str(directory), "--quiet"]
     )
-    handler = getattr(cli, "cmd_" + args.command.replace("-", "_"))
+    handler = getattr(planning_cli, "cmd_" + args.command.replace("-", "_"))
     return handler(args, Workdir(directory))
 
 
@@ -452,8 +441,8 @@ def _road(run: PlanningRun, directory: Path) -> dict:
 
 
 def _road_map(run, directory, fac, chosen) -> None:
-    # planning loads only when a run needs it (its extra may be absent)
-    from sot.planning.firstlook import Places
+    # deferred: the work directory reads roads and population with scipy (the
+    # planning extra, which may be absent)
     from sot.planning.workdir import Workdir
 
     wd = Workdir(directory)

@@ -8,7 +8,7 @@ The rules (what a query may be, how names match) are plain, in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sot.geo.polygon import point_in_geometry
 from sot.public.core import gazetteer, search
@@ -99,15 +99,7 @@ def search_places(data: PublicData) -> list[Place]:
     places += [
         p
         if p.municipality_code not in names
-        else Place(
-            p.name,
-            p.lat,
-            p.lon,
-            p.kind,
-            names[p.municipality_code],
-            p.municipality_code,
-            p.population,
-        )  # fmt: skip
+        else replace(p, municipality=names[p.municipality_code])
         for p in gazetteer.places()
     ]
     return places
@@ -211,8 +203,10 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     with their state, every searchable name of Sweden (for the outside-the-area
     answer), the postcodes of the area, and the words it writes."""
     codes = area_codes(data)
+    places = search_places(data)
     keys = (
-        "ask_again", "not_found", "outside", "this_area", "approximate", "results",
+        "ask_again", "not_found", "outside", "this_area", "approximate", "estimated",
+        "results",
         "results_any", "distance", "as_crow", "municipality", "postcode_not_found",
         "hours_today",
     )  # fmt: skip
@@ -245,6 +239,7 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
             ]
             for p in data.points
         ],  # fmt: skip
+        # a seventh element, 1, only for a place GeoNames just estimated
         "places": [
             [
                 p.name,
@@ -253,13 +248,22 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
                 search.KIND_RANK.get(p.kind, 2),
                 p.municipality_code,
                 p.population,
+                *([1] if p.estimated else []),
             ]
-            for p in search_places(data)
+            for p in places
         ],  # fmt: skip
+        # each postcode where the server measures from (search.postcode_origin):
+        # 1 the town, 0 only the municipality's centre, 2 GeoNames' rough estimate
         "postcodes": {
-            code: [e.town, round(e.lat, 5), round(e.lon, 5), 1 if e.precise else 0]
+            code: [
+                e.town,
+                round(o.lat, 5),
+                round(o.lon, 5),
+                0 if o.approximate else 2 if o.estimated else 1,
+            ]
             for code, e in sorted(postcodes().items())
             if e.municipality_code in codes
+            for o in [search.postcode_origin(e, places)]
         },
         "t": words,
     }
@@ -363,6 +367,8 @@ def render_nearest(data: PublicData, q: str, lang: str) -> bytes:
             notes.append(t["outside"].format(place=place, area=where))
         if res.origin.approximate:
             notes.append(t["approximate"].format(place=place))
+        if res.origin.estimated:
+            notes.append(t["estimated"].format(place=place))
         if answer.ranked:
             key = "results_any" if answer.any_state else "results"
             heading = t[key].format(place=place)

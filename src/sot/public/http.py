@@ -28,6 +28,8 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 
+from sot.public import pagecache
+
 #: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
 MAX_AGE_S = 30
 #: Bodies shorter than this are not worth compressing.
@@ -128,8 +130,6 @@ def cached_page(
     cache under the public version (:mod:`sot.public.pagecache`), so a repeated
     request neither loads data nor renders, and a matching ``If-None-Match`` is a
     304 at once. None when ``render`` returns None (no such page)."""
-    from sot.public import pagecache  # models: not at import of the settings
-
     key = pagecache.key(request.path)
     entry = pagecache.cache().get(key)
     if entry is None:

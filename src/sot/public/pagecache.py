@@ -36,7 +36,7 @@ NOT_PUBLIC = frozenset(
         "public.publicchange",
         "public.pendingpublish",
         "registry.importjob",
-        "warnings.feedsource",
+        "warnings.warningsource",
     }
 )
 #: rows kept; older ones are deleted now and then

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from sot.operations.core import notecheck
 from sot.public import alerts, conf, state
 from sot.public.core import svgmap, tiles, words
 from sot.public.core.model import (
@@ -112,7 +113,12 @@ class PublicData:
 
     @property
     def county(self) -> str:
-        return self.counties[0][1] if len(self.counties) == 1 else ""
+        """The install's one county's name; "" for a national install or when the
+        county is not in the register (never its bare code: "utanför 23")."""
+        if len(self.counties) != 1:
+            return ""
+        code, name = self.counties[0]
+        return "" if name == code else name
 
     @cached_property
     def areas(self) -> list[svgmap.Area]:
@@ -207,6 +213,36 @@ class PublicData:
         return next((p for p in self.points if p.slug == slug), None)
 
 
+def note_conflict(pt: PublicPoint, lang: str) -> str:
+    """When the point's public note says what its report denies ("Diesel finns" with
+    diesel not available; a note that came by the API or queued offline, which the
+    web form would have refused): which topics, and that the table holds. "" when
+    the note agrees or says nothing plain (:mod:`sot.operations.core.notecheck`)."""
+    if not pt.note or pt.stale:
+        return ""
+    offers = (*pt.services, *pt.fuel)
+    values = {
+        s.key: None
+        if s.available is None
+        else ("limited" if s.limited else "yes")
+        if s.available
+        else "no"
+        for s in offers
+    }
+    found = notecheck.contradictions(pt.note, values, str(pt.state))
+    if not found:
+        return ""
+    t = phrases(lang)
+    names = {s.key: s.label(lang, SERVICE_LABELS) for s in offers}
+    topics = list(
+        dict.fromkeys(
+            t["state_word"] if c.topic == notecheck.STATE_TOPIC else names[c.topic]
+            for c in found
+        )
+    )
+    return t["note_conflict"].format(topics=", ".join(topics))
+
+
 def _status_class(available, limited) -> str:
     if available is None:
         return "muted"
@@ -275,8 +311,13 @@ def present_warnings(
     """The warnings in force (over one point when ``slug`` is given, over one
     municipality when ``municipality`` is). Like the exercise banner, an exercise
     warning is left out while a real event touches the page: the point's own event
-    when it is in one, otherwise any event the page shows."""
+    when it is in one, otherwise any event the page shows; and it is shown only while
+    an exercise runs over one of its municipalities (ending the exercise takes its
+    warnings off every page, though the feed's message is valid for weeks)."""
     out = []
+    exercising = {
+        m.code for e in data.running if e.is_exercise for m in e.municipalities.all()
+    }
     point = data.point(slug) if slug else None
     if point is not None and point.event_id is not None:
         real_event = not point.exercise
@@ -288,7 +329,9 @@ def present_warnings(
         if municipality not in shown:  # no point of it loaded: ask for it alone
             source = alerts.in_force({municipality})
     for w in source:
-        if w.exercise and real_event:
+        if w.exercise and (
+            real_event or not exercising.intersection(w.municipality_codes)
+        ):
             continue
         if point is not None and not (
             slug in w.point_slugs or point.municipality_code in w.municipality_codes
@@ -376,6 +419,7 @@ def present_point(
         **_present_hours(pt, lang, now),
         "contact": phone_links(own_words(pt.contact, lang)),
         "note": own_words(pt.note, lang),
+        "note_conflict": note_conflict(pt, lang),
         "event": own_words(pt.event_name, lang),
         "exercise": pt.exercise,
         "live": live,

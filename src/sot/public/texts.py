@@ -52,6 +52,13 @@ PHRASES: dict[str, tuple[str, str]] = {
     "municipalities": ("Kommuner", "Municipalities"),
     "municipality": ("kommun", "municipality"),
     "what_works": ("Det här fungerar nu", "What works now"),
+    "note_conflict": (
+        "Texten ovan stämmer inte med rapporten om: {topics}. Det som står nedan "
+        "gäller.",
+        "The text above does not match the report on: {topics}. What is shown below "
+        "holds.",
+    ),
+    "state_word": ("läget", "the state"),
     "what_offers": ("Det här kan punkten erbjuda", "What the point can offer"),
     "services": ("Service", "Services"),
     "fuel": ("Drivmedel", "Fuel"),
@@ -167,6 +174,12 @@ PHRASES: dict[str, tuple[str, str]] = {
         "mitt. Skriv byns namn för ett säkrare svar.",
         "The postcode covers a large area: distances are from the middle of the "
         "municipality. Type the name of your village for a better answer.",
+    ),
+    "estimated": (
+        "Vi vet bara ungefär var {place} ligger, så avstånden kan vara fel med "
+        "några mil. Skriv en större ort i närheten för ett säkrare svar.",
+        "We only know roughly where {place} is, so the distances may be off by "
+        "tens of kilometres. Type a larger place nearby for a better answer.",
     ),
     "location_refused": (
         "Din position gick inte att hämta. Skriv ortens namn eller ditt "

@@ -697,4 +697,8 @@ class CountyAdmin(admin.ModelAdmin):
         services.save_record(actor=request.user, obj=obj, action=policy.ADMINISTER)
 
     def delete_model(self, request, obj):
-        services.delete_record(actor=request.user, obj=obj, action=policy.ADMINISTER)
+        services.delete_county(actor=request.user, county=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

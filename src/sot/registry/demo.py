@@ -144,6 +144,8 @@ USERS = [
     ("are", "Åsa", "Beredskapshandläggare Åre", Role.MUNICIPAL_OFFICER, "2321"),
     ("krokom", "Karl", "Beredskapshandläggare Krokom", Role.MUNICIPAL_OFFICER, "2309"),
     ("kall", "Kerstin", "Operatör Kall", Role.POINT_OPERATOR, "kall"),
+    # MSB's national read-only view (/drift/nationellt/): every county, no writes
+    ("msb", "Maja", "Nationell lägesbild MSB", Role.NATIONAL, None),
 ]
 
 

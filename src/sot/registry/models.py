@@ -12,7 +12,7 @@ from sot.accounts.policy import Scope
 from sot.config.choices import text_choices
 from sot.geo import crs
 from sot.operations.core import fuel
-from sot.vocabulary import JobState
+from sot.vocabulary import FuelProduct, JobState
 
 
 class County(models.Model):
@@ -340,11 +340,8 @@ class PointService(models.Model):
         return f"{self.point}: {self.service}"
 
 
-class FuelType(models.TextChoices):
-    DIESEL = "diesel", _("Diesel")
-    HVO100 = "hvo100", _("HVO100")
-    PETROL = "petrol", _("Bensin")
-    OTHER = "other", _("Annat")
+# The fuel products are defined once, in sot.vocabulary.FuelProduct.
+FuelType = text_choices(FuelProduct, name="FuelType", module=__name__)
 
 
 class BackupPower(models.Model):

@@ -18,6 +18,7 @@ from sot.geo.polygon import GeometryError, point_in_geometry
 from sot.registry.models import (
     BackupPower,
     ChangeRecord,
+    County,
     Municipality,
     Point,
     PointService,
@@ -220,6 +221,12 @@ def delete_record(*, actor, obj, action: str, scope=None, source: str = "admin")
             source=source,
         )
         obj.delete()
+
+
+def delete_county(*, actor, county: County, source: str = "admin") -> None:
+    """Delete a county (the superuser's task), keeping its last state in the
+    history. Its municipalities stay: they name their county by code."""
+    delete_record(actor=actor, obj=county, action=policy.ADMINISTER, source=source)
 
 
 def history_of(obj) -> list[ChangeRecord]:

@@ -1,7 +1,8 @@
-"""Admin pages for the feeds app (superusers and coordinators).
+"""Admin pages for the warnings app (superusers and coordinators).
 
 Sources and rules are edited here as well as on the warnings pages; stored messages
-and suggestions are shown read-only (they change through imports and decisions).
+and suggestions are shown read-only (they change through imports and decisions) and
+only the superuser deletes them, through the warnings services.
 """
 
 from __future__ import annotations
@@ -112,6 +113,13 @@ class WarningMessageAdmin(_ReadOnly):
     list_filter = ("source", "state", "status", "hazard", "level")
     search_fields = ("identifier", "headline_sv", "headline_en")
 
+    def delete_model(self, request, obj):
+        services.delete_warning(message=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
 
 @admin.register(Suggestion)
 class SuggestionAdmin(_ReadOnly):
@@ -124,3 +132,10 @@ class SuggestionAdmin(_ReadOnly):
         "created_at",
     )
     list_filter = ("state", "action", "is_exercise")
+
+    def delete_model(self, request, obj):
+        services.delete_suggestion(suggestion=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

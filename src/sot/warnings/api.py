@@ -1,6 +1,6 @@
 """Warnings endpoints of the JSON API (mounted at /api/v1/warnings...).
 
-* ``GET /warnings/health``: every feed's health (public).
+* ``GET /warnings/health``: every warning source's health (public).
 * ``GET /warnings``: warnings (default: in force) with the municipalities and points
   they touch, for signed-in officials and operators.
 * ``GET /warnings/{id}``: one warning with its areas and references.
@@ -181,9 +181,11 @@ def _suggestion_out(s: Suggestion) -> dict:
     f"{PREFIX}/health",
     response=list[SourceHealthOut],
     summary="Health of the warning sources polled",
+    # the operation's id from before #10, so clients generated from the schema keep it
+    operation_id="sot_warnings_api_feed_health",
 )
-def feed_health(request):
-    """Health of every feed: ok, failing, stale or never (polled). The feed URLs
+def source_health(request):
+    """Health of every warning source: ok, failing, stale or never (polled). The URLs
     and error texts (which may hold URLs, keys or internal host names) only for
     officials with VIEW_SOURCE_HEALTH; the public sees an empty string there."""
     rows = polling.health()

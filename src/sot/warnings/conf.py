@@ -7,6 +7,7 @@ as deprecated aliases (in sot "feed" means only what sot publishes).
 from __future__ import annotations
 
 from sot.config import env
+from sot.warnings.core.model import Format
 
 
 def _S(name: str, default: str, help: str, **kw) -> env.Setting:
@@ -115,20 +116,20 @@ CAP_XSD = env.register(
 
 BUILTIN_SOURCES = (
     # slug, name, format, url setting, interval setting
-    ("smhi", "SMHI vädervarningar", "smhi-ibww", SMHI_URL, SMHI_INTERVAL),
+    ("smhi", "SMHI vädervarningar", Format.SMHI_IBWW, SMHI_URL, SMHI_INTERVAL),
     (
         "krisinformation",
         "Krisinformation.se",
-        "krisinformation-v3",
+        Format.KRISINFORMATION,
         KRISINFORMATION_URL,
         KRISINFORMATION_INTERVAL,
     ),
-    ("vma", "VMA (Sveriges Radio)", "sr-vma", VMA_URL, VMA_INTERVAL),
+    ("vma", "VMA (Sveriges Radio)", Format.SR_VMA, VMA_URL, VMA_INTERVAL),
 )
 INTERVAL_BY_FORMAT = {
-    "smhi-ibww": SMHI_INTERVAL,
-    "krisinformation-v3": KRISINFORMATION_INTERVAL,
-    "sr-vma": VMA_INTERVAL,
+    Format.SMHI_IBWW: SMHI_INTERVAL,
+    Format.KRISINFORMATION: KRISINFORMATION_INTERVAL,
+    Format.SR_VMA: VMA_INTERVAL,
 }
 
 

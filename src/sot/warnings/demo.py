@@ -1,4 +1,4 @@
-"""Demo data of the feeds app: the built-in feeds, the default suggestion rules, and
+"""Demo data of the warnings app: the built-in warning sources, the default suggestion rules, and
 an exercise: an orange SMHI wind warning for the Jämtland mountains (written for the
 demo, marked ÖVNING), which puts suggestions before Åre's and Krokom's officers.
 Idempotent: a second run changes nothing.

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sot.warnings.core.model import MARKABLE_STATUSES
 from sot.warnings.models import (
     HazardChoice,
     SourceKind,
+    StatusChoice,
     SuggestionRule,
     WarningFormat,
 )
@@ -26,8 +28,7 @@ class UploadForm(forms.Form):
         label=_("Markera som"),
         choices=[
             ("", _("som i dokumentet")),
-            ("exercise", _("Övning")),
-            ("test", _("Test")),
+            *((s.value, StatusChoice(s).label) for s in MARKABLE_STATUSES),
         ],
         required=False,
     )

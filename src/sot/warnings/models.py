@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from sot.accounts.policy import Scope
 from sot.config.choices import text_choices
-from sot.warnings.core.model import Hazard, Level, MsgType, Source, Status
+from sot.warnings.core.model import Format, Hazard, Level, MsgType, Source, Status
 
 USER = settings.AUTH_USER_MODEL
 
@@ -26,14 +26,7 @@ USER = settings.AUTH_USER_MODEL
 SourceKind = text_choices(Source, name="SourceKind", module=__name__)
 
 
-class WarningFormat(models.TextChoices):
-    SMHI_IBWW = "smhi-ibww", _("SMHI warning.json (IBW)")
-    KRISINFORMATION = "krisinformation-v3", _("Krisinformation API v3")
-    SR_VMA = "sr-vma", _("Sveriges Radio VMA API v3")
-    CAP_XML = "cap-xml", _("CAP 1.2 XML")
-    CAP_JSON = "cap-json", _("CAP som JSON")
-    OUTAGE_GEOJSON = "outage-geojson", _("Elavbrott, GeoJSON")
-    OUTAGE_CSV = "outage-csv", _("Elavbrott, CSV")
+WarningFormat = text_choices(Format, name="WarningFormat", module=__name__)
 
 
 MsgTypeChoice = text_choices(MsgType, name="MsgTypeChoice", module=__name__)

@@ -10,10 +10,10 @@ from sot.warnings.following import event_links
 
 
 def dashboard(user) -> dict:
-    """Feed health and open suggestions, for those who may see them."""
+    """Warning sources' health and open suggestions, for those who may see them."""
     out: dict = {}
     if policy.can(user, "warning_source.view_health"):
-        out["feeds"] = polling.health()
+        out["warning_sources"] = polling.health()
     if policy.can(user, "suggestion.view"):
         out["open_suggestions"] = services.suggestions_for(user).count()
     return out

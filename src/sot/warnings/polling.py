@@ -1,8 +1,8 @@
-"""Polling the live feeds: one conditional request per due source, health recorded.
+"""Polling the warning sources: one conditional request per due source, health recorded.
 
 The HTTP and parsing logic is plain (:mod:`sot.warnings.core.fetch`); this module keeps
 each :class:`WarningSource`'s memory (ETag, Last-Modified, failures, back-off) and
-health in the database and stores what was fetched. A failing or misbehaving feed
+health in the database and stores what was fetched. A failing or misbehaving source
 never raises out of :func:`poll_source`: the reason is logged and recorded, and the
 messages already stored stay in force.
 """
@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from sot.warnings import conf, services
 from sot.warnings.core import detect, fetch
-from sot.warnings.core.model import Status
+from sot.warnings.core.model import Format, Status
 from sot.warnings.models import WarningSource
 
 log = logging.getLogger("sot.warnings")
 
-KIND_BY_FORMAT = {"cap-xml": "xml", "outage-csv": "csv"}
+KIND_BY_FORMAT = {Format.CAP_XML: "xml", Format.OUTAGE_CSV: "csv"}
 
 
 def ensure_sources() -> list[WarningSource]:
@@ -84,8 +84,8 @@ def poll_source(
             max_bytes=conf.get(conf.MAX_BYTES),
             max_backoff_s=conf.get(conf.MAX_BACKOFF),
         )
-    except Exception as exc:  # the poller must survive anything a feed does
-        log.exception("feed %s: unexpected error while polling", source.slug)
+    except Exception as exc:  # the poller must survive anything a source does
+        log.exception("source %s: unexpected error while polling", source.slug)
         result = fetch.PollResult(
             outcome=fetch.Outcome.FAILED,
             state=_state(source),
@@ -103,7 +103,7 @@ def poll_source(
                 status=Status.ACTUAL,
             )
         except Exception as exc:  # stored all or nothing; keep the last good state
-            log.exception("feed %s: could not store the document", source.slug)
+            log.exception("source %s: could not store the document", source.slug)
             result = fetch.PollResult(
                 outcome=fetch.Outcome.FAILED,
                 state=_state(source),
@@ -131,7 +131,7 @@ def _record(source: WarningSource, result: fetch.PollResult, now: datetime) -> N
     else:
         source.last_error_at = now
         source.last_error = result.error[:2000]
-        log.warning("feed %s: %s", source.slug, result.error)
+        log.warning("source %s: %s", source.slug, result.error)
     with transaction.atomic():
         source.save()
 
@@ -196,7 +196,7 @@ def health(*, now: datetime | None = None) -> list[dict]:
     return rows
 
 
-#: A feed error (kept in English, technical, for the logs) as officials read it:
+#: A source's error (kept in English, technical, for the logs) as officials read it:
 #: (start of the error, Swedish text).
 _ERRORS = (
     ("HTTP ", gettext_lazy("Servern svarade med ett fel")),
@@ -211,7 +211,7 @@ _ERRORS = (
 
 
 def error_text(error: str) -> str:
-    """A feed's last error in plain Swedish (the technical text is shown beside it,
+    """A source's last error in plain Swedish (the technical text is shown beside it,
     marked as English)."""
     if not error:
         return ""

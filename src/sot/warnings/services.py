@@ -14,7 +14,7 @@ command, the upload view, the API and the poller all call :func:`import_document
 * A snapshot (SMHI ``warning.json``, a Krisinformation list, an operator's outage
   list) ends the in-force messages of the same source, status and (where the
   document names one) sender that it no longer lists; a polled snapshot only those
-  that came from the same feed.
+  that came from the same source.
 * Each message in force is matched to municipalities and points
   (:mod:`sot.warnings.core.match`), and the suggestion rules put at most one suggestion per
   municipality in front of its officer. Suggestions move along with updates and are
@@ -209,7 +209,7 @@ def _store(
         existing is not None
         and parsed.sent <= existing.sent
         and existing.status == parsed.status.value
-        # A snapshot that lists a message it had ended (a flapping feed) revives it.
+        # A snapshot that lists a message it had ended (a flapping source) revives it.
         and not (document.snapshot and existing.state == MessageState.ENDED)
     ):
         return _outcome(existing, "unchanged")
@@ -625,3 +625,22 @@ def delete_source(*, source: WarningSource, by) -> None:
     policy.require(by, policy.ADMINISTER)
     log.info("warnings source %s deleted by %s", source.slug, by)
     source.delete()
+
+
+def delete_warning(*, message: WarningMessage, by) -> None:
+    """Delete a stored warning with its areas and suggestions (the superuser's task;
+    a warning otherwise ends through its source or by hand). Like every write to
+    the warnings app, a public change (:mod:`sot.public.pagecache`)."""
+    policy.require(by, policy.ADMINISTER)
+    with transaction.atomic():
+        log.info("warning %s %s deleted by %s", message.source, message.identifier, by)
+        message.delete()
+
+
+def delete_suggestion(*, suggestion: Suggestion, by) -> None:
+    """Delete a suggestion (the superuser's task; officials decide them instead).
+    An event opened from it stays."""
+    policy.require(by, policy.ADMINISTER)
+    with transaction.atomic():
+        log.info("suggestion %s deleted by %s", suggestion.pk, by)
+        suggestion.delete()

@@ -1,9 +1,13 @@
-"""Background tasks of the feeds app (django-tasks, database backend).
+"""Background tasks of the warnings app (django-tasks, database backend).
 
-``poll_due_feeds`` polls every source that is due and expires old messages. With
+``poll_due_sources`` polls every source that is due and expires old messages. With
 ``every_s`` it enqueues itself again that many seconds later, so one
 ``sot warnings poll --schedule`` keeps the worker polling (``sot serve`` runs the
 worker). ``sot warnings poll --loop`` does the same in the foreground.
+
+The queue stores a task by its dotted path, so the names these tasks had before #10
+(``poll_due_feeds``, ``poll_feed``) stay as aliases: a task enqueued under the old
+name before an upgrade still runs after it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ log = logging.getLogger("sot.warnings")
 
 
 @task()
-def poll_due_feeds(every_s: int = 0) -> dict:
+def poll_due_sources(every_s: int = 0) -> dict:
     """Poll the sources that are due; returns slug -> outcome."""
 
     try:
@@ -33,7 +37,7 @@ def poll_due_feeds(every_s: int = 0) -> dict:
 
 
 @task()
-def poll_feed(slug: str) -> str:
+def poll_source(slug: str) -> str:
     """Poll one source now (unless it is backing off); returns the outcome."""
 
     source = WarningSource.objects.get(slug=slug)
@@ -41,10 +45,13 @@ def poll_feed(slug: str) -> str:
 
 
 def pending_polls() -> int:
-    """How many scheduled ``poll_due_feeds`` wait in the database queue."""
+    """How many scheduled ``poll_due_sources`` wait in the database queue (also
+    under its old name, enqueued before an upgrade)."""
 
-    path = f"{poll_due_feeds.func.__module__}.{poll_due_feeds.func.__qualname__}"
-    return DBTaskResult.objects.filter(task_path=path, status="READY").count()
+    return DBTaskResult.objects.filter(
+        task_path__in=(poll_due_sources.module_path, f"{__name__}.poll_due_feeds"),
+        status="READY",
+    ).count()
 
 
 def schedule_polling(*, every_s: int, delay_s: int = 0) -> bool:
@@ -52,16 +59,21 @@ def schedule_polling(*, every_s: int, delay_s: int = 0) -> bool:
     try:
         if pending_polls():
             return False
-        t = poll_due_feeds
+        t = poll_due_sources
         if delay_s:
             t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
         t.enqueue(every_s=every_s)
         return True
     except Exception:  # polling by hand (`sot warnings poll`) still works
-        log.exception("could not schedule feed polling")
+        log.exception("could not schedule polling the warning sources")
         return False
 
 
 def keep_polling() -> bool:
     """The scheduler's job: keep one self-repeating poll (every 30 s) queued."""
     return schedule_polling(every_s=30)
+
+
+#: the names before #10, for tasks enqueued under them before an upgrade
+poll_due_feeds = poll_due_sources
+poll_feed = poll_source

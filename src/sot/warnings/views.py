@@ -1,4 +1,4 @@
-"""Warnings pages for officials: the coordinator's view with upload and feed health,
+"""Warnings pages for officials: the coordinator's view with upload and source health,
 a warning's detail, the officer's suggestions and decisions, the county's rules, and
 the warnings in force over one point. Views stay thin: they call services.
 """
@@ -32,7 +32,7 @@ from sot.warnings.models import (
 
 @login_required
 def dashboard(request):
-    """Warnings in force, feed health and (for those who may) the upload form."""
+    """Warnings in force, the sources' health and (for those who may) the upload form."""
     policy.require(request.user, perm.VIEW_WARNING)
     can_import = policy.can(request.user, perm.IMPORT_WARNING)
     form = (

@@ -121,6 +121,25 @@ def test_pmedian_against_brute_force(args, sparse):
     assert heur.bound <= opt + TOL and exact.bound <= opt + TOL
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_mclp_through_interior_point_lps_matches_brute_force(seed, monkeypatch):
+    # large models have HiGHS solve the MIP's LPs by interior point; same answers
+    monkeypatch.setattr(mclp_mod, "IPM_MIN_PAIRS", 0)
+    calls = []
+    real = mclp_mod.highs.solve
+
+    def spy(**kw):
+        calls.append(kw.get("mip_lp_solver"))
+        return real(**kw)
+
+    monkeypatch.setattr(mclp_mod.highs, "solve", spy)
+    cov, w, _ = _instance(seed, 8, 40, 0.3)
+    out = mclp_mod._highs_mclp(sp.csr_matrix(cov, dtype=float), w, 3, None, 10.0, 0.0)
+    assert calls == ["ipm"]
+    assert out.objective == pytest.approx(_mclp_brute(cov, w, 3, np.zeros(40, bool)))
+    assert out.bound == pytest.approx(out.objective)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_highs_models_match_brute_force(seed):
     cov, w, cost = _instance(seed, 7, 30, 0.3)

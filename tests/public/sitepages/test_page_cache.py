@@ -85,3 +85,28 @@ def test_languages_and_missing_pages_are_not_mixed_up(client, kall_open):
     assert '<html lang="en">' in client.get("/en/punkt/kall/").content.decode()
     assert client.get("/punkt/finns-inte/").status_code == 404
     assert client.get("/punkt/finns-inte/").status_code == 404
+
+
+def test_the_bookkeeping_models_left_out_are_real_models():
+    """``NOT_PUBLIC`` names models by label: a renamed model (``FeedSource`` became
+    ``WarningSource`` in #10) must be renamed there too, or its every save empties
+    the page cache."""
+    from django.apps import apps
+
+    from sot.public.pagecache import NOT_PUBLIC
+
+    labels = {m._meta.label_lower for m in apps.get_models()}
+    assert sorted(NOT_PUBLIC - labels) == []
+
+
+def test_polling_a_warning_source_is_no_public_change(db):
+    """The poller saves every source it polls (every 30 s); that changes no public
+    page, so the cached pages stay."""
+    from sot.public import pagecache
+    from sot.warnings import polling
+
+    source = polling.ensure_sources()[0]
+    before = pagecache.version()
+    source.failures += 1
+    source.save()
+    assert pagecache.version() == before

@@ -194,3 +194,46 @@ def test_point_page_has_tel_links_map_links_fallbacks_and_subscription(
     assert (
         "Listen to P4 Jämtland 100,4 MHz" in page and "Subscribe to this point" in page
     )
+
+
+def test_a_note_the_data_contradicts_is_flagged_on_the_point_page(
+    client, kall_open, exercise, kall_operator, tmp_path
+):
+    """A note that reached the report without the web form's check (API, a box, a
+    queued offline report) and says "Bensin finns" while petrol is reported not
+    available: the page says which part the data contradicts and that the table
+    holds, in Swedish, English and the snapshot."""
+    from sot.operations import services as ops
+    from sot.public import site
+
+    ops.submit_status_report(
+        point=kall_open,
+        event=exercise,
+        reported_by=kall_operator,
+        source="api",
+        state="open",
+        public_note="Bensin finns. Vi har stängt.",
+    )
+    page = client.get("/punkt/kall/").content.decode()
+    assert "Bensin finns. Vi har stängt." in page
+    assert (
+        "Texten ovan stämmer inte med rapporten om: Bensin 95, läget. "
+        "Det som står nedan gäller." in page
+    )
+    english = client.get("/en/punkt/kall/").content.decode()
+    assert "The text above does not match the report on: Petrol 95, the state." in (
+        english
+    )
+    site.publish(tmp_path / "site")
+    snap = (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
+    assert "Texten ovan stämmer inte med rapporten om: Bensin 95" in snap
+    # a note that agrees with the data: no caveat
+    ops.submit_status_report(
+        point=kall_open,
+        event=exercise,
+        reported_by=kall_operator,
+        source="api",
+        state="open",
+        public_note="Diesel finns.",
+    )
+    assert "stämmer inte" not in client.get("/punkt/kall/").content.decode()

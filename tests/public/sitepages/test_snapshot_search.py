@@ -89,6 +89,25 @@ def test_snapshot_carries_the_search_index(tmp_path, kall_open):
     assert 'href="/orter/"' in page and 'href="/kommun/2321/"' in page
 
 
+def test_a_roughly_placed_town_is_answered_with_a_warning(tmp_path, client, kall_open):
+    """GeoNames only estimated where Ljungdalen is (at Berg's centre): the server's
+    answer and the snapshot's index both say that the distances are rough."""
+    page = client.get("/nara/", {"q": "Ljungdalen"}).content.decode()
+    assert "Vi vet bara ungefär var Ljungdalen ligger" in page
+    page = client.get("/nara/", {"q": "840 35"}).content.decode()
+    assert "Vi vet bara ungefär var 840 35 Ljungdalen ligger" in page
+    assert "Vi vet bara ungefär" not in client.get("/nara/?q=Jarpen").content.decode()
+    target = tmp_path / "site"
+    site.publish(target)
+    script = (target / "sok" / "index.js").read_text()
+    index = json.loads(script.removeprefix("window.SOT_INDEX=").rstrip(";\n"))
+    rough = {p[0]: p[6:] for p in index["places"]}
+    assert rough["Ljungdalen"] == [1] and rough["Järpen"] == []
+    assert index["postcodes"]["84035"][3] == 2  # GeoNames' estimate
+    assert index["postcodes"]["83005"][3] == 1  # at the town
+    assert "{place}" in index["t"]["sv"]["estimated"]
+
+
 def test_localities_list_works_without_javascript(client, kall_open):
     """Per locality, with its postcodes, the nearest open points and distances."""
     page = client.get("/orter/").content.decode()

@@ -127,3 +127,34 @@ def test_exercise_warning_leaves_a_point_when_a_real_event_alerts_it(
     site.publish(tmp_path / "site")
     snap = (tmp_path / "site" / "punkt" / "ottsjo" / "index.html").read_text()
     assert "Storm skarp" in snap and "Övningsvarning vind" not in snap
+
+
+def test_an_exercise_warning_goes_when_the_exercise_ends(
+    client, smhi_orange, exercise, are_officer, tmp_path
+):
+    """Found on the walk: after "Övning Storm" ended, the start page still showed the
+    exercise's SMHI warning ("ÖVNING Orange varning ... till 15 jan"). An exercise
+    warning is shown only while an exercise runs over its municipalities."""
+    from sot.operations import services as ops
+    from sot.public import site
+    from sot.registry.models import Point
+
+    smhi_orange.status = "exercise"
+    smhi_orange.headline_sv = "Övningsvarning vind"
+    smhi_orange.save()
+    ops.activate_point(
+        event=exercise, point=Point.objects.get(slug="kall"), activated_by=are_officer
+    )
+    for url in ("/", "/punkt/kall/", "/kommun/2321/"):
+        assert "Övningsvarning vind" in client.get(url).content.decode(), url
+    ops.end_event(event=exercise, by=are_officer, reason="Övningen slut")
+    for url in ("/", "/punkt/kall/", "/en/punkt/kall/", "/kommun/2321/"):
+        page = client.get(url).content.decode()
+        assert "Övningsvarning vind" not in page and "ÖVNING" not in page, url
+    site.publish(tmp_path / "site")
+    for path in ("index.html", "punkt/kall/index.html"):
+        assert "Övningsvarning vind" not in (tmp_path / "site" / path).read_text()
+    # a real warning is not touched by the rule
+    smhi_orange.status = "actual"
+    smhi_orange.save()
+    assert "Övningsvarning vind" in client.get("/").content.decode()

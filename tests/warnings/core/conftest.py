@@ -16,9 +16,9 @@ def written() -> Path:
 
 
 @pytest.fixture(scope="session")
-def feeds(shared_data: Path) -> Path:
-    """The recorded real feed documents in ../shared/data/feeds (skips if absent)."""
+def recorded(shared_data: Path) -> Path:
+    """The recorded real warning documents in ../shared/data/feeds (skips if absent)."""
     path = shared_data / "feeds"
     if not path.is_dir():
-        pytest.skip(f"no feeds folder in {shared_data}")
+        pytest.skip(f"no {path}")
     return path

@@ -94,9 +94,9 @@ def test_hole_edge_and_multipolygon(written):
     assert result.municipality_codes == {"2321", "2361"}
 
 
-def test_county_code_touches_every_municipality_of_the_county(feeds):
+def test_county_code_touches_every_municipality_of_the_county(recorded):
     doc = krisinformation.parse(
-        (feeds / "krisinformation_v3_news_2023-03.json").read_bytes()
+        (recorded / "krisinformation_v3_news_2023-03.json").read_bytes()
     )
     jamtland = next(m for m in doc.messages if m.identifier == "18435")
     result = match_message(jamtland, MUNICIPALITIES, POINTS)

@@ -22,17 +22,17 @@ XSD = "cap/CAP-v1.2.xsd"
         "google_PAAQ-4-mg5a94.xml",
     ],
 )
-def test_recorded_cap12_validates_and_parses(feeds, name):
-    data = (feeds / "cap" / name).read_bytes()
-    assert cap.validate_xml(data, feeds / XSD) == []
+def test_recorded_cap12_validates_and_parses(recorded, name):
+    data = (recorded / "cap" / name).read_bytes()
+    assert cap.validate_xml(data, recorded / XSD) == []
     doc = cap.parse_xml(data)
     assert len(doc.messages) == 1
     assert doc.messages[0].identifier
 
 
-def test_cap11_nws_parses_but_does_not_validate_as_12(feeds):
-    data = (feeds / "cap" / "nws_real_alert_5c2cf27b.xml").read_bytes()
-    errors = cap.validate_xml(data, feeds / XSD)
+def test_cap11_nws_parses_but_does_not_validate_as_12(recorded):
+    data = (recorded / "cap" / "nws_real_alert_5c2cf27b.xml").read_bytes()
+    errors = cap.validate_xml(data, recorded / XSD)
     assert errors and "cap:1.1" in errors[0]
     (msg,) = cap.parse_xml(data).messages
     assert msg.hazard is Hazard.SNOW  # Blizzard Warning
@@ -40,9 +40,9 @@ def test_cap11_nws_parses_but_does_not_validate_as_12(feeds):
     assert ("FIPS6", "027031") in msg.areas[0].other_codes
 
 
-def test_appendix_a2_polygon_is_turned_to_lon_lat(feeds):
+def test_appendix_a2_polygon_is_turned_to_lon_lat(recorded):
     (msg,) = cap.parse_xml(
-        (feeds / "cap" / "oasis_cap12_appendixA2.xml").read_bytes()
+        (recorded / "cap" / "oasis_cap12_appendixA2.xml").read_bytes()
     ).messages
     ring = msg.areas[0].geometries[0]["coordinates"][0]
     assert ring[0] == [-120.14, 38.47]  # CAP writes 38.47,-120.14 (lat,lon)
@@ -50,9 +50,9 @@ def test_appendix_a2_polygon_is_turned_to_lon_lat(feeds):
     assert msg.level is Level.ORANGE  # severity Severe
 
 
-def test_appendix_a3_update_references(feeds):
+def test_appendix_a3_update_references(recorded):
     (msg,) = cap.parse_xml(
-        (feeds / "cap" / "oasis_cap12_appendixA3.xml").read_bytes()
+        (recorded / "cap" / "oasis_cap12_appendixA3.xml").read_bytes()
     ).messages
     assert msg.msg_type is MsgType.UPDATE
     (ref,) = msg.references
@@ -60,9 +60,9 @@ def test_appendix_a3_update_references(feeds):
     assert ref.sent == datetime(2003, 6, 12, 3, 30, tzinfo=UTC)
 
 
-def test_tsunami_cancellation_references_three_messages(feeds):
+def test_tsunami_cancellation_references_three_messages(recorded):
     (msg,) = cap.parse_xml(
-        (feeds / "cap" / "google_PAAQ-4-mg5a94.xml").read_bytes()
+        (recorded / "cap" / "google_PAAQ-4-mg5a94.xml").read_bytes()
     ).messages
     assert [r.identifier for r in msg.references] == [
         "PAAQ-1-mg5a94",
@@ -71,9 +71,9 @@ def test_tsunami_cancellation_references_three_messages(feeds):
     ]
 
 
-def test_legacy_smhi_cap_json(feeds):
+def test_legacy_smhi_cap_json(recorded):
     doc = cap.parse_json(
-        (feeds / "smhi_legacy_alerts_capjson_2016-11-29.json").read_bytes()
+        (recorded / "smhi_legacy_alerts_capjson_2016-11-29.json").read_bytes()
     )
     (msg,) = doc.messages
     assert msg.identifier == "smhi-bpm-1480440396515"
@@ -83,13 +83,13 @@ def test_legacy_smhi_cap_json(feeds):
     assert msg.sent == datetime(2016, 11, 29, 17, 30, 12, tzinfo=UTC)
 
 
-def test_written_swedish_alert_update_cancel(written, feeds):
+def test_written_swedish_alert_update_cancel(written, recorded):
     alert, update, cancel = (
         (written / f"cap_sv_wind_{n}.xml").read_bytes()
         for n in ("alert", "update", "cancel")
     )
     for data in (alert, update, cancel):
-        assert cap.validate_xml(data, feeds / XSD) == []
+        assert cap.validate_xml(data, recorded / XSD) == []
     (a,) = cap.parse_xml(alert).messages
     assert a.headline.sv.startswith("Orange varning") and a.headline.en.startswith(
         "Orange warning"

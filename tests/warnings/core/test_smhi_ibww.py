@@ -10,9 +10,9 @@ from sot.warnings.core import smhi
 from sot.warnings.core.model import Hazard, Level, MsgType, ParseError, Source, Status
 
 
-def test_recorded_fixture_water_shortage_message(feeds):
+def test_recorded_fixture_water_shortage_message(recorded):
     doc = smhi.parse_warnings(
-        (feeds / "smhi_ibww_warning_fixture_nicxe.json").read_bytes()
+        (recorded / "smhi_ibww_warning_fixture_nicxe.json").read_bytes()
     )
     assert doc.snapshot and doc.source is Source.SMHI and doc.snapshot_sender == "SMHI"
     (msg,) = doc.messages
@@ -31,8 +31,10 @@ def test_recorded_fixture_water_shortage_message(feeds):
     assert msg.description.en.endswith("Low groundwater levels")
 
 
-def test_recorded_area_metadata(feeds):
-    districts = smhi.parse_areas((feeds / "smhi_ibww_metadata_area.json").read_bytes())
+def test_recorded_area_metadata(recorded):
+    districts = smhi.parse_areas(
+        (recorded / "smhi_ibww_metadata_area.json").read_bytes()
+    )
     assert len(districts) == 39
     counties = {d.id: d for d in districts if d.is_county}
     assert len(counties) == 21

@@ -47,9 +47,9 @@ def test_vma_without_alerts_key():
         vma.parse('{"timestamp": "x"}')
 
 
-def test_krisinformation_recorded_news(feeds):
+def test_krisinformation_recorded_news(recorded):
     doc = krisinformation.parse(
-        (feeds / "krisinformation_v3_news_2023-03.json").read_bytes()
+        (recorded / "krisinformation_v3_news_2023-03.json").read_bytes()
     )
     assert doc.snapshot  # items drop out of the list when they end
     by_id = {m.identifier: m for m in doc.messages}

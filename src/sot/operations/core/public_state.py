@@ -34,55 +34,47 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sot.operations.core.freshness import DEFAULT_STALE_AFTER
+from sot.operations.core.vocabulary import Availability as ReportedAvailability
+from sot.operations.core.vocabulary import PointState
+from sot.vocabulary import PublicAvailability, PublicState
+
+#: Whether the public can get a service or fuel product at the point (defined once
+#: in sot.vocabulary).
+Availability = PublicAvailability
 
 
-class Availability(StrEnum):
-    """Whether the public can get a service or fuel product at the point."""
-
-    AVAILABLE = "available"
-    LIMITED = "limited"
-    NOT_AVAILABLE = "not_available"
-    UNKNOWN = "unknown"
-
-
-class Shown(StrEnum):
-    """The point's state as the public sees it (same values as the public model)."""
-
-    STANDBY = "standby"
-    PREPARING = "preparing"
-    OPEN = "open"
-    LIMITED = "limited"
-    CLOSED = "closed"
-    UNKNOWN = "unknown"
+#: The point's state as the public sees it (defined once in sot.vocabulary).
+Shown = PublicState
 
 
 #: Operations state -> public state (when the report is fresh).
 STATE_MAP: dict[str, Shown] = {
-    "alerted": Shown.PREPARING,
-    "activating": Shown.PREPARING,
-    "open": Shown.OPEN,
-    "limited": Shown.LIMITED,
-    "closed": Shown.CLOSED,
-    "unknown": Shown.UNKNOWN,
+    PointState.ALERTED: Shown.PREPARING,
+    PointState.ACTIVATING: Shown.PREPARING,
+    PointState.OPEN: Shown.OPEN,
+    PointState.LIMITED: Shown.LIMITED,
+    PointState.CLOSED: Shown.CLOSED,
+    PointState.UNKNOWN: Shown.UNKNOWN,
 }
 #: States in which the point owes the public a report (they go unknown when silent).
-OWES_REPORT = frozenset({"alerted", "activating", "open", "limited"})
-_PRIORITY = {
-    "open": 5,
-    "limited": 4,
-    "activating": 3,
-    "alerted": 2,
-    "unknown": 1,
-    "closed": 0,
+OWES_REPORT = frozenset(
+    {PointState.ALERTED, PointState.ACTIVATING, PointState.OPEN, PointState.LIMITED}
+)
+_PRIORITY: dict[str, int] = {
+    PointState.OPEN: 5,
+    PointState.LIMITED: 4,
+    PointState.ACTIVATING: 3,
+    PointState.ALERTED: 2,
+    PointState.UNKNOWN: 1,
+    PointState.CLOSED: 0,
 }
-_REPORTED = {
-    "yes": Availability.AVAILABLE,
-    "limited": Availability.LIMITED,
-    "no": Availability.NOT_AVAILABLE,
+_REPORTED: dict[str, PublicAvailability] = {
+    ReportedAvailability.YES: Availability.AVAILABLE,
+    ReportedAvailability.LIMITED: Availability.LIMITED,
+    ReportedAvailability.NO: Availability.NOT_AVAILABLE,
 }
 
 
@@ -259,7 +251,7 @@ def public_state(
     heard = [t for t in (act.last_seen_at, report_at) if t is not None and t <= now]
     seen = max(heard) if heard else None
     reference = seen or act.state_changed_at
-    stale = act.state == "unknown" or (
+    stale = act.state == PointState.UNKNOWN or (
         act.state in OWES_REPORT and now - reference >= act.stale_after
     )
     common: dict[str, Any] = {
@@ -273,7 +265,7 @@ def public_state(
     }
     if stale:
         last = report.state if report is not None else act.state
-        if last == "unknown":
+        if last == PointState.UNKNOWN:
             last = ""
         return PointPublicState(
             state=Shown.UNKNOWN,

@@ -6,18 +6,12 @@ situation report all derive their codes and Swedish labels from these.
 
 from __future__ import annotations
 
-from sot.vocabulary import Term, gettext_noop
+from sot.vocabulary import FuelProduct, Term, gettext_noop
+from sot.vocabulary import PointState as _PointState
 
-
-class PointState(Term):
-    """State of a point within one event."""
-
-    ALERTED = "alerted", gettext_noop("Larmad")
-    ACTIVATING = "activating", gettext_noop("Aktiveras")
-    OPEN = "open", gettext_noop("Öppen")
-    LIMITED = "limited", gettext_noop("Begränsad")
-    CLOSED = "closed", gettext_noop("Stängd")
-    UNKNOWN = "unknown", gettext_noop("Okänd")
+#: State of a point within one event: defined in :mod:`sot.vocabulary` because the
+#: SMS parser (outreach's plain core) reads and writes the same codes.
+PointState = _PointState
 
 
 #: The states a person reports (alerted and unknown are set by the system), in the
@@ -98,11 +92,12 @@ class LogKind(Term):
 WRITABLE_LOG_KINDS = (LogKind.DECISION, LogKind.ACTION, LogKind.MESSAGE, LogKind.NOTE)
 
 #: Register service code -> fuel product key in a status report's ``fuel_products``.
+#: The products are :class:`sot.vocabulary.FuelProduct`.
 FUEL_PRODUCT_KEYS = {
-    "fuel_diesel": "diesel",
-    "fuel_petrol95": "petrol",
-    "fuel_hvo100": "hvo100",
-    "fuel_e85": "other",
+    "fuel_diesel": FuelProduct.DIESEL,
+    "fuel_petrol95": FuelProduct.PETROL,
+    "fuel_hvo100": FuelProduct.HVO100,
+    "fuel_e85": FuelProduct.OTHER,
 }
 #: Register service code -> value in a status report's ``payment_methods``.
 PAYMENT_METHOD_KEYS = {

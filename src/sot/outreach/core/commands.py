@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sot.vocabulary import FuelProduct, PointState, Term
+
 
 class Kind(StrEnum):
     STATUS = "status"
@@ -38,6 +40,31 @@ class Kind(StrEnum):
     HELP = "help"
     FIND = "find"
     UNKNOWN = "unknown"
+
+
+class Service(Term):
+    """A service an operator reports by SMS and a resident is told about, in the
+    order residents are told: the code (a key of :attr:`Command.services`), the
+    Swedish word (``label``) and the English word (``en``). The SMS texts are made
+    here in both languages, so the words are plain text, not Django messages."""
+
+    en: str
+
+    def __new__(cls, value: str, label: str, en: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.en = en
+        return member
+
+    FOOD = "food", "mat", "food"
+    WATER = "water", "vatten", "water"
+    CHARGING = "charging", "laddning", "charging"
+    HEATING = "heating", "värme", "heating"
+    TOILET = "toilet", "toalett", "toilet"
+    PETROL = FuelProduct.PETROL.value, FuelProduct.PETROL.label.lower(), "petrol"
+    DIESEL = FuelProduct.DIESEL.value, FuelProduct.DIESEL.label.lower(), "diesel"
+    GENERATOR = "generator", "reservkraft", "backup power"
 
 
 class Answer(StrEnum):
@@ -55,8 +82,7 @@ class Command:
     point: str | None = None
     #: "open" | "closed" | "limited"
     status: str | None = None
-    #: service -> available (diesel, petrol, food, water, charging, heating,
-    #: toilet, generator)
+    #: service (a :class:`Service` code) -> available
     services: dict[str, bool] = field(default_factory=dict)
     fuel_percent: int | None = None
     fuel_l: int | None = None
@@ -87,40 +113,40 @@ def fold(word: str) -> str:
 
 
 _STATUS = {
-    "OPPEN": "open",
-    "OPPET": "open",
-    "OPPNA": "open",
-    "OPPNAD": "open",
-    "OPEN": "open",
-    "STANGD": "closed",
-    "STANGT": "closed",
-    "STANG": "closed",
-    "CLOSED": "closed",
-    "BEGRANSAD": "limited",
-    "BEGRANSAT": "limited",
-    "LIMITED": "limited",
+    "OPPEN": PointState.OPEN,
+    "OPPET": PointState.OPEN,
+    "OPPNA": PointState.OPEN,
+    "OPPNAD": PointState.OPEN,
+    "OPEN": PointState.OPEN,
+    "STANGD": PointState.CLOSED,
+    "STANGT": PointState.CLOSED,
+    "STANG": PointState.CLOSED,
+    "CLOSED": PointState.CLOSED,
+    "BEGRANSAD": PointState.LIMITED,
+    "BEGRANSAT": PointState.LIMITED,
+    "LIMITED": PointState.LIMITED,
 }
 _SERVICES = {
-    "DIESEL": "diesel",
-    "BENSIN": "petrol",
-    "PETROL": "petrol",
-    "MAT": "food",
-    "LIVSMEDEL": "food",
-    "FOOD": "food",
-    "VATTEN": "water",
-    "WATER": "water",
-    "LADDNING": "charging",
-    "LADDA": "charging",
-    "CHARGING": "charging",
-    "VARME": "heating",
-    "HEAT": "heating",
-    "HEATING": "heating",
-    "TOALETT": "toilet",
-    "WC": "toilet",
-    "TOILET": "toilet",
-    "RESERVKRAFT": "generator",
-    "GENERATOR": "generator",
-    "ELVERK": "generator",
+    "DIESEL": Service.DIESEL,
+    "BENSIN": Service.PETROL,
+    "PETROL": Service.PETROL,
+    "MAT": Service.FOOD,
+    "LIVSMEDEL": Service.FOOD,
+    "FOOD": Service.FOOD,
+    "VATTEN": Service.WATER,
+    "WATER": Service.WATER,
+    "LADDNING": Service.CHARGING,
+    "LADDA": Service.CHARGING,
+    "CHARGING": Service.CHARGING,
+    "VARME": Service.HEATING,
+    "HEAT": Service.HEATING,
+    "HEATING": Service.HEATING,
+    "TOALETT": Service.TOILET,
+    "WC": Service.TOILET,
+    "TOILET": Service.TOILET,
+    "RESERVKRAFT": Service.GENERATOR,
+    "GENERATOR": Service.GENERATOR,
+    "ELVERK": Service.GENERATOR,
 }
 _YES = {"JA", "J", "YES", "Y", "FINNS", "OK"}
 _NO = {"NEJ", "N", "NO", "SLUT", "OUT", "INTE", "EJ", "SAKNAS"}

@@ -35,6 +35,7 @@ WORDS = {
         "more": "Svara SOT och punktens namn för mer.",
         "exercise": "ÖVNING",
         "nearest_open": "Närmast öppen: {points}.",
+        "rough": "ungefärligt läge",
     },
     "en": {
         "near": "SOT near {place}:",
@@ -53,6 +54,7 @@ WORDS = {
         "more": "Reply SOT and the point's name for more.",
         "exercise": "EXERCISE",
         "nearest_open": "Nearest open: {points}.",
+        "rough": "rough position",
     },
 }
 
@@ -102,10 +104,20 @@ def _services(row: PointRow, words: dict, *, keep: int, missing: bool) -> str:
 
 
 def nearest_text(
-    lang: str, place: str, rows: Sequence[PointRow], *, any_state: bool = False
+    lang: str,
+    place: str,
+    rows: Sequence[PointRow],
+    *,
+    any_state: bool = False,
+    rough: bool = False,
 ) -> str:
-    """``SOT nära Järpen: Kall ÖPPEN 18 km: finns mat, värme, diesel; ...``"""
+    """``SOT nära Järpen: Kall ÖPPEN 18 km: finns mat, värme, diesel; ...``
+
+    ``rough``: the place's position is only approximate (a postcode measured from the
+    municipality's centre, a town GeoNames only estimated), said after its name."""
     words = WORDS["en" if lang == "en" else "sv"]
+    if rough:
+        place = f"{place} ({words['rough']})"
     head = (words["none_open"] if any_state else words["near"]).format(place=place)
     for count in range(min(len(rows), 3), 0, -1):
         for keep in (6, 4, 3, 2, 1, 0):

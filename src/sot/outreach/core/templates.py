@@ -16,9 +16,11 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sot.outreach.core.commands import Service
 from sot.outreach.core.gsm import GSM7_SINGLE, segment_info, to_gsm7
+from sot.vocabulary import Language, PointState
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = tuple(Language)
 
 #: The longest value each field takes in practice (for the one-segment test):
 #: point names are short display names ("ICA Nära Ottsjö-Bua" is 19; the limit
@@ -223,31 +225,22 @@ def render(
 
 # --- describing a status in words ---------------------------------------------------
 
-_STATUS_WORDS = {
-    "sv": {"open": "öppen", "closed": "stängd", "limited": "begränsad"},
-    "en": {"open": "open", "closed": "closed", "limited": "limited"},
-}
-_SERVICE_WORDS = {
+#: The states an SMS report may set, as its confirmation names them (lower case).
+_STATUS_WORDS: dict[str, dict[str, str]] = {
     "sv": {
-        "diesel": "diesel",
-        "petrol": "bensin",
-        "food": "mat",
-        "water": "vatten",
-        "charging": "laddning",
-        "heating": "värme",
-        "toilet": "toalett",
-        "generator": "reservkraft",
+        PointState.OPEN: "öppen",
+        PointState.CLOSED: "stängd",
+        PointState.LIMITED: "begränsad",
     },
     "en": {
-        "diesel": "diesel",
-        "petrol": "petrol",
-        "food": "food",
-        "water": "water",
-        "charging": "charging",
-        "heating": "heating",
-        "toilet": "toilet",
-        "generator": "backup power",
+        PointState.OPEN: "open",
+        PointState.CLOSED: "closed",
+        PointState.LIMITED: "limited",
     },
+}
+_SERVICE_WORDS: dict[str, dict[str, str]] = {
+    "sv": {s.value: s.label for s in Service},
+    "en": {s.value: s.en for s in Service},
 }
 _YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 _FUEL = {"sv": "bränsle", "en": "fuel"}
@@ -279,9 +272,13 @@ def describe_offers(lang: str, services: Mapping[str, bool]) -> str:
     """What a point offers for residents, e.g. ``mat, vatten, bensin; slut: diesel``."""
     lang = lang if lang in LANGUAGES else "sv"
     words = _SERVICE_WORDS[lang]
-    have = [words.get(n, n) for n, on in services.items() if on and n != "generator"]
+    have = [
+        words.get(n, n) for n, on in services.items() if on and n != Service.GENERATOR
+    ]
     lacking = [
-        words.get(n, n) for n, on in services.items() if not on and n != "generator"
+        words.get(n, n)
+        for n, on in services.items()
+        if not on and n != Service.GENERATOR
     ]
     text = ", ".join(have)
     if lacking:

@@ -60,12 +60,15 @@ def solve(
     mip_rel_gap: float = 0.0,
     start: np.ndarray | None = None,
     threads: int | None = None,
+    mip_lp_solver: str | None = None,
 ) -> HighsOutcome:
     """Solve ``opt cost.x`` s.t. ``row_lower <= rows x <= row_upper``, bounds, integrality.
 
     ``integer`` is a boolean mask of integer columns (``None`` solves an LP). The
     returned ``bound`` is HiGHS's ``mip_dual_bound`` for a MIP, and the optimal value
     for an LP solved to optimality (``nan`` when the LP did not finish).
+    ``mip_lp_solver`` (``"ipm"``, ``"simplex"``; HiGHS's ``mip_lp_solver`` option)
+    picks how a MIP's LPs are solved; HiGHS chooses when it is ``None``.
     """
     t0 = time.perf_counter()
     inf = highspy.kHighsInf
@@ -78,6 +81,8 @@ def solve(
         h.setOptionValue("threads", int(threads))
     is_mip = integer is not None and bool(np.any(integer))
     if is_mip:
+        if mip_lp_solver is not None:
+            h.setOptionValue("mip_lp_solver", mip_lp_solver)
         h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
         h.setOptionValue("mip_abs_gap", 1e-7)
     lp = highspy.HighsLp()

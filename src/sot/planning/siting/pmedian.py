@@ -24,7 +24,9 @@ reaches cannot be influenced: it is left out of the objective and reported in
 Solution path: reduce (drop entries with ``c_ij >= f_i``, merge demand with identical
 cost rows), greedy plus fast interchange (Teitz & Bart 1968; Whitaker 1983), a
 Lagrangian lower bound relaxing the assignment rows (Beasley 1993), Lagrangian fixing,
-then HiGHS with the heuristic as warm start.
+then HiGHS with the heuristic as warm start, on the same model written over nested
+candidate sets (``nested_sets``: one column per distinct set of nearest candidates
+instead of one per candidate-demand pair; same optimum and LP bound).
 """
 
 from __future__ import annotations
@@ -35,10 +37,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import highs
-from .reduce import as_csr, check_indices, check_weights, merge_identical_rows
+from .reduce import (
+    _group,
+    as_csr,
+    check_indices,
+    check_weights,
+    merge_identical_rows,
+)
 from .result import Reduction, SitingResult
 
 METHODS = ("exact", "heuristic")
+_SET_HASH_SEED = 0x5E75
 
 
 class _Entries:
@@ -203,51 +212,104 @@ def lagrangian_bound(
     return best_l, best_mu, best_set, best_val
 
 
+def nested_sets(e: _Entries):
+    """The assignment part of the p-median as a weighted cover of nested candidate sets.
+
+    For demand ``i`` with its entries sorted by cost, ``c_1 <= ... <= c_k`` at
+    candidates ``j_1 .. j_k`` and fallback ``f_i`` (``c_{k+1} = f_i``, every ``c``
+    capped at ``f_i``), whatever the open set::
+
+        cost_i = f_i - sum_l (c_{l+1} - c_l) [some of j_1 .. j_l is open]
+
+    (Cornuejols, Nemhauser & Wolsey 1980; Elloumi 2010). The term of ``l = 1`` is
+    linear in ``x_{j_1}``; each later term depends only on the *set*
+    ``{j_1 .. j_l}``, so equal sets of all demand cells are one term with the summed
+    weight ``w_i (c_{l+1} - c_l)``. Returns ``(lin, indptr, indices, coef)``: the
+    weighted saving is ``sum_j lin_j x_j - sum_S coef_S min(1, sum_{j in S} x_j)``,
+    for integer and for fractional ``x`` (the fractional value is that of the
+    classical LP with ``z_ij <= x_j``, which fills the cheapest entries first), so the
+    model built on it has the classical model's optimum and LP bound. Sets are
+    grouped by two 64-bit multiset hashes and their size, as in ``reduce``.
+    """
+    at = e.at
+    n_dem = at.shape[0]
+    counts = np.diff(at.indptr)
+    row = np.repeat(np.arange(n_dem), counts)
+    order = np.lexsort((at.indices, at.data, row))  # row stays sorted: primary key
+    cand = at.indices[order].astype(np.int64)
+    c = np.minimum(at.data[order], e.f[row])
+    row_start = np.repeat(at.indptr[:-1], counts)
+    pos = np.arange(cand.size) - row_start
+    last = np.ones(cand.size, dtype=bool)
+    last[:-1] = row[1:] != row[:-1]
+    nxt = np.empty_like(c)
+    nxt[:-1] = c[1:]
+    nxt[last] = e.f[row[last]]
+    g = e.w[row] * (nxt - c)
+    first = pos == 0
+    lin = -np.bincount(cand[first], weights=g[first], minlength=e.n_cand)
+    rest = np.flatnonzero(~first & (g > 0))
+    if not rest.size:
+        return lin, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), g[:0]
+    rng = np.random.default_rng(_SET_HASH_SEED)
+    keys = np.empty((rest.size, 3), dtype=np.uint64)
+    for col in (0, 1):
+        r = rng.integers(1, 2**63, size=e.n_cand, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            cs = np.cumsum(r[cand], dtype=np.uint64)
+            before = np.where(
+                row_start > 0, cs[np.maximum(row_start - 1, 0)], np.uint64(0)
+            )
+            keys[:, col] = (cs - before)[rest]
+    keys[:, 2] = pos[rest].astype(np.uint64)
+    rep, group = _group(keys)
+    coef = np.bincount(group, weights=g[rest], minlength=rep.size)
+    rep_entry = rest[rep]
+    lengths = pos[rep_entry] + 1
+    indptr = np.zeros(rep.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    offset = np.repeat(row_start[rep_entry] - indptr[:-1], lengths)
+    indices = cand[offset + np.arange(indptr[-1])]
+    return lin, indptr, indices, coef
+
+
 def _highs_pmedian(
     e: _Entries, p: int, start, time_limit_s: float, mip_gap: float, fixed_open=()
 ):
-    """HiGHS on the saving form: ``min const + sum s_e z_e``, ``sum_i z <= 1``, ``z <= x``."""
-    n_c, nnz = e.n_cand, e.c.size
-    s = e.w[e.col] * (e.c - e.f[e.col])
-    z_ids = np.arange(nnz)
-    assign = sp.csr_matrix(
-        (np.ones(nnz), (e.col, n_c + z_ids)), shape=(e.n_dem, n_c + nnz)
+    """HiGHS on the nested-set form (``nested_sets``) in saving terms::
+
+    min  sum_j lin_j x_j - sum_S coef_S v_S
+    s.t. v_S - sum_{j in S} x_j <= 0,   sum_j x_j <= p,   0 <= v <= 1,  x binary
+
+    One continuous column per distinct set instead of one per candidate-demand pair
+    (the classical ``z_ij <= x_j`` model): the same optimum and LP bound in a
+    fraction of the memory.
+    """
+    lin, indptr, indices, coef = nested_sets(e)
+    n_c, n_s = e.n_cand, coef.size
+    sets = sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_s, n_c))
+    rows = sp.vstack(
+        [
+            sp.hstack([-sets, sp.identity(n_s, format="csr")], format="csr"),
+            sp.hstack([np.ones((1, n_c)), sp.csr_matrix((1, n_s))], format="csr"),
+        ],
+        format="csr",
     )
-    link = sp.csr_matrix(
-        (
-            np.concatenate([np.ones(nnz), -np.ones(nnz)]),
-            (np.concatenate([z_ids, z_ids]), np.concatenate([n_c + z_ids, e.row])),
-        ),
-        shape=(nnz, n_c + nnz),
-    )
-    count = sp.csr_matrix(
-        (np.ones(n_c), (np.zeros(n_c, dtype=np.int64), np.arange(n_c))),
-        shape=(1, n_c + nnz),
-    )
-    rows = sp.vstack([assign, link, count], format="csr")
     x0 = None
     if start is not None:
         x = np.zeros(n_c)
         x[list(start)] = 1.0
-        d1, _, who = e.best_two(list(start))
-        z = np.zeros(nnz)
-        chosen_arr = np.asarray(start, dtype=np.int64)
-        served = who >= 0
-        target = np.full(e.n_dem, -1)
-        target[served] = chosen_arr[who[served]]
-        z[(target[e.col] == e.row)] = 1.0
-        # a demand can tie between two entries of the same candidate only once: fine
-        x0 = np.concatenate([x, z])
-    lower = np.zeros(n_c + nnz)
+        x0 = np.concatenate([x, np.minimum(1.0, sets @ x)])
+    lower = np.zeros(n_c + n_s)
     lower[np.asarray(list(fixed_open), dtype=np.int64)] = 1.0
     return highs.solve(
-        cost=np.concatenate([np.zeros(n_c), s]),
+        cost=np.concatenate([lin, -coef]),
         lower=lower,
-        upper=np.ones(n_c + nnz),
+        upper=np.ones(n_c + n_s),
         rows=rows,
-        row_lower=np.full(e.n_dem + nnz + 1, -np.inf),
-        row_upper=np.concatenate([np.ones(e.n_dem), np.zeros(nnz), [float(p)]]),
-        integer=np.concatenate([np.ones(n_c, bool), np.zeros(nnz, bool)]),
+        row_lower=np.full(n_s + 1, -np.inf),
+        row_upper=np.concatenate([np.zeros(n_s), [float(p)]]),
+        integer=np.concatenate([np.ones(n_c, bool), np.zeros(n_s, bool)]),
         maximize=False,
         time_limit_s=time_limit_s,
         mip_rel_gap=mip_gap,

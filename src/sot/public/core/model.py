@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sot.vocabulary import (  # defined once there, labelled here
+    PublicAvailability,
+    PublicState,
+)
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-class PublicState(StrEnum):
-    """The state of a point as the public sees it."""
-
-    PREPARING = "preparing"
-    OPEN = "open"
-    LIMITED = "limited"
-    CLOSED = "closed"
-    STANDBY = "standby"
-    UNKNOWN = "unknown"
-
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     PublicState.PREPARING: ("Förbereds för att öppna", "Getting ready to open"),
@@ -107,13 +99,17 @@ class Service:
     until: datetime | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> PublicAvailability:
         """available / limited / not_available / unknown (for machines)."""
         if self.available is None:
-            return "unknown"
+            return PublicAvailability.UNKNOWN
         if self.available:
-            return "limited" if self.limited else "available"
-        return "not_available"
+            return (
+                PublicAvailability.LIMITED
+                if self.limited
+                else PublicAvailability.AVAILABLE
+            )
+        return PublicAvailability.NOT_AVAILABLE
 
     def reason(self, lang: str = "sv") -> str:
         return (self.reason_en or self.reason_sv) if lang == "en" else self.reason_sv

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sot.geo.crs import from_sweref99tm
 from sot.public.core.gazetteer import Place, PostcodeEntry
@@ -44,6 +45,7 @@ _COMPASS = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)
 def fold(name: str) -> str:
     """Lower case without diacritics, hyphens or punctuation: ``Åre-Järpen`` ->
     ``are jarpen``."""
@@ -123,6 +125,8 @@ class Origin:
     municipality_code: str = ""
     #: The position is only the municipality's centre (a postcode of a small town).
     approximate: bool = False
+    #: The position is a town's as GeoNames only estimated it (tens of km off at worst).
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,33 +256,7 @@ def resolve(
         entry = postcodes.get(code)
         if entry is None:
             return Resolution("not_found", q)
-        label = f"{entry.spaced} {entry.town}".strip()
-        if not entry.precise:
-            town = fold(entry.town)
-            named = [
-                p
-                for p in places
-                if fold(p.name) == town
-                and (p.municipality_code or entry.municipality_code)
-                == entry.municipality_code
-            ]
-            if named:
-                best = min(named, key=lambda p: KIND_RANK.get(p.kind, 2))
-                return done(
-                    Origin(
-                        best.lat, best.lon, label, "postcode", entry.municipality_code
-                    )
-                )
-        return done(
-            Origin(
-                entry.lat,
-                entry.lon,
-                label,
-                "postcode",
-                entry.municipality_code,
-                approximate=not entry.precise,
-            )
-        )
+        return done(postcode_origin(entry, places))
     coords = parse_coordinates(q)
     if coords:
         lat, lon, how = coords
@@ -289,6 +267,43 @@ def resolve(
     if not matches:
         return Resolution("not_found", q)
     best = matches[0]
-    origin = Origin(best.lat, best.lon, best.name, best.kind, best.municipality_code)
+    origin = Origin(
+        best.lat,
+        best.lon,
+        best.name,
+        best.kind,
+        best.municipality_code,
+        estimated=best.estimated,
+    )
     others = [m for m in matches[1:] if inside(m) or not inside(best)]
     return done(origin, others)
+
+
+def postcode_origin(entry: PostcodeEntry, places: Iterable[Place]) -> Origin:
+    """Where a postcode measures from: its town among the install's own points and
+    villages when there is one (the install knows where its villages are), else the
+    bundled position, or, when that is only the municipality's centre or GeoNames'
+    estimate, a bundled place of the town's name in its municipality known better."""
+    label = f"{entry.spaced} {entry.town}".strip()
+    town = fold(entry.town)
+    named = [
+        p
+        for p in places
+        if not p.estimated
+        and fold(p.name) == town
+        and (p.municipality_code or entry.municipality_code) == entry.municipality_code
+    ]
+    own = [p for p in named if p.kind in ("point", "village")]
+    pick = own or (named if not entry.precise or entry.estimated else [])
+    if pick:
+        best = min(pick, key=lambda p: KIND_RANK.get(p.kind, 2))
+        return Origin(best.lat, best.lon, label, "postcode", entry.municipality_code)
+    return Origin(
+        entry.lat,
+        entry.lon,
+        label,
+        "postcode",
+        entry.municipality_code,
+        approximate=not entry.precise,
+        estimated=entry.estimated,
+    )

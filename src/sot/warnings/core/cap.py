@@ -47,6 +47,7 @@ from sot.warnings.core.codes import (
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Level,
     Message,
@@ -58,7 +59,8 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT_XML = "cap-xml"
+FORMAT_XML = Format.CAP_XML
+FORMAT_JSON = Format.CAP_JSON
 CAP_NAMESPACES = (
     "urn:oasis:names:tc:emergency:cap:1.2",
     "urn:oasis:names:tc:emergency:cap:1.1",

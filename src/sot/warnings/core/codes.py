@@ -1,4 +1,4 @@
-"""Swedish area codes that warning feeds use: län codes, NUTS3 codes, county names.
+"""Swedish area codes that warning sources use: län codes, NUTS3 codes, county names.
 
 These are national standards (SCB's län codes, Eurostat NUTS 2021), not
 configuration: every county is listed, none is special. Municipality codes are

@@ -21,7 +21,7 @@ FORMATS: dict[str, Callable[..., Document]] = {
     krisinformation.FORMAT: lambda data, now: krisinformation.parse(data),
     vma.FORMAT: lambda data, now: vma.parse(data),
     cap.FORMAT_XML: lambda data, now: cap.parse_xml(data),
-    "cap-json": lambda data, now: cap.parse_json(data),
+    cap.FORMAT_JSON: lambda data, now: cap.parse_json(data),
     outage.FORMAT_GEOJSON: lambda data, now: outage.parse_geojson(data, now=now),
     outage.FORMAT_CSV: lambda data, now: outage.parse_csv(data, now=now),
 }
@@ -40,7 +40,7 @@ def detect_format(data: bytes | str, filename: str = "") -> str:
         if "alerts" in root:
             return vma.FORMAT
         if "alert" in root or "identifier" in root:
-            return "cap-json"
+            return cap.FORMAT_JSON
         if root.get("type") in ("FeatureCollection", "Feature"):
             return outage.FORMAT_GEOJSON
         if "Identifier" in root:
@@ -54,7 +54,7 @@ def detect_format(data: bytes | str, filename: str = "") -> str:
             if any(k in name for k in ("smhi", "ibww", "warning")):
                 return smhi.FORMAT
             raise ParseError(
-                "an empty list could be any feed; name the format (for an SMHI "
+                "an empty list could be any source; name the format (for an SMHI "
                 "warning.json: smhi-ibww)"
             )
         if "warningAreas" in first or "event" in first:
@@ -62,7 +62,7 @@ def detect_format(data: bytes | str, filename: str = "") -> str:
         if "Identifier" in first:
             return krisinformation.FORMAT
         if "identifier" in first:
-            return "cap-json"
+            return cap.FORMAT_JSON
     raise ParseError("unknown document format")
 
 

@@ -1,4 +1,4 @@
-"""Polling one feed over HTTP, politely and defensively (plain: httpx, no Django).
+"""Polling one warning source over HTTP, politely and defensively (plain: httpx, no Django).
 
 :func:`poll` makes one conditional GET and parses the answer:
 
@@ -13,7 +13,7 @@
   state. Validators (ETag, Last-Modified) are only kept from a response that parsed,
   so a refused document is fetched and checked again next time.
 
-Nothing here raises on feed input: every outcome is a :class:`PollResult`.
+Nothing here raises on what a source sends: every outcome is a :class:`PollResult`.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ Mapping to :class:`Message`:
 
 * An item is identified by ``Identifier``; Krisinformation edits items in place, so a
   later version of the same identifier replaces the earlier one (``Updated`` is the
-  sent time). Items carry no cancel; they drop out of the feed, so a list is a
-  snapshot (of the feed it was polled from).
+  sent time). Items carry no cancel; they drop out of the list, so a list is a
+  snapshot (of the address it was polled from).
 * Areas: County -> county code (by name), Municipality -> municipality name (matched
   to the registry by the store), PoI -> kept as a named code (a point has no area),
   Country "Sverige" counts as the whole country only when it is the item's only area
@@ -36,6 +36,7 @@ from sot.warnings.core.codes import county_code_for_name
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Level,
     Message,
@@ -46,7 +47,7 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT = "krisinformation-v3"
+FORMAT = Format.KRISINFORMATION
 
 _LEVEL_WORDS = (("röd", Level.RED), ("orange", Level.ORANGE), ("gul", Level.YELLOW))
 _WORD = re.compile(r"[\wåäöÅÄÖ]+")

@@ -46,6 +46,11 @@ class Status(Term):
     TEST = "test", gettext_noop("Test")
 
 
+#: The statuses an imported document's actual messages can be marked with
+#: (``parse_document(status=...)``, the upload form, ``sot warnings import --status``).
+MARKABLE_STATUSES = (Status.EXERCISE, Status.TEST)
+
+
 class Level(Term):
     """SMHI warning level; CAP severities are mapped onto it (see ``cap.py``)."""
 
@@ -91,6 +96,19 @@ class Source(Term):
     OUTAGE = "outage", gettext_noop("Elavbrott (nätägare)")
 
 
+class Format(Term):
+    """A document format sot reads: the name of its parser (``sot.warnings.core``),
+    a warning source's format and the format a message was read from."""
+
+    SMHI_IBWW = "smhi-ibww", gettext_noop("SMHI warning.json (IBW)")
+    KRISINFORMATION = "krisinformation-v3", gettext_noop("Krisinformation API v3")
+    SR_VMA = "sr-vma", gettext_noop("Sveriges Radio VMA API v3")
+    CAP_XML = "cap-xml", gettext_noop("CAP 1.2 XML")
+    CAP_JSON = "cap-json", gettext_noop("CAP som JSON")
+    OUTAGE_GEOJSON = "outage-geojson", gettext_noop("Elavbrott, GeoJSON")
+    OUTAGE_CSV = "outage-csv", gettext_noop("Elavbrott, CSV")
+
+
 @dataclass(frozen=True)
 class Text:
     """A text in Swedish and, where the source gives it, English."""
@@ -119,7 +137,7 @@ class Area:
     ``county_codes`` are two-digit län codes ("23"), ``municipality_codes`` four-digit
     kommun codes ("2321"); NUTS3 codes are translated to county codes and also kept
     as given in ``nuts3_codes``. ``municipality_names`` ("Åre kommun") come from
-    feeds that name rather than code a municipality. ``localities`` and ``postcodes`` come from outage
+    sources that name rather than code a municipality. ``localities`` and ``postcodes`` come from outage
     lists. ``whole_country`` is set for areas such as VMA geocode "00".
     """
 
@@ -165,7 +183,7 @@ class Message:
 class Document:
     """The messages of one document.
 
-    ``snapshot`` is true for feeds that list every message in force (SMHI's
+    ``snapshot`` is true for documents that list every message in force (SMHI's
     ``warning.json``, an operator's outage list): a message of ``source`` from
     ``snapshot_sender`` that is missing from a later snapshot has ended. ``format``
     names the parser that read it.

@@ -43,6 +43,7 @@ from sot.warnings.core.codes import is_municipality_code
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Message,
     MsgType,
@@ -53,8 +54,8 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT_GEOJSON = "outage-geojson"
-FORMAT_CSV = "outage-csv"
+FORMAT_GEOJSON = Format.OUTAGE_GEOJSON
+FORMAT_CSV = Format.OUTAGE_CSV
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _RESOLVED = {
     "resolved",

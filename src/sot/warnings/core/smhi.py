@@ -10,7 +10,7 @@ FeatureCollection or a line) and the affected counties (``affectedAreas``, whose
 are län codes for land areas).
 
 One warning area becomes one :class:`Message`, identified as
-``"<warning id>-<warning area id>"``. The feed carries no update or cancel messages:
+``"<warning id>-<warning area id>"``. The API carries no update or cancel messages:
 it lists every warning in force, so the document is a *snapshot* and a warning area
 that is missing from a later snapshot has ended (the store withdraws it).
 """
@@ -25,6 +25,7 @@ from sot.warnings.core.codes import is_county_code
 from sot.warnings.core.model import (
     Area,
     Document,
+    Format,
     Hazard,
     Level,
     Message,
@@ -35,7 +36,7 @@ from sot.warnings.core.model import (
     Text,
 )
 
-FORMAT = "smhi-ibww"
+FORMAT = Format.SMHI_IBWW
 AREAS_FORMAT = "smhi-ibww-areas"
 
 # Ordered: the first matching fragment of the event code wins (WIND_SEA is "sea").
@@ -78,7 +79,7 @@ def _sv_en(value: Any, path: str, *, long: bool = False) -> Text:
 def parse_warnings(data: bytes | str, *, status: Status = Status.ACTUAL) -> Document:
     """Parse ``warning.json`` into one message per warning area.
 
-    ``status`` marks every message (the feed has no status field; pass
+    ``status`` marks every message (the API has no status field; pass
     ``Status.EXERCISE`` when importing a recorded file for an exercise).
     """
     root = f.load_json(data)

@@ -16,9 +16,9 @@ import dataclasses
 
 from sot.warnings.core import cap
 from sot.warnings.core import fields as f
-from sot.warnings.core.model import Document, Hazard, ParseError, Source
+from sot.warnings.core.model import Document, Format, Hazard, ParseError, Source
 
-FORMAT = "sr-vma"
+FORMAT = Format.SR_VMA
 
 
 def parse(data: bytes | str) -> Document:

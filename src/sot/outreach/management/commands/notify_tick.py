@@ -30,4 +30,7 @@ class Command(BaseCommand):
         ):
             reminded += send_reminders(callout_id=pk)
         sent = deliver_due()
-        self.stdout.write(f"{reminded} påminnelser, {sent} meddelanden skickade.")
+        self.stdout.write(
+            f"{reminded} {'påminnelse' if reminded == 1 else 'påminnelser'}, "
+            f"{sent} {'meddelande skickat' if sent == 1 else 'meddelanden skickade'}."
+        )

@@ -35,4 +35,6 @@ class Command(BaseCommand):
         sent = deliver_due()
         if result.reply:
             self.stdout.write(f"Svar: {result.reply}")
-        self.stdout.write(f"{sent} meddelanden skickade.")
+        self.stdout.write(
+            f"{sent} {'meddelande skickat' if sent == 1 else 'meddelanden skickade'}."
+        )

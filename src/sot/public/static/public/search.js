@@ -118,13 +118,14 @@
       var code = m[1] + m[2], pc = X.postcodes[code];
       if (!pc) return { status: "postcode_not_found" };
       var label = m[1] + " " + m[2] + " " + pc[0];
-      return { lat: pc[1], lon: pc[2], label: label, inside: true, approximate: !pc[3] };
+      // pc[3]: 1 at the town, 0 the municipality's centre, 2 GeoNames' rough estimate
+      return { lat: pc[1], lon: pc[2], label: label, inside: true, approximate: pc[3] === 0, estimated: pc[3] === 2 };
     }
     var c = coordinates(q);
     if (c) return { lat: c[0], lon: c[1], label: c[0].toFixed(4) + ", " + c[1].toFixed(4), inside: inArea(c[0], c[1]) };
     var p = matchName(q);
     if (!p) return { status: "not_found" };
-    return { lat: p[1], lon: p[2], label: p[0], inside: p[4] ? X.area.indexOf(p[4]) >= 0 : inArea(p[1], p[2]) };
+    return { lat: p[1], lon: p[2], label: p[0], inside: p[4] ? X.area.indexOf(p[4]) >= 0 : inArea(p[1], p[2]), estimated: p[6] === 1 };
   }
 
   var q = (new URLSearchParams(location.search).get("q") || "").replace(/\s+/g, " ").trim().slice(0, 100);
@@ -136,6 +137,7 @@
   if (r.status) { say(fmt(T[r.status], { q: q })); box.focus(); return; }
   if (!r.inside) say(fmt(T.outside, { place: r.label, area: X.county[lang] || T.this_area }));
   if (r.approximate) say(T.approximate);
+  if (r.estimated) say(fmt(T.estimated, { place: r.label }));
   var ranked = X.points.map(function (p) { return [p, haversine(r.lat, r.lon, p[2], p[3])]; })
     .sort(function (a, b) { return a[1] - b[1]; });
   var open = ranked.filter(function (x) { return x[0][5]; });

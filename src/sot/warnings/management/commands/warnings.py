@@ -1,4 +1,4 @@
-"""``sot warnings``: import warning documents by hand, poll the feeds, show feed health.
+"""``sot warnings``: import warning documents by hand, poll the sources, show their health.
 
 sot warnings import FILE [--json] [--format F] [--status exercise] [--xsd PATH]
 sot warnings poll [--loop] [--every SECONDS]
@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sot.registry.models import Municipality
 from sot.warnings import polling, services
 from sot.warnings.core.detect import FORMATS
-from sot.warnings.core.model import ParseError
+from sot.warnings.core.model import MARKABLE_STATUSES, ParseError
 from sot.warnings.importing import import_bytes
 from sot.warnings.rules import ensure_default_rules
 from sot.warnings.tasks import schedule_polling
@@ -31,7 +31,7 @@ def _json_default(value):
 
 
 class Command(BaseCommand):
-    help = "Warnings in: import a document (SMHI, Krisinformation, VMA, CAP, outage), poll feeds, show feed health."
+    help = "Warnings in: import a document (SMHI, Krisinformation, VMA, CAP, outage), poll the warning sources, show their health."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -47,14 +47,14 @@ class Command(BaseCommand):
         )
         imp.add_argument(
             "--status",
-            choices=["exercise", "test"],
+            choices=[s.value for s in MARKABLE_STATUSES],
             help="Mark the document's actual messages as an exercise or test.",
         )
         imp.add_argument(
             "--xsd",
             help="CAP 1.2 schema to validate CAP XML against (default SOT_CAP_XSD).",
         )
-        poll = sub.add_parser("poll", help="Poll the feeds that are due.")
+        poll = sub.add_parser("poll", help="Poll the warning sources that are due.")
         poll.add_argument("--loop", action="store_true", help="Keep polling.")
         poll.add_argument(
             "--every",
@@ -67,9 +67,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Let the background worker poll every --every seconds from now on.",
         )
-        health = sub.add_parser("health", help="Show the health of every feed.")
+        health = sub.add_parser(
+            "health", help="Show the health of every warning source."
+        )
         health.add_argument("--json", action="store_true")
-        sub.add_parser("setup", help="Create the built-in feeds and the default rules.")
+        sub.add_parser(
+            "setup", help="Create the built-in warning sources and the default rules."
+        )
         sub.add_parser(
             "rematch",
             help="Match the warnings in force again (after points were added or moved).",
@@ -154,9 +158,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug}: {outcome}")
             if not options["loop"]:
                 if outcomes and all(o == "failed" for o in outcomes.values()):
-                    # a cron job or a monitor must see that no feed answered
+                    # a cron job or a monitor must see that no source answered
                     raise CommandError(
-                        f"every feed polled failed ({len(outcomes)}); "
+                        f"every warning source polled failed ({len(outcomes)}); "
                         "see `sot warnings health`"
                     )
                 return

@@ -1,4 +1,4 @@
-"""Live checks against the real feeds (skipped unless SOT_LIVE_TESTS=1).
+"""Live checks against the real warning sources (skipped unless SOT_LIVE_TESTS=1).
 
 They only show that today's documents still parse; they assert nothing about content.
 """
@@ -12,7 +12,7 @@ from sot.warnings.core import fetch
 from sot.warnings.core.detect import parse_document
 from sot.warnings.core.fetch import Outcome, SourceState
 
-FEEDS = [
+SOURCES = [
     (
         "https://opendata-download-warnings.smhi.se/ibww/api/version/1/warning.json",
         "smhi-ibww",
@@ -23,8 +23,8 @@ FEEDS = [
 
 
 @pytest.mark.live
-@pytest.mark.parametrize(("url", "fmt"), FEEDS)
-def test_live_feed_parses(url, fmt):
+@pytest.mark.parametrize(("url", "fmt"), SOURCES)
+def test_live_source_parses(url, fmt):
     with httpx.Client(follow_redirects=True) as client:
         result = fetch.poll(
             client,

@@ -1,13 +1,17 @@
 """The poller with the database: health on the dashboard and in the API, and the last
-good warnings staying in force while a feed fails (issue #5, "done when")."""
+good warnings staying in force while a source fails (issue #5, "done when")."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
-from sot.warnings import polling, services
+from sot.warnings import polling, services, tasks
 from sot.warnings.models import MessageState, WarningMessage, WarningSource
 
 T0 = datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
@@ -27,7 +31,7 @@ def mock(responses):
     return client
 
 
-def test_failing_feed_is_unhealthy_while_last_good_warnings_stay(
+def test_failing_source_is_unhealthy_while_last_good_warnings_stay(
     rules, written, client, coordinator
 ):
     polling.ensure_sources()
@@ -78,7 +82,7 @@ def test_failing_feed_is_unhealthy_while_last_good_warnings_stay(
     assert WarningMessage.objects.get().state == MessageState.IN_FORCE
     assert services.suggestions_for(coordinator).count() == 2
 
-    # The coordinator's page and the API show the feed as failing.
+    # The coordinator's page and the API show the source as failing.
     client.force_login(coordinator)
     page = client.get("/varningar/").content.decode()
     assert "malformed JSON" in page and "Fel" in page
@@ -122,3 +126,59 @@ def test_polled_message_expires_but_a_replayed_import_is_kept(rules, written):
     WarningMessage.objects.update(keep_after_expiry=False)
     assert services.expire_messages() == 1
     assert WarningMessage.objects.get().state == MessageState.EXPIRED
+
+
+def _run_queued(row: DBTaskResult) -> DBTaskResult:
+    """Run one queued task as `sot serve`'s worker does (its own ``run_task``)."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    row.claim("test")
+    worker.run_task(row)
+    row.refresh_from_db()
+    return row
+
+
+@pytest.mark.parametrize(
+    ("old_name", "enqueue", "returned"),
+    [
+        ("poll_due_feeds", lambda: tasks.poll_due_sources.enqueue(every_s=60), {}),
+        ("poll_feed", lambda: tasks.poll_source.enqueue("smhi"), "waiting"),
+    ],
+)
+def test_a_task_enqueued_under_its_old_name_still_runs(
+    rules, old_name, enqueue, returned
+):
+    """The queue keeps a task's dotted path: a poll enqueued before #10 renamed
+    ``poll_due_feeds``/``poll_feed`` still runs after an upgrade (no network: the
+    sources are switched off or backing off)."""
+    polling.ensure_sources()
+    WarningSource.objects.update(
+        enabled=False, retry_at=timezone.now() + timedelta(hours=1)
+    )
+    enqueue()
+    DBTaskResult.objects.update(task_path=f"sot.warnings.tasks.{old_name}")
+    row = _run_queued(DBTaskResult.objects.get())
+    assert (row.status, row.return_value) == ("SUCCESSFUL", returned)
+
+
+def test_a_waiting_poll_under_the_old_name_counts_and_the_next_has_the_new(rules):
+    """A self-repeating poll waiting under the old name is the one poll: nothing
+    is enqueued beside it, and when it runs it enqueues the next one under the new
+    name."""
+    polling.ensure_sources()
+    WarningSource.objects.update(enabled=False)
+    assert tasks.schedule_polling(every_s=60)
+    DBTaskResult.objects.update(task_path="sot.warnings.tasks.poll_due_feeds")
+    assert tasks.pending_polls() == 1
+    assert not tasks.schedule_polling(every_s=60)
+    assert _run_queued(DBTaskResult.objects.get()).status == "SUCCESSFUL"
+    (following,) = DBTaskResult.objects.filter(status="READY")
+    assert following.task_path == "sot.warnings.tasks.poll_due_sources"
