@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from sot.public import site
+from sot.public import incremental, site
 from sot.public.models import PendingPublish
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 #: one go) are published together. Changes that come while a publish runs wait
 #: for the next one.
 DEBOUNCE_S = 0.2
+#: Seconds the files that list every point (GeoJSON, CSV, the search index, the
+#: localities pages: :func:`sot.public.incremental.publish_lists`) wait after the
+#: change's own pages are out: a burst of changes makes them once.
+LISTS_DEBOUNCE_S = 1.0
+#: ``publish_lists`` yields to ``publish_pending``: a change's own pages first.
+LISTS_PRIORITY = -10
 
 
 @task()
@@ -42,6 +48,21 @@ def publish_pending(directory: str = "") -> dict:
     result = site.publish_pending(target)
     if result is None:
         return {"published": False, "reason": "nothing pending"}
+    enqueue_lists(delay_s=LISTS_DEBOUNCE_S)
+    return {"published": True, "changed": result.changed, "files": result.files}
+
+
+@task(priority=LISTS_PRIORITY)
+def publish_lists(directory: str = "") -> dict:
+    """The deferred part of an incremental publish: the files that list every
+    point, made once for the changes published since the last run."""
+    target = directory or settings.PUBLISH_DIR
+    if not target:
+        return {"published": False, "reason": "SOT_PUBLISH_DIR is empty"}
+    result = site.publish_lists(target)
+    if result is None:
+        return {"published": False, "reason": "nothing pending"}
+    site.push_to_storage(target)
     return {"published": True, "changed": result.changed, "files": result.files}
 
 
@@ -69,11 +90,10 @@ def _task_path(t) -> str:
     return f"{t.func.__module__}.{t.func.__qualname__}"
 
 
-def waiting_publish_tasks() -> int:
-    """How many ``publish_pending`` tasks wait in the database queue (not started)."""
-    return DBTaskResult.objects.filter(
-        task_path=_task_path(publish_pending), status="READY"
-    ).count()
+def waiting_publish_tasks(t=publish_pending) -> int:
+    """How many ``publish_pending`` (or ``t``) tasks wait in the database queue (not
+    started)."""
+    return DBTaskResult.objects.filter(task_path=_task_path(t), status="READY").count()
 
 
 def enqueue_publish(*, delay_s: float = 0) -> bool:
@@ -90,6 +110,22 @@ def enqueue_publish(*, delay_s: float = 0) -> bool:
         return True
     except Exception:
         log.exception("could not enqueue the publish task")
+        return False
+
+
+def enqueue_lists(*, delay_s: float = 0) -> bool:
+    """Enqueue ``publish_lists`` unless one is already waiting. A failure is
+    logged: the snapshot's marker keeps the lists pending for the sweep."""
+    try:
+        if waiting_publish_tasks(publish_lists):
+            return False
+        t = publish_lists
+        if delay_s > 0:
+            t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
+        t.enqueue()
+        return True
+    except Exception:
+        log.exception("could not enqueue the lists task")
         return False
 
 
@@ -123,7 +159,11 @@ def request_publish(
 
 def sweep_pending() -> bool:
     """The scheduler's safety net: enqueue a publish when changes wait without a
-    task (an enqueue that failed, a worker that died mid-run)."""
-    if settings.PUBLISH_DIR and PendingPublish.objects.exists():
-        return enqueue_publish()
-    return False
+    task (an enqueue that failed, a worker that died mid-run), and the deferred
+    lists when a snapshot still asks for them."""
+    if not settings.PUBLISH_DIR:
+        return False
+    lists = incremental.lists_marker(settings.PUBLISH_DIR).exists() and enqueue_lists()
+    if PendingPublish.objects.exists():
+        return enqueue_publish() or lists
+    return lists
