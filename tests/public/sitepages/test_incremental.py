@@ -9,7 +9,7 @@ from sot.public.core import snapshot
 
 
 def _files(target):
-    return json.loads((target / "manifest.json").read_text())["files"]
+    return snapshot.current_manifest(target)["files"]  # with the journal
 
 
 def _report(point, event, user, state):
