@@ -13,7 +13,8 @@ uses (``request_publish`` writes the change down, ``publish_pending`` publishes
 the change's own pages), and checks the new state is in the published page; then
 the deferred ``publish_lists`` task once (timed: the files that list every
 point). Then the same changes end to end: a task worker started as ``sot serve``
-starts it, and the time from the report's commit until its note is in the
+starts them (its task worker and the slow queue's), and the time from the
+report's commit until its note is in the
 point's published page, and, after the last change, until it is in the
 published GeoJSON (the deferred lists). Prints the full rebuild, the one-change
 publish (median and worst), the lists, the end-to-end latencies and the files
@@ -122,6 +123,8 @@ def e2e_run(interval):
   command[command.index("--interval") + 1] = str(interval)
   worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+  slow = subprocess.Popen(worker_command(slow=True), env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
   e2e = []
   lists = None
   try:
@@ -149,8 +152,9 @@ def e2e_run(interval):
               lists = time.perf_counter() - t
           time.sleep(0.3 + (time.time_ns() % 400) / 1000)  # no phase lock with the poll
   finally:
-      worker.terminate()
-      worker.wait()
+      for w in (worker, slow):
+          w.terminate()
+          w.wait()
   return e2e, lists
 out["e2e_s"], out["e2e_lists_s"] = e2e_run(
     worker_command()[worker_command().index("--interval") + 1])

@@ -33,7 +33,9 @@ DEBOUNCE_S = 0.2
 #: localities pages: :func:`sot.public.incremental.publish_lists`) wait after the
 #: change's own pages are out: a burst of changes makes them once.
 LISTS_DEBOUNCE_S = 1.0
-#: ``publish_lists`` yields to ``publish_pending``: a change's own pages first.
+#: ``publish_lists`` runs in the slow queue, which `sot serve` gives a worker of
+#: its own: seconds of work there never delay the next change's own pages (and a
+#: worker taking every queue still runs ``publish_pending`` first).
 LISTS_PRIORITY = -10
 
 
@@ -52,7 +54,7 @@ def publish_pending(directory: str = "") -> dict:
     return {"published": True, "changed": result.changed, "files": result.files}
 
 
-@task(priority=LISTS_PRIORITY)
+@task(priority=LISTS_PRIORITY, queue_name=settings.SLOW_TASK_QUEUE)
 def publish_lists(directory: str = "") -> dict:
     """The deferred part of an incremental publish: the files that list every
     point, made once for the changes published since the last run."""
