@@ -1,14 +1,21 @@
-"""Republish only what a change affects.
+"""Republish only what a change affects, in two parts.
 
-A status report changes one point; at 3 000 points a full build writes some 16 000
-files, a change needs a few dozen: the point's pages (both languages) and notice,
-its municipality's and county's pages, the start pages and map, the messages, the
-feeds (GeoJSON and CSV are spliced: the changed features replace the old ones) and
-the point's CAP messages with the CAP index. :func:`sot.public.core.snapshot.update`
-writes them into the published build, each file atomically.
+A status report changes one point; at 3 000 points a full build writes some 48 000
+files. :func:`publish_points` writes, within a fraction of a second, the few dozen
+a change shows on: the point's pages (both languages) and notice, its
+municipality's and county's pages (and its former ones when it moved), the start
+pages and map, the messages, and the point's CAP messages with the CAP index.
+:func:`publish_lists`, a task of its own seconds later, makes the files that list
+every point again (:func:`lists_files`: GeoJSON, CSV, the search index, the
+localities pages, the printed list): seconds at national scale, once for a burst.
+:func:`sot.public.core.snapshot.update` writes both into the published build, each
+file atomically. When both have run, the snapshot is what a full build at the same
+moment writes, byte for byte.
 
 Notices (PDF) are made again only when the point's public content changes: the
-manifest keeps a content hash per notice (``notices``), in full builds too.
+manifest keeps a content hash per notice (``notices``), in full builds too, and
+where each point is (``municipality_of``) and the install's counties
+(``counties``), so that a change finds the pages it leaves behind.
 """
 
 from __future__ import annotations

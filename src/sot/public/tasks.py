@@ -26,13 +26,17 @@ log = logging.getLogger(__name__)
 
 #: Seconds a publish task waits after the change that enqueued it, so that the
 #: changes of a burst (a form saving a point and its services, several reports in
-#: one go) are published together. Changes that come while a publish runs wait
-#: for the next one.
-DEBOUNCE_S = 0.2
+#: one go: their on-commit hooks run within milliseconds of each other) are
+#: published together. Changes that come while a publish runs, or while a task
+#: waits, are taken by that task or the next. 0.05 s since the change's own pages
+#: take a quarter of a second at 3 000 points (it was 0.2 s, most of the wait).
+DEBOUNCE_S = 0.05
 #: Seconds the files that list every point (GeoJSON, CSV, the search index, the
 #: localities pages: :func:`sot.public.incremental.publish_lists`) wait after the
-#: change's own pages are out: a burst of changes makes them once.
-LISTS_DEBOUNCE_S = 1.0
+#: first change's own pages are out: the changes of those seconds make them once.
+#: They take seconds of CPU at national scale (the localities of all Sweden), and
+#: their readers (feeds, search) are cached for 30 s anyway (docs/scaling.md).
+LISTS_DEBOUNCE_S = 5.0
 #: ``publish_lists`` runs in the slow queue, which `sot serve` gives a worker of
 #: its own: seconds of work there never delay the next change's own pages (and a
 #: worker taking every queue still runs ``publish_pending`` first).
