@@ -65,32 +65,34 @@ class PublicData:
         self.where = where
         self._svg: dict = {}
         self._outlines: dict = {}  # simplified area outlines, per instance
+        self._root = self  # what reads the parts that do not depend on ``where``
 
     @classmethod
     def load(cls, now: datetime | None = None, *, where: dict | None = None):
         return cls(now, where=where)
 
-    #: What does not depend on ``where``: shared with :meth:`narrow`'s children.
-    SHARED = ("running", "events", "messages", "counties", "municipalities")
-
     def narrow(self, where: dict) -> PublicData:
         """The points ``where`` selects, at the same moment, with the events,
-        messages and counties read once for both (a page of a few points, rendered
-        beside pages of the whole install, as an incremental publish does)."""
+        messages, counties and counts read once for both, when either asks for
+        them (a page of a few points rendered beside pages of the whole install,
+        as an incremental publish does)."""
         child = type(self)(self.now, where=where)
-        for name in self.SHARED:
-            child.__dict__[name] = getattr(self, name)
+        child._root = self._root
         for name in ("_counts", "_fallbacks"):
-            child.__dict__[name] = self.__dict__.setdefault(name, {})
-        child._outlines = self._outlines
+            child.__dict__[name] = self._root.__dict__.setdefault(name, {})
+        child._outlines = self._root._outlines
         return child
 
     @cached_property
     def running(self) -> list:
+        if self._root is not self:
+            return self._root.running
         return state.running_events(self.now)
 
     @cached_property
     def events(self) -> list[state.EventInfo]:
+        if self._root is not self:
+            return self._root.events
         return state.event_infos(self.now, state.public_events(self.running))
 
     @cached_property
@@ -101,6 +103,8 @@ class PublicData:
 
     @cached_property
     def messages(self) -> list[PublicMessageData]:
+        if self._root is not self:
+            return self._root.messages
         # a point's message shows while its event is the one shown for the point:
         # the states of the points that have messages (not of every point)
         ids = state.message_point_ids(self.now)
@@ -118,6 +122,8 @@ class PublicData:
     @cached_property
     def counties(self) -> list[tuple[str, str]]:
         """(code, name) of the counties with public points."""
+        if self._root is not self:
+            return self._root.counties
         return state.install_counties()
 
     @property
@@ -145,6 +151,8 @@ class PublicData:
     @cached_property
     def municipalities(self) -> list[tuple[str, str]]:
         """(code, name) of the municipalities in the install's counties."""
+        if self._root is not self:
+            return self._root.municipalities
         return list(
             Municipality.objects.filter(county_code__in=[c for c, _n in self.counties])
             .order_by("name")

@@ -183,7 +183,7 @@ def current_manifest(target: Path | str) -> dict | None:
 def _remember(build: Path, stamp: tuple, manifest: dict) -> None:
     _CACHE.pop(build, None)
     _CACHE[build] = (stamp, manifest)
-    while len(_CACHE) > 4:  # older builds are pruned: forget them
+    while len(_CACHE) > 2:  # the current build and the one before it
         _CACHE.pop(next(iter(_CACHE)))
 
 
