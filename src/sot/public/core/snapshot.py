@@ -297,6 +297,16 @@ def update(
     """
     target = Path(target).absolute()
     parent = target.parent
+    # the twins and checksums before taking the lock: megabytes of gzip for the
+    # lists must not hold up another publisher's few pages
+    all_files = dict(files)
+    for path, data in files.items():
+        _check_relpath(path)
+        if path.endswith(COMPRESSIBLE):
+            all_files[path + ".gz"] = gzip.compress(
+                data, compresslevel=GZIP_LEVEL, mtime=0
+            )
+    digests = {path: sha256(data) for path, data in all_files.items()}
     with open(parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         current = current_manifest(target)
@@ -304,16 +314,9 @@ def update(
             raise FileNotFoundError(f"no published snapshot at {target}")
         build = target.resolve()
         entries = current.setdefault("files", {})
-        all_files = dict(files)
-        for path, data in files.items():
-            _check_relpath(path)
-            if path.endswith(COMPRESSIBLE):
-                all_files[path + ".gz"] = gzip.compress(
-                    data, compresslevel=GZIP_LEVEL, mtime=0
-                )
         written: dict[str, dict | None] = {}
         for path, data in all_files.items():
-            entry = {"sha256": sha256(data), "bytes": len(data)}
+            entry = {"sha256": digests[path], "bytes": len(data)}
             if entries.get(path) == entry:
                 continue
             dest = build / path

@@ -6,6 +6,7 @@ database never takes the web server down.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -85,12 +86,19 @@ class Command(BaseCommand):
         return None
 
 
+#: The slow queue's worker runs at this lower CPU priority (nice(1)): when the cores
+#: are busy, its seconds of work yield to the quick worker's.
+SLOW_NICENESS = 10
+
+
 def worker_command(*, slow: bool = False) -> list[str]:
     """The task worker as `sot serve` starts it (bench/bench_publish.py uses it):
-    every queue but the slow one, or (``slow``) the slow one alone, so that a task
-    of seconds there never delays a quick one."""
+    every queue but the slow one, or (``slow``) the slow one alone, at a lower CPU
+    priority, so that a task of seconds there never delays a quick one."""
     queue = settings.SLOW_TASK_QUEUE
+    nice = shutil.which("nice") if slow else None
     return [
+        *((nice, "-n", str(SLOW_NICENESS)) if nice else ()),
         sys.executable,
         "-m",
         "sot.cli",
@@ -99,7 +107,7 @@ def worker_command(*, slow: bool = False) -> list[str]:
         *(() if slow else ("--exclude-queues", queue)),
         "--interval",
         # one indexed query a poll; 0.1 s keeps a published change's
-        # queue wait (debounce 0.2 s + poll) near 0.3 s, not 0.7 s
+        # queue wait (debounce + poll) near 0.15 s
         "0.5" if slow else "0.1",
         "--no-startup-delay",
     ]
