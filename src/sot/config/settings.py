@@ -202,10 +202,13 @@ EMAIL_HOST_PASSWORD = env.get("SOT_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.get("SOT_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env.get("SOT_DEFAULT_FROM_EMAIL")
 
+# "slow": tasks that take seconds (the snapshot's lists of every point), run by a
+# worker of their own (`sot serve` starts both) so they never delay a quick one.
+SLOW_TASK_QUEUE = "slow"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", SLOW_TASK_QUEUE],
     }
 }
 

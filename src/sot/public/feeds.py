@@ -31,9 +31,9 @@ def csv_bytes(data: PublicData) -> bytes:
     return hxl.to_csv(data.points).encode("utf-8")
 
 
-def cap_messages() -> list[cap.CapMessage]:
+def cap_messages(now=None) -> list[cap.CapMessage]:
     return cap.messages_for_changes(
-        state.state_changes(),
+        state.state_changes(now=now),
         sender=cap_sender(),
         base_url=site_url(),
         sender_name="SOT-punkter",

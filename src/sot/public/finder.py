@@ -15,6 +15,7 @@ from sot.public.core import gazetteer, search
 from sot.public.core import nearest as near
 from sot.public.core.gazetteer import Place, PostcodeEntry
 from sot.public.core.model import STATE_LABELS, PublicPoint, label
+from sot.public.core.words import distance as distance_text
 from sot.public.models import GazetteerPlace, Postcode
 from sot.public.pages import (
     ICONS,
@@ -269,9 +270,20 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     }
 
 
-def locality_rows(data: PublicData, lang: str, *, static: bool) -> list[dict]:
+def locality_ranks(data: PublicData) -> list[tuple[Place, list]]:
+    """Every locality of the area with its three nearest open points (the nearest
+    of all when none is open) and their distances: the same in both languages."""
+    places = localities(data)
+    ranked = near.nearest_many([(p.lat, p.lon) for p in places], data.points)
+    return list(zip(places, ranked, strict=True))
+
+
+def locality_rows(
+    data: PublicData, lang: str, *, static: bool, ranks: list | None = None
+) -> list[dict]:
     """The localities page: per municipality, every locality with its postcodes
-    and nearest (open, else any) points."""
+    and nearest (open, else any) points (``ranks``: :func:`locality_ranks`, when
+    the caller has it already)."""
     by_town: dict[tuple[str, str], list[str]] = {}
     codes = area_codes(data)
     for e in postcodes().values():
@@ -280,26 +292,24 @@ def locality_rows(data: PublicData, lang: str, *, static: bool) -> list[dict]:
             by_town.setdefault(key, []).append(e.spaced)
     names = dict(data.municipalities)
     groups: dict[str, dict] = {}
-    for place in localities(data):
-        ranked = near.nearest_points(place.lat, place.lon, data.points, limit=3)
-        if not ranked:
-            ranked = near.nearest_points(
-                place.lat, place.lon, data.points, open_only=False, limit=3
-            )
+    shown: dict[str, dict] = {}  # each point presented once, its distance apart
+    for place, ranked in locality_ranks(data) if ranks is None else ranks:
         code = place.municipality_code
         group = groups.setdefault(
             code, {"code": code, "name": names.get(code, code), "places": []}
         )
+        listed = []
+        for p, d in ranked:
+            if p.slug not in shown:
+                shown[p.slug] = present_point(p, lang, data.now, static=static)
+            listed.append({**shown[p.slug], "distance": distance_text(d, lang)})
         group["places"].append(
             {
                 "name": place.name,
                 "postcodes": ", ".join(
                     sorted(by_town.get((search.fold(place.name), code), []))
                 ),
-                "points": [
-                    present_point(p, lang, data.now, static=static, distance_m=d)
-                    for p, d in ranked
-                ],
+                "points": listed,
             }
         )
     return sorted(groups.values(), key=lambda g: g["name"])
@@ -316,7 +326,9 @@ def index_js(data: PublicData) -> bytes:
     return f"window.SOT_INDEX={body};\n".encode()
 
 
-def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+def render_places(
+    data: PublicData, lang: str, *, static: bool = False, ranks: list | None = None
+) -> bytes:
     path = ("/en" if lang == "en" else "") + "/orter/"
     return render_page(
         "public/places.html",
@@ -325,7 +337,7 @@ def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes
         path,
         static=static,
         title=phrases(lang)["places_title"],
-        groups=locality_rows(data, lang, static=static),
+        groups=locality_rows(data, lang, static=static, ranks=ranks),
     )
 
 

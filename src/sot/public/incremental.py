@@ -1,29 +1,33 @@
-"""Republish only what a change affects.
+"""Republish only what a change affects, in two parts.
 
-A status report changes one point; at 3 000 points a full build writes some 16 000
-files, a change needs a few dozen: the point's pages (both languages) and notice,
-its municipality's and county's pages, the start pages and map, the messages, the
-feeds (GeoJSON and CSV are spliced: the changed features replace the old ones) and
-the point's CAP messages with the CAP index. :func:`sot.public.core.snapshot.update`
-writes them into the published build, each file atomically.
+A status report changes one point; at 3 000 points a full build writes some 48 000
+files. :func:`publish_points` writes, within a fraction of a second, the few dozen
+a change shows on: the point's pages (both languages) and notice, its
+municipality's and county's pages (and its former ones when it moved), the start
+pages and map, the messages, and the point's CAP messages with the CAP index.
+:func:`publish_lists`, a task of its own seconds later, makes the files that list
+every point again (:func:`lists_files`: GeoJSON, CSV, the search index, the
+localities pages, the printed list): seconds at national scale, once for a burst.
+:func:`sot.public.core.snapshot.update` writes both into the published build, each
+file atomically. When both have run, the snapshot is what a full build at the same
+moment writes, byte for byte.
 
 Notices (PDF) are made again only when the point's public content changes: the
-manifest keeps a content hash per notice (``notices``), in full builds too.
+manifest keeps a content hash per notice (``notices``), in full builds too, and
+where each point is (``municipality_of``) and the install's counties
+(``counties``), so that a change finds the pages it leaves behind.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import heapq
-import io
-import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sot.public import feeds, pages, state
-from sot.public.core import atom, cap, geojson, hxl, notice, snapshot
+from sot.public import feeds, finder, pages, state
+from sot.public.core import atom, cap, notice, snapshot
 from sot.public.core.model import PublicPoint
 
 
@@ -48,61 +52,6 @@ def _common(data: pages.PublicData, files: dict[str, bytes]) -> None:
         )
     files["karta.svg"] = data.svg(large=True, lang="sv").encode()
     files["feeds/meddelanden.atom"] = feeds.messages_atom_bytes(data)
-
-
-#: How each feature of the compact FeatureCollection starts. Inside a JSON string a
-#: quote is escaped, so this sequence can only start a feature.
-_FEATURE = b'{"type":"Feature","id":"'
-_COLLECTION = b'{"type":"FeatureCollection","features":['
-
-
-def _splice_geojson(old: bytes | None, changed: list[PublicPoint], gone) -> bytes:
-    """The published GeoJSON with the changed features replaced (in place) or
-    added and the gone ones dropped, spliced as bytes: the other features are not
-    parsed nor encoded again (a 3 000-point file is megabytes)."""
-    if not old or not old.startswith(_COLLECTION + _FEATURE) or not old.endswith(b"]}"):
-        return _splice_geojson_parsed(old, changed, gone)
-    fresh = geojson.feature_collection(changed, base_url=feeds.site_url())["features"]
-    by_id = {f["id"]: geojson.dumps(f) for f in fresh}
-    body = old[len(_COLLECTION) : -2]
-    out = []
-    for i, part in enumerate(body.split(b"," + _FEATURE)):
-        feature = part if i == 0 else _FEATURE + part
-        start = len(_FEATURE)
-        slug = feature[start : feature.index(b'"', start)].decode()
-        if slug in gone:
-            continue
-        out.append(by_id.pop(slug, feature))
-    out.extend(by_id.values())
-    return _COLLECTION + b",".join(out) + b"]}"
-
-
-def _splice_geojson_parsed(old: bytes | None, changed: list[PublicPoint], gone):
-    doc = json.loads(old) if old else geojson.feature_collection([])
-    fresh = geojson.feature_collection(changed, base_url=feeds.site_url())["features"]
-    by_id = {f["id"]: f for f in fresh}
-    out = []
-    for f in doc["features"]:
-        if f["id"] in gone:
-            continue
-        out.append(by_id.pop(f["id"], f))
-    out.extend(by_id.values())
-    doc["features"] = out
-    return geojson.dumps(doc)
-
-
-def _splice_csv(old: bytes | None, changed: list[PublicPoint], gone) -> bytes:
-    fresh = list(csv.reader(io.StringIO(hxl.to_csv(changed))))
-    head, rows = fresh[:2], {r[0]: r for r in fresh[2:]}
-    out = list(head)
-    if old:
-        for row in list(csv.reader(io.StringIO(old.decode("utf-8"))))[2:]:
-            if row and row[0] not in gone:
-                out.append(rows.pop(row[0], row))
-    out.extend(rows.values())
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(out)
-    return buffer.getvalue().encode("utf-8")
 
 
 def _cap_entries(messages: list[cap.CapMessage]) -> dict[str, dict]:
@@ -154,24 +103,70 @@ def cap_index_bytes(entries: dict[str, dict]) -> bytes:
     return atom.cap_index(items, base_url=feeds.site_url(), author="SOT-punkter")
 
 
+def lists_files(data: pages.PublicData) -> dict[str, bytes]:
+    """The files that list every point (the same in a full build and in the
+    deferred part of an incremental one): the GeoJSON and CSV, the search index
+    with the search pages that link it, the localities pages and the printed list.
+    """
+    files: dict[str, bytes] = {}
+    files["sok/index.js"] = finder.index_js(data)
+    version = snapshot.sha256(files["sok/index.js"])[:10]
+    rows = finder.locality_ranks(data)
+    for lang, prefix in (("sv", ""), ("en", "en/")):
+        files[f"{prefix}nara/index.html"] = finder.render_search_static(
+            data, lang, index_version=version
+        )
+        files[f"{prefix}orter/index.html"] = finder.render_places(
+            data, lang, static=True, ranks=rows
+        )
+    files["punkter.geojson"] = feeds.geojson_bytes(data)
+    files["punkter.csv"] = feeds.csv_bytes(data)
+    title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
+    files["anslag/lista.pdf"] = notice.county_list(
+        data.points, title=title, url=feeds.site_url() + "/", now=data.now
+    )
+    return files
+
+
+def lists_marker(directory: str | Path) -> Path:
+    """The file that says the lists of a published snapshot wait for
+    :func:`publish_lists` (beside the snapshot, not in what is served)."""
+    target = Path(directory).absolute()
+    return target.parent / f".{target.name}.lists-pending"
+
+
 def publish_points(
-    directory: str | Path, slugs: list[str], *, municipalities=()
-) -> snapshot.Result:
-    """Republish what a change to the points ``slugs`` affects (see module doc), and
-    the pages of ``municipalities`` (e.g. after a public message there).
+    directory: str | Path,
+    slugs: list[str],
+    *,
+    municipalities=(),
+    now: datetime | None = None,
+) -> snapshot.Result | None:
+    """Republish the pages a change to the points ``slugs`` affects (see module
+    doc), and the pages of ``municipalities`` (e.g. after a public message there);
+    the files that list every point are left to :func:`publish_lists`, which this
+    asks for (:func:`lists_marker`).
 
     A slug that is no longer public (decommissioned, deleted) has its pages and
-    notice removed. Raises FileNotFoundError when nothing is published yet.
+    notice removed; a point that moved has its former municipality's and county's
+    pages made again too. Returns None when the change needs a full rebuild (the
+    install's counties changed). Raises FileNotFoundError when nothing is
+    published yet.
     """
     target = Path(directory)
     stamp = snapshot.manifest_stamp(target)
     manifest = snapshot.current_manifest(target)
     if manifest is None:
         raise FileNotFoundError(f"no published snapshot at {target}")
-    data = pages.PublicData()
-    changed = pages.PublicData(data.now, where={"slug__in": list(slugs)})
+    data = pages.PublicData(now)
+    if [list(c) for c in data.counties] != manifest.get("counties"):
+        return None  # a county came or went: start, map and lists all change
+    changed = data.narrow({"slug__in": list(slugs)})
     points = changed.points
     gone = set(slugs) - {p.slug for p in points}
+    where = dict(manifest.get("municipality_of", {}))
+    munis = {p.municipality_code for p in points} | set(municipalities)
+    munis |= {where[s] for s in slugs if s in where}  # where they were
     files: dict[str, bytes] = {}
     removed: list[str] = []
     notices = dict(manifest.get("notices", {}))
@@ -181,12 +176,12 @@ def publish_points(
             files[f"{prefix}punkt/{pt.slug}/index.html"] = pages.render_point(
                 changed, pt.slug, lang, static=True
             )
-        digest = notice_hash(pt, data.fallbacks)
+        fallbacks = changed.fallbacks_for(pt)
+        digest = notice_hash(pt, fallbacks)
         if notices.get(pt.slug) != digest:
-            files[f"punkt/{pt.slug}/anslag.pdf"] = notice_bytes(
-                pt, minute, data.fallbacks
-            )
+            files[f"punkt/{pt.slug}/anslag.pdf"] = notice_bytes(pt, minute, fallbacks)
             notices[pt.slug] = digest
+        where[pt.slug] = pt.municipality_code
     for slug in gone:
         removed += [
             f"punkt/{slug}/index.html",
@@ -194,30 +189,25 @@ def publish_points(
             f"punkt/{slug}/anslag.pdf",
         ]
         notices.pop(slug, None)
-    munis = {p.municipality_code for p in points} | set(municipalities)
+        where.pop(slug, None)
+    if gone:  # their CAP messages go too, as a full build leaves them out
+        removed += [
+            path for path in manifest.get("files", {}) if _cap_slug(path) in gone
+        ]
     if munis:
-        local = pages.PublicData(data.now, where={"municipality__code__in": munis})
-        for code in munis:
+        local = data.narrow({"municipality__code__in": sorted(munis)})
+        for code in sorted(munis):
             for lang, prefix in (("sv", ""), ("en", "en/")):
-                files[f"{prefix}kommun/{code}/index.html"] = pages.render_municipality(
-                    local, code, lang, static=True
-                )
+                page = pages.render_municipality(local, code, lang, static=True)
+                if page is not None:
+                    files[f"{prefix}kommun/{code}/index.html"] = page
         if data.national:
-            counties = {c[:2] for c in munis}
-            wide = pages.PublicData(
-                data.now, where={"municipality__county_code__in": counties}
-            )
-            for code in counties:
+            for code in sorted({c[:2] for c in munis}):
                 for lang, prefix in (("sv", ""), ("en", "en/")):
-                    files[f"{prefix}lan/{code}/index.html"] = pages.render_county(
-                        wide, code, lang, static=True
-                    )
+                    page = pages.render_county(data, code, lang, static=True)
+                    if page is not None:
+                        files[f"{prefix}lan/{code}/index.html"] = page
     _common(data, files)
-    published = target.resolve()
-    files["punkter.geojson"] = _splice_geojson(
-        _read(published / "punkter.geojson"), points, gone
-    )
-    files["punkter.csv"] = _splice_csv(_read(published / "punkter.csv"), points, gone)
     # CAP: the chains of the changed points, merged into the index kept in the
     # manifest (the other points' messages are unchanged files)
     entries = {
@@ -226,7 +216,7 @@ def publish_points(
         if v["point_slug"] not in set(slugs)
     }
     messages = cap.messages_for_changes(
-        state.state_changes(point_slugs=list(slugs)),
+        state.state_changes(point_slugs=list(slugs), now=data.now),
         sender=feeds.cap_sender(),
         base_url=feeds.site_url(),
         sender_name="SOT-punkter",
@@ -236,21 +226,45 @@ def publish_points(
     entries.update(_cap_entries(messages))
     entries = newest_cap_entries(entries)
     files["feeds/cap.atom"] = cap_index_bytes(entries)
-    if not data.national:
-        files["anslag/lista.pdf"] = notice.county_list(
-            data.points,
-            title="SOT-punkter" + (f" i {data.county}" if data.county else ""),
-            url=feeds.site_url() + "/",
-            now=data.now,
-        )
-    return snapshot.update(
+    result = snapshot.update(
         target,
         files,
         removed=removed,
-        extra={"notices": notices, "cap": entries},
+        extra={"notices": notices, "cap": entries, "municipality_of": where},
         manifest=manifest,
         stamp=stamp,
     )
+    lists_marker(target).touch()
+    return result
+
+
+def publish_lists(
+    directory: str | Path, *, now: datetime | None = None
+) -> snapshot.Result | None:
+    """Make the files that list every point again (:func:`lists_files`) when an
+    incremental publish asked for it; None when none did. They are the heavy part
+    of a change (every point's state, every locality's nearest points), so they
+    come after the point's own pages, in a task of their own."""
+    marker = lists_marker(directory)
+    try:
+        asked = marker.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    result = snapshot.update(directory, lists_files(pages.PublicData(now)))
+    try:
+        if marker.stat().st_mtime_ns == asked:  # no change came meanwhile
+            marker.unlink()
+    except FileNotFoundError:
+        pass
+    return result
+
+
+def _cap_slug(path: str) -> str | None:
+    """The point of a CAP message file ``cap/sot.<event>.<slug>.<n>.xml``."""
+    if not (path.startswith("cap/sot.") and path.endswith(".xml")):
+        return None
+    parts = path[len("cap/") : -len(".xml")].split(".", 2)
+    return parts[2].rsplit(".", 1)[0] if len(parts) == 3 else None
 
 
 def _read(path: Path) -> bytes | None:

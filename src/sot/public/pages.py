@@ -66,17 +66,34 @@ class PublicData:
         self.where = where
         self._svg: dict = {}
         self._outlines: dict = {}  # simplified area outlines, per instance
+        self._root = self  # what reads the parts that do not depend on ``where``
 
     @classmethod
     def load(cls, now: datetime | None = None, *, where: dict | None = None):
         return cls(now, where=where)
 
+    def narrow(self, where: dict) -> PublicData:
+        """The points ``where`` selects, at the same moment, with the events,
+        messages, counties and counts read once for both, when either asks for
+        them (a page of a few points rendered beside pages of the whole install,
+        as an incremental publish does)."""
+        child = type(self)(self.now, where=where)
+        child._root = self._root
+        for name in ("_counts", "_fallbacks"):
+            child.__dict__[name] = self._root.__dict__.setdefault(name, {})
+        child._outlines = self._root._outlines
+        return child
+
     @cached_property
     def running(self) -> list:
+        if self._root is not self:
+            return self._root.running
         return state.running_events(self.now)
 
     @cached_property
     def events(self) -> list[state.EventInfo]:
+        if self._root is not self:
+            return self._root.events
         return state.event_infos(self.now, state.public_events(self.running))
 
     @cached_property
@@ -87,6 +104,8 @@ class PublicData:
 
     @cached_property
     def messages(self) -> list[PublicMessageData]:
+        if self._root is not self:
+            return self._root.messages
         # a point's message shows while its event is the one shown for the point:
         # the states of the points that have messages (not of every point)
         ids = state.message_point_ids(self.now)
@@ -104,6 +123,8 @@ class PublicData:
     @cached_property
     def counties(self) -> list[tuple[str, str]]:
         """(code, name) of the counties with public points."""
+        if self._root is not self:
+            return self._root.counties
         return state.install_counties()
 
     @property
@@ -136,6 +157,8 @@ class PublicData:
     @cached_property
     def municipalities(self) -> list[tuple[str, str]]:
         """(code, name) of the municipalities in the install's counties."""
+        if self._root is not self:
+            return self._root.municipalities
         return list(
             Municipality.objects.filter(county_code__in=[c for c, _n in self.counties])
             .order_by("name")
@@ -151,15 +174,29 @@ class PublicData:
             codes = {p.municipality_code[:2] for p in self.points}
         if len(codes) != 1:
             return Fallbacks()
-        c = County.objects.filter(code=next(iter(codes))).first()
-        if c is None:
-            return Fallbacks()
-        return Fallbacks(
-            radio=c.crisis_radio,
-            info_number=c.info_number,
-            emergency_number=c.emergency_number,
-            sms_number=c.sms_number,
-        )
+        return self.county_fallbacks(next(iter(codes)))
+
+    def county_fallbacks(self, code: str) -> Fallbacks:
+        """One county's numbers (read once per instance and its narrowed ones)."""
+        cache = self.__dict__.setdefault("_fallbacks", {})
+        if code not in cache:
+            c = County.objects.filter(code=code).first()
+            cache[code] = (
+                Fallbacks()
+                if c is None
+                else Fallbacks(
+                    radio=c.crisis_radio,
+                    info_number=c.info_number,
+                    emergency_number=c.emergency_number,
+                    sms_number=c.sms_number,
+                )
+            )
+        return cache[code]
+
+    def fallbacks_for(self, point: PublicPoint) -> Fallbacks:
+        """The numbers of the point's own county, whichever points are loaded (a
+        national snapshot's point page shows what the live one does)."""
+        return self.county_fallbacks(point.municipality_code[:2])
 
     @cached_property
     def warnings(self) -> list:
@@ -183,12 +220,11 @@ class PublicData:
         """The county's points in running events (a large county's page)."""
         cache = self.__dict__.setdefault("_activated", {})
         if code not in cache:
-            cache[code] = PublicData(
-                self.now,
-                where={
+            cache[code] = self.narrow(
+                {
                     "municipality__county_code": code,
                     "pk__in": state.activated_point_ids(self.running),
-                },
+                }
             ).points
         return cache[code]
 
@@ -624,11 +660,12 @@ def render_county(
     )
     _open, total = data.counts("municipality__county_code").get(code, (0, 0))
     more = total > COUNTY_LIST_MAX
-    if more and "points" not in data.__dict__:
-        # a large county: load only its points in running events
-        source = data.activated_in_county(code)
-    else:
+    if "points" in data.__dict__:
         source = data.points
+    elif more:  # a large county: load only its points in running events
+        source = data.activated_in_county(code)
+    else:  # load only the county's points
+        source = data.narrow({"municipality__county_code": code}).points
     in_county = [p for p in source if p.municipality_code[:2] == code]
     listed = in_county
     if more:
@@ -673,7 +710,7 @@ def render_point(
         title=pt.name,
         pt=present_point(pt, lang, data.now, static=static),
         messages=msgs,
-        fallbacks=fallback_lines(data.fallbacks, pt.village or pt.name, lang),
+        fallbacks=fallback_lines(data.fallbacks_for(pt), pt.village or pt.name, lang),
         warnings=present_warnings(data, lang, slug=slug),
         subscribe_url=(settings.SITE_URL if static else "")
         + f"/prenumerera/?punkt={slug}",

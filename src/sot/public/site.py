@@ -10,10 +10,11 @@ manifest of checksums. Paths end in ``index.html`` so that any static server map
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from sot.public import conf, feeds, finder, incremental, pages
-from sot.public.core import notice, push, snapshot
+from sot.public.core import push, snapshot
 from sot.public.models import PendingPublish
 
 log = logging.getLogger(__name__)
@@ -34,18 +35,9 @@ def _build(
     old_notices = {}
     if previous is not None:
         old_notices = (snapshot.current_manifest(previous) or {}).get("notices", {})
-    files: dict[str, bytes] = {}
-    # search without the server: the index, the ranking script, and the lists
-    files["sok/index.js"] = finder.index_js(data)
+    files: dict[str, bytes] = incremental.lists_files(data)
     files["sok/search.js"] = (pages.STATIC_DIR / finder.SEARCH_JS).read_bytes()
-    version = snapshot.sha256(files["sok/index.js"])[:10]
     for lang, prefix in (("sv", ""), ("en", "en/")):
-        files[f"{prefix}nara/index.html"] = finder.render_search_static(
-            data, lang, index_version=version
-        )
-        files[f"{prefix}orter/index.html"] = finder.render_places(
-            data, lang, static=True
-        )
         files[f"{prefix}index.html"] = pages.render_start(data, lang, static=True)
         files[f"{prefix}karta/index.html"] = pages.render_map(data, lang, static=True)
         files[f"{prefix}meddelanden/index.html"] = pages.render_messages(
@@ -75,56 +67,71 @@ def _build(
             pages.STATIC_DIR / "public" / "leaflet" / "LICENSE"
         ).read_bytes()
     files["karta.svg"] = data.svg(large=True, lang="sv").encode()
-    files["punkter.geojson"] = feeds.geojson_bytes(data)
-    files["punkter.csv"] = feeds.csv_bytes(data)
     files["feeds/meddelanden.atom"] = feeds.messages_atom_bytes(data)
-    messages = feeds.cap_messages()
+    messages = feeds.cap_messages(now=data.now)
     files["feeds/cap.atom"] = feeds.cap_atom_bytes(messages)
     for m in messages:
         files[f"cap/{m.filename}"] = m.xml
-    base = feeds.site_url()
     minute = data.now.replace(second=0, microsecond=0)
     notices = {}
     for pt in data.points:
         path = f"punkt/{pt.slug}/anslag.pdf"
-        digest = incremental.notice_hash(pt, data.fallbacks)
+        fallbacks = data.fallbacks_for(pt)
+        digest = incremental.notice_hash(pt, fallbacks)
         pdf = None
         if previous is not None and old_notices.get(pt.slug) == digest:
             pdf = incremental._read(previous / path)
-        files[path] = pdf or incremental.notice_bytes(pt, minute, data.fallbacks)
+        files[path] = pdf or incremental.notice_bytes(pt, minute, fallbacks)
         notices[pt.slug] = digest
-    title = "SOT-punkter" + (f" i {data.county}" if data.county else "")
-    files["anslag/lista.pdf"] = notice.county_list(
-        data.points, title=title, url=base + "/", now=data.now
-    )
     cap_entries = incremental.newest_cap_entries(incremental._cap_entries(messages))
-    return files, {"notices": notices, "cap": cap_entries}
+    return files, {
+        "notices": notices,
+        "cap": cap_entries,
+        # where each point is and which counties the install has: what an
+        # incremental publish needs to find the pages a change leaves behind
+        "municipality_of": {pt.slug: pt.municipality_code for pt in data.points},
+        "counties": [list(c) for c in data.counties],
+    }
 
 
-def publish(directory: str | Path, *, keep: int = 2) -> snapshot.Result:
+def publish(
+    directory: str | Path, *, keep: int = 2, now: datetime | None = None
+) -> snapshot.Result:
     """Build the whole site and publish it atomically into ``directory`` (notices
-    whose content did not change are reused from the published build)."""
-    files, extra = _build(pages.PublicData(), Path(directory))
-    return snapshot.publish(directory, files, keep=keep, extra=extra)
+    whose content did not change are reused from the published build). ``now``:
+    the moment the pages show (default the current time)."""
+    files, extra = _build(pages.PublicData(now), Path(directory))
+    result = snapshot.publish(directory, files, keep=keep, extra=extra)
+    incremental.lists_marker(directory).unlink(missing_ok=True)
+    return result
 
 
 # -- republishing on change -------------------------------------------------------
 
 
 def publish_changes(
-    directory: str | Path, *, slugs=None, municipalities=()
+    directory: str | Path, *, slugs=None, municipalities=(), now=None
 ) -> snapshot.Result:
     """Republish what changed: only the affected files when ``slugs`` is given and a
-    snapshot is published (:mod:`sot.public.incremental`), else the whole site."""
+    snapshot is published (:mod:`sot.public.incremental`; the files that list every
+    point then wait for :func:`publish_lists`), else the whole site."""
 
     if slugs is not None and (Path(directory) / snapshot.MANIFEST).is_file():
-        return incremental.publish_points(
-            directory, sorted(slugs), municipalities=sorted(municipalities)
+        result = incremental.publish_points(
+            directory, sorted(slugs), municipalities=sorted(municipalities), now=now
         )
-    return publish(directory)
+        if result is not None:
+            return result
+    return publish(directory, now=now)
 
 
-def publish_pending(directory: str | Path) -> snapshot.Result | None:
+def publish_lists(directory: str | Path, *, now=None) -> snapshot.Result | None:
+    """The deferred part of incremental publishing: the files that list every
+    point (:func:`sot.public.incremental.publish_lists`); None when none wait."""
+    return incremental.publish_lists(directory, now=now)
+
+
+def publish_pending(directory: str | Path, *, now=None) -> snapshot.Result | None:
     """Publish every pending change in one run (what the ``publish_pending`` task
     does); None when nothing waits. The rows are deleted only after the publish
     succeeded, so a failed run is retried by the next one."""
@@ -140,6 +147,7 @@ def publish_pending(directory: str | Path) -> snapshot.Result | None:
         directory,
         slugs=None if everything else {r[1] for r in rows if r[1]},
         municipalities={r[2] for r in rows if r[2]},
+        now=now,
     )
     push_to_storage(directory)
     PendingPublish.objects.filter(pk__lte=max(r[0] for r in rows)).delete()

@@ -222,7 +222,7 @@ def _points_qs(where: dict | None = None):
         .select_related("municipality")
         .defer("municipality__boundary")  # a boundary is large JSON: never per point
         .prefetch_related("point_services__service", "contacts")
-        .order_by("municipality__name", "name")
+        .order_by("municipality__name", "name", "slug")  # one order, every build
     )
 
 

@@ -101,6 +101,42 @@ def test_update_with_a_manifest_read_before_another_update_loses_nothing(tmp_pat
     manifest, stamp = snapshot.current_manifest(target), snapshot.manifest_stamp(target)
     snapshot.update(target, {"a.html": b"a2"}, manifest=manifest, stamp=stamp)
     assert snapshot.verify(target) == []
-    assert list(snapshot.current_manifest(target)["files"]) == sorted(
-        snapshot.current_manifest(target)["files"]
-    )
+
+
+def test_updates_go_to_the_journal_and_every_reader_sees_them(tmp_path, monkeypatch):
+    """An update appends one line to the journal instead of rewriting the whole
+    manifest; a reader without this process's copy applies the journal too, a
+    line being written is left for later, and every JOURNAL_MAX lines the
+    manifest is written whole again."""
+    monkeypatch.setattr(snapshot, "JOURNAL_MAX", 3)
+    target = tmp_path / "site"
+    snapshot.publish(target, {"a.html": b"a", "b.html": b"b"}, extra={"h": {"x": 1}})
+    base = (target / snapshot.MANIFEST).read_bytes()
+    snapshot.update(target, {"a.html": b"a2"}, extra={"h": {"x": 1, "y": 2}})
+    snapshot.update(target, {"c.html": b"c"}, removed=["b.html"], extra={"h": {}})
+    assert (target / snapshot.MANIFEST).read_bytes() == base  # not rewritten
+    journal = target / snapshot.JOURNAL
+    assert len(journal.read_bytes().splitlines()) == 2
+
+    def fresh():
+        snapshot._CACHE.clear()  # as another process reads it
+        return snapshot.current_manifest(target)
+
+    for manifest in (snapshot.current_manifest(target), fresh()):
+        files = manifest["files"]
+        assert set(files) == {"a.html", "a.html.gz", "c.html", "c.html.gz"}
+        assert files["a.html"]["sha256"] == snapshot.sha256(b"a2")
+        assert manifest["h"] == {}
+    assert snapshot.verify(target) == []
+    with open(journal, "ab") as f:  # a line half written: not read yet
+        f.write(b'{"files":{"c.html":null')
+    assert "c.html" in fresh()["files"]
+    journal.write_bytes(journal.read_bytes()[: -len(b'{"files":{"c.html":null')])
+    snapshot.update(target, {"d.html": b"d"})  # the third line: written whole
+    whole = json.loads((target / snapshot.MANIFEST).read_text())
+    assert whole["journal_offset"] == journal.stat().st_size
+    assert {"a.html", "c.html", "d.html"} <= set(whole["files"])
+    assert "b.html" not in whole["files"] and fresh()["files"] == whole["files"]
+    snapshot.update(target, {"a.html": b"a3"})  # and the journal goes on
+    assert fresh()["files"]["a.html"]["sha256"] == snapshot.sha256(b"a3")
+    assert snapshot.verify(target) == []

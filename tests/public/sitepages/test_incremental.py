@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from sot.public import incremental, site
 from sot.public.core import snapshot
 
 
 def _files(target):
-    return json.loads((target / "manifest.json").read_text())["files"]
+    return snapshot.current_manifest(target)["files"]  # with the journal
 
 
 def _report(point, event, user, state):
@@ -45,9 +44,22 @@ def test_a_report_republishes_only_what_it_affects(
     after = _files(target)
     changed = {p for p in after if after[p] != before.get(p)}
     assert "punkt/kall/index.html" in changed and "kommun/2321/index.html" in changed
-    assert "punkter.geojson" in changed and "feeds/cap.atom" in changed
+    assert "feeds/cap.atom" in changed and "index.html" in changed
     assert "punkt/hallen/index.html" not in changed
     assert other.stat().st_ino == other_inode  # not rewritten
+    assert snapshot.verify(target) == []
+    # the files that list every point come after, in the deferred part
+    assert "punkter.geojson" not in changed and "sok/index.js" not in changed
+    assert incremental.lists_marker(target).exists()
+    assert site.publish_lists(target).changed
+    assert not incremental.lists_marker(target).exists()
+    assert site.publish_lists(target) is None  # nothing asked for it now
+    lists = _files(target)
+    changed = {p for p in lists if lists[p] != after.get(p)}
+    assert {"punkter.geojson", "punkter.csv", "sok/index.js", "orter/index.html"} <= (
+        changed
+    )
+    assert "punkt/kall/index.html" not in changed
     assert snapshot.verify(target) == []
     page = (target / "punkt" / "kall" / "index.html").read_text()
     assert "Öppen med begränsningar" in page and "Bara kort." in page
@@ -93,6 +105,7 @@ def test_a_point_no_longer_public_is_removed(tmp_path, kall_open, kall):
     kall.lifecycle = "decommissioned"
     kall.save()
     site.publish_changes(target, slugs=["kall"])
+    site.publish_lists(target)
     assert "punkt/kall/index.html" not in _files(target)
     assert not (target / "punkt" / "kall" / "index.html").exists()
     geo = json.loads((target / "punkter.geojson").read_text())
@@ -103,21 +116,6 @@ def test_without_a_snapshot_the_whole_site_is_built(tmp_path, kall_open):
     target = tmp_path / "site"
     site.publish_changes(target, slugs=["kall"])
     assert "punkt/hallen/index.html" in _files(target)
-
-
-def test_geojson_splice_on_bytes_equals_parsing_it(tmp_path, kall_open):
-    from sot.public import pages
-
-    full = site.build_files()["punkter.geojson"]
-    changed = pages.PublicData(where={"slug__in": ["kall"]}).points
-    moved = [replace(changed[0], slug="ny-punkt", name='Ny "punkt"')]
-    for points, gone in ((changed, set()), (changed, {"hallen"}), (moved, set())):
-        assert incremental._splice_geojson(
-            full, points, gone
-        ) == incremental._splice_geojson_parsed(full, points, gone)
-    spliced = json.loads(incremental._splice_geojson(full, moved, {"kall"}))
-    ids = [f["id"] for f in spliced["features"]]
-    assert "kall" not in ids and ids[-1] == "ny-punkt"
 
 
 def test_cap_index_keeps_the_newest_in_order():

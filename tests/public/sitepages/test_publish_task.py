@@ -13,11 +13,11 @@ from sot.public import site, tasks
 from sot.public.models import PendingPublish
 
 
-def _publish_tasks():
-    return DBTaskResult.objects.filter(task_path="sot.public.tasks.publish_pending")
+def _publish_tasks(name="publish_pending"):
+    return DBTaskResult.objects.filter(task_path=f"sot.public.tasks.{name}")
 
 
-def _run_worker() -> int:
+def _run_worker(name="publish_pending") -> int:
     """Run the waiting publish tasks with the task worker's own ``run_task`` (as
     `sot serve`'s worker does), without waiting out their debounce."""
     worker = Worker(
@@ -31,7 +31,7 @@ def _run_worker() -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while row := _publish_tasks().filter(status="READY").first():
+    while row := _publish_tasks(name).filter(status="READY").first():
         row.claim("test")
         worker.run_task(row)
         ran += 1
@@ -160,3 +160,33 @@ def test_without_a_publish_dir_nothing_is_written_down(settings, kall):
     settings.PUBLISH_DIR = ""
     assert tasks.request_publish(slugs=["kall"]) is False
     assert not PendingPublish.objects.exists() and not _publish_tasks().exists()
+
+
+def test_the_lists_follow_in_the_slow_queue(
+    published, exercise, kall, kall_operator, django_capture_on_commit_callbacks
+):
+    """The change's own pages first; the files listing every point in a task of
+    the slow queue (its own worker under `sot serve`), once for a burst."""
+    from sot.public import incremental
+
+    geo = published / "punkter.geojson"
+    for state in ("closed", "limited"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _report(kall, exercise, kall_operator, state, note="Strax stängt")
+        assert _run_worker() == 1
+    assert "Strax stängt" in (published / "punkt" / "kall" / "index.html").read_text()
+    assert "Strax stängt" not in geo.read_text()
+    waiting = _publish_tasks("publish_lists").get()  # one for both changes
+    assert waiting.queue_name == "slow" and waiting.priority < 0
+    assert waiting.run_after > waiting.enqueued_at  # debounced
+    assert incremental.lists_marker(published).exists()
+    assert _run_worker("publish_lists") == 1
+    assert "Strax stängt" in geo.read_text()
+    assert not incremental.lists_marker(published).exists()
+    # lost (a worker died): the scheduler's sweep enqueues it again
+    _report(kall, exercise, kall_operator, "open")
+    site.publish_changes(published, slugs=["kall"])
+    assert not _publish_tasks("publish_lists").filter(status="READY").exists()
+    assert tasks.sweep_pending()
+    assert _run_worker("publish_lists") == 1
+    assert not incremental.lists_marker(published).exists()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from sot.public.core import search
 from sot.public.core.gazetteer import Place
 from sot.public.core.model import PublicPoint
@@ -19,6 +21,7 @@ __all__ = [
     "Place",
     "haversine_m",
     "match_places",
+    "nearest_many",
     "nearest_points",
     "parse_coordinates",
     "parse_postcode",
@@ -51,6 +54,41 @@ def nearest_points(
         key=lambda pair: pair[1],
     )
     return ranked[:limit]
+
+
+def nearest_many(
+    positions: Sequence[tuple[float, float]],
+    points: Sequence[PublicPoint],
+    *,
+    limit: int = 3,
+    chunk: int = 256,
+) -> list[list[tuple[PublicPoint, float]]]:
+    """For each (lat, lon) of ``positions``, what :func:`nearest_points` answers
+    (the nearest open points, or the nearest of all when none is open), computed
+    for all positions at once with numpy: the localities page asks it for every
+    village of Sweden against thousands of points. Ties keep the points' order, as
+    the stable sort of :func:`nearest_points` does."""
+    if not points or not positions:
+        return [[] for _ in positions]
+    pool = [p for p in points if p.is_open] or list(points)
+    lat2 = np.radians(np.array([p.lat for p in pool]))
+    lon2 = np.array([p.lon for p in pool])
+    cos2 = np.cos(lat2)
+    k = min(limit, len(pool))
+    out: list[list[tuple[PublicPoint, float]]] = []
+    for start in range(0, len(positions), chunk):
+        block = np.array(positions[start : start + chunk], dtype=float)
+        lat1 = np.radians(block[:, :1])
+        dp = lat2[None, :] - lat1
+        dl = np.radians(lon2[None, :] - block[:, 1:2])
+        a = np.sin(dp / 2) ** 2 + np.cos(lat1) * cos2[None, :] * np.sin(dl / 2) ** 2
+        d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        kth = np.partition(d, k - 1, axis=1)[:, k - 1]
+        for row, bound in zip(d, kth, strict=True):
+            near = np.flatnonzero(row <= bound)  # in the points' order
+            near = near[np.argsort(row[near], kind="stable")][:k]
+            out.append([(pool[i], float(row[i])) for i in near])
+    return out
 
 
 def parse_coordinates(text: str) -> tuple[float, float] | None:

@@ -1,6 +1,7 @@
 """Push a published snapshot to S3-compatible object storage behind a CDN.
 
-``push(site, "s3://bucket/prefix")`` compares the snapshot's ``manifest.json`` with
+``push(site, "s3://bucket/prefix")`` compares the snapshot's manifest (``manifest.json``
+with its journal applied, :func:`sot.public.core.snapshot.current_manifest`) with
 the copy it left in the bucket last time and uploads only the files whose SHA-256
 differs, each with its ``Content-Type`` and ``Cache-Control`` (:func:`headers_for`),
 in an order that never publishes a page before what it links to: other files
@@ -113,10 +114,13 @@ def push(
     """Upload what changed in the published snapshot ``site`` to ``url``."""
     bucket, prefix = parse_url(url)
     site = Path(site)
-    manifest_text = (site / snapshot.MANIFEST).read_text()
+    manifest = snapshot.current_manifest(site)  # with the journal's updates
+    if manifest is None:
+        raise FileNotFoundError(f"no published snapshot at {site}")
+    manifest_text = snapshot.manifest_json(manifest, complete=True)
     local = {
         path: entry
-        for path, entry in json.loads(manifest_text)["files"].items()
+        for path, entry in manifest["files"].items()
         if not path.endswith(".gz")
     }
     client = client or _client()

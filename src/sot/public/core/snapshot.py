@@ -11,6 +11,16 @@ If ``target`` exists as a plain folder (made by hand or by another tool) it is m
 aside first; that first switch is the only one that is not atomic. Publishers are
 serialised with an advisory lock (``.<name>.lock``), so several server processes
 may call this at once.
+
+``update(target, files)`` writes a few files into the published build, each
+atomically, for incremental publishing. It does not rewrite ``manifest.json`` (at
+national scale 50 000 entries, megabytes of JSON): it appends what changed, one
+JSON line, to the build's journal ``.manifest.jsonl``, and every
+``JOURNAL_MAX`` lines writes ``manifest.json`` whole again with the offset of the
+journal it includes (``journal_offset``). :func:`current_manifest` reads both, so
+its readers (verify, the box mirror, the push to object storage) always see every
+file; within a process the manifest is kept and only the journal's new lines are
+read.
 """
 
 from __future__ import annotations
@@ -28,6 +38,13 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest.json"
+#: The journal of incremental updates beside the manifest (one JSON object a line:
+#: ``generated``, the changed ``files`` with null for a removed one, ``set``/``del``
+#: of the keys of dict-valued extras, ``put`` of other extras).
+JOURNAL = ".manifest.jsonl"
+#: Journal lines after which ``update`` writes the whole manifest again, so that a
+#: fresh reader has at most this many lines to apply.
+JOURNAL_MAX = 200
 #: gzip level of the ``.gz`` twins: 6 is within a few per cent of 9 in size and
 #: about twice as fast on the large feeds.
 GZIP_LEVEL = 6
@@ -76,22 +93,119 @@ def manifest_for(files: Mapping[str, bytes]) -> dict[str, dict]:
     }
 
 
-def current_manifest(target: Path) -> dict | None:
-    try:
-        return json.loads((target / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
+#: build folder -> (stamp, merged manifest): a process that publishes again and
+#: again (the task worker) reads the manifest once and then only the journal's
+#: new lines.
+_CACHE: dict[Path, tuple[tuple, dict]] = {}
 
 
-def manifest_stamp(target: Path | str) -> tuple[int, int, int] | None:
-    """Which manifest file is published now (inode, mtime, size): a manifest read
-    with this stamp is still current while the stamp is unchanged (every write
-    replaces the file, and a full publish swaps the folder)."""
+def _stat(path: Path) -> tuple[int, int, int] | None:
     try:
-        st = (Path(target) / MANIFEST).stat()
+        st = path.stat()
     except OSError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _copy(manifest: dict) -> dict:
+    """A copy to apply journal lines to: a manifest handed out is never changed
+    (another thread may be reading it)."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in manifest.items()}
+
+
+def _apply(manifest: dict, change: dict) -> None:
+    """Apply one journal line to ``manifest`` (a :func:`_copy`) in place."""
+    files = manifest.setdefault("files", {})
+    for path, entry in change.get("files", {}).items():
+        if entry is None:
+            files.pop(path, None)
+        else:
+            files[path] = entry
+    for key, values in change.get("set", {}).items():
+        manifest.setdefault(key, {}).update(values)
+    for key, gone in change.get("del", {}).items():
+        for k in gone:
+            manifest.get(key, {}).pop(k, None)
+    manifest.update(change.get("put", {}))
+    if "generated" in change:
+        manifest["generated"] = change["generated"]
+
+
+def _read_journal(build: Path, manifest: dict, offset: int) -> None:
+    """Apply the complete journal lines from byte ``offset`` to ``manifest`` (a
+    :func:`_copy`), and note how far it is read (a line being appended is left
+    for the next read) and how many lines it holds since the manifest was last
+    written whole."""
+    try:
+        with open(build / JOURNAL, "rb") as f:
+            f.seek(offset)
+            tail = f.read()
+    except OSError:
+        tail = b""
+    end = tail.rfind(b"\n") + 1
+    lines = [line for line in tail[:end].splitlines() if line.strip()]
+    for line in lines:
+        _apply(manifest, json.loads(line))
+    manifest["_journal_read"] = offset + end
+    manifest["_journal_lines"] = manifest.get("_journal_lines", 0) + len(lines)
+
+
+def current_manifest(target: Path | str) -> dict | None:
+    """The manifest of the build published at ``target`` with its journal applied
+    (None when there is none). The dict is shared with later calls in this
+    process: read it, do not change it."""
+    build = Path(target).resolve()
+    base = _stat(build / MANIFEST)
+    if base is None:
+        return None
+    journal = _stat(build / JOURNAL)
+    stamp = (base, journal)
+    cached = _CACHE.get(build)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    if cached is not None and cached[0][0] == base and journal is not None:
+        manifest = _copy(cached[1])  # the same manifest: the journal's new lines
+        offset = manifest["_journal_read"]
+    else:
+        try:
+            manifest = json.loads((build / MANIFEST).read_text())
+        except (OSError, ValueError):
+            return None
+        offset = manifest.get("journal_offset", 0)
+    _read_journal(build, manifest, offset)
+    if _stat(build / MANIFEST) != base:  # written whole meanwhile: read it again
+        _CACHE.pop(build, None)
+        return current_manifest(target)
+    _remember(build, stamp, manifest)  # stat before reading: never ahead of it
+    return manifest
+
+
+def _remember(build: Path, stamp: tuple, manifest: dict) -> None:
+    _CACHE.pop(build, None)
+    _CACHE[build] = (stamp, manifest)
+    while len(_CACHE) > 2:  # the current build and the one before it
+        _CACHE.pop(next(iter(_CACHE)))
+
+
+def manifest_stamp(target: Path | str) -> tuple | None:
+    """Which manifest is published now (the manifest's and the journal's inode,
+    mtime and size): a manifest read with this stamp is still current while the
+    stamp is unchanged (every update appends to the journal or replaces the
+    manifest, and a full publish swaps the folder)."""
+    build = Path(target).resolve()
+    base = _stat(build / MANIFEST)
+    return None if base is None else (base, _stat(build / JOURNAL))
+
+
+def manifest_json(manifest: Mapping, *, complete: bool = False) -> str:
+    """``manifest`` as written; ``complete``: without the journal's offset, for a
+    copy that stands alone (the one pushed to object storage)."""
+    body = {
+        k: v
+        for k, v in manifest.items()
+        if not k.startswith("_") and not (complete and k == "journal_offset")
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def publish(
@@ -145,9 +259,7 @@ def _publish_locked(
             "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "files": entries,
         }
-        (build / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
-        )
+        (build / MANIFEST).write_text(manifest_json(manifest))
         for d in (build, *(p for p in build.rglob("*") if p.is_dir())):
             d.chmod(0o755)
         if target.exists() and not target.is_symlink():
@@ -169,44 +281,44 @@ def update(
     removed: tuple[str, ...] | list[str] = (),
     extra: Mapping[str, object] | None = None,
     manifest: dict | None = None,
-    stamp: tuple[int, int, int] | None = None,
+    stamp: tuple | None = None,
 ) -> Result:
     """Write only ``files`` (and drop ``removed``) into the published build, each
-    file replaced atomically (a temporary file and ``rename(2)``), then the
-    manifest. For incremental republishing: the work follows the number of files
-    changed, not the size of the site. A reader sees each file old or new; the site
-    as a whole is updated file by file within milliseconds (a full ``publish`` swaps
-    everything at once). ``extra`` keys are kept in the manifest beside ``files``
-    (e.g. content hashes of sources). Falls back to nothing when nothing is
-    published yet: call ``publish`` first. ``manifest`` is the current manifest when
-    the caller has read it already, with its :func:`manifest_stamp` (at thousands
-    of files, reading it is a good part of the work); it is read again here when
-    another publisher replaced it meanwhile.
+    file replaced atomically (a temporary file and ``rename(2)``), then append
+    what changed to the manifest's journal. For incremental republishing: the
+    work follows the number of files changed, not the size of the site. A reader
+    sees each file old or new; the site as a whole is updated file by file within
+    milliseconds (a full ``publish`` swaps everything at once). ``extra`` keys are
+    kept in the manifest beside ``files`` (e.g. content hashes of sources); of a
+    dict-valued one only the keys that changed are journalled. Raises
+    FileNotFoundError when nothing is published yet: call ``publish`` first.
+    ``manifest`` and ``stamp`` are accepted for callers that read the manifest
+    already; it is read here anyway (from this process's copy when current).
     """
     target = Path(target).absolute()
     parent = target.parent
+    # the twins and checksums before taking the lock: megabytes of gzip for the
+    # lists must not hold up another publisher's few pages
+    all_files = dict(files)
+    for path, data in files.items():
+        _check_relpath(path)
+        if path.endswith(COMPRESSIBLE):
+            all_files[path + ".gz"] = gzip.compress(
+                data, compresslevel=GZIP_LEVEL, mtime=0
+            )
+    digests = {path: sha256(data) for path, data in all_files.items()}
     with open(parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if manifest is None or stamp is None or stamp != manifest_stamp(target):
-            manifest = current_manifest(target)
-        if manifest is None or not target.is_symlink():
+        current = current_manifest(target)
+        if current is None or not target.is_symlink():
             raise FileNotFoundError(f"no published snapshot at {target}")
         build = target.resolve()
-        entries = dict(manifest.get("files", {}))
-        added = False
-        all_files = dict(files)
-        for path, data in files.items():
-            _check_relpath(path)
-            if path.endswith(COMPRESSIBLE):
-                all_files[path + ".gz"] = gzip.compress(
-                    data, compresslevel=GZIP_LEVEL, mtime=0
-                )
-        changed = False
+        entries = current.setdefault("files", {})
+        written: dict[str, dict | None] = {}
         for path, data in all_files.items():
-            entry = {"sha256": sha256(data), "bytes": len(data)}
+            entry = {"sha256": digests[path], "bytes": len(data)}
             if entries.get(path) == entry:
                 continue
-            changed = True
             dest = build / path
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.parent.chmod(0o755)
@@ -214,30 +326,51 @@ def update(
             tmp.write_bytes(data)
             tmp.chmod(0o644)
             os.replace(tmp, dest)
-            added = added or path not in entries
-            entries[path] = entry
+            written[path] = entry
         for path in removed:
             _check_relpath(path)
             for p in (path, path + ".gz"):
-                if entries.pop(p, None) is not None:
-                    changed = True
+                if p in entries and p not in written:
                     (build / p).unlink(missing_ok=True)
-        if changed or extra:
-            manifest = {
-                **manifest,
-                **(extra or {}),
-                "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
-                # kept in path order; sorting 50 000 paths again only when new
-                # ones came
-                "files": dict(sorted(entries.items())) if added else entries,
-            }
-            tmp = build / f".{MANIFEST}.tmp-{os.getpid()}"
-            tmp.write_text(
-                json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
-            )
-            tmp.chmod(0o644)
-            os.replace(tmp, build / MANIFEST)
-        return Result(target, build, len(entries), changed=changed)
+                    written[p] = None
+        change: dict = {"files": written} if written else {}
+        for key, value in (extra or {}).items():
+            old = current.get(key)
+            if isinstance(value, Mapping) and isinstance(old, dict):
+                put = {k: v for k, v in value.items() if old.get(k) != v}
+                gone = [k for k in old if k not in value]
+                if put:
+                    change.setdefault("set", {})[key] = put
+                if gone:
+                    change.setdefault("del", {})[key] = gone
+            elif old != value:
+                change.setdefault("put", {})[key] = value
+        if change:
+            change["generated"] = datetime.now(UTC).replace(microsecond=0).isoformat()
+            _journal(build, current, change)
+        return Result(target, build, len(entries), changed=bool(written))
+
+
+def _journal(build: Path, manifest: dict, change: dict) -> None:
+    """Append ``change`` to the build's journal and apply it to ``manifest``, the
+    cached copy; every ``JOURNAL_MAX`` lines write the manifest whole again."""
+    line = json.dumps(change, ensure_ascii=False, separators=(",", ":")) + "\n"
+    with open(build / JOURNAL, "ab") as f:
+        f.write(line.encode())
+        offset = f.tell()
+    manifest = _copy(manifest)
+    _apply(manifest, change)
+    manifest["_journal_read"] = offset
+    manifest["_journal_lines"] = manifest.get("_journal_lines", 0) + 1
+    if manifest["_journal_lines"] >= JOURNAL_MAX:
+        manifest["files"] = dict(sorted(manifest["files"].items()))
+        manifest["journal_offset"] = offset
+        manifest["_journal_lines"] = 0
+        tmp = build / f".{MANIFEST}.tmp-{os.getpid()}"
+        tmp.write_text(manifest_json(manifest))
+        tmp.chmod(0o644)
+        os.replace(tmp, build / MANIFEST)
+    _remember(build, (_stat(build / MANIFEST), _stat(build / JOURNAL)), manifest)
 
 
 def _prune(target: Path, current: Path, keep: int) -> None:

@@ -6,6 +6,7 @@ database never takes the web server down.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         if env.get("SOT_RUN_TASK_WORKER") and not o["no_task_worker"]:
             worker = worker_command()
             supervisor.add("task worker", lambda: subprocess.Popen(worker))
+            slow = worker_command(slow=True)
+            supervisor.add("slow task worker", lambda: subprocess.Popen(slow))
             scheduler = [sys.executable, "-m", "sot.cli", "scheduler"]
             supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
         bind = f"{o['host']}:{o['port']}"
@@ -83,18 +86,28 @@ class Command(BaseCommand):
         return None
 
 
-def worker_command() -> list[str]:
-    """The task worker as `sot serve` starts it (bench/bench_publish.py uses it)."""
+#: The slow queue's worker runs at this lower CPU priority (nice(1)): when the cores
+#: are busy, its seconds of work yield to the quick worker's.
+SLOW_NICENESS = 10
+
+
+def worker_command(*, slow: bool = False) -> list[str]:
+    """The task worker as `sot serve` starts it (bench/bench_publish.py uses it):
+    every queue but the slow one, or (``slow``) the slow one alone, at a lower CPU
+    priority, so that a task of seconds there never delays a quick one."""
+    queue = settings.SLOW_TASK_QUEUE
+    nice = shutil.which("nice") if slow else None
     return [
+        *((nice, "-n", str(SLOW_NICENESS)) if nice else ()),
         sys.executable,
         "-m",
         "sot.cli",
         "db_worker",
-        "--queue-name",
-        "*",
+        *(("--queue-name", queue) if slow else ("--queue-name", "*")),
+        *(() if slow else ("--exclude-queues", queue)),
         "--interval",
         # one indexed query a poll; 0.1 s keeps a published change's
-        # queue wait (debounce 0.2 s + poll) near 0.3 s, not 0.7 s
-        "0.1",
+        # queue wait (debounce + poll) near 0.15 s
+        "0.5" if slow else "0.1",
         "--no-startup-delay",
     ]
