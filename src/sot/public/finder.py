@@ -306,6 +306,7 @@ def locality_rows(
         group["places"].append(
             {
                 "name": place.name,
+                "rough": place.estimated,
                 "postcodes": ", ".join(
                     sorted(by_town.get((search.fold(place.name), code), []))
                 ),

@@ -181,6 +181,10 @@ PHRASES: dict[str, tuple[str, str]] = {
         "We only know roughly where {place} is, so the distances may be off by "
         "tens of kilometres. Type a larger place nearby for a better answer.",
     ),
+    "rough_place": (
+        "läget ungefärligt, avstånden osäkra",
+        "rough position, distances uncertain",
+    ),
     "location_refused": (
         "Din position gick inte att hämta. Skriv ortens namn eller ditt "
         "postnummer i stället.",

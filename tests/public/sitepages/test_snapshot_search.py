@@ -116,4 +116,9 @@ def test_localities_list_works_without_javascript(client, kall_open):
     assert järpen and "830 05" in järpen.group(1) and "837 01" in järpen.group(1)
     assert 'href="/punkt/kall/"' in järpen.group(2) and " km" in järpen.group(2)
     assert "<script" not in page
+    # a town GeoNames only estimated says so beside its name
+    assert re.search(
+        r"<dt>Ljungdalen <small>\(läget ungefärligt, avstånden osäkra\)", page
+    )
+    assert not re.search(r"<dt>Järpen <small>\(läget", page)
     assert client.get("/en/orter/").status_code == 200
