@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import threading
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -133,12 +134,71 @@ def cached_page(
     key = pagecache.key(request.path)
     entry = pagecache.cache().get(key)
     if entry is None:
-        body = render()
-        if body is None:
+        entry = _single_flight(
+            key, lambda: _build(key, render, content_type, max_age, pagecache)
+        )
+        if entry is _MISSING:
             return None
-        entry = _representations(body, content_type)
-        pagecache.cache().set(key, entry, timeout=max_age)
-    return _respond(request, entry, content_type, max_age=max_age)
+    response = _respond(request, entry, content_type, max_age=max_age)
+    if response.status_code == 200:
+        # sot.config.frontcache keeps the whole response under this key
+        response.sot_page_key = key
+        response.sot_max_age = max_age
+    return response
+
+
+_MISSING = ("missing",)
+#: how long a request waits for another thread's render of the same page
+FLIGHT_WAIT_S = 30.0
+
+
+class _Flight:
+    __slots__ = ("done", "entry")
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.entry: tuple | None = None
+
+
+_flights: dict[str, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _build(key, render, content_type, max_age, pagecache) -> tuple:
+    entry = pagecache.cache().get(key)  # another flight may have just kept it
+    if entry is not None:
+        return entry
+    body = render()
+    if body is None:
+        return _MISSING
+    entry = _representations(body, content_type)
+    pagecache.cache().set(key, entry, timeout=max_age)
+    return entry
+
+
+def _single_flight(key: str, build: Callable[[], tuple]) -> tuple:
+    """``build()`` once per key at a time in this process: the first request that
+    misses renders, the others that miss the same page meanwhile wait for its
+    result instead of rendering it again (after a change or an expiry, every
+    thread would otherwise render the same page at once). A waiter whose leader
+    failed, or took longer than ``FLIGHT_WAIT_S``, builds the page itself. The
+    table holds only the renders under way, so it does not grow."""
+    with _flights_lock:
+        flight = _flights.get(key)
+        leader = flight is None
+        if leader:
+            flight = _flights[key] = _Flight()
+    if not leader:
+        if flight.done.wait(FLIGHT_WAIT_S) and flight.entry is not None:
+            return flight.entry
+        return build()
+    try:
+        flight.entry = build()
+        return flight.entry
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        flight.done.set()
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
