@@ -19,8 +19,9 @@ Faster runs while working on the serving path: ``--keep DIR`` keeps the loaded
 databases and the published snapshot in DIR and reuses them on the next run with
 ``--keep DIR`` (skipping the minutes of generating and publishing; the publish
 figures are then those of the run that loaded them); ``--resources`` names the
-resources to run (start, point, municipality, county, geojson, api, apigeojson,
-dashboard). ``--peer-src DIR`` starts a second ``sot serve`` from another source
+resources to run (start, point, municipality, county, geojson, api, apianon,
+apigeojson, dashboard; ``apianon`` is the points list asked for without the
+session cookie, as open-data clients do). ``--peer-src DIR`` starts a second ``sot serve`` from another source
 tree (``PYTHONPATH=DIR``, e.g. ``/work/main/src`` for the code before a change)
 on the same database and runs every resource against it too, so before and after
 are printed side by side from one run on the same machine load.
@@ -89,9 +90,14 @@ RESOURCES = (
     "county",
     "geojson",
     "api",
+    "apianon",
     "apigeojson",
     "dashboard",
 )
+
+
+#: resources asked for without the official's session cookie
+ANONYMOUS = frozenset({"API points anon"})
 
 
 def _resources(info: dict, only=RESOURCES) -> list[tuple[str, str, bool]]:
@@ -103,6 +109,7 @@ def _resources(info: dict, only=RESOURCES) -> list[tuple[str, str, bool]]:
         "county": ("county", f"/lan/{info['county']}/", True),
         "geojson": ("GeoJSON feed", "/punkter.geojson", True),
         "api": ("API points", "/api/v1/points", False),
+        "apianon": ("API points anon", "/api/v1/points?limit=100", False),
         "apigeojson": ("API GeoJSON p1", "/api/v1/points.geojson", False),
         "dashboard": ("dashboard", "/drift/oversikt/", False),
     }
@@ -265,7 +272,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
                     f"http://127.0.0.1:{app_port}{path}",
                     args.duration,
                     args.connections,
-                    headers=[f"Cookie: {cookie}"],
+                    headers=[] if name in ANONYMOUS else [f"Cookie: {cookie}"],
                 )
             if static:
                 results["rows"][(name, "nginx snapshot")] = wrk(

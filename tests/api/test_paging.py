@@ -72,3 +72,41 @@ def test_api_and_officials_pages_are_gzipped_with_etag_and_304(
     # every response (the BREACH defence), so its ETag changes and 304 is rare
     page = client.get("/drift/oversikt/", HTTP_ACCEPT_ENCODING="gzip")
     assert page.status_code == 200 and page["Content-Encoding"] == "gzip"
+
+
+def test_anonymous_open_reads_are_kept_and_a_change_shows(
+    client, points, admin_user, monkeypatch
+):
+    """An anonymous page of the points list is answered from what was kept
+    (sot.config.frontcache): no query; each query string is its own entry; a
+    signed-in caller, who may see internal fields, always goes through; a change
+    shows on the next request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sot.public import pagecache
+    from sot.registry.models import Point
+
+    monkeypatch.setattr(pagecache, "CHECK_S", 60)
+    path = "/api/v1/points?limit=5"
+    first = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert len(queries) == 0 and again.content == first.content
+    assert again["ETag"] == first["ETag"] and again["Content-Encoding"] == "gzip"
+    not_modified = client.get(
+        path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert not_modified.status_code == 304
+    assert len(_json(client.get("/api/v1/points?limit=6"))) == 6
+    official = Client()
+    official.force_login(admin_user)
+    internal = _json(official.get(path))
+    assert "contacts" in internal[0] and "contacts" not in _json(first)[0]
+    point = Point.objects.get(slug=_json(first)[0]["id"])
+    point.name = "Omdöpt punkt"
+    point.save()
+    assert _json(client.get(path, HTTP_ACCEPT_ENCODING="gzip"))[0]["name"] == (
+        "Omdöpt punkt"
+    )

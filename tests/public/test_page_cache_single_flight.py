@@ -104,3 +104,36 @@ def test_a_failed_render_lets_the_waiters_render_themselves():
     leader.join(5)
     assert built == ["follower"] and len(errors) == 1
     assert not http._flights
+
+
+def test_a_page_past_its_age_is_served_while_one_request_renders_it(monkeypatch):
+    """Stale while revalidate, for the clock only: the kept copy of the current
+    version goes on being sent while one request renders the page again."""
+    from sot.public import pagecache
+
+    calls = _spy_render(monkeypatch)
+    first = Client().get("/")  # rendered and kept
+    key = next(k for k in _page_keys() if k.startswith("sot-page:"))
+    cache = pagecache.cache()
+    fresh_until, entry = cache.get(key)
+    cache.set(key, (time.time() - 1, entry))  # as if 30 s had passed
+    renderer = threading.Thread(target=lambda: Client().get("/?again"))
+    renderer.start()
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the renderer is rendering
+    started = time.monotonic()
+    stale = Client().get("/?meanwhile")  # a query string skips the front cache
+    waited = time.monotonic() - started
+    renderer.join(10)
+    connection.close()
+    assert len(calls) == 2  # the first render and the one again, not a third
+    assert stale.status_code == 200 and stale.content == first.content
+    assert waited < 0.3  # it did not wait for the render (which takes 0.3 s+)
+    assert cache.get(key)[0] > time.time()  # fresh again
+
+
+def _page_keys() -> list[str]:
+    from sot.public import pagecache
+
+    return [k.split(":", 2)[-1] for k in pagecache.cache()._cache]

@@ -58,6 +58,8 @@ PRUNE_EVERY = 500
 CACHE_ALIAS = "pages"
 #: how long a process trusts the version it last read, in seconds
 CHECK_S = env.get("SOT_PAGE_CACHE_CHECK_MS") / 1000
+#: the clock the check follows (a test may move it)
+clock = time.monotonic
 
 
 def cache():
@@ -94,7 +96,7 @@ def read_version() -> tuple[int, int]:
 def version() -> tuple[int, int]:
     """The public version as this process knows it: read again when ``CHECK_S``
     has passed since the last read or this process has changed something since."""
-    now = time.monotonic()
+    now = clock()
     generation = _known.generation
     if (
         _known.value is not None
