@@ -24,7 +24,9 @@ apigeojson, dashboard; ``apianon`` is the points list asked for without the
 session cookie, as open-data clients do). ``--peer-src DIR`` starts a second ``sot serve`` from another source
 tree (``PYTHONPATH=DIR``, e.g. ``/work/main/src`` for the code before a change)
 on the same database and runs every resource against it too, so before and after
-are printed side by side from one run on the same machine load.
+are printed side by side from one run on the same machine load; ``--peer-env
+NAME=VALUE`` sets a setting for the peer only (the same source with
+``SOT_ACCESS_LOG=false``, say).
 """
 
 from __future__ import annotations
@@ -231,6 +233,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
             SOT_PORT=str(peer_port),
             PYTHONPATH=str(Path(args.peer_src).resolve()),
         )
+        peer_env.update(pair.split("=", 1) for pair in args.peer_env)
         peer = subprocess.Popen(
             [sot, "serve"],
             env=peer_env,
@@ -338,6 +341,13 @@ def main() -> int:
         "--peer-src",
         metavar="DIR",
         help="also serve from this source tree (PYTHONPATH) and compare",
+    )
+    parser.add_argument(
+        "--peer-env",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a setting for the peer only (repeatable), e.g. SOT_ACCESS_LOG=false",
     )
     parser.add_argument(
         "--resources",
