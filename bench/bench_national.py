@@ -4,6 +4,7 @@ and on PostgreSQL, side by side in one run.
 
     .venv/bin/python bench/bench_national.py [--points 3000] [--duration 5]
         [--connections 16] [--pg postgres://postgres@127.0.0.1:5432/sot_bench_national]
+        [--keep DIR] [--peer-src DIR] [--resources start,point]
 
 For each database: load the country (``sot.operations.country.generate``), publish
 the whole snapshot (timed), change one point's status and republish incrementally
@@ -13,6 +14,19 @@ dashboard (logged in). Prints p50/p99 and requests/s per resource and server for
 both databases, the publish times and the page weights (gzip). Needs Debian's wrk
 and nginx (``apt-get install wrk nginx-light``); without PostgreSQL (``--pg ''`` or
 unreachable) only SQLite runs. Everything is started on free ports and stopped.
+
+Faster runs while working on the serving path: ``--keep DIR`` keeps the loaded
+databases and the published snapshot in DIR and reuses them on the next run with
+``--keep DIR`` (skipping the minutes of generating and publishing; the publish
+figures are then those of the run that loaded them); ``--resources`` names the
+resources to run (start, point, municipality, county, geojson, api, apianon,
+apigeojson, dashboard; ``apianon`` is the points list asked for without the
+session cookie, as open-data clients do). ``--peer-src DIR`` starts a second ``sot serve`` from another source
+tree (``PYTHONPATH=DIR``, e.g. ``/work/main/src`` for the code before a change)
+on the same database and runs every resource against it too, so before and after
+are printed side by side from one run on the same machine load; ``--peer-env
+NAME=VALUE`` sets a setting for the peer only (the same source with
+``SOT_ACCESS_LOG=false``, say).
 """
 
 from __future__ import annotations
@@ -71,18 +85,37 @@ print("RESULT " + json.dumps({{"generate_s": gen, "full_s": full, "one_s": one,
 """
 
 
-def _resources(info: dict) -> list[tuple[str, str, bool]]:
+RESOURCES = (
+    "start",
+    "point",
+    "municipality",
+    "county",
+    "geojson",
+    "api",
+    "apianon",
+    "apigeojson",
+    "dashboard",
+)
+
+
+#: resources asked for without the official's session cookie
+ANONYMOUS = frozenset({"API points anon"})
+
+
+def _resources(info: dict, only=RESOURCES) -> list[tuple[str, str, bool]]:
     """(label, path, also on nginx)."""
-    return [
-        ("start page", "/", True),
-        ("point page", f"/punkt/{info['slug']}/", True),
-        ("municipality", f"/kommun/{info['municipality']}/", True),
-        ("county", f"/lan/{info['county']}/", True),
-        ("GeoJSON feed", "/punkter.geojson", True),
-        ("API points", "/api/v1/points", False),
-        ("API GeoJSON p1", "/api/v1/points.geojson", False),
-        ("dashboard", "/drift/oversikt/", False),
-    ]
+    rows = {
+        "start": ("start page", "/", True),
+        "point": ("point page", f"/punkt/{info['slug']}/", True),
+        "municipality": ("municipality", f"/kommun/{info['municipality']}/", True),
+        "county": ("county", f"/lan/{info['county']}/", True),
+        "geojson": ("GeoJSON feed", "/punkter.geojson", True),
+        "api": ("API points", "/api/v1/points", False),
+        "apianon": ("API points anon", "/api/v1/points?limit=100", False),
+        "apigeojson": ("API GeoJSON p1", "/api/v1/points.geojson", False),
+        "dashboard": ("dashboard", "/drift/oversikt/", False),
+    }
+    return [rows[name] for name in RESOURCES if name in only]
 
 
 def _children(pid: int) -> list[int]:
@@ -120,7 +153,7 @@ def worker_rss_mb(serve_pid: int) -> dict[int, float]:
     return sizes
 
 
-def _pg_ready(url: str) -> bool:
+def _pg_ready(url: str, *, fresh: bool = True) -> bool:
     if not url:
         return False
     try:
@@ -130,6 +163,9 @@ def _pg_ready(url: str) -> bool:
     base, _, name = url.rpartition("/")
     try:
         with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            if not fresh:
+                conn.execute("SELECT 1")
+                return True
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         return True
@@ -153,24 +189,32 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
     )
     sot = str(VENV_BIN / "sot")
     site = tmp / f"site-{label}"
-    print(f"==> {label}: migrate, generate {args.points} points, publish")
-    subprocess.run([sot, "migrate", "-v0"], env=env, check=True)
-    script = SETUP.format(
-        points=args.points,
-        activations=args.points // 3,
-        reports=args.points * 10,
-        site=site,
-    )
-    out = subprocess.run(
-        [sot, "shell", "-c", script],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    info = json.loads(out.split("RESULT ", 1)[1])
+    kept = tmp / f"info-{label}.json"
+    if kept.exists():
+        print(f"==> {label}: reusing the database and snapshot kept in {tmp}")
+        info = json.loads(kept.read_text())
+    else:
+        print(f"==> {label}: migrate, generate {args.points} points, publish")
+        subprocess.run([sot, "migrate", "-v0"], env=env, check=True)
+        script = SETUP.format(
+            points=args.points,
+            activations=args.points // 3,
+            reports=args.points * 10,
+            site=site,
+        )
+        out = subprocess.run(
+            [sot, "shell", "-c", script],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        info = json.loads(out.split("RESULT ", 1)[1])
+        if args.keep:
+            kept.write_text(json.dumps(info))
     results: dict = {"info": info, "rows": {}}
     port, nginx_port = free_port(), free_port()
+    peer_port = free_port()
     procs = []
     log = (tmp / f"app-{label}.log").open("w")
     procs.append(
@@ -181,6 +225,22 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
             stderr=subprocess.STDOUT,
         )
     )
+    peer = None
+    if args.peer_src:
+        peer_env = dict(
+            env,
+            SOT_HOST="127.0.0.1",
+            SOT_PORT=str(peer_port),
+            PYTHONPATH=str(Path(args.peer_src).resolve()),
+        )
+        peer_env.update(pair.split("=", 1) for pair in args.peer_env)
+        peer = subprocess.Popen(
+            [sot, "serve"],
+            env=peer_env,
+            stdout=(tmp / f"peer-{label}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        procs.append(peer)
     conf = tmp / f"nginx-{label}.conf"
     conf.write_text(
         NGINX_CONF.format(workers=args.workers, tmp=tmp, port=nginx_port, root=site)
@@ -193,30 +253,38 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
             stderr=subprocess.DEVNULL,
         )
     )
+    apps = [("sot serve", port, procs[0])]
+    if peer is not None:
+        apps.append(("sot serve, peer", peer_port, peer))
+    resources = _resources(info, args.resources)
     try:
-        wait_for(f"http://127.0.0.1:{port}/", timeout_s=300)
+        for _server, app_port, _proc in apps:
+            wait_for(f"http://127.0.0.1:{app_port}/", timeout_s=300)
         wait_for(f"http://127.0.0.1:{nginx_port}/")
         # every public page once, so the workers have loaded what they load
-        for _name, path, static in _resources(info):
+        for _name, path, static in resources:
             if static:
-                wait_for(f"http://127.0.0.1:{port}{path}")
-        results["rss_before"] = worker_rss_mb(procs[0].pid)
+                for _server, app_port, _proc in apps:
+                    wait_for(f"http://127.0.0.1:{app_port}{path}")
+        for server, _port, proc in apps:
+            results.setdefault("rss_before", {})[server] = worker_rss_mb(proc.pid)
         cookie = f"sessionid={info['session']}"
-        for name, path, static in _resources(info):
-            app = wrk(
-                f"http://127.0.0.1:{port}{path}",
-                args.duration,
-                args.connections,
-                headers=[f"Cookie: {cookie}"],
-            )
-            results["rows"][(name, "sot serve")] = app
+        for name, path, static in resources:
+            for server, app_port, _proc in apps:
+                results["rows"][(name, server)] = wrk(
+                    f"http://127.0.0.1:{app_port}{path}",
+                    args.duration,
+                    args.connections,
+                    headers=[] if name in ANONYMOUS else [f"Cookie: {cookie}"],
+                )
             if static:
                 results["rows"][(name, "nginx snapshot")] = wrk(
                     f"http://127.0.0.1:{nginx_port}{path}",
                     args.duration,
                     args.connections,
                 )
-        results["rss_after"] = worker_rss_mb(procs[0].pid)
+        for server, _port, proc in apps:
+            results.setdefault("rss_after", {})[server] = worker_rss_mb(proc.pid)
     finally:
         for p in procs:
             p.terminate()
@@ -264,12 +332,42 @@ def main() -> int:
         choices=("sqlite", "postgresql"),
         help="run one database only",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the databases and snapshots in DIR; reuse them when there",
+    )
+    parser.add_argument(
+        "--peer-src",
+        metavar="DIR",
+        help="also serve from this source tree (PYTHONPATH) and compare",
+    )
+    parser.add_argument(
+        "--peer-env",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a setting for the peer only (repeatable), e.g. SOT_ACCESS_LOG=false",
+    )
+    parser.add_argument(
+        "--resources",
+        default=",".join(RESOURCES),
+        help=f"comma-separated, of: {', '.join(RESOURCES)}",
+    )
     args = parser.parse_args()
+    args.resources = [r.strip() for r in args.resources.split(",") if r.strip()]
+    unknown = set(args.resources) - set(RESOURCES)
+    if unknown:
+        parser.error(f"unknown resources: {', '.join(sorted(unknown))}")
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             print(f"{tool} not found: apt-get install wrk nginx-light")
             return 2
-    tmp = Path(tempfile.mkdtemp(prefix="sot-bench-national-"))
+    if args.keep:
+        tmp = Path(args.keep).resolve()
+        tmp.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="sot-bench-national-"))
     tmp.chmod(0o755)
     runs = {}
     try:
@@ -277,11 +375,13 @@ def main() -> int:
             runs["SQLite"] = _run_database(
                 "SQLite", f"sqlite:///{tmp}/national.sqlite3", args, tmp
             )
-        if args.only != "sqlite" and _pg_ready(args.pg):
+        fresh = not (tmp / "info-PostgreSQL.json").exists()
+        if args.only != "sqlite" and _pg_ready(args.pg, fresh=fresh):
             runs["PostgreSQL"] = _run_database("PostgreSQL", args.pg, args, tmp)
         _print(runs, args)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
@@ -306,6 +406,8 @@ def _print(runs: dict, args) -> None:
                 line += f" | {'-':>17} {'-':>8} {'-':>8}"
                 continue
             errs = f" ({r['errors']} non-2xx)" if r["errors"] else ""
+            if r.get("timeouts"):
+                errs += f" ({r['timeouts']} timeouts)"
             line += f" | {r['rps']:>17.0f} {r['p50']:>8.1f} {r['p99']:>8.1f}{errs}"
         print(line)
     print()
@@ -317,13 +419,13 @@ def _print(runs: dict, args) -> None:
         )
     print("\n==> gunicorn workers' resident memory, MB (before -> after the load)")
     for n in names:
-        before = runs[n].get("rss_before", {})
-        after = runs[n].get("rss_after", {})
-        pairs = ", ".join(
-            f"{before[pid]:.0f} -> {after.get(pid, float('nan')):.0f}"
-            for pid in sorted(before)
-        )
-        print(f"{n}: {pairs}")
+        for server, before in runs[n].get("rss_before", {}).items():
+            after = runs[n].get("rss_after", {}).get(server, {})
+            pairs = ", ".join(
+                f"{before[pid]:.0f} -> {after.get(pid, float('nan')):.0f}"
+                for pid in sorted(before)
+            )
+            print(f"{n}, {server}: {pairs}")
     print("\n==> heaviest page of each kind in the snapshot (gzip -9; budget 14336 B)")
     for kind, (path, size) in runs[names[0]]["weights"].items():
         print(f"{kind:<14} {size:>7} B  {path}")

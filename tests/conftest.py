@@ -40,10 +40,12 @@ def _fresh_rate_limits():
     """Rate-limit counters (Django's local-memory cache) start at zero in each test,
     and no rendered page is kept from another test's data (on SQLite a rolled-back
     test gives its change ids out again)."""
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
+
+    from sot.public import pagecache
 
     cache.clear()
-    caches["pages"].clear()
+    pagecache.forget()
     yield
 
 

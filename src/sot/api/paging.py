@@ -6,10 +6,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from ninja import Field, Schema
+
 from sot.errors import Invalid
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+
+
+class PageParams(Schema):
+    """The paging parameters, declared so that the OpenAPI document shows them
+    (``Query[PageParams]`` in a handler; :func:`page` reads them)."""
+
+    limit: str | None = Field(
+        None,
+        description="Items per page (1-10000, default 100), or 'all' for every one; "
+        'a Link header (rel="next") points at the next page',
+    )
+    offset: int | None = Field(None, description="Items to skip (paging)")
 
 
 def _int(name: str, raw: str, low: int, high: int) -> int:

@@ -134,6 +134,22 @@ SETTINGS: tuple[Setting, ...] = (
         "SOT_WORKERS", "2", "Web server worker processes for `sot serve`.", kind="int"
     ),
     Setting(
+        "SOT_ACCESS_LOG",
+        "true",
+        "Whether `sot serve` writes gunicorn's access log (one line per request) to "
+        "standard output. Turn off when the proxy in front keeps its own.",
+        kind="bool",
+    ),
+    Setting(
+        "SOT_PAGE_CACHE_CHECK_MS",
+        "1000",
+        "How often, at most, a web worker asks the database whether the public data "
+        "changed, in milliseconds: a change shows at once in the worker that made "
+        "it and within this time in every other worker and app server. 0 asks on "
+        "every request.",
+        kind="int",
+    ),
+    Setting(
         "SOT_RUN_TASK_WORKER",
         "true",
         "Whether `sot serve` also starts the background task worker beside the web "

@@ -26,18 +26,27 @@ from sot.config.csp import EXEMPT_PREFIXES
 from sot.errors import NotFound, Refused, SotError, Unauthenticated
 
 
+def chosen_language(request) -> tuple[str, str | None]:
+    """The language of the page and the language cookie's value, if any."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    lang = chosen
+    if request.path_info.startswith("/en/"):
+        lang = "en"
+    if lang not in _known_languages():
+        lang = settings.LANGUAGE_CODE
+    return lang, chosen
+
+
+def _known_languages() -> set[str]:
+    return {code for code, _ in settings.LANGUAGES}
+
+
 class ChosenLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.known = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        lang = chosen
-        if request.path_info.startswith("/en/"):
-            lang = "en"
-        if lang not in self.known:
-            lang = settings.LANGUAGE_CODE
+        lang, chosen = chosen_language(request)
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         response = self.get_response(request)

@@ -84,6 +84,8 @@ CACHES = {
 MIDDLEWARE = [
     "sot.config.requestid.RequestIdMiddleware",
     "sot.config.limits.RequestSizeMiddleware",
+    # a public page kept whole answers here, before the rest (sot.config.frontcache)
+    "sot.config.frontcache.FrontCacheMiddleware",
     # gzip, then ETag/304 for every response that has none yet (API, officials'
     # pages); the public views compress and tag themselves. See docs/scaling.md
     # (BREACH: Django masks the CSRF token anew in every response).

@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from sot.accounts import policy
+from sot.api import paging
 from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.operations import permissions as perm
 from sot.operations import queries
@@ -320,13 +322,28 @@ def _report_out(r: StatusReport) -> dict:
     }
 
 
+def _paged(request, response: HttpResponse, items) -> list:
+    """The requested page of ``items`` (``limit``/``offset``, ``limit=all``), with
+    its ``Link: rel="next"`` header (:mod:`sot.api.paging`)."""
+    page, headers = paging.page(request, items)
+    for key, value in headers.items():
+        response[key] = value
+    return page
+
+
 @router.get(f"{PREFIX}/events", response=list[EventOut])
-def list_events(request, running: bool = False):
-    """Events the caller may see (newest first)."""
+def list_events(
+    request,
+    response: HttpResponse,
+    paged: Query[paging.PageParams],
+    running: bool = False,
+):
+    """Events the caller may see (newest first). Paged: ``limit``/``offset``,
+    ``Link: <...>; rel="next"``, ``limit=all``."""
     qs = queries.visible_events(_user(request))
     if running:
         qs = qs.filter(ends_at__isnull=True)
-    return [_event_out(e) for e in qs[:200]]
+    return [_event_out(e) for e in _paged(request, response, qs)]
 
 
 @router.post(f"{PREFIX}/events", response={201: EventOut})
@@ -369,8 +386,15 @@ def end_event(request, event_id: int, data: EndIn):
 
 
 @router.get(f"{PREFIX}/events/{{event_id}}/points", response=list[PointStateOut])
-def event_points(request, event_id: int):
-    """Every activated point: state, freshness, power, fuel endurance, needs."""
+def event_points(
+    request, response: HttpResponse, paged: Query[paging.PageParams], event_id: int
+):
+    """Every activated point: state, freshness, power, fuel endurance, needs.
+    Paged: ``limit``/``offset``, ``Link: <...>; rel="next"``, ``limit=all``."""
+    return _paged(request, response, _point_states(request, event_id))
+
+
+def _point_states(request, event_id: int) -> list[dict]:
     event = _event(request, event_id)
     out = []
     for row in _own(request.user, queries.point_states(event)):
@@ -408,7 +432,7 @@ def activate(request, event_id: int, data: ActivateIn):
         source="api",
         note=data.note,
     )
-    rows = [r for r in event_points(request, event_id) if r["point_id"] == point.slug]
+    rows = [r for r in _point_states(request, event_id) if r["point_id"] == point.slug]
     return Status(201, rows[0])
 
 
@@ -416,17 +440,23 @@ def activate(request, event_id: int, data: ActivateIn):
     f"{PREFIX}/events/{{event_id}}/points/{{point_id}}/reports",
     response=list[ReportOut],
 )
-def list_reports(request, event_id: int, point_id: str):
+def list_reports(
+    request,
+    response: HttpResponse,
+    paged: Query[paging.PageParams],
+    event_id: int,
+    point_id: str,
+):
+    """The point's reports in the event. Paged: ``limit``/``offset``,
+    ``Link: <...>; rel="next"``, ``limit=all``."""
     event = _event(request, event_id)
     point = _point(point_id)
     policy.require(request.user, "point.view_internal", point)
     activation = get_object_or_404(Activation, event=event, point=point)
-    return [
-        _report_out(r)
-        for r in activation.reports.select_related(
-            "activation__point", "activation__event"
-        )
-    ]
+    reports = activation.reports.select_related(
+        "activation__point", "activation__event"
+    ).order_by("-observed_at", "-id")  # newest first, as the model orders them
+    return [_report_out(r) for r in _paged(request, response, reports)]
 
 
 @router.post(
@@ -531,7 +561,15 @@ def deliver(request, event_id: int, point_id: str, data: DeliveryIn):
 
 
 @router.get(f"{PREFIX}/events/{{event_id}}/log", response=list[LogOut])
-def get_log(request, event_id: int, since: datetime | None = None):
+def get_log(
+    request,
+    response: HttpResponse,
+    paged: Query[paging.PageParams],
+    event_id: int,
+    since: datetime | None = None,
+):
+    """The event's log, oldest first. Paged: ``limit``/``offset``,
+    ``Link: <...>; rel="next"``, ``limit=all``."""
     event = _event(request, event_id)
     qs = event.log.select_related("point").order_by("at", "id")
     if policy.is_point_operator(request.user):
@@ -550,7 +588,7 @@ def get_log(request, event_id: int, since: datetime | None = None):
             "point_id": e.point.slug if e.point else None,
             "source": e.source,
         }
-        for e in qs
+        for e in _paged(request, response, qs)
     ]
 
 

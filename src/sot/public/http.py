@@ -18,6 +18,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import threading
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -129,16 +131,98 @@ def cached_page(
     and on the public data: kept rendered, gzipped and tagged in the ``pages``
     cache under the public version (:mod:`sot.public.pagecache`), so a repeated
     request neither loads data nor renders, and a matching ``If-None-Match`` is a
-    304 at once. None when ``render`` returns None (no such page)."""
+    304 at once. None when ``render`` returns None (no such page).
+
+    A kept page is fresh for ``max_age`` seconds. A miss (a new version: the data
+    changed) is rendered once, the other requests for it waiting for that render
+    (:func:`_single_flight`). A page past its age but of the current version is
+    rendered again by one request while the others keep getting the kept copy
+    meanwhile (stale while revalidate): only what follows the clock alone (a
+    report growing stale) can be older than ``max_age``, by at most one render."""
     key = pagecache.key(request.path)
-    entry = pagecache.cache().get(key)
-    if entry is None:
-        body = render()
-        if body is None:
+    cache = pagecache.cache()
+    stored = cache.get(key)
+
+    def build():
+        return _build(key, render, content_type, max_age, cache)
+
+    if stored is None:
+        stored = _single_flight(key, build)
+    elif stored is not _MISSING and stored[0] <= time.time():
+        stored = _single_flight(key, build, wait=False) or stored
+    if stored is _MISSING:
+        return None
+    fresh_until, entry = stored
+    response = _respond(request, entry, content_type, max_age=max_age)
+    if response.status_code == 200:
+        # sot.config.frontcache keeps the whole response under this key as long
+        # as the page itself is fresh
+        response.sot_page_key = key
+        response.sot_fresh_s = fresh_until - time.time()
+    return response
+
+
+_MISSING = ("missing",)
+#: how long a request waits for another thread's render of the same page
+FLIGHT_WAIT_S = 30.0
+#: a page past its age is kept this many times ``max_age`` more, to be served
+#: while it is rendered again
+KEEP_STALE_FACTOR = 5
+
+
+class _Flight:
+    __slots__ = ("done", "entry")
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.entry: tuple | None = None
+
+
+_flights: dict[str, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def _build(key, render, content_type, max_age, cache) -> tuple:
+    """(fresh until, entry) of the page, rendered unless another flight has just
+    kept a fresh one; ``_MISSING`` when there is no such page."""
+    stored = cache.get(key)
+    if stored is not None and (stored is _MISSING or stored[0] > time.time()):
+        return stored
+    body = render()
+    if body is None:
+        return _MISSING
+    stored = (time.time() + max_age, _representations(body, content_type))
+    cache.set(key, stored, timeout=max_age * (1 + KEEP_STALE_FACTOR))
+    return stored
+
+
+def _single_flight(key: str, build: Callable[[], tuple], *, wait: bool = True):
+    """``build()`` once per key at a time in this process: the first request that
+    misses renders, the others that miss the same page meanwhile wait for its
+    result instead of rendering it again (after a change or an expiry, every
+    thread would otherwise render the same page at once). A waiter whose leader
+    failed, or took longer than ``FLIGHT_WAIT_S``, builds the page itself. With
+    ``wait=False`` a request that is not the first returns None at once (it has a
+    stale copy to send). The table holds only the renders under way, so it does
+    not grow."""
+    with _flights_lock:
+        flight = _flights.get(key)
+        leader = flight is None
+        if leader:
+            flight = _flights[key] = _Flight()
+    if not leader:
+        if not wait:
             return None
-        entry = _representations(body, content_type)
-        pagecache.cache().set(key, entry, timeout=max_age)
-    return _respond(request, entry, content_type, max_age=max_age)
+        if flight.done.wait(FLIGHT_WAIT_S) and flight.entry is not None:
+            return flight.entry
+        return build()
+    try:
+        flight.entry = build()
+        return flight.entry
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        flight.done.set()
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

@@ -1,6 +1,7 @@
 """Rendered public pages kept in Django's cache, keyed by the public version.
 
-The version is the newest :class:`~sot.public.models.PublicChange` id. Every save
+The version is the newest :class:`~sot.public.models.PublicChange` id (with the
+number of change rows, see :func:`read_version`). Every save
 or delete of a model whose data the public pages show (the registry, operations,
 public and warnings apps, less the bookkeeping models in ``NOT_PUBLIC``), every
 many-to-many change there and every ``public_state_changed`` inserts a row in the
@@ -9,9 +10,17 @@ renders afresh; nothing is ever served from before the change. An entry also
 expires after ``http.MAX_AGE_S`` (30 s), the age browsers may reuse a page anyway,
 so what depends on the clock alone (a report growing stale) is at most that old.
 
+The version is read from the database at most once every ``CHECK_S``
+(``SOT_PAGE_CACHE_CHECK_MS``, 1 s) per process, and at once after a change this
+process made itself (the signals below bump a per-process generation, both when
+the change is saved and when it commits). So a change shows on the next request
+to the worker that made it, and within ``CHECK_S`` in every other worker or app
+server (a change made by the task worker, say); that is the documented bound on
+how stale a live page can be after a change (docs/scaling.md).
+
 Entries are what is sent: the gzip bytes and the strong ETags of both
-representations, so a hit costs one indexed ``MAX(id)`` query and a cache read,
-and an ``If-None-Match`` that matches is a 304 before anything is rendered. The
+representations, so a hit costs a cache read and no query at all, and an
+``If-None-Match`` that matches is a 304 before anything is rendered. The
 ``pages`` cache (``CACHES`` in the settings) is bounded (``MAX_ENTRIES``), so a
 worker's memory does not grow with the number of pages asked for.
 """
@@ -19,12 +28,16 @@ worker's memory does not grow with the number of pages asked for.
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 from django.core.cache import caches
-from django.db import connection
+from django.core.signals import setting_changed
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
+from sot.config import env
 from sot.operations.signals import public_state_changed
 from sot.public.models import PublicChange
 
@@ -43,24 +56,79 @@ NOT_PUBLIC = frozenset(
 KEEP_ROWS = 100
 PRUNE_EVERY = 500
 CACHE_ALIAS = "pages"
+#: how long a process trusts the version it last read, in seconds
+CHECK_S = env.get("SOT_PAGE_CACHE_CHECK_MS") / 1000
+#: the clock the check follows (a test may move it)
+clock = time.monotonic
 
 
 def cache():
     return caches[CACHE_ALIAS]
 
 
-def version() -> int:
-    """The public version: the newest change id (0 before the first change)."""
+class _Known:
+    """The version this process last read, when, and at which generation (the
+    count of changes this process has made, bumped by the signals)."""
+
+    value: tuple[int, int] | None = None
+    read_at = 0.0
+    read_generation = -1
+    generation = 0
+
+
+_known = _Known()
+_bump_lock = threading.Lock()
+
+
+def read_version() -> tuple[int, int]:
+    """The public version from the database: the newest change id and the number
+    of change rows ((0, 0) before the first change). The count is there for two
+    writers that commit out of order: the one with the smaller id, committing
+    second, leaves the newest id as it was but adds a row. It counts at most a
+    few hundred rows (older ones are pruned)."""
     table = connection.ops.quote_name(PublicChange._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 (no input)
+        cursor.execute(f"SELECT MAX(id), COUNT(*) FROM {table}")  # noqa: S608
         row = cursor.fetchone()
-    return row[0] or 0
+    return (row[0] or 0, row[1])
+
+
+def version() -> tuple[int, int]:
+    """The public version as this process knows it: read again when ``CHECK_S``
+    has passed since the last read or this process has changed something since."""
+    now = clock()
+    generation = _known.generation
+    if (
+        _known.value is not None
+        and _known.read_generation == generation
+        and now - _known.read_at < CHECK_S
+    ):
+        return _known.value
+    value = read_version()
+    # a read that started before a change (generation moved on meanwhile) is
+    # stored under its own generation, so the next request reads again
+    _known.value, _known.read_at, _known.read_generation = value, now, generation
+    return value
+
+
+def _bump() -> None:
+    with _bump_lock:
+        _known.generation += 1
+
+
+def forget() -> None:
+    """Forget the version read and every kept page (tests: a rolled-back test
+    gives its change ids out again)."""
+    _bump()
+    cache().clear()
 
 
 def changed() -> None:
-    """Record a public change (inside the caller's transaction)."""
+    """Record a public change (inside the caller's transaction); this process
+    reads the version again now and once more when the change commits."""
     change = PublicChange.objects.create()
+    _bump()
+    transaction.on_commit(_bump)
     if change.pk % PRUNE_EVERY == 0:
         PublicChange.objects.filter(pk__lt=change.pk - KEEP_ROWS).delete()
 
@@ -75,9 +143,12 @@ def _settings_stamp() -> int:
     return hash(tuple(items))
 
 
-def key(path: str) -> str:
-    language = translation.get_language()
-    return f"sot-page:{version()}:{_settings_stamp()}:{language}:{path}"
+def key(path: str, language: str | None = None) -> str:
+    """The cache key of the page at ``path`` in ``language`` (the active one when
+    not given) at the public version this process knows."""
+    language = language or translation.get_language()
+    newest, rows = version()
+    return f"sot-page:{newest}.{rows}:{_settings_stamp()}:{language}:{path}"
 
 
 def _is_public(sender) -> bool:
@@ -106,7 +177,15 @@ def _on_public_state_changed(sender, **kwargs):
     changed()
 
 
+def _on_setting_changed(**kwargs):
+    # a test changed the settings in place: pages and their headers follow them
+    forget()
+
+
 def connect() -> None:
+    setting_changed.connect(
+        _on_setting_changed, dispatch_uid="sot.public.pagecache.settings"
+    )
     post_save.connect(_on_save_or_delete, dispatch_uid="sot.public.pagecache.save")
     post_delete.connect(_on_save_or_delete, dispatch_uid="sot.public.pagecache.delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="sot.public.pagecache.m2m")

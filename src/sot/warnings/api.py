@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from sot.accounts import policy
+from sot.api import paging
 from sot.errors import Invalid, NotFound, Unauthenticated
 from sot.registry.models import Point
 from sot.validation import schema as v
@@ -199,11 +201,14 @@ def source_health(request):
 @router.get(PREFIX, response=list[WarningOut], summary="Warnings")
 def list_warnings(
     request,
+    response: HttpResponse,
+    paged: Query[paging.PageParams],
     state: str = MessageState.IN_FORCE,
     municipality: str | None = None,
     point: str | None = None,
 ):
-    """Warnings in the given state (default in force), newest first."""
+    """Warnings in the given state (default in force), newest first. Paged:
+    ``limit``/``offset``, ``Link: <...>; rel="next"``, ``limit=all``."""
     policy.require(_user(request), permissions.VIEW_WARNING)
     qs = WarningMessage.objects.prefetch_related("municipalities", "points")
     if state != "all":
@@ -212,18 +217,32 @@ def list_warnings(
         qs = qs.filter(municipalities__code=municipality)
     if point:
         qs = qs.filter(points__slug=point)
-    return [_warning_out(m) for m in qs.distinct()[:500]]
+    return [_warning_out(m) for m in _paged(request, response, qs.distinct())]
 
 
 @router.get(
     f"{PREFIX}/suggestions", response=list[SuggestionOut], summary="Suggestions"
 )
-def list_suggestions(request, state: str = SuggestionState.OPEN):
-    """The caller's suggestions (an officer: their municipality; the county: all)."""
+def list_suggestions(
+    request,
+    response: HttpResponse,
+    paged: Query[paging.PageParams],
+    state: str = SuggestionState.OPEN,
+):
+    """The caller's suggestions (an officer: their municipality; the county: all).
+    Paged: ``limit``/``offset``, ``Link: <...>; rel="next"``, ``limit=all``."""
     user = _user(request)
     states = () if state == "all" else (state,)
     qs = services.suggestions_for(user, states=states).prefetch_related("points")
-    return [_suggestion_out(s) for s in qs[:500]]
+    return [_suggestion_out(s) for s in _paged(request, response, qs)]
+
+
+def _paged(request, response: HttpResponse, items) -> list:
+    """The requested page of ``items`` with its ``Link: rel="next"`` header."""
+    page, headers = paging.page(request, items)
+    for key, value in headers.items():
+        response[key] = value
+    return page
 
 
 @router.post(

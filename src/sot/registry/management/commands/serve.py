@@ -60,13 +60,13 @@ class Command(BaseCommand):
             "4",
             "--worker-class",
             "gthread",
-            "--access-logfile",
-            "-",
             "--timeout",
             "60",
             "--graceful-timeout",
             "10",
         ]
+        if env.get("SOT_ACCESS_LOG"):
+            web += ["--access-logfile", "-"]
         web_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sot.config.settings"}
         supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]

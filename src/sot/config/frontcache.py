@@ -1,0 +1,138 @@
+"""Cached public pages answered before the rest of the middleware (#15).
+
+A page kept by :func:`sot.public.http.cached_page` still went through the whole
+middleware chain on every hit (sessions, CSRF, security headers, CORS, the
+Content-Security-Policy, ...), which was most of what a hit cost once the page
+itself no longer had to be rendered. This middleware, placed right after the
+request id, keeps the *whole* response of such a page as it left the chain (status
+200, its headers less the request's own, its body) in the ``pages`` cache, under
+the page's key (path, language, public version; :mod:`sot.public.pagecache`) and
+the request's variant (gzip or not, language cookie or not). The next GET of the
+same page and variant gets those bytes and headers back at once, or a 304 when its
+``If-None-Match`` matches; nothing else runs.
+
+What is replayed is exactly what the chain produced for an earlier request of the
+same variant, and only when that response set no cookie and was not streamed, so
+no request's cookie, session or CSRF token can be handed to another. Requests with
+a query string, other methods and every other view go through the chain as before.
+A change to the public data changes the key, like for the page itself.
+
+The open reads of the API (``OPEN_API_READS``: the points list, their GeoJSON, one
+point) are kept the same way for anonymous callers, by path *and* query (each
+page of a list is its own entry), for ``MAX_AGE_S``: a request with a bearer
+token or a session cookie always goes through, since it may see internal fields.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+
+from sot.config.middleware import chosen_language
+from sot.public import pagecache
+from sot.public.http import MAX_AGE_S, OPEN_API_READS, accepts_gzip
+
+#: headers that belong to one request and are never replayed
+PER_REQUEST = frozenset({"x-request-id", "date", "set-cookie"})
+#: the paths whose response was kept at least once in this process: any other
+#: request goes straight through, without even reading the public version (the
+#: set holds paths of real pages only, and is emptied when it reaches this size)
+MAX_PATHS = 50_000
+_paths: set[str] = set()
+API_PREFIX = "/api/v1/"
+
+
+def _variant(request) -> tuple[str, str]:
+    lang, chosen = chosen_language(request)
+    gz = "gz" if accepts_gzip(request.headers.get("Accept-Encoding", "")) else "id"
+    return lang, f"{gz}:{'cookie' if chosen else '-'}"
+
+
+def _anonymous(request) -> bool:
+    """No token and no session: the caller can only be anonymous."""
+    return (
+        "Authorization" not in request.headers
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _front_path(request) -> str | None:
+    """What the request may be answered by: its path (a page), its path with the
+    query (an anonymous read of the open API), or None (through the chain)."""
+    if request.method != "GET":
+        return None
+    if request.path.startswith(API_PREFIX):
+        return request.get_full_path() if _anonymous(request) else None
+    return None if request.META.get("QUERY_STRING") else request.path
+
+
+def _open_api_read(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    return (
+        match is not None
+        and match.namespace == "api-v1"
+        and match.url_name in OPEN_API_READS
+        and user is not None
+        and not user.is_authenticated
+    )
+
+
+class FrontCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = _front_path(request)
+        if path is None:
+            return self.get_response(request)
+        lang, variant = _variant(request)
+        cache = pagecache.cache()
+        api_key = None
+        if path in _paths or path.startswith(API_PREFIX):
+            # the key before the view reads anything: a change meanwhile
+            # leaves what is kept under the older version
+            key = pagecache.key(path, lang)
+            stored = cache.get(f"front:{variant}:{key}")
+            if stored is not None:
+                return _replay(request, *stored)
+            api_key = key
+        response = self.get_response(request)
+        key, fresh_s = getattr(response, "sot_page_key", None), None
+        if key is not None:
+            fresh_s = response.sot_fresh_s
+        elif api_key is not None and _open_api_read(request, response):
+            key, fresh_s = api_key, MAX_AGE_S
+        if (
+            key is not None
+            and fresh_s >= 1
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "Set-Cookie" not in response
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in PER_REQUEST
+            ]
+            cache.set(
+                f"front:{variant}:{key}", (headers, response.content), timeout=fresh_s
+            )
+            if len(_paths) >= MAX_PATHS:
+                _paths.clear()
+            _paths.add(path)
+        return response
+
+
+def _replay(request, headers: list, body: bytes) -> HttpResponse:
+    response = HttpResponse(body)
+    for name, value in headers:
+        response[name] = value
+    etag = response.get("ETag")
+    if etag:
+        conditional = get_conditional_response(request, etag=etag, response=response)
+        if conditional is not None:
+            return conditional
+    return response
