@@ -269,7 +269,8 @@ def note_conflict(pt: PublicPoint, lang: str) -> str:
     if not found:
         return ""
     t = phrases(lang)
-    names = {s.key: s.label(lang, SERVICE_LABELS) for s in offers}
+    names = {s.key: s.label(lang, SERVICE_LABELS) for s in pt.services}
+    names |= {s.key: s.label(lang, FUEL_LABELS) for s in pt.fuel}
     topics = list(
         dict.fromkeys(
             t["state_word"] if c.topic == notecheck.STATE_TOPIC else names[c.topic]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sot.vocabulary import (  # defined once there, labelled here
+    NATIONAL_SERVICES,
     PublicAvailability,
     PublicState,
 )
@@ -41,25 +42,16 @@ OPEN_STATES = frozenset({PublicState.OPEN, PublicState.LIMITED})
 #: Fallback names by the register's service codes (``sot.registry.catalogue``); the
 #: register's own names, carried on each :class:`Service`, come first.
 SERVICE_LABELS: dict[str, tuple[str, str]] = {
-    "food": ("Livsmedel", "Food"),
-    "heating": ("Värme", "Heating"),
-    "warm_room": ("Värmestuga", "Warm room"),
-    "phone_charging": ("Laddning av telefon", "Phone charging"),
-    "drinking_water": ("Dricksvatten", "Drinking water"),
-    "toilets": ("Toaletter", "Toilets"),
-    "information": ("Information", "Information"),
-    "first_aid": ("Första hjälpen", "First aid"),
-    "wifi": ("Wi-Fi", "Wi-Fi"),
-    "satellite_link": ("Satellitlänk", "Satellite link"),
-    "radio": ("Radio (Rakel/kommunradio)", "Radio"),
+    code: (sv, en)
+    for code, sv, en, category, _capacity, _order in NATIONAL_SERVICES
+    if category not in ("fuel", "payment")
 }
 
 #: Fallback names by the register's fuel service codes.
 FUEL_LABELS: dict[str, tuple[str, str]] = {
-    "fuel_petrol95": ("Bensin 95", "Petrol 95"),
-    "fuel_diesel": ("Diesel", "Diesel"),
-    "fuel_hvo100": ("HVO100", "HVO100"),
-    "fuel_e85": ("E85", "E85"),
+    code: (sv, en)
+    for code, sv, en, category, _capacity, _order in NATIONAL_SERVICES
+    if category == "fuel"
 }
 
 PAYMENT_LABELS: dict[str, tuple[str, str]] = {
