@@ -106,32 +106,25 @@ def enqueue_publish(*, delay_s: float = 0) -> bool:
     """Enqueue ``publish_pending`` unless one is already waiting (it will take the
     new changes too). A failure is logged: the changes stay pending for the next
     run or the scheduler's sweep."""
-    try:
-        if waiting_publish_tasks():
-            return False
-        t = publish_pending
-        if delay_s > 0:
-            t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
-        t.enqueue()
-        return True
-    except Exception:
-        log.exception("could not enqueue the publish task")
-        return False
+    return _enqueue_once(publish_pending, delay_s, "the publish task")
 
 
 def enqueue_lists(*, delay_s: float = 0) -> bool:
     """Enqueue ``publish_lists`` unless one is already waiting. A failure is
     logged: the snapshot's marker keeps the lists pending for the sweep."""
+    return _enqueue_once(publish_lists, delay_s, "the lists task")
+
+
+def _enqueue_once(t, delay_s: float, what: str) -> bool:
     try:
-        if waiting_publish_tasks(publish_lists):
+        if waiting_publish_tasks(t):
             return False
-        t = publish_lists
         if delay_s > 0:
             t = t.using(run_after=timezone.now() + timedelta(seconds=delay_s))
         t.enqueue()
         return True
     except Exception:
-        log.exception("could not enqueue the lists task")
+        log.exception("could not enqueue %s", what)
         return False
 
 

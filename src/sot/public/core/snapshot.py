@@ -208,6 +208,17 @@ def manifest_json(manifest: Mapping, *, complete: bool = False) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
+def with_gzip_twins(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``files`` (each path checked) with a ``.gz`` twin beside each compressible
+    one, for servers that send precompressed files (nginx ``gzip_static``)."""
+    out = dict(files)
+    for path, data in files.items():
+        _check_relpath(path)
+        if path.endswith(COMPRESSIBLE):
+            out[path + ".gz"] = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return out
+
+
 def publish(
     target: Path | str,
     files: Mapping[str, bytes],
@@ -232,13 +243,7 @@ def publish(
 def _publish_locked(
     target: Path, parent: Path, files: Mapping[str, bytes], keep: int, extra: Mapping
 ) -> Result:
-    all_files = dict(files)
-    for path, data in files.items():
-        _check_relpath(path)
-        if path.endswith(COMPRESSIBLE):
-            all_files[path + ".gz"] = gzip.compress(
-                data, compresslevel=GZIP_LEVEL, mtime=0
-            )
+    all_files = with_gzip_twins(files)
     entries = manifest_for(all_files)
     old = current_manifest(target)
     if old is not None and old.get("files") == entries:
@@ -299,13 +304,7 @@ def update(
     parent = target.parent
     # the twins and checksums before taking the lock: megabytes of gzip for the
     # lists must not hold up another publisher's few pages
-    all_files = dict(files)
-    for path, data in files.items():
-        _check_relpath(path)
-        if path.endswith(COMPRESSIBLE):
-            all_files[path + ".gz"] = gzip.compress(
-                data, compresslevel=GZIP_LEVEL, mtime=0
-            )
+    all_files = with_gzip_twins(files)
     digests = {path: sha256(data) for path, data in all_files.items()}
     with open(parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
