@@ -305,3 +305,20 @@ def test_the_county_coordinators_page_sends_a_warning(
     )
     listed = client.get(url).content.decode()
     assert "Storm i natt." in listed and "<td>1</td>" in listed
+
+
+def test_the_coordinators_dashboard_links_the_county_warning(
+    client, counties, coordinator, are_officer
+):
+    """The county warning page is reached from the officials' dashboard, by those
+    who may send one (the county coordinator), not by a municipal officer."""
+    from django.urls import reverse
+
+    url = reverse("outreach:county-warnings", args=["23"])
+    client.force_login(coordinator)
+    page = client.get(reverse("operations:dashboard")).content.decode()
+    assert f'href="{url}"' in page and "Varna invånarna i länet" in page
+    assert client.get(url).status_code == 200
+    client.force_login(are_officer)
+    page = client.get(reverse("operations:dashboard")).content.decode()
+    assert url not in page

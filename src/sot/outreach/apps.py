@@ -12,6 +12,7 @@ class OutreachConfig(AppConfig):
         # here, not at the top: these modules need the models, loaded only now
         from sot.outreach import (
             imports,
+            panels,
             permissions,  # noqa: F401  (registers actions)
             receivers,  # noqa: F401  (connects signals)
             roster,  # noqa: F401  (registers the roster import)
@@ -21,6 +22,7 @@ class OutreachConfig(AppConfig):
         from sot.registry.scheduler import EVERY_TICK, register_periodic
 
         register_periodic("messages", EVERY_TICK, tasks.sweep)
+        panels.connect()
         register_import(
             "subscribers",
             "Residents' subscriptions from another system, each row with its proof "
