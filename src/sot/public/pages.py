@@ -250,34 +250,17 @@ class PublicData:
 
 
 def note_conflict(pt: PublicPoint, lang: str) -> str:
-    """When the point's public note says what its report denies ("Diesel finns" with
-    diesel not available; a note that came by the API or queued offline, which the
-    web form would have refused): which topics, and that the table holds. "" when
-    the note agrees or says nothing plain (:mod:`sot.operations.core.notecheck`)."""
-    if not pt.note or pt.stale:
-        return ""
-    offers = (*pt.services, *pt.fuel)
-    values = {
-        s.key: None
-        if s.available is None
-        else ("limited" if s.limited else "yes")
-        if s.available
-        else "no"
-        for s in offers
-    }
-    found = notecheck.contradictions(pt.note, values, str(pt.state))
-    if not found:
+    """When the point's public note says what its report denies (``note_conflicts``,
+    found in :func:`sot.public.state.point_public_state`): which topics, and that
+    the table holds; "" otherwise."""
+    if not pt.note_conflicts:
         return ""
     t = phrases(lang)
     names = {s.key: s.label(lang, SERVICE_LABELS) for s in pt.services}
     names |= {s.key: s.label(lang, FUEL_LABELS) for s in pt.fuel}
-    topics = list(
-        dict.fromkeys(
-            t["state_word"] if c.topic == notecheck.STATE_TOPIC else names[c.topic]
-            for c in found
-        )
-    )
-    return t["note_conflict"].format(topics=", ".join(topics))
+    names[notecheck.STATE_TOPIC] = t["state_word"]
+    topics = ", ".join(names.get(c, c) for c in pt.note_conflicts)
+    return t["note_conflict"].format(topics=topics)
 
 
 def _status_class(available, limited) -> str:

@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from sot.operations.conf import stale_after
+from sot.operations.core import notecheck
 from sot.operations.core import public_state as core
 from sot.operations.models import (
     FUEL_PRODUCT_KEYS,
@@ -150,23 +151,39 @@ def to_public(
 
     if not st.live:
         return replace(base, services=overlay(base.services), fuel=overlay(base.fuel))
-    return replace(
-        base,
-        **_hours(st, now or timezone.now()),
-        state=PublicState(st.state.value),
-        services=overlay(base.services),
-        fuel=overlay(base.fuel),
-        payment=st.payment if st.payment is not None else base.payment,
-        note=st.public_note or base.note,
-        updated_at=st.updated_at,
-        next_update=st.next_update.isoformat() if st.next_update else "",
-        event_id=str(st.event_id),
-        event_name=st.event_name,
-        exercise=st.is_exercise,
-        stale=st.stale,
-        last_state=core.STATE_MAP[st.last_state].value if st.last_state else "",
-        last_reported_at=st.last_reported_at,
+    return _with_note_conflicts(
+        replace(
+            base,
+            **_hours(st, now or timezone.now()),
+            state=PublicState(st.state.value),
+            services=overlay(base.services),
+            fuel=overlay(base.fuel),
+            payment=st.payment if st.payment is not None else base.payment,
+            note=st.public_note or base.note,
+            updated_at=st.updated_at,
+            next_update=st.next_update.isoformat() if st.next_update else "",
+            event_id=str(st.event_id),
+            event_name=st.event_name,
+            exercise=st.is_exercise,
+            stale=st.stale,
+            last_state=core.STATE_MAP[st.last_state].value if st.last_state else "",
+            last_reported_at=st.last_reported_at,
+        )
     )
+
+
+def _with_note_conflicts(pt: PublicPoint) -> PublicPoint:
+    """``pt`` with the topics its public note states against its own data (a note
+    that came by the API, a box or a queued offline report; the web form refuses
+    them), for every output that shows the note (pages, CAP, GeoJSON)."""
+    if not pt.note or pt.stale:
+        return pt
+    reported = {"available": "yes", "limited": "limited", "not_available": "no"}
+    values = {s.key: reported.get(s.status) for s in (*pt.services, *pt.fuel)}
+    found = notecheck.contradictions(pt.note, values, str(pt.state))
+    if not found:
+        return pt
+    return replace(pt, note_conflicts=tuple(dict.fromkeys(c.topic for c in found)))
 
 
 def point_base(point: Point) -> PublicPoint:

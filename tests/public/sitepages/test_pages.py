@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from datetime import timedelta
 
@@ -227,6 +228,17 @@ def test_a_note_the_data_contradicts_is_flagged_on_the_point_page(
     site.publish(tmp_path / "site")
     snap = (tmp_path / "site" / "punkt" / "kall" / "index.html").read_text()
     assert "Texten ovan stämmer inte med rapporten om: Bensin 95" in snap
+    # the same flag in the open data: GeoJSON and the point's newest CAP message
+    geo = json.loads((tmp_path / "site" / "punkter.geojson").read_text())
+    kall = next(f for f in geo["features"] if f["id"] == "kall")
+    assert kall["properties"]["note_conflicts"] == ["fuel_petrol95", "state"]
+    caps = sorted(
+        (tmp_path / "site" / "cap").glob("sot.*.kall.*.xml"),
+        key=lambda f: int(f.stem.rsplit(".", 1)[1]),
+    )
+    newest = caps[-1].read_text()
+    assert "Bensin finns. Vi har stängt." in newest
+    assert "Texten ovan stämmer inte med rapporten; uppgifterna ovanför" in newest
     # a note that agrees with the data: no caveat
     ops.submit_status_report(
         point=kall_open,

@@ -121,7 +121,16 @@ def _description(point: PublicPoint, state: str, lang: str) -> str:
             lines.append(f"{s.label(lang, FUEL_LABELS)}: {_status(s, lang)}")
     if point.note:
         lines.append(point.note)
+        if point.note_conflicts:
+            lines.append(NOTE_CONFLICT[lang if lang == "en" else "sv"])
     return "\n".join(lines)
+
+
+#: After a note that the report's own data contradicts (``note_conflicts``).
+NOTE_CONFLICT = {
+    "sv": "Texten ovan stämmer inte med rapporten; uppgifterna ovanför den gäller.",
+    "en": "The text above does not match the report; the figures above it hold.",
+}
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:

@@ -67,6 +67,8 @@ def point_feature(point: PublicPoint, *, base_url: str = "") -> dict:
             "opening_hours_until": isoformat(point.opening_hours_until),
             "opening_hours_days": {d: sv for d, sv, _en in point.opening_days},
             "note": point.note,
+            # what the note states against the data above (service codes, "state")
+            "note_conflicts": list(point.note_conflicts),
             "event": point.event_name or None,
             "exercise": point.exercise,
             "url": f"{base_url}/punkt/{point.slug}/",

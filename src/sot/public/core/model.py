@@ -166,6 +166,10 @@ class PublicPoint:
     contact: str = ""
     next_update: str = ""
     note: str = ""
+    #: What the note says that the report's own data denies: service codes, and
+    #: ``state`` for the point's state (``sot.operations.core.notecheck``); the
+    #: outputs say the data holds.
+    note_conflicts: tuple[str, ...] = ()
     event_id: str = ""
     event_name: str = ""
     exercise: bool = False
