@@ -313,3 +313,12 @@ def test_a_vocabulary_typed_out_twice_is_found(tmp_path, monkeypatch):
     assert defined_twice([*found, typed_out]) == [
         ["sot.vocabulary.FuelProduct", "sot_dup_vocab.Fuel"]
     ]
+
+
+def test_swedish_order_puts_a_ring_a_umlaut_o_umlaut_after_z():
+    from sot.vocabulary import swedish_order
+
+    names = ["Östersund", "Älvdalen", "Åre", "Zinkgruvan", "eda", "Berg", "Åsele"]
+    assert sorted(names, key=swedish_order) == [
+        "Berg", "eda", "Zinkgruvan", "Åre", "Åsele", "Älvdalen", "Östersund",
+    ]  # fmt: skip

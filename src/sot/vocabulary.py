@@ -11,6 +11,7 @@ through :func:`literal`, public labels through ``.label``. Plain module: no Djan
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -151,3 +152,15 @@ NATIONAL_SERVICES: tuple[tuple[str, str, str, str, bool, int], ...] = (
 #: The catalogue's fuels and payment methods, in catalogue order.
 FUEL_SERVICES = tuple(row[0] for row in NATIONAL_SERVICES if row[3] == "fuel")
 PAYMENT_SERVICES = tuple(row[0] for row in NATIONAL_SERVICES if row[3] == "payment")
+
+
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def swedish_order(name: str) -> str:
+    """A sort key for names in Swedish alphabetical order: Å, Ä, Ö after Z (in that
+    order), other accents dropped (é as e, ü as u), case ignored. The database's collation cannot be trusted for this (PostgreSQL's
+    C.UTF-8 puts Ä before Å, en_US puts Å among the A's)."""
+    text = name.casefold().translate(_SWEDISH_LAST)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))

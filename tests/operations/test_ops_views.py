@@ -179,3 +179,16 @@ def test_new_event_form_ticks_the_officers_only_municipality(
     page = client.get(reverse("operations:event_new")).content.decode()
     boxes = re.findall(r'<input type="checkbox" name="municipalities"[^>]*>', page)
     assert len(boxes) == 8 and not any("checked" in b for b in boxes)
+
+
+def test_the_dashboards_municipality_filter_is_in_swedish_order(client, coordinator):
+    """Found on the walk: the filter listed Ragunda first (by code). By name, in
+    Swedish order, whatever the database's collation."""
+    client.force_login(coordinator)
+    page = client.get(reverse("operations:dashboard")).content.decode()
+    select = re.search(r'<select id="f-muni".*?</select>', page, re.S).group(0)
+    names = re.findall(r'<option value="\d{4}"[^>]*>([^<]+)</option>', select)
+    assert names == [
+        "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre",
+        "Östersund",
+    ]  # fmt: skip

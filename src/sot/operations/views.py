@@ -46,6 +46,7 @@ from sot.operations.models import (
 from sot.operations.services import checklists
 from sot.registry.models import Municipality, Point
 from sot.validation import bounds
+from sot.vocabulary import swedish_order
 
 
 def _refusal_text(exc) -> str:
@@ -154,7 +155,9 @@ def dashboard(request):
             "fuel": queries.fuel_list(rows)[:10],
             "events": events[:50],
             "running": running,
-            "municipalities": _municipalities(request.user),
+            "municipalities": sorted(
+                _municipalities(request.user), key=lambda m: swedish_order(m.name)
+            ),
             "event_id": event_id,
             "muni_code": muni_code,
             "can_add_event": policy.can(request.user, perm.ADD_EVENT),

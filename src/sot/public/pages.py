@@ -40,6 +40,7 @@ from sot.public.core.model import (
 )
 from sot.public.texts import phrases
 from sot.registry.models import County, Municipality
+from sot.vocabulary import swedish_order
 
 #: Public states counted as open (the start page's "open now" list).
 OPEN_KEYS = {str(s) for s in OPEN_STATES}
@@ -159,10 +160,11 @@ class PublicData:
         """(code, name) of the municipalities in the install's counties."""
         if self._root is not self:
             return self._root.municipalities
-        return list(
-            Municipality.objects.filter(county_code__in=[c for c, _n in self.counties])
-            .order_by("name")
-            .values_list("code", "name")
+        return sorted(
+            Municipality.objects.filter(
+                county_code__in=[c for c, _n in self.counties]
+            ).values_list("code", "name"),
+            key=lambda m: swedish_order(m[1]),
         )
 
     @cached_property
@@ -637,10 +639,9 @@ def render_county(
     t = phrases(lang)
     prefix = "/en" if lang == "en" else ""
     path = prefix + f"/lan/{code}/"
-    munis = list(
-        Municipality.objects.filter(county_code=code)
-        .order_by("name")
-        .values_list("code", "name")
+    munis = sorted(
+        Municipality.objects.filter(county_code=code).values_list("code", "name"),
+        key=lambda m: swedish_order(m[1]),
     )
     _open, total = data.counts("municipality__county_code").get(code, (0, 0))
     more = total > COUNTY_LIST_MAX
