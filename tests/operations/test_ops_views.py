@@ -192,3 +192,22 @@ def test_the_dashboards_municipality_filter_is_in_swedish_order(client, coordina
         "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre",
         "Östersund",
     ]  # fmt: skip
+
+
+def test_the_new_event_forms_municipalities_are_in_swedish_order(client, coordinator):
+    """Found on the walk: the new event's checkboxes kept the database's order (by
+    code, Ragunda first), unlike the dashboard's filter."""
+    client.force_login(coordinator)
+    page = client.get(reverse("operations:event_new")).content.decode()
+    names = re.findall(
+        r'<input type="checkbox" name="municipalities"[^>]*>\s*([^<(]+?) \(\d{4}\)', page
+    )
+    assert names == [
+        "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre",
+        "Östersund",
+    ]  # fmt: skip
+    # the order is only for reading: a ticked box still posts the municipality
+    are = re.search(
+        r'<input type="checkbox" name="municipalities" value="(\d+)"[^>]*>\s*Åre', page
+    )
+    assert are is not None

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from sot.plans.conf import plan_dir
+
 
 @pytest.fixture
 def cli_dir(tmp_path, monkeypatch):
@@ -73,7 +75,17 @@ def test_coordinator_sees_reach_and_siting(client, coordinator, cli_dir):
 def test_empty_directory_explains_what_to_run(client, are_officer):
     client.force_login(are_officer)
     page = client.get("/planering/").content.decode()
-    assert "Inga planeringsresultat ännu" in page and "sot plan network" in page
+    assert "Inga planeringsresultat från kommandoraden ännu" in page
+    assert "sot plan network" in page and "SOT_PLAN_DIR" in page
+    # found on the walk: officials were shown the server's path (/work/main/plan)
+    assert str(plan_dir()) not in page
+
+
+def test_the_server_path_is_shown_to_the_superuser_only(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x-1234-y")
+    client.force_login(admin)
+    page = client.get("/planering/").content.decode()
+    assert f"Planeringskatalogen på servern: {plan_dir()}" in page
 
 
 def test_operator_and_visitor_are_kept_out(client, kall_operator, cli_dir):

@@ -25,6 +25,7 @@ from sot.public.core import words  # plain date words, as the public reads
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 from sot.validation import bounds
 from sot.validation import forms as vf
+from sot.vocabulary import swedish_order
 
 REPORTABLE_STATES = [(State(s), State(s).label) for s in vocab.REPORTABLE_STATES]
 
@@ -34,6 +35,18 @@ class OptionalJSONField(forms.JSONField):
 
     def prepare_value(self, value):
         return "" if value is None else super().prepare_value(value)
+
+
+def _swedish_choices(field) -> None:
+    """List a model choice field's options by name in Swedish alphabetical order
+    (Å, Ä, Ö after Z), not in the model's order (municipalities by code); the
+    queryset still validates what is posted."""
+    options = list(field.choices)
+    blank = [c for c in options if c[0] == ""]
+    rest = sorted(
+        (c for c in options if c[0] != ""), key=lambda c: swedish_order(str(c[1]))
+    )
+    field.choices = blank + rest
 
 
 class EventForm(forms.Form):
@@ -91,6 +104,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipalities"].queryset = municipalities
+        _swedish_choices(self.fields["municipalities"])
         # an officer of one municipality opens events in it: ticked from the start
         only = list(municipalities[:2])
         if len(only) == 1:
@@ -104,6 +118,7 @@ class ActivateForm(forms.Form):
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = points
+        _swedish_choices(self.fields["point"])
 
 
 class LogForm(forms.Form):

@@ -105,6 +105,8 @@ def index(request):
             "form": form,
             "runs": runs,
             "directory": directory,
+            # a path on the server is for whoever runs it, not for every official
+            "show_directory": request.user.is_superuser,
             # without the extra a run still has the straight-line model, and the page
             # says how to get the tools for road runs and `sot plan`
             "missing_extra": extra.missing(),
