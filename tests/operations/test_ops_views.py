@@ -200,7 +200,8 @@ def test_the_new_event_forms_municipalities_are_in_swedish_order(client, coordin
     client.force_login(coordinator)
     page = client.get(reverse("operations:event_new")).content.decode()
     names = re.findall(
-        r'<input type="checkbox" name="municipalities"[^>]*>\s*([^<(]+?) \(\d{4}\)', page
+        r'<input type="checkbox" name="municipalities"[^>]*>\s*([^<(]+?) \(\d{4}\)',
+        page,
     )
     assert names == [
         "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre",
