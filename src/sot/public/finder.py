@@ -205,6 +205,7 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     answer), the postcodes of the area, and the words it writes."""
     codes = area_codes(data)
     places = search_places(data)
+    by_name = search.known_by_name(places)
     keys = (
         "ask_again", "not_found", "outside", "this_area", "approximate", "estimated",
         "results",
@@ -264,7 +265,7 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
             ]
             for code, e in sorted(postcodes().items())
             if e.municipality_code in codes
-            for o in [search.postcode_origin(e, places)]
+            for o in [search.postcode_origin(e, places, by_name=by_name)]
         },
         "t": words,
     }
