@@ -369,5 +369,7 @@ def test_snapshot_search_from_a_static_server(browser, static_server):
     assert page.locator("#nojs").is_visible()
     page.click("text=Orter A–Ö med närmaste punkter")
     assert page.url.endswith("/orter/")
+    page.click("a[href='/orter/2321/']")
+    assert page.url.endswith("/orter/2321/")
     assert "Kall" in page.locator("dt:has-text('Järpen') + dd").inner_text()
     context.close()

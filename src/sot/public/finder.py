@@ -271,50 +271,85 @@ def index(data: PublicData, phrases_by_lang: dict[str, dict[str, str]]) -> dict:
     }
 
 
-def locality_ranks(data: PublicData) -> list[tuple[Place, list]]:
-    """Every locality of the area with its three nearest open points (the nearest
-    of all when none is open) and their distances: the same in both languages."""
-    places = localities(data)
+def locality_ranks(
+    data: PublicData, *, code: str | None = None
+) -> list[tuple[Place, list]]:
+    """Every locality of the area (or of the municipality ``code``) with its three
+    nearest open points (the nearest of all when none is open) and their distances:
+    the same in both languages."""
+    places = [
+        p for p in localities(data) if code is None or p.municipality_code == code
+    ]
     ranked = near.nearest_many([(p.lat, p.lon) for p in places], data.points)
     return list(zip(places, ranked, strict=True))
 
 
 def locality_rows(
-    data: PublicData, lang: str, *, static: bool, ranks: list | None = None
+    data: PublicData, code: str, lang: str, *, static: bool, ranks: list | None = None
 ) -> list[dict]:
-    """The localities page: per municipality, every locality with its postcodes
-    and nearest (open, else any) points (``ranks``: :func:`locality_ranks`, when
-    the caller has it already)."""
-    by_town: dict[tuple[str, str], list[str]] = {}
-    codes = area_codes(data)
+    """One municipality's localities, by name, each with its postcodes and its
+    nearest (open, else any) points (``ranks``: :func:`locality_ranks` of the area
+    or of the municipality, when the caller has it already)."""
+    by_town: dict[str, list[str]] = {}
     for e in postcodes().values():
-        if e.municipality_code in codes:
-            key = (search.fold(e.town), e.municipality_code)
-            by_town.setdefault(key, []).append(e.spaced)
-    names = dict(data.municipalities)
-    groups: dict[str, dict] = {}
+        if e.municipality_code == code:
+            by_town.setdefault(search.fold(e.town), []).append(e.spaced)
     shown: dict[str, dict] = {}  # each point presented once, its distance apart
-    for place, ranked in locality_ranks(data) if ranks is None else ranks:
-        code = place.municipality_code
-        group = groups.setdefault(
-            code, {"code": code, "name": names.get(code, code), "places": []}
-        )
+    rows = []
+    for place, ranked in locality_ranks(data, code=code) if ranks is None else ranks:
+        if place.municipality_code != code:
+            continue
         listed = []
         for p, d in ranked:
             if p.slug not in shown:
                 shown[p.slug] = present_point(p, lang, data.now, static=static)
             listed.append({**shown[p.slug], "distance": distance_text(d, lang)})
-        group["places"].append(
+        rows.append(
             {
                 "name": place.name,
                 "rough": place.estimated,
                 "postcodes": ", ".join(
-                    sorted(by_town.get((search.fold(place.name), code), []))
+                    sorted(by_town.get(search.fold(place.name), []))
                 ),
                 "points": listed,
             }
         )
-    return sorted(groups.values(), key=lambda g: g["name"])
+    return rows
+
+
+def locality_groups(data: PublicData, lang: str) -> list[dict]:
+    """The localities index: the area's municipalities that have localities, with
+    how many each has, grouped by county on a national install (one group, without
+    a heading, on a county's). It lists no locality, so it does not grow with the
+    country; each municipality's page (:func:`render_places_in`) lists them."""
+    counts: dict[str, int] = {}
+    for place in localities(data):
+        counts[place.municipality_code] = counts.get(place.municipality_code, 0) + 1
+    county_of = data.municipality_counties
+    prefix = "/en" if lang == "en" else ""
+    groups: dict[str, dict] = {}
+    for code, name in data.municipalities:  # already in Swedish order
+        if not counts.get(code):
+            continue
+        county = county_of.get(code, "") if data.national else ""
+        group = groups.setdefault(county, {"code": county, "municipalities": []})
+        group["municipalities"].append(
+            {
+                "code": code,
+                "name": name,
+                "n": counts[code],
+                "url": f"{prefix}/orter/{code}/",
+            }
+        )
+    names = dict(data.counties)
+    ordered = []
+    for code, _name in data.counties if data.national else [("", "")]:
+        if code in groups:
+            groups[code]["name"] = (
+                county_name(names.get(code, code), lang) if code else ""
+            )
+            ordered.append(groups[code])
+    return ordered
 
 
 def index_js(data: PublicData) -> bytes:
@@ -328,9 +363,8 @@ def index_js(data: PublicData) -> bytes:
     return f"window.SOT_INDEX={body};\n".encode()
 
 
-def render_places(
-    data: PublicData, lang: str, *, static: bool = False, ranks: list | None = None
-) -> bytes:
+def render_places(data: PublicData, lang: str, *, static: bool = False) -> bytes:
+    """``/orter/``: the municipalities whose localities are listed, as links."""
     path = ("/en" if lang == "en" else "") + "/orter/"
     return render_page(
         "public/places.html",
@@ -339,7 +373,34 @@ def render_places(
         path,
         static=static,
         title=phrases(lang)["places_title"],
-        groups=locality_rows(data, lang, static=static, ranks=ranks),
+        groups=locality_groups(data, lang),
+    )
+
+
+def render_places_in(
+    data: PublicData,
+    code: str,
+    lang: str,
+    *,
+    static: bool = False,
+    ranks: list | None = None,
+) -> bytes | None:
+    """``/orter/<code>/``: a municipality's localities with their postcodes and
+    nearest points; None for a municipality outside the area."""
+    name = dict(data.municipalities).get(code)
+    if name is None:
+        return None
+    prefix = "/en" if lang == "en" else ""
+    t = phrases(lang)
+    return render_page(
+        "public/places_in.html",
+        data,
+        lang,
+        f"{prefix}/orter/{code}/",
+        static=static,
+        title=f"{t['places_title']}: {name}",
+        municipality={"code": code, "name": name},
+        places=locality_rows(data, code, lang, static=static, ranks=ranks),
     )
 
 

@@ -111,14 +111,21 @@ def lists_files(data: pages.PublicData) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     files["sok/index.js"] = finder.index_js(data)
     version = snapshot.sha256(files["sok/index.js"])[:10]
-    rows = finder.locality_ranks(data)
+    ranks = finder.locality_ranks(data)
+    by_municipality: dict[str, list] = {}
+    for row in ranks:
+        by_municipality.setdefault(row[0].municipality_code, []).append(row)
     for lang, prefix in (("sv", ""), ("en", "en/")):
         files[f"{prefix}nara/index.html"] = finder.render_search_static(
             data, lang, index_version=version
         )
         files[f"{prefix}orter/index.html"] = finder.render_places(
-            data, lang, static=True, ranks=rows
+            data, lang, static=True
         )
+        for code, rows in by_municipality.items():
+            page = finder.render_places_in(data, code, lang, static=True, ranks=rows)
+            if page is not None:
+                files[f"{prefix}orter/{code}/index.html"] = page
     files["punkter.geojson"] = feeds.geojson_bytes(data)
     files["punkter.csv"] = feeds.csv_bytes(data)
     title = "SOT-punkter" + (f" i {data.county}" if data.county else "")

@@ -168,6 +168,17 @@ class PublicData:
         )
 
     @cached_property
+    def municipality_counties(self) -> dict[str, str]:
+        """The county code of each municipality in the install's counties."""
+        if self._root is not self:
+            return self._root.municipality_counties
+        return dict(
+            Municipality.objects.filter(
+                county_code__in=[c for c, _n in self.counties]
+            ).values_list("code", "county_code")
+        )
+
+    @cached_property
     def fallbacks(self) -> Fallbacks:
         """Where to turn when the network is down: the county's numbers (of the
         install's one county, or of the county of the points a page shows)."""

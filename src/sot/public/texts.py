@@ -122,6 +122,13 @@ PHRASES: dict[str, tuple[str, str]] = {
         "as the crow flies. The list works without JavaScript.",
     ),
     "places_link": ("Orter A–Ö med närmaste punkter", "Places A–Z with nearest points"),
+    "places_pick": (
+        "Välj din kommun. Siffran är antalet orter i listan.",
+        "Pick your municipality. The number is how many places it lists.",
+    ),
+    "places_other": ("Andra kommuner", "Other municipalities"),
+    "places_points_of": ("Punkterna i", "The points in"),
+    "places_none": ("Inga orter att visa.", "No places to show."),
     "search_needs_js": (
         "Sökningen här behöver JavaScript. Utan det: välj din ort i listan eller "
         "din kommun.",

@@ -22,6 +22,12 @@ def _pages(prefix: str, lang: str, suffix: str) -> list:
         path(f"{prefix}karta/", views.map_page, kw, name=f"map{suffix}"),
         path(f"{prefix}nara/", views.nearest, kw, name=f"nearest{suffix}"),
         path(f"{prefix}orter/", views.places, kw, name=f"places{suffix}"),
+        path(
+            f"{prefix}orter/<str:code>/",
+            views.places_in,
+            kw,
+            name=f"places_in{suffix}",
+        ),
         path(f"{prefix}meddelanden/", views.messages, kw, name=f"messages{suffix}"),
         path(f"{prefix}oppna-data/", views.open_data, kw, name=f"open_data{suffix}"),
     ]

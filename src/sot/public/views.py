@@ -96,6 +96,15 @@ def places(request, **kwargs):
 
 
 @require_safe
+def places_in(request, code, **kwargs):
+    return _page(
+        request,
+        lambda: finder.render_places_in(pages.PublicData(), code, _lang(kwargs)),
+        missing="no such municipality",
+    )
+
+
+@require_safe
 def points_geojson(request):
     return _page(
         request,

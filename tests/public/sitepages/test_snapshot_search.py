@@ -109,16 +109,33 @@ def test_a_roughly_placed_town_is_answered_with_a_warning(tmp_path, client, kall
 
 
 def test_localities_list_works_without_javascript(client, kall_open):
-    """Per locality, with its postcodes, the nearest open points and distances."""
-    page = client.get("/orter/").content.decode()
-    assert '<h2 id="k2321">Åre</h2>' in page
+    """Pick the municipality, then per locality its postcodes, the nearest open
+    points and distances; the index lists municipalities only, so it does not grow
+    with the country."""
+    index = client.get("/orter/").content.decode()
+    assert re.search(r'<a href="/orter/2321/">Åre</a> <small>\(\d+\)</small>', index)
+    assert "Järpen" not in index and "<script" not in index
+    page = client.get("/orter/2321/").content.decode()
+    assert "<h1>Orter och närmaste punkter: Åre</h1>" in page
+    assert 'href="/kommun/2321/"' in page and 'href="/orter/"' in page
     järpen = re.search(r"<dt>Järpen <small>([^<]*)</small></dt>\s*<dd>(.*?)</dd>", page)
     assert järpen and "830 05" in järpen.group(1) and "837 01" in järpen.group(1)
     assert 'href="/punkt/kall/"' in järpen.group(2) and " km" in järpen.group(2)
     assert "<script" not in page
+    # only Åre's localities: Strömsund's are on its own page
+    assert (
+        "<dt>Strömsund" not in page
+        and "<dt>Strömsund" in client.get("/orter/2313/").content.decode()
+    )
     # a town GeoNames only estimated says so beside its name
+    berg = client.get("/orter/2326/").content.decode()
     assert re.search(
-        r"<dt>Ljungdalen <small>\(läget ungefärligt, avstånden osäkra\)", page
+        r"<dt>Ljungdalen <small>\(läget ungefärligt, avstånden osäkra\)", berg
     )
     assert not re.search(r"<dt>Järpen <small>\(läget", page)
-    assert client.get("/en/orter/").status_code == 200
+    english = client.get("/en/orter/2321/").content.decode()
+    assert "<h1>Places and their nearest points: Åre</h1>" in english
+    assert 'href="/en/punkt/kall/"' in english
+    # a municipality outside the install's county is not a page here
+    assert client.get("/orter/0180/").status_code == 404
+    assert client.get("/orter/x/").status_code == 404
