@@ -119,7 +119,7 @@ class PublicData:
 
     @cached_property
     def located(self) -> list[state.Located]:
-        return state.located_points(self.running)
+        return state.located_points(self.running, self.now)
 
     @cached_property
     def counties(self) -> list[tuple[str, str]]:

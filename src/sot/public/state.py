@@ -32,6 +32,7 @@ from sot.operations.plain import offers as _offers
 from sot.operations.plain import plain_activation, plain_restriction
 from sot.public.core import hours
 from sot.public.core.model import (
+    OPEN_STATES,
     PublicMessageData,
     PublicPoint,
     PublicState,
@@ -332,13 +333,25 @@ class Located:
     is_open: bool
 
 
-def located_points(events: list[Event]) -> list[Located]:
-    """Every public point's place and openness, in two light queries."""
-    open_ids = set(
-        Activation.objects.filter(
-            event__in=events, state__in=("open", "limited")
-        ).values_list("point_id", flat=True)
-    )
+def located_points(events: list[Event], now=None) -> list[Located]:
+    """Every public point's place and openness, in two light queries. Open is what
+    the point's page says (:func:`core.public_state`: a silent point gone stale, an
+    exercise a real event set aside or one that has not started are not open),
+    not the activation's bare state."""
+    now = now or timezone.now()
+    by_event = {e.pk: e for e in events}
+    by_point: dict[int, list[core.Activation]] = {}
+    for act in Activation.objects.filter(event__in=events).select_related(
+        "last_report"
+    ):
+        by_point.setdefault(act.point_id, []).append(
+            plain_activation(act, by_event[act.event_id])
+        )
+    open_ids = {
+        pk
+        for pk, acts in by_point.items()
+        if core.public_state(offers=(), activations=acts, now=now).state in OPEN_STATES
+    }
     return [
         Located(slug, name, village, code, mname, lat, lon, pk in open_ids)
         for pk, slug, name, village, code, mname, lat, lon in Point.objects.filter(

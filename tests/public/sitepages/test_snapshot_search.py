@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
+
+from django.utils import timezone
 
 from sot.public import site
 
@@ -139,3 +142,63 @@ def test_localities_list_works_without_javascript(client, kall_open):
     # a municipality outside the install's county is not a page here
     assert client.get("/orter/0180/").status_code == 404
     assert client.get("/orter/x/").status_code == 404
+
+
+def _search_open(client, q: str) -> list[str]:
+    """The points the live search lists under "Närmaste öppna punkter"."""
+    page = client.get("/nara/", {"q": q}).content.decode()
+    if "<h2>Närmaste öppna punkter" not in page:
+        return []
+    listed = page.split("<h2>Närmaste öppna punkter", 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'href="/punkt/([^/]+)/"', listed)
+
+
+def _index_open(tmp_path) -> dict[str, int]:
+    target = tmp_path / "site"
+    site.publish(target)
+    script = (target / "sok" / "index.js").read_text()
+    index = json.loads(script.removeprefix("window.SOT_INDEX=").rstrip(";\n"))
+    return {p[0]: p[5] for p in index["points"]}
+
+
+def test_a_point_gone_silent_is_not_an_open_point_in_any_search(
+    tmp_path, client, kall_open
+):
+    """One rule for "open": the live search ranked by the activation's bare state,
+    so Kall, silent for six hours (its page: "Okänt läge") was still listed as the
+    nearest open point until the freshness check ran; the snapshot's index said
+    closed. Both now follow the point's page."""
+    from sot.operations.models import Activation, StatusReport
+
+    assert _search_open(client, "Kall")[:1] == ["kall"]
+    long_ago = timezone.now() - timedelta(hours=6)
+    StatusReport.objects.filter(activation__point__slug="kall").update(
+        observed_at=long_ago, received_at=long_ago
+    )
+    Activation.objects.filter(point__slug="kall").update(
+        state_changed_at=long_ago, last_seen_at=long_ago
+    )
+    assert "Okänt läge" in client.get("/punkt/kall/").content.decode()
+    assert "kall" not in _search_open(client, "Kall")
+    assert _index_open(tmp_path)["kall"] == 0
+
+
+def test_an_exercise_set_aside_by_a_real_event_is_not_open_in_the_search(
+    tmp_path, client, kall_open, kall, are_officer
+):
+    """Kall open in the exercise, then taken by a real event that has not opened it
+    yet: the page shows the real event's state, and the search must not call Kall
+    open on the exercise's word."""
+    from sot.operations import services as ops
+    from sot.registry.models import Municipality
+
+    real = ops.create_event(
+        name="Storm Ivar",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+    )
+    ops.activate_point(event=real, point=kall, activated_by=are_officer)
+    assert "Storm Ivar" in client.get("/punkt/kall/").content.decode()
+    assert "kall" not in _search_open(client, "Kall")
+    assert _index_open(tmp_path)["kall"] == 0
