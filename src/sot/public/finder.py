@@ -276,12 +276,22 @@ def locality_ranks(
 ) -> list[tuple[Place, list]]:
     """Every locality of the area (or of the municipality ``code``) with its three
     nearest open points (the nearest of all when none is open) and their distances:
-    the same in both languages."""
+    the same in both languages. For one municipality the light rows are ranked and
+    only the points listed are loaded whole, as the search does."""
     places = [
         p for p in localities(data) if code is None or p.municipality_code == code
     ]
-    ranked = near.nearest_many([(p.lat, p.lon) for p in places], data.points)
-    return list(zip(places, ranked, strict=True))
+    positions = [(p.lat, p.lon) for p in places]
+    if code is None:
+        ranked = near.nearest_many(positions, data.points)
+        return list(zip(places, ranked, strict=True))
+    light = near.nearest_many(positions, data.located)
+    slugs = sorted({p.slug for row in light for p, _d in row})
+    full = {p.slug: p for p in type(data)(data.now, where={"slug__in": slugs}).points}
+    return [
+        (place, [(full[p.slug], d) for p, d in row if p.slug in full])
+        for place, row in zip(places, light, strict=True)
+    ]
 
 
 def locality_rows(

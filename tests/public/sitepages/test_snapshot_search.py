@@ -202,3 +202,21 @@ def test_an_exercise_set_aside_by_a_real_event_is_not_open_in_the_search(
     assert "Storm Ivar" in client.get("/punkt/kall/").content.decode()
     assert "kall" not in _search_open(client, "Kall")
     assert _index_open(tmp_path)["kall"] == 0
+
+
+def test_a_municipalitys_localities_live_as_in_the_snapshot(
+    tmp_path, client, kall_open
+):
+    """The live page ranks light rows and loads only the points it lists; the
+    snapshot ranks every point whole: each locality names the same points."""
+
+    def listed(html: str) -> list[tuple[str, list[str]]]:
+        rows = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, re.S)
+        return [(dt, re.findall(r'href="/punkt/([^/]+)/"', dd)) for dt, dd in rows]
+
+    target = tmp_path / "site"
+    site.publish(target)
+    for code in ("2321", "2313", "2380"):
+        live = listed(client.get(f"/orter/{code}/").content.decode())
+        static = listed((target / "orter" / code / "index.html").read_text())
+        assert live and live == static, code
