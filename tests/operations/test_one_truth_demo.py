@@ -82,9 +82,15 @@ def test_real_event_takes_kall_from_the_exercise(
     assert kall_f["properties"]["event"] == "Storm Ivar"
     assert not kall_f["properties"]["exercise"]
     assert kall_f["properties"]["restrictions"] == []
+    # CAP: the exercise's chain for Kall ends with a Cancel (status Exercise) when
+    # the real event took it, so a consumer holding its alert drops it; nothing of
+    # the exercise after that, and the real event's messages say nothing of it
     kall_cap = [m for m in feeds.cap_messages() if m.point_slug == "kall"]
-    assert all(m.status == "Actual" for m in kall_cap)
-    assert all(b"vning" not in m.xml for m in kall_cap)
+    drill = [m for m in kall_cap if m.event_id == str(exercise.pk)]
+    assert drill and all(m.status == "Exercise" for m in drill)
+    assert drill[-1].msg_type == "Cancel" and drill[-1].sent == ex_act.suspended_at
+    real_cap = [m for m in kall_cap if m.event_id == str(real.pk)]
+    assert all(m.status == "Actual" and b"vning" not in m.xml for m in real_cap)
 
     # the operator's SMS lands in the real event and the receipt says so
     with django_capture_on_commit_callbacks(execute=True):

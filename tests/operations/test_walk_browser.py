@@ -93,8 +93,17 @@ def test_the_walk(browser, demo, live_server):
     kall_f = next(f for f in geo["features"] if f["id"] == "kall")
     assert kall_f["properties"]["event"] == "Storm Ivar"
     assert not kall_f["properties"]["exercise"]
+    # CAP: the real event's messages only, after the exercise's chain for Kall
+    # ended with a Cancel when the real event took it
     kall_cap = [m for m in feeds.cap_messages() if m.point_slug == "kall"]
-    assert all(m.status == "Actual" and b"vning" not in m.xml for m in kall_cap)
+    drill = [m for m in kall_cap if m.event_id == str(exercise.pk)]
+    assert drill and drill[-1].msg_type == "Cancel"
+    assert all(m.sent <= suspended.suspended_at for m in drill)
+    assert all(
+        m.status == "Actual" and b"vning" not in m.xml
+        for m in kall_cap
+        if m.event_id != str(exercise.pk)
+    )
 
     # the operator's SMS (typed in the officer's SMS console) lands in the real
     # event, and the receipt says which

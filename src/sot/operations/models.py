@@ -214,6 +214,33 @@ class Activation(models.Model):
         return self.point.policy_scope()
 
 
+class ActivationRest(models.Model):
+    """A time an exercise activation rested because a real event had the point
+    (append-only: started when set aside, ended when the real event ended). The
+    public history of the exercise (its CAP chain) reads it: the chain is
+    cancelled when the rest starts and begins again when it ends."""
+
+    activation = models.ForeignKey(
+        Activation, on_delete=models.CASCADE, related_name="rests"
+    )
+    real_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vila i övning")
+        verbose_name_plural = _("vilor i övning")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.activation_id}: {self.started_at:%Y-%m-%d %H:%M}"
+
+    def covers(self, at) -> bool:
+        return self.started_at <= at and (self.ended_at is None or at < self.ended_at)
+
+
 class StateChange(models.Model):
     """One change of a point's state within an event (append-only)."""
 

@@ -77,10 +77,13 @@ def plain_restriction(m) -> core.Restriction:
     )
 
 
-def activation_at(act, event, reports, changes, confirmed, at) -> core.Activation:
+def activation_at(
+    act, event, reports, changes, confirmed, at, rests=None
+) -> core.Activation:
     """The activation as it stood at ``at``, from its append-only history:
     ``reports`` and ``changes`` oldest first, ``confirmed`` the times its reports
-    were confirmed "still current"."""
+    were confirmed "still current", ``rests`` its rests for a real event
+    (:class:`ActivationRest`; None: only whether it rests now, as far as ``at``)."""
     state = act.state
     changed_at = act.state_changed_at
     past = [c for c in changes if c.at <= at]
@@ -98,5 +101,7 @@ def activation_at(act, event, reports, changes, confirmed, at) -> core.Activatio
         state_changed_at=changed_at,
         last_seen_at=seen,
         event_ends_at=event.ends_at if event.ends_at and event.ends_at <= at else None,
-        suspended=act.suspended_at is not None and act.suspended_at <= at,
+        suspended=any(r.covers(at) for r in rests)
+        if rests is not None
+        else act.suspended_at is not None and act.suspended_at <= at,
     )

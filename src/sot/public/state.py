@@ -22,6 +22,7 @@ from sot.operations.models import (
     FUEL_PRODUCT_KEYS,
     PAYMENT_METHOD_KEYS,
     Activation,
+    ActivationRest,
     Event,
     ReportConfirmation,
     StatusReport,
@@ -530,7 +531,11 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
     Each is the public state (:func:`core.public_state`) of that activation at that
     moment; the last entry of each chain is the state the pages show now (so a
     point gone stale is announced as unknown even before the freshness check ran).
-    An exercise chain is left out while a real event has the point.
+    An exercise activation that a real event set aside (its rests,
+    :class:`ActivationRest`) ends its chain when the rest starts, with a closing
+    change (a CAP Cancel with status Exercise, so a consumer holding the
+    exercise's alert drops it), says nothing while it rests and begins a new
+    chain when the rest ends and it is open again.
     """
     now = now or timezone.now()
     where = {"slug__in": list(point_slugs)} if point_slugs is not None else None
@@ -558,6 +563,9 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
         .exclude(point=None)
     ):
         restrictions.setdefault(m.point_id, []).append(plain_restriction(m))
+    rests_by: dict[int, list[ActivationRest]] = {}
+    for rest in ActivationRest.objects.filter(activation__in=acts):
+        rests_by.setdefault(rest.activation_id, []).append(rest)
     confirmed_by: dict[int, list] = {}
     for c in ReportConfirmation.objects.filter(report__activation__in=acts).values_list(
         "report__activation_id", "confirmed_at"
@@ -570,13 +578,16 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
     out = []
     for act in acts:
         event = act.event
-        if event.is_exercise and act.point_id in taken:
-            continue
+        rests = rests_by.get(act.pk, [])
+        if event.is_exercise and act.point_id in taken and not rests:
+            continue  # set aside before its rests were kept: nothing to say
         reports = reports_by.get(act.pk, [])
         moments = {c.at for c in changes_by.get(act.pk, [])}
         moments |= {r.observed_at for r in reports}
-        if act.suspended_at is not None:
-            moments.add(act.suspended_at)
+        for rest in rests:
+            moments.add(rest.started_at)
+            if rest.ended_at is not None:
+                moments.add(rest.ended_at)
         for at in sorted(moments):
             if at > now or (since is not None and at < since):
                 continue
@@ -587,6 +598,7 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
                 changes_by.get(act.pk, []),
                 confirmed_by.get(act.pk, []),
                 at,
+                rests,
             )
             st = core.public_state(
                 offers=offers[act.point_id],

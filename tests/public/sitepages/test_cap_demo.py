@@ -109,3 +109,58 @@ def test_demo_messages_speak_the_language_they_declare(client, storm):
         assert area.find(f"{C}areaDesc").text.startswith("Kall, Åre")
         assert area.find(f"{C}circle").text.endswith(" 1.0")
         assert area.find(f"{C}geocode/{C}value").text == "2321"
+
+
+def test_a_real_event_cancels_the_exercise_chain_and_history_keeps_it(
+    client, storm, cap_xsd, are_officer
+):
+    """A real event takes Kall from "Övning Storm": the exercise's chain ends with a
+    Cancel (status Exercise, referencing the chain) at that moment, instead of the
+    chain vanishing and consumers keeping its alert until it expired. When the
+    real event ends and the exercise takes Kall back, a new chain begins, and the
+    messages already sent are the same (a CAP message is never rewritten)."""
+    from sot.operations import services as ops
+    from sot.registry.models import Municipality, Point
+
+    kall = Point.objects.get(slug="kall")
+    real = ops.create_event(
+        name="Storm Ivar",
+        kind="storm",
+        municipalities=[Municipality.objects.get(code="2321")],
+        created_by=are_officer,
+    )
+    ops.activate_point(event=real, point=kall, activated_by=are_officer)
+    raw = _messages(client)
+    for xml in raw:
+        cap_xsd.validate(xml.decode())
+    docs = [ET.fromstring(x) for x in raw]
+    drill = [
+        d
+        for d in _chain(docs, "kall")
+        if d.find(f"{C}identifier").text.startswith(f"sot.{storm.pk}.")
+    ]
+    types = [d.find(f"{C}msgType").text for d in drill]
+    assert types == ["Alert", "Update", "Update", "Cancel"]
+    cancel = drill[-1]
+    assert cancel.find(f"{C}status").text == "Exercise"
+    refs = cancel.find(f"{C}references").text.split()
+    assert [r.split(",")[1] for r in refs] == [
+        d.find(f"{C}identifier").text for d in drill[:3]
+    ]
+    sent = {d.find(f"{C}identifier").text: ET.tostring(d) for d in drill}
+
+    ops.end_event(event=real, by=are_officer, reason="Strömmen tillbaka")
+    docs = [ET.fromstring(x) for x in _messages(client)]
+    after = sorted(  # by the chain's counter: the rest took less than a second
+        (
+            d
+            for d in _chain(docs, "kall")
+            if d.find(f"{C}identifier").text.startswith(f"sot.{storm.pk}.")
+        ),
+        key=lambda d: int(d.find(f"{C}identifier").text.rsplit(".", 1)[1]),
+    )
+    again = {d.find(f"{C}identifier").text: ET.tostring(d) for d in after}
+    assert {k: again.get(k) for k in sent} == sent  # nothing rewritten
+    new = after[len(drill) :]
+    assert [d.find(f"{C}msgType").text for d in new] == ["Alert"]
+    assert new[0].find(f"{C}references") is None

@@ -18,6 +18,7 @@ from sot.operations.core.status import (
 )
 from sot.operations.models import (
     Activation,
+    ActivationRest,
     Event,
     LogKind,
     Source,
@@ -137,6 +138,7 @@ def _suspend(activation: Activation, real: Event, *, by, at) -> None:
     activation.suspended_at = at
     activation.suspended_for = real
     activation.save(update_fields=["suspended_at", "suspended_for"])
+    ActivationRest.objects.create(activation=activation, real_event=real, started_at=at)
     text = _(
         "%(point)s vilar i övningen: punkten är larmad i den verkliga händelsen "
         "”%(real)s”. Inget från övningen visas för allmänheten så länge."
@@ -177,6 +179,9 @@ def _resume_exercises(*, event: Event, by, at) -> None:
         activation.suspended_at = None
         activation.suspended_for = None
         activation.save(update_fields=["suspended_at", "suspended_for"])
+        ActivationRest.objects.filter(activation=activation, ended_at=None).update(
+            ended_at=at
+        )
         _log(
             event=activation.event,
             point=activation.point,
