@@ -24,7 +24,9 @@ def mixed_country():
     points, unknown and closed ones, never reported, fuel known and unknown, an
     assumed load, a backup power without figures and one whose figures break the
     bounds, and a second event with its own stale threshold."""
-    country.generate(points=40, activations=30, reports=90, seed=11, county_codes=["23"])
+    country.generate(
+        points=40, activations=30, reports=90, seed=11, county_codes=["23"]
+    )
     now = timezone.now()
     ids = list(Activation.objects.order_by("pk").values_list("pk", flat=True))
     assert len(ids) >= 25
