@@ -197,7 +197,7 @@ def point_rows(
             "point__backup_power",
             "last_report",
         )
-        .defer("point__municipality__boundary")
+        .defer("point__municipality__boundary", "event__area")  # large JSON
         .annotate(
             open_items=Count(
                 "checklists__items",
