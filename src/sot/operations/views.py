@@ -167,7 +167,8 @@ def dashboard(request):
             "events": events.prefetch_related(None)[:50],
             "running": running.prefetch_related(None),
             "municipalities": sorted(
-                _municipalities(request.user), key=lambda m: swedish_order(m.name)
+                _municipalities(request.user).only("code", "name"),  # no boundaries
+                key=lambda m: swedish_order(m.name),
             ),
             "event_id": event_id,
             "muni_code": muni_code,

@@ -291,6 +291,13 @@ def backup_power_dict(bp: BackupPower) -> dict:
     }
 
 
+#: A point's services in the order they were added and its contacts by
+#: organisation and name (the id breaks ties): the same in every answer of the
+#: API, whichever way it reads them (the database's own order of the services
+#: changed when one was updated, on PostgreSQL).
+SERVICE_ORDER = ("pk",)
+CONTACT_ORDER = ("organisation__name", "name", "pk")
+
 #: the columns of a point :func:`point_dicts` reads (values, no model objects)
 _PUBLIC_VALUES = (
     "pk",
@@ -359,7 +366,7 @@ def point_dicts(rows: list[dict], internal: set[int] | frozenset[int]) -> list[d
     services: dict[int, list[dict]] = {pk: [] for pk in ids}
     for point_id, code, name_sv, name_en, category, capacity in (
         PointService.objects.filter(point_id__in=ids)
-        .order_by("pk")
+        .order_by(*SERVICE_ORDER)
         .values_list(
             "point_id",
             "service__code",
@@ -381,7 +388,7 @@ def point_dicts(rows: list[dict], internal: set[int] | frozenset[int]) -> list[d
     contacts: dict[int, list[tuple[bool, dict]]] = {pk: [] for pk in ids}
     for point_id, is_public, name, title, organisation, phone, email in (
         Point.contacts.through.objects.filter(point_id__in=ids)
-        .order_by("contact__organisation__name", "contact__name", "contact_id")
+        .order_by(*(f"contact__{field}" for field in CONTACT_ORDER))
         .values_list(
             "point_id",
             "contact__is_public",
@@ -473,10 +480,15 @@ def _base_queryset():
         .prefetch_related(
             Prefetch(
                 "point_services",
-                queryset=PointService.objects.select_related("service"),
+                queryset=PointService.objects.select_related("service").order_by(
+                    *SERVICE_ORDER
+                ),
             ),
             Prefetch(
-                "contacts", queryset=Contact.objects.select_related("organisation")
+                "contacts",
+                queryset=Contact.objects.select_related("organisation").order_by(
+                    *CONTACT_ORDER
+                ),
             ),
         )
     )
