@@ -135,6 +135,12 @@ def dashboard(request):
         )
     if muni_code:
         activations = activations.filter(point__municipality__code=muni_code)
+    # a point by its name or place, whichever page it falls on (#15)
+    search = (request.GET.get("q") or "").strip()[:100]
+    if search:
+        activations = activations.filter(
+            Q(point__name__icontains=search) | Q(point__village__icontains=search)
+        )
     activations = activations.filter(
         policy.scope_q(
             request.user, municipality_path="point__municipality", point_path="point"
@@ -172,6 +178,7 @@ def dashboard(request):
             ),
             "event_id": event_id,
             "muni_code": muni_code,
+            "q": search,
             "can_add_event": policy.can(request.user, perm.ADD_EVENT),
             **panels.context("dashboard", request.user),
         },
