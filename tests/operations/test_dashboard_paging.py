@@ -82,3 +82,24 @@ def test_the_verify_queue_counts_all_and_shows_the_oldest(
     assert total >= 3
     assert queue.count("<li>") == 2
     assert f"Visar de 2 äldsta av {total}" in html
+
+
+def test_a_point_is_found_by_name_whichever_page_it_is_on(
+    client, admin_user, monkeypatch
+):
+    from sot.operations.models import Activation
+
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
+    country.generate(points=12, activations=10, reports=0, seed=9, county_codes=["23"])
+    last = Activation.objects.select_related("point").order_by(
+        "-point__municipality__code", "-point__name"
+    )[0]
+    client.force_login(admin_user)
+    first = client.get("/drift/oversikt/").content.decode()
+    assert last.point.slug not in _slugs(first.split('id="verify"')[0])
+    html = client.get("/drift/oversikt/", {"q": last.point.name}).content
+    table = html.decode().split('id="verify"')[0]
+    named = Activation.objects.filter(point__name__iexact=last.point.name).count()
+    assert last.point.slug in _slugs(table)
+    assert len(_slugs(table)) == min(named, 2)
+    assert f'value="{last.point.name}"' in html.decode()

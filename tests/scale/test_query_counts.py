@@ -87,3 +87,56 @@ def test_queries_do_not_grow_with_the_points(client, install, monkeypatch):
     large = _count(client, paths)
     grew = {p: (small[p], large[p]) for p in paths if large[p] > small[p]}
     assert not grew, f"queries grew with the points (10 -> 60): {grew}"
+
+
+def test_the_signed_in_api_list_does_not_ask_per_point(client, monkeypatch):
+    """A point operator's (and a county coordinator's) page of the points list
+    decides which points show internal fields in one query for the page, not one
+    per point as the scope check of each point did for an operator (#15); the
+    dashboard's second page too."""
+    from sot.accounts.models import ApiToken, Role, User
+    from sot.operations import views
+    from sot.registry.models import Point
+
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 3)
+
+    def counts(users):
+        out = {}
+        for name, user in users.items():
+            _t, secret = ApiToken.issue(user=user, name="count")
+            bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+            for path in ("/api/v1/points", "/api/v1/points.geojson"):
+                client.get(path, **bearer)
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(path, **bearer)
+                assert response.status_code == 200
+                out[name, path] = len(ctx.captured_queries)
+        client.force_login(users["admin"])
+        client.get("/drift/oversikt/?sida=2")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/drift/oversikt/?sida=2").status_code == 200
+        out["admin", "/drift/oversikt/?sida=2"] = len(ctx.captured_queries)
+        return out
+
+    country.generate(points=10, activations=6, reports=12, seed=2, county_codes=["23"])
+    operator = User.objects.create_user(
+        "operator-scale", password="x", role=Role.POINT_OPERATOR
+    )
+    coordinator = User.objects.create_user(
+        "coordinator-scale",
+        password="x",
+        role=Role.COUNTY_COORDINATOR,
+        county_code="23",
+    )
+    users = {
+        "operator": operator,
+        "coordinator": coordinator,
+        "admin": User.objects.create_superuser("admin-scale", password="x"),
+    }
+    operator.points.set(Point.objects.all())
+    small = counts(users)
+    country.generate(points=50, activations=30, reports=60, seed=3, county_codes=["23"])
+    operator.points.set(Point.objects.all())
+    large = counts(users)
+    grew = {k: (small[k], large[k]) for k in small if large[k] > small[k]}
+    assert not grew, f"queries grew with the points (10 -> 60): {grew}"

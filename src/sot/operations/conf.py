@@ -27,8 +27,14 @@ FUEL_TARGET_HOURS = env.register(
 
 def stale_after(event=None) -> timedelta:
     """The stale threshold for ``event`` (its own, else the setting)."""
-    if event is not None and event.stale_after_minutes:
-        return timedelta(minutes=event.stale_after_minutes)
+    return stale_threshold(event.stale_after_minutes if event is not None else None)
+
+
+def stale_threshold(minutes: int | None) -> timedelta:
+    """The stale threshold of an event whose own setting is ``minutes`` (none: the
+    deployment's setting)."""
+    if minutes:
+        return timedelta(minutes=minutes)
     return timedelta(minutes=env.get(STALE_AFTER_MINUTES.name))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone, translation
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from sot.accounts import policy
 from sot.operations import permissions as perm
 from sot.operations import plain
-from sot.operations.conf import fuel_target_hours, stale_after
+from sot.operations.conf import fuel_target_hours, stale_after, stale_threshold
 from sot.operations.core import fuel, public_state, sitrep
 from sot.operations.core.freshness import age, is_stale
 from sot.operations.core.status import PointState
@@ -105,40 +106,74 @@ def hours_rows(activation: Activation) -> list[dict[str, str]]:
 UNREADABLE = (fuel.FuelError, ValueError, OverflowError, ArithmeticError)
 
 
-def _bad_row(activation, exc: Exception) -> None:
+def _bad_row(key, exc: Exception) -> None:
     log.warning(
         "fuel figures of activation %s cannot be computed (%s); shown as unknown",
-        activation.pk,
+        key,
         exc,
     )
 
 
 def _endurance(activation: Activation, now: datetime, target_hours: float):
-    if activation.fuel_level_l is None or activation.fuel_level_at is None:
-        return None, False
     backup = getattr(activation.point, "backup_power", None)
     try:
         curve = backup.curve() if backup is not None else None
     except fuel.FuelError:
         curve = None
-    if curve is None:
+    return _endurance_of(
+        activation.pk,
+        level_l=activation.fuel_level_l,
+        level_at=activation.fuel_level_at,
+        load_pct=activation.load_pct,
+        curve=curve,
+        tank_l=backup.tank_l if backup is not None else None,
+        now=now,
+        target_hours=target_hours,
+    )
+
+
+def _curve(*litres_per_hour: float | None) -> fuel.ConsumptionCurve | None:
+    """The consumption curve of a backup power's figures at 25, 50, 75 and 100 %
+    load (as :meth:`BackupPower.curve`), None when none or unusable."""
+    try:
+        return fuel.curve_of(
+            dict(zip(fuel.CURVE_LOADS_PCT, litres_per_hour, strict=True))
+        )
+    except fuel.FuelError:
+        return None
+
+
+def _endurance_of(
+    key,
+    *,
+    level_l: float | None,
+    level_at: datetime | None,
+    load_pct: float | None,
+    curve: fuel.ConsumptionCurve | None,
+    tank_l: int | None,
+    now: datetime,
+    target_hours: float,
+):
+    """(endurance, load assumed) from the activation's fuel bookkeeping and its
+    point's consumption curve (None without backup power or figures): the one
+    computation of the dashboard's rows, its fuel list and the fuel page."""
+    if level_l is None or level_at is None or curve is None:
         return None, False
-    assumed = activation.load_pct is None
-    load = DEFAULT_LOAD_PCT if assumed else activation.load_pct
-    tank = float(backup.tank_l) if backup.tank_l else None
+    assumed = load_pct is None
+    load = DEFAULT_LOAD_PCT if assumed else load_pct
     try:
         result = fuel.endurance(
-            key=activation.pk,
-            level_l=activation.fuel_level_l,
-            measured_at=activation.fuel_level_at,
+            key=key,
+            level_l=level_l,
+            measured_at=level_at,
             now=now,
             curve=curve,
             load_pct=load,
             target_hours=target_hours,
-            tank_l=tank,
+            tank_l=float(tank_l) if tank_l else None,
         )
     except UNREADABLE as exc:
-        _bad_row(activation, exc)
+        _bad_row(key, exc)
         return None, False
     return result, assumed
 
@@ -146,9 +181,13 @@ def _endurance(activation: Activation, now: datetime, target_hours: float):
 def point_rows(
     activations, *, now: datetime | None = None, target_hours: float | None = None
 ) -> list[PointRow]:
-    """Rows for ``activations`` (a queryset) at ``now``."""
+    """Rows for ``activations`` (a queryset) at ``now``, in its order, else in the
+    dashboard's (:data:`ROW_ORDER`: the model's own ordering is not applied to a
+    query that counts, as this one does)."""
     now = now or timezone.now()
     target_hours = target_hours if target_hours is not None else fuel_target_hours()
+    if not activations.query.order_by:
+        activations = activations.order_by(*ROW_ORDER)
     qs = (
         activations.select_related(
             "event",
@@ -158,7 +197,7 @@ def point_rows(
             "point__backup_power",
             "last_report",
         )
-        .defer("point__municipality__boundary")
+        .defer("point__municipality__boundary", "event__area")  # large JSON
         .annotate(
             open_items=Count(
                 "checklists__items",
@@ -215,18 +254,176 @@ def current_activation(point, now=None) -> Activation | None:
     )
 
 
-def fuel_list(rows: list[PointRow]) -> list[PointRow]:
+#: the rows the fuel list and the verify queue are chosen from: full or light
+Row = TypeVar("Row", "PointRow", "LightRow")
+
+
+def fuel_list(rows: list[Row]) -> list[Row]:
     """Points on generator power ordered by time to empty (unknown level last)."""
     on = [r for r in rows if r.on_generator and r.state != State.CLOSED]
     far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
     return sorted(on, key=lambda r: r.endurance.runs_dry_at if r.endurance else far)
 
 
-def verify_queue(rows: list[PointRow]) -> list[PointRow]:
+def verify_queue(rows: list[Row]) -> list[Row]:
     """Stale points, oldest sign of life first."""
     stale = [r for r in rows if r.stale]
     return sorted(
         stale, key=lambda r: (r.age is None, -(r.age or timedelta(0)).total_seconds())
+    )
+
+
+# --- the dashboard ----------------------------------------------------------------
+
+#: The dashboard's order of rows: by municipality, then name; the id breaks ties,
+#: so that a page ends at the same row on every request.
+ROW_ORDER = ("point__municipality__code", "point__name", "pk")
+
+#: What :func:`light_rows` reads of each activation: plain values, no model objects.
+_LIGHT = (
+    "pk",
+    "event_id",
+    "state",
+    "last_seen_at",
+    "state_changed_at",
+    "last_report__power_source",
+    "fuel_level_l",
+    "fuel_level_at",
+    "load_pct",
+    "point__backup_power__id",
+    "point__backup_power__consumption_25_l_per_h",
+    "point__backup_power__consumption_50_l_per_h",
+    "point__backup_power__consumption_75_l_per_h",
+    "point__backup_power__consumption_100_l_per_h",
+    "point__backup_power__tank_l",
+)
+
+
+@dataclass(slots=True)
+class LightRow:
+    """What the dashboard's counts, verify queue and fuel list need of one
+    activation, the same figures as its :class:`PointRow` (``endurance`` only for
+    the points on the fuel list: on generator power and not closed)."""
+
+    pk: int
+    state: str
+    age: timedelta | None
+    stale: bool
+    on_generator: bool
+    endurance: fuel.Endurance | None
+
+
+def light_rows(
+    activations, *, now: datetime, target_hours: float | None = None
+) -> list[LightRow]:
+    """Every activation of ``activations`` (a queryset) in the dashboard's order,
+    read as values in one query: enough to count, page and choose the verify
+    queue and the fuel list, whose rows :func:`point_rows` then builds in full."""
+    target_hours = target_hours if target_hours is not None else fuel_target_hours()
+    values = list(activations.order_by(*ROW_ORDER).values_list(*_LIGHT))
+    # the few events: ended or not, and each one's stale threshold
+    events = {
+        pk: (ends_at is None, stale_threshold(minutes))
+        for pk, ends_at, minutes in Event.objects.filter(
+            pk__in={v[1] for v in values}
+        ).values_list("pk", "ends_at", "stale_after_minutes")
+    }
+    curves: dict[tuple, fuel.ConsumptionCurve | None] = {}
+    rows = []
+    for (
+        pk,
+        event_id,
+        state,
+        seen_at,
+        since,
+        power_source,
+        level_l,
+        level_at,
+        load_pct,
+        backup_id,
+        *consumption,
+        tank_l,
+    ) in values:
+        running, threshold = events[event_id]
+        on_generator = power_source == PowerSource.GENERATOR
+        endurance = None
+        if on_generator and state != State.CLOSED:
+            key = (backup_id is None, *consumption)
+            if key not in curves:
+                curves[key] = None if backup_id is None else _curve(*consumption)
+            endurance, _assumed = _endurance_of(
+                pk,
+                level_l=level_l,
+                level_at=level_at,
+                load_pct=load_pct,
+                curve=curves[key],
+                tank_l=tank_l,
+                now=now,
+                target_hours=target_hours,
+            )
+        rows.append(
+            LightRow(
+                pk=pk,
+                state=state,
+                age=age(seen_at, now),
+                stale=running
+                and is_stale(
+                    state=state,
+                    seen_at=seen_at,
+                    now=now,
+                    stale_after=threshold,
+                    since=since,
+                ),
+                on_generator=on_generator,
+                endurance=endurance,
+            )
+        )
+    return rows
+
+
+@dataclass
+class Overview:
+    """What the dashboard shows: one page of rows, the oldest of the verify queue
+    with its length, and the first of the fuel list, each a full :class:`PointRow`."""
+
+    rows: list[PointRow]
+    verify: list[PointRow]
+    verify_total: int
+    fuel: list[PointRow]
+
+
+def overview(
+    light: list[LightRow],
+    *,
+    first: int,
+    last: int,
+    verify_shown: int,
+    fuel_shown: int,
+    now: datetime,
+    target_hours: float | None = None,
+) -> Overview:
+    """The rows ``first`` to ``last`` (1-based) of ``light``, the first
+    ``verify_shown`` of its verify queue and ``fuel_shown`` of its fuel list, built
+    in full by :func:`point_rows` in one query (only the rows shown)."""
+    queue = verify_queue(light)
+    fuel_first = fuel_list(light)[:fuel_shown]
+    page = [r.pk for r in light[first - 1 : last]]
+    verify_ids = [r.pk for r in queue[:verify_shown]]
+    fuel_ids = [r.pk for r in fuel_first]
+    wanted = set(page) | set(verify_ids) | set(fuel_ids)
+    full = {
+        r.activation.pk: r
+        for r in point_rows(
+            Activation.objects.filter(pk__in=wanted),
+            now=now,
+            target_hours=target_hours,
+        )
+    }
+    return Overview(
+        rows=[full[pk] for pk in page if pk in full],
+        verify=[full[pk] for pk in verify_ids if pk in full],
+        verify_total=len(queue),
+        fuel=[full[pk] for pk in fuel_ids if pk in full],
     )
 
 
@@ -473,6 +670,6 @@ def _fuel_at(activation, reports, as_of, delivery):
             target_hours=0,
         )
     except UNREADABLE as exc:
-        _bad_row(activation, exc)
+        _bad_row(activation.pk, exc)
         return None, None
     return e.hours_left, e.runs_dry_at

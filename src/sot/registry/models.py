@@ -426,9 +426,7 @@ class BackupPower(models.Model):
             75: self.consumption_75_l_per_h,
             100: self.consumption_100_l_per_h,
         }
-        if all(v is None for v in values.values()):
-            return None
-        return fuel.ConsumptionCurve.from_mapping(values)
+        return fuel.curve_of(values)
 
     def hours_on_full_tank(self, load_pct: float = 50) -> float | None:
         """Hours of running on a full tank at `load_pct` load, if the data allows."""

@@ -64,6 +64,14 @@ class ConsumptionCurve:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+def curve_of(values: Mapping[int, float | None]) -> ConsumptionCurve | None:
+    """The curve of the figures entered (by load in percent), or None when none is
+    entered. Raises :class:`FuelError` for figures that make no sense."""
+    if all(value is None for value in values.values()):
+        return None
+    return ConsumptionCurve.from_mapping(values)
+
+
 def hours_on_level(
     *, level_l: float, curve: ConsumptionCurve, load_pct: float
 ) -> float:

@@ -6,6 +6,7 @@ from uuid import uuid4
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sot.operations.core.freshness import format_age
 from sot.operations.core.observation import clock_wrong, describe_offset
@@ -30,6 +31,27 @@ def ago(value):
     if text == "nyss":
         return _("nyss")
     return _("för %(age)s sedan") % {"age": text}
+
+
+#: the label of each point state, in the words of the officials' pages
+STATE_LABELS = {
+    "alerted": gettext_lazy("Larmad"),
+    "activating": gettext_lazy("Aktiveras"),
+    "open": gettext_lazy("Öppen"),
+    "limited": gettext_lazy("Begränsad"),
+    "closed": gettext_lazy("Stängd"),
+}
+
+
+@register.filter
+def state_badge(state):
+    """The state as a labelled badge (``<span class="state state-open">``): a
+    filter, not an include, since the dashboard shows it on every row (#15)."""
+    return format_html(
+        '<span class="state state-{}">{}</span>',
+        state,
+        STATE_LABELS.get(state) or _("Okänd"),
+    )
 
 
 @register.filter
