@@ -19,7 +19,7 @@ from sot.plans import services
 from sot.plans.conf import plan_dir
 from sot.plans.forms import RunForm
 from sot.plans.models import PlanningRun, SitingModel
-from sot.plans.permissions import RUN_PLANNING, VIEW_PLANNING
+from sot.plans.permissions import RUN_PLANNING, SEE_PLAN_DIR, VIEW_PLANNING
 
 MODEL_NAMES = dict(SitingModel.choices)
 #: Files of a run's folder that its page may serve.
@@ -106,7 +106,7 @@ def index(request):
             "runs": runs,
             "directory": directory,
             # a path on the server is for whoever runs it, not for every official
-            "show_directory": request.user.is_superuser,
+            "show_directory": policy.can(request.user, SEE_PLAN_DIR),
             # without the extra a run still has the straight-line model, and the page
             # says how to get the tools for road runs and `sot plan`
             "missing_extra": extra.missing(),
