@@ -21,7 +21,9 @@ A kept response is fresh as long as the page it came from (its 30 s); past that,
 and as long as the page itself is kept for (``KEEP_STALE_FACTOR`` times more), one
 request goes through the chain to have it rendered again while the others of the
 same variant go on getting the kept bytes (stale while revalidate, as the page
-cache does). Before, every request for a page past its age went through the whole
+cache does). A copy the page cache sent past its age (another request is
+rendering the page) is kept the same way, so that the next requests need not go
+through the chain for it either. Before, every request for a page past its age went through the whole
 chain until the render was done: for a feed of 3 000 points that was seconds of
 requests each costing ten times a hit. A change of data is a new key, never
 answered from the old one.
@@ -146,9 +148,13 @@ class FrontCacheMiddleware:
             fresh_s = response.sot_fresh_s
         elif api_key is not None and _open_api_read(request, response):
             key, fresh_s = api_key, MAX_AGE_S
+        # a page past its age (fresh_s < 0: the page cache sent its kept copy
+        # while another request renders it) is kept too, for as long as the page
+        # is, and answered only while a request is having it rendered again
+        life_s = None if key is None else fresh_s + MAX_AGE_S * KEEP_STALE_FACTOR
         if (
-            key is not None
-            and fresh_s >= 1
+            life_s is not None
+            and life_s >= 1
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -162,9 +168,7 @@ class FrontCacheMiddleware:
             pagecache.cache().set(
                 f"front:{variant}:{key}",
                 (time.time() + fresh_s, headers, response.content),
-                # kept past its age as long as the page is, to be sent while
-                # one request has it rendered again
-                timeout=fresh_s + MAX_AGE_S * KEEP_STALE_FACTOR,
+                timeout=life_s,
             )
             if len(_paths) >= MAX_PATHS:
                 _paths.clear()

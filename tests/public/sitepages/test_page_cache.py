@@ -284,3 +284,41 @@ def test_a_kept_response_past_its_age_is_sent_while_one_request_renders_it(
     assert cache.get(entry_key)[0] > time.time()  # fresh again
     client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
     assert views_reached == ["/punkt/kall/"] * 2  # answered in front again
+
+
+def test_a_copy_sent_past_its_age_is_kept_in_front_too(
+    client, kall_open, monkeypatch, trust_the_version
+):
+    """A request that finds no kept response but a page past its age that another
+    request is rendering gets the page's kept copy through the chain; that copy is
+    kept in front (past its age), so the requests meanwhile need not go through."""
+    import time
+
+    from sot.config import frontcache
+    from sot.public import http, pagecache
+
+    views_reached = _count_views(monkeypatch)
+    first = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+    cache = pagecache.cache()
+    (entry_key,) = [k.split(":", 2)[-1] for k in cache._cache if ":front:gz:" in k]
+    page_key = entry_key.split(":", 3)[-1]
+    cache.delete(entry_key)  # this variant not kept yet
+    _fresh, page = cache.get(page_key)
+    cache.set(page_key, (time.time() - 1, page))  # the page past its age
+    http._flights[page_key] = http._Flight()  # another request renders it
+    try:
+        through = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+        assert views_reached == ["/punkt/kall/"] * 2
+        assert through.content == first.content
+        fresh_until, _headers_kept, body = cache.get(entry_key)
+        assert fresh_until < time.time() and body == first.content
+        assert frontcache._revalidate(entry_key)  # one request goes through...
+        try:
+            meanwhile = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+        finally:
+            frontcache._revalidating.discard(entry_key)
+        # ...the others are answered in front
+        assert views_reached == ["/punkt/kall/"] * 2
+        assert meanwhile.content == first.content
+    finally:
+        del http._flights[page_key]
