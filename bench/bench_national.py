@@ -11,7 +11,9 @@ the whole snapshot (timed), change one point's status and republish incrementall
 (timed), then start ``sot serve`` and nginx (serving the snapshot) on free loopback
 ports and run wrk against the public pages, the API lists and the coordinator
 dashboard (logged in). Prints p50/p99 and requests/s per resource and server for
-both databases, the publish times and the page weights (gzip). Needs Debian's wrk
+both databases (with the load average before and after each run, since other
+processes share the cores), the publish times, the page weights (gzip) and the
+workers' resident memory before the load and after each resource. Needs Debian's wrk
 and nginx (``apt-get install wrk nginx-light``); without PostgreSQL (``--pg ''`` or
 unreachable) only SQLite runs. Everything is started on free ports and stopped.
 
@@ -270,19 +272,29 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
             results.setdefault("rss_before", {})[server] = worker_rss_mb(proc.pid)
         cookie = f"sessionid={info['session']}"
         for name, path, static in resources:
-            for server, app_port, _proc in apps:
-                results["rows"][(name, server)] = wrk(
+            for server, app_port, proc in apps:
+                load = os.getloadavg()[0]
+                row = wrk(
                     f"http://127.0.0.1:{app_port}{path}",
                     args.duration,
                     args.connections,
                     headers=[] if name in ANONYMOUS else [f"Cookie: {cookie}"],
                 )
+                row["load"] = (load, os.getloadavg()[0])
+                results["rows"][(name, server)] = row
+                # the workers' memory after each resource: whether it levels off
+                results.setdefault("rss_series", {}).setdefault(server, []).append(
+                    (name, worker_rss_mb(proc.pid))
+                )
             if static:
-                results["rows"][(name, "nginx snapshot")] = wrk(
+                load = os.getloadavg()[0]
+                row = wrk(
                     f"http://127.0.0.1:{nginx_port}{path}",
                     args.duration,
                     args.connections,
                 )
+                row["load"] = (load, os.getloadavg()[0])
+                results["rows"][(name, "nginx snapshot")] = row
         for server, _port, proc in apps:
             results.setdefault("rss_after", {})[server] = worker_rss_mb(proc.pid)
     finally:
@@ -409,6 +421,8 @@ def _print(runs: dict, args) -> None:
             if r.get("timeouts"):
                 errs += f" ({r['timeouts']} timeouts)"
             line += f" | {r['rps']:>17.0f} {r['p50']:>8.1f} {r['p99']:>8.1f}{errs}"
+            if "load" in r:
+                line += f"  (load {r['load'][0]:.1f}-{r['load'][1]:.1f})"
         print(line)
     print()
     for n in names:
@@ -426,6 +440,9 @@ def _print(runs: dict, args) -> None:
                 for pid in sorted(before)
             )
             print(f"{n}, {server}: {pairs}")
+            for resource, sizes in runs[n].get("rss_series", {}).get(server, []):
+                after_it = ", ".join(f"{sizes[pid]:.0f}" for pid in sorted(sizes))
+                print(f"    after {resource}: {after_it}")
     print("\n==> heaviest page of each kind in the snapshot (gzip -9; budget 14336 B)")
     for kind, (path, size) in runs[names[0]]["weights"].items():
         print(f"{kind:<14} {size:>7} B  {path}")

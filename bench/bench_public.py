@@ -28,7 +28,13 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VENV_BIN = REPO / ".venv" / "bin"
+#: the checkout's virtualenv, else the one running this script (a git worktree
+#: has no .venv of its own)
+VENV_BIN = (
+    REPO / ".venv" / "bin"
+    if (REPO / ".venv" / "bin" / "sot").exists()
+    else Path(sys.executable).parent
+)
 PATHS = [
     ("start page", "/"),
     ("point page", "/punkt/kall/"),

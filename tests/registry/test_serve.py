@@ -6,8 +6,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
+
+import sot
 
 
 def _free_port() -> int:
@@ -24,11 +27,21 @@ def _get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def _children(pid) -> list[tuple[str, str]]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    return [tuple(line.split(None, 1)) for line in out.splitlines() if line.strip()]
+
+
 @pytest.fixture
 def served(tmp_path):
     """A migrated SQLite database served by `sot serve` on a free loopback port."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOT_")}
+    # the code under test, whatever the working directory (a relative PYTHONPATH
+    # would fall back on the installed package from tmp_path)
+    env["PYTHONPATH"] = str(Path(sot.__file__).resolve().parents[1])
     env.update(
         SOT_DATABASE_URL=f"sqlite:///{tmp_path}/serve.sqlite3",
         SOT_PORT=str(port),
@@ -78,3 +91,40 @@ def test_serve_answers_api_admin_and_static(served):
     assert (
         "db_worker" in children and "gunicorn" in children and "scheduler" in children
     )
+    # The web server's workers run with glibc's arenas bounded (gunicorn_hooks).
+    gunicorn = [pid for pid, args in _children(proc.pid) if "gunicorn" in args]
+    environs = []
+    for pid in gunicorn + [pid for g in gunicorn for pid, _ in _children(g)]:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environs.append(f.read().split(b"\0"))
+        except OSError:
+            continue
+    assert environs and all(b"MALLOC_ARENA_MAX=2" in e for e in environs)
+
+
+def test_the_web_server_loads_the_worker_hooks():
+    """gunicorn is told to read sot.config.gunicorn_hooks, and its own loader finds
+    the hook there that tunes the garbage collector of each worker."""
+    from gunicorn.app.base import Application
+    from gunicorn.config import Config
+
+    from sot.config import gunicorn_hooks
+    from sot.registry.management.commands.serve import web_command
+
+    command = web_command(bind="127.0.0.1:8000", workers=2)
+    config_arg = command[command.index("--config") + 1]
+    assert config_arg == "python:sot.config.gunicorn_hooks"
+    app = Application.__new__(Application)  # gunicorn's loader, without argv
+    app.cfg = Config()
+    app.load_config_from_module_name_or_filename(config_arg)
+    assert app.cfg.post_worker_init is gunicorn_hooks.post_worker_init
+
+
+def test_the_web_server_bounds_malloc_arenas_unless_told_otherwise():
+    from sot.registry.management.commands.serve import web_environment
+
+    env = web_environment({"PATH": "/usr/bin"})
+    assert env["MALLOC_ARENA_MAX"] == "2" and env["PATH"] == "/usr/bin"
+    assert env["DJANGO_SETTINGS_MODULE"] == "sot.config.settings"
+    assert web_environment({"MALLOC_ARENA_MAX": "4"})["MALLOC_ARENA_MAX"] == "4"

@@ -17,6 +17,17 @@ no request's cookie, session or CSRF token can be handed to another. Requests wi
 a query string, other methods and every other view go through the chain as before.
 A change to the public data changes the key, like for the page itself.
 
+A kept response is fresh as long as the page it came from (its 30 s); past that,
+and as long as the page itself is kept for (``KEEP_STALE_FACTOR`` times more), one
+request goes through the chain to have it rendered again while the others of the
+same variant go on getting the kept bytes (stale while revalidate, as the page
+cache does). A copy the page cache sent past its age (another request is
+rendering the page) is kept the same way, so that the next requests need not go
+through the chain for it either. Before, every request for a page past its age went through the whole
+chain until the render was done: for a feed of 3 000 points that was seconds of
+requests each costing ten times a hit. A change of data is a new key, never
+answered from the old one.
+
 The open reads of the API (``OPEN_API_READS``: the points list, their GeoJSON, one
 point) are kept the same way for anonymous callers, by path *and* query (each
 page of a list is its own entry), for ``MAX_AGE_S``: a request with a bearer
@@ -25,13 +36,16 @@ token or a session cookie always goes through, since it may see internal fields.
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
 from sot.config.middleware import chosen_language
 from sot.public import pagecache
-from sot.public.http import MAX_AGE_S, OPEN_API_READS, accepts_gzip
+from sot.public.http import KEEP_STALE_FACTOR, MAX_AGE_S, OPEN_API_READS, accepts_gzip
 
 #: headers that belong to one request and are never replayed
 PER_REQUEST = frozenset({"x-request-id", "date", "set-cookie"})
@@ -41,6 +55,20 @@ PER_REQUEST = frozenset({"x-request-id", "date", "set-cookie"})
 MAX_PATHS = 50_000
 _paths: set[str] = set()
 API_PREFIX = "/api/v1/"
+#: the kept responses past their age that one request is having rendered again
+#: (entries only while that request runs)
+_revalidating: set[str] = set()
+_revalidating_lock = threading.Lock()
+
+
+def _revalidate(entry_key: str) -> bool:
+    """True for the one request that goes through the chain for a response past
+    its age; False for the others meanwhile (they are answered the kept one)."""
+    with _revalidating_lock:
+        if entry_key in _revalidating:
+            return False
+        _revalidating.add(entry_key)
+        return True
 
 
 def _variant(request) -> tuple[str, str]:
@@ -89,24 +117,44 @@ class FrontCacheMiddleware:
             return self.get_response(request)
         lang, variant = _variant(request)
         cache = pagecache.cache()
-        api_key = None
+        api_key = revalidating = None
         if path in _paths or path.startswith(API_PREFIX):
             # the key before the view reads anything: a change meanwhile
             # leaves what is kept under the older version
             key = pagecache.key(path, lang)
-            stored = cache.get(f"front:{variant}:{key}")
+            entry_key = f"front:{variant}:{key}"
+            stored = cache.get(entry_key)
             if stored is not None:
-                return _replay(request, *stored)
+                fresh_until, headers, body = stored
+                if fresh_until > time.time() or not _revalidate(entry_key):
+                    return _replay(request, headers, body)
+                revalidating = entry_key
             api_key = key
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+            self._keep(request, response, path, variant, api_key)
+        finally:
+            if revalidating is not None:
+                with _revalidating_lock:
+                    _revalidating.discard(revalidating)
+        return response
+
+    @staticmethod
+    def _keep(request, response, path, variant, api_key) -> None:
+        """Keep ``response`` for the next requests of its page and variant, when
+        it is a kept page's (or an anonymous open API read) and may be shared."""
         key, fresh_s = getattr(response, "sot_page_key", None), None
         if key is not None:
             fresh_s = response.sot_fresh_s
         elif api_key is not None and _open_api_read(request, response):
             key, fresh_s = api_key, MAX_AGE_S
+        # a page past its age (fresh_s < 0: the page cache sent its kept copy
+        # while another request renders it) is kept too, for as long as the page
+        # is, and answered only while a request is having it rendered again
+        life_s = None if key is None else fresh_s + MAX_AGE_S * KEEP_STALE_FACTOR
         if (
-            key is not None
-            and fresh_s >= 1
+            life_s is not None
+            and life_s >= 1
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -117,13 +165,14 @@ class FrontCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in PER_REQUEST
             ]
-            cache.set(
-                f"front:{variant}:{key}", (headers, response.content), timeout=fresh_s
+            pagecache.cache().set(
+                f"front:{variant}:{key}",
+                (time.time() + fresh_s, headers, response.content),
+                timeout=life_s,
             )
             if len(_paths) >= MAX_PATHS:
                 _paths.clear()
             _paths.add(path)
-        return response
 
 
 def _replay(request, headers: list, body: bytes) -> HttpResponse:

@@ -67,7 +67,14 @@ class PublicData:
         self.where = where
         self._svg: dict = {}
         self._outlines: dict = {}  # simplified area outlines, per instance
-        self._root = self  # what reads the parts that do not depend on ``where``
+        # what reads the parts that do not depend on ``where`` (None: this one;
+        # never ``self``, which would make every instance, and all it loaded, a
+        # reference cycle left to the cyclic garbage collector)
+        self._parent: PublicData | None = None
+
+    @property
+    def _root(self) -> PublicData:
+        return self if self._parent is None else self._parent
 
     @classmethod
     def load(cls, now: datetime | None = None, *, where: dict | None = None):
@@ -79,7 +86,7 @@ class PublicData:
         them (a page of a few points rendered beside pages of the whole install,
         as an incremental publish does)."""
         child = type(self)(self.now, where=where)
-        child._root = self._root
+        child._parent = self._root
         for name in ("_counts", "_fallbacks"):
             child.__dict__[name] = self._root.__dict__.setdefault(name, {})
         child._outlines = self._root._outlines
@@ -115,7 +122,9 @@ class PublicData:
             if ids
             else {}
         )
-        return state.public_messages(self.now, self.running, states)
+        messages = state.public_messages(self.now, self.running, states)
+        state.release(point for point, _ in states.values())
+        return messages
 
     @cached_property
     def located(self) -> list[state.Located]:

@@ -239,3 +239,86 @@ def test_requests_with_a_query_or_another_method_go_through(client, kall_open):
     assert head.status_code == 200 and head.content == b""
     query, queries = _get(client, "/punkt/kall/?x=1")
     assert query.status_code == 200 and "X-Request-ID" in query
+
+
+def test_a_kept_response_past_its_age_is_sent_while_one_request_renders_it(
+    client, kall_open, monkeypatch, trust_the_version
+):
+    """Stale while revalidate before the middleware (sot.config.frontcache): past
+    its age, the kept response goes on being sent (same bytes and headers, no
+    view reached) while one request has the page rendered again; that request
+    then keeps a fresh one."""
+    import time
+
+    from sot.config import frontcache
+    from sot.public import pagecache, pages
+
+    views_reached = _count_views(monkeypatch)
+    first = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+    cache = pagecache.cache()
+    (entry_key,) = [k.split(":", 2)[-1] for k in cache._cache if ":front:gz:" in k]
+    page_key = entry_key.split(":", 3)[-1]  # front:<variant>:<page key>
+    _fresh, headers, body = cache.get(entry_key)
+    cache.set(entry_key, (time.time() - 1, headers, body))  # as if 30 s had passed
+    _fresh, page = cache.get(page_key)
+    cache.set(page_key, (time.time() - 1, page))
+    assert frontcache._revalidate(entry_key)  # another request is rendering it
+    try:
+        meanwhile, queries = _get(client, "/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+    finally:
+        frontcache._revalidating.discard(entry_key)
+    assert views_reached == ["/punkt/kall/"] and queries == 0
+    assert meanwhile.content == first.content
+    assert _headers(meanwhile) == _headers(first)
+    renders = []
+    real = pages.render_point
+
+    def render_point(*args, **kwargs):
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_point", render_point)
+    again = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")  # revalidates
+    assert views_reached == ["/punkt/kall/"] * 2 and renders == [1]
+    assert again.content == first.content and not frontcache._revalidating
+    assert cache.get(entry_key)[0] > time.time()  # fresh again
+    client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+    assert views_reached == ["/punkt/kall/"] * 2  # answered in front again
+
+
+def test_a_copy_sent_past_its_age_is_kept_in_front_too(
+    client, kall_open, monkeypatch, trust_the_version
+):
+    """A request that finds no kept response but a page past its age that another
+    request is rendering gets the page's kept copy through the chain; that copy is
+    kept in front (past its age), so the requests meanwhile need not go through."""
+    import time
+
+    from sot.config import frontcache
+    from sot.public import http, pagecache
+
+    views_reached = _count_views(monkeypatch)
+    first = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+    cache = pagecache.cache()
+    (entry_key,) = [k.split(":", 2)[-1] for k in cache._cache if ":front:gz:" in k]
+    page_key = entry_key.split(":", 3)[-1]
+    cache.delete(entry_key)  # this variant not kept yet
+    _fresh, page = cache.get(page_key)
+    cache.set(page_key, (time.time() - 1, page))  # the page past its age
+    http._flights[page_key] = http._Flight()  # another request renders it
+    try:
+        through = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+        assert views_reached == ["/punkt/kall/"] * 2
+        assert through.content == first.content
+        fresh_until, _headers_kept, body = cache.get(entry_key)
+        assert fresh_until < time.time() and body == first.content
+        assert frontcache._revalidate(entry_key)  # one request goes through...
+        try:
+            meanwhile = client.get("/punkt/kall/", HTTP_ACCEPT_ENCODING="gzip")
+        finally:
+            frontcache._revalidating.discard(entry_key)
+        # ...the others are answered in front
+        assert views_reached == ["/punkt/kall/"] * 2
+        assert meanwhile.content == first.content
+    finally:
+        del http._flights[page_key]

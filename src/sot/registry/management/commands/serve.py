@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from sot.config import env
+from sot.config import env, gunicorn_hooks
 from sot.registry.supervise import Supervisor
 
 
@@ -47,27 +47,8 @@ class Command(BaseCommand):
             scheduler = [sys.executable, "-m", "sot.cli", "scheduler"]
             supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
         bind = f"{o['host']}:{o['port']}"
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "sot.config.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(o["workers"]),
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "10",
-        ]
-        if env.get("SOT_ACCESS_LOG"):
-            web += ["--access-logfile", "-"]
-        web_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sot.config.settings"}
+        web = web_command(bind=bind, workers=o["workers"])
+        web_env = web_environment(os.environ)
         supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"sot serving on http://{bind}/ (database: {engine})")
@@ -111,3 +92,43 @@ def worker_command(*, slow: bool = False) -> list[str]:
         "0.5" if slow else "0.1",
         "--no-startup-delay",
     ]
+
+
+def web_command(*, bind: str, workers: int) -> list[str]:
+    """gunicorn as `sot serve` starts it: gthread workers of four threads, each
+    tuned once loaded by :mod:`sot.config.gunicorn_hooks` (the garbage collector),
+    with the access log unless ``SOT_ACCESS_LOG=false``."""
+    web = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "sot.config.wsgi:application",
+        "--config",
+        f"python:{gunicorn_hooks.__name__}",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+    ]
+    if env.get("SOT_ACCESS_LOG"):
+        web += ["--access-logfile", "-"]
+    return web
+
+
+def web_environment(environ) -> dict[str, str]:
+    """The web server's environment: ``environ`` with the settings module and
+    glibc's ``MALLOC_ARENA_MAX`` (:mod:`sot.config.gunicorn_hooks`) unless it
+    already sets it."""
+    return {
+        "MALLOC_ARENA_MAX": gunicorn_hooks.MALLOC_ARENA_MAX,
+        **environ,
+        "DJANGO_SETTINGS_MODULE": "sot.config.settings",
+    }
