@@ -330,20 +330,9 @@ _INTERNAL_VALUES = (
     "responsible_organisation__name",
     "internal_notes",
 )
-_BACKUP_FIELDS = (
-    "id",
-    "generator_kva",
-    "fuel_type",
-    "tank_l",
-    "consumption_25_l_per_h",
-    "consumption_50_l_per_h",
-    "consumption_75_l_per_h",
-    "consumption_100_l_per_h",
-    "connected_loads",
-    "heater_kw",
-    "quick_connect",
-    "last_test_run_on",
-)
+#: the register's backup-power fields (one list, :data:`services.BACKUP_FIELDS`)
+#: less the internal notes, which the API does not give
+_BACKUP_FIELDS = ("id", *(f for f in services.BACKUP_FIELDS if f != "notes"))
 
 
 def point_values(queryset, *, internal: bool):
