@@ -221,7 +221,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
     log = (tmp / f"app-{label}.log").open("w")
     procs.append(
         subprocess.Popen(
-            [sot, "serve"],
+            [*_server_cpus(args), sot, "serve"],
             env=dict(env, SOT_HOST="127.0.0.1", SOT_PORT=str(port)),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -237,7 +237,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
         )
         peer_env.update(pair.split("=", 1) for pair in args.peer_env)
         peer = subprocess.Popen(
-            [sot, "serve"],
+            [*_server_cpus(args), sot, "serve"],
             env=peer_env,
             stdout=(tmp / f"peer-{label}.log").open("w"),
             stderr=subprocess.STDOUT,
@@ -250,7 +250,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     procs.append(
         subprocess.Popen(
-            [nginx, "-c", str(conf), "-p", str(tmp)],
+            [*_server_cpus(args), nginx, "-c", str(conf), "-p", str(tmp)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -279,6 +279,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
                     args.duration,
                     args.connections,
                     headers=[] if name in ANONYMOUS else [f"Cookie: {cookie}"],
+                    **_load_cpus(args),
                 )
                 row["load"] = (load, os.getloadavg()[0])
                 results["rows"][(name, server)] = row
@@ -292,6 +293,7 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
                     f"http://127.0.0.1:{nginx_port}{path}",
                     args.duration,
                     args.connections,
+                    **_load_cpus(args),
                 )
                 row["load"] = (load, os.getloadavg()[0])
                 results["rows"][(name, "nginx snapshot")] = row
@@ -330,12 +332,32 @@ def _weights(site: Path) -> dict[str, tuple[str, int]]:
     return out
 
 
+def _server_cpus(args) -> list[str]:
+    """With ``--pin``: the servers (sot serve, nginx) on every core but the first."""
+    if not args.pin:
+        return []
+    last = (os.cpu_count() or 2) - 1
+    return ["taskset", "-c", f"1-{last}" if last > 1 else "1"]
+
+
+def _load_cpus(args) -> dict:
+    """With ``--pin``: wrk, with one thread, on the first core alone, so that the
+    load generator does not take the servers' turns (on two shared cores even
+    nginx's p99 was 20-34 times its p50)."""
+    return {"prefix": ["taskset", "-c", "0"], "threads": 1} if args.pin else {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, default=3000)
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="wrk on the first core, the servers on the others (taskset)",
+    )
     parser.add_argument(
         "--pg", default="postgres://postgres@127.0.0.1:5432/sot_bench_national"
     )
@@ -401,8 +423,11 @@ def _print(runs: dict, args) -> None:
     names = list(runs)
     print(
         f"\n==> {args.points} points, {args.points // 3} activated, "
-        f"{args.points * 10} reports; wrk -t2 -c{args.connections} "
-        f"-d{args.duration}s, gzip, loopback, {args.workers} workers\n"
+        f"{args.points * 10} reports; wrk -t{1 if args.pin else 2} "
+        f"-c{args.connections} -d{args.duration}s, gzip, loopback, "
+        f"{args.workers} workers"
+        + (", wrk on core 0, servers on the others" if args.pin else "")
+        + "\n"
     )
     head = f"{'resource':<16} {'server':<15}" + "".join(
         f" | {n + ' req/s':>17} {'p50 ms':>8} {'p99 ms':>8}" for n in names

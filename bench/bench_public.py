@@ -111,12 +111,17 @@ def run(cmd, env, **kw):
     )
 
 
-def wrk(url: str, duration_s: int, connections: int, headers=()) -> dict:
+def wrk(
+    url: str, duration_s: int, connections: int, headers=(), prefix=(), threads=2
+) -> dict:
+    """wrk's figures for ``url``; ``prefix`` runs it under another command (e.g.
+    ``taskset -c 0``, to keep it off the server's cores)."""
     extra = [arg for h in headers for arg in ("-H", h)]
     out = subprocess.run(
         [
+            *prefix,
             "wrk",
-            "-t2",
+            f"-t{threads}",
             f"-c{connections}",
             f"-d{duration_s}s",
             "--latency",

@@ -128,3 +128,22 @@ def test_the_web_server_bounds_malloc_arenas_unless_told_otherwise():
     assert env["MALLOC_ARENA_MAX"] == "2" and env["PATH"] == "/usr/bin"
     assert env["DJANGO_SETTINGS_MODULE"] == "sot.config.settings"
     assert web_environment({"MALLOC_ARENA_MAX": "4"})["MALLOC_ARENA_MAX"] == "4"
+
+
+def test_the_web_servers_threads_are_a_setting(monkeypatch):
+    """Two threads a worker by default (docs/scaling.md: the slowest cached answers
+    at 10 ms instead of 26 ms); SOT_THREADS or --threads changes it."""
+    from sot.registry.management.commands import serve
+
+    def threads(argv=()):
+        options = serve.Command().create_parser("sot", "serve").parse_args(argv)
+        command = serve.web_command(
+            bind="127.0.0.1:8000", workers=options.workers, threads=options.threads
+        )
+        return command[command.index("--threads") + 1]
+
+    monkeypatch.delenv("SOT_THREADS", raising=False)
+    assert threads() == "2"
+    monkeypatch.setenv("SOT_THREADS", "3")
+    assert threads() == "3"
+    assert threads(["--threads", "6"]) == "6"

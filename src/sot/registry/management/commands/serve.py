@@ -30,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=env.get("SOT_HOST"))
         parser.add_argument("--port", type=int, default=env.get("SOT_PORT"))
         parser.add_argument("--workers", type=int, default=env.get("SOT_WORKERS"))
+        parser.add_argument("--threads", type=int, default=env.get("SOT_THREADS"))
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             scheduler = [sys.executable, "-m", "sot.cli", "scheduler"]
             supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
         bind = f"{o['host']}:{o['port']}"
-        web = web_command(bind=bind, workers=o["workers"])
+        web = web_command(bind=bind, workers=o["workers"], threads=o["threads"])
         web_env = web_environment(os.environ)
         supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -94,10 +95,10 @@ def worker_command(*, slow: bool = False) -> list[str]:
     ]
 
 
-def web_command(*, bind: str, workers: int) -> list[str]:
-    """gunicorn as `sot serve` starts it: gthread workers of four threads, each
-    tuned once loaded by :mod:`sot.config.gunicorn_hooks` (the garbage collector),
-    with the access log unless ``SOT_ACCESS_LOG=false``."""
+def web_command(*, bind: str, workers: int, threads: int = 2) -> list[str]:
+    """gunicorn as `sot serve` starts it: gthread workers of ``threads`` threads
+    (``SOT_THREADS``), each tuned once loaded by :mod:`sot.config.gunicorn_hooks`
+    (the garbage collector), with the access log unless ``SOT_ACCESS_LOG=false``."""
     web = [
         sys.executable,
         "-m",
@@ -110,7 +111,7 @@ def web_command(*, bind: str, workers: int) -> list[str]:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--worker-class",
         "gthread",
         "--timeout",
