@@ -171,10 +171,18 @@ def find(data: PublicData, query: str, *, limit: int = 5) -> Answer:
         any_state = True
     if resolution.status == "outside" and ranked and ranked[0][1] > BORDER_M:
         ranked = []
-    shown = type(data)(data.now, where={"slug__in": [p.slug for p, _d in ranked]})
-    full = {p.slug: p for p in shown.points} if ranked else {}
-    ranked = [(full[p.slug], d) for p, d in ranked if p.slug in full]
+    (ranked,) = _whole(data, [ranked])
     return Answer(resolution, ranked, any_state)
+
+
+def _whole(data: PublicData, rows: list[list]) -> list[list]:
+    """Rows of (light point, distance) ranked from :attr:`PublicData.located`, with
+    the points loaded whole, only those listed (one narrowed load for all rows)."""
+    slugs = sorted({p.slug for row in rows for p, _d in row})
+    if not slugs:
+        return [[] for _row in rows]
+    full = {p.slug: p for p in type(data)(data.now, where={"slug__in": slugs}).points}
+    return [[(full[p.slug], d) for p, d in row if p.slug in full] for row in rows]
 
 
 # -- without the server: the snapshot's search index and the localities list ------
@@ -286,12 +294,7 @@ def locality_ranks(
         ranked = near.nearest_many(positions, data.points)
         return list(zip(places, ranked, strict=True))
     light = near.nearest_many(positions, data.located)
-    slugs = sorted({p.slug for row in light for p, _d in row})
-    full = {p.slug: p for p in type(data)(data.now, where={"slug__in": slugs}).points}
-    return [
-        (place, [(full[p.slug], d) for p, d in row if p.slug in full])
-        for place, row in zip(places, light, strict=True)
-    ]
+    return list(zip(places, _whole(data, light), strict=True))
 
 
 def locality_rows(
