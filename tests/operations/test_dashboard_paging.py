@@ -103,3 +103,7 @@ def test_a_point_is_found_by_name_whichever_page_it_is_on(
     assert last.point.slug in _slugs(table)
     assert len(_slugs(table)) == min(named, 2)
     assert f'value="{last.point.name}"' in html.decode()
+    # a search that finds nothing says so, not that nothing is activated
+    none = client.get("/drift/oversikt/", {"q": "Kalll"}).content.decode()
+    assert "Ingen aktiverad punkt matchar ”Kalll”." in none
+    assert "Inga aktiverade punkter." not in none
