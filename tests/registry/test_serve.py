@@ -147,3 +147,25 @@ def test_the_web_servers_threads_are_a_setting(monkeypatch):
     monkeypatch.setenv("SOT_THREADS", "3")
     assert threads() == "3"
     assert threads(["--threads", "6"]) == "6"
+
+
+def test_the_web_workers_share_rendered_pages_in_a_folder_of_their_own(served):
+    """`sot serve` gives its workers a temporary folder to share the public pages
+    they render (SOT_PAGE_CACHE_DIR, sot.public.pagecache), and removes it when
+    it stops."""
+    base, proc = served
+    assert _get(base + "/")[0] == 200
+    gunicorn = [pid for pid, args in _children(proc.pid) if "gunicorn" in args]
+    workers = [pid for g in gunicorn for pid, _ in _children(g)]
+    folders = set()
+    for pid in workers:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            for item in f.read().split(b"\0"):
+                if item.startswith(b"SOT_PAGE_CACHE_DIR="):
+                    folders.add(item.split(b"=", 1)[1].decode())
+    assert len(folders) == 1
+    folder = Path(folders.pop())
+    assert list(folder.rglob("*.page"))  # the start page, rendered and shared
+    proc.terminate()
+    proc.wait(timeout=30)
+    assert not folder.exists()

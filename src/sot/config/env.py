@@ -160,6 +160,15 @@ SETTINGS: tuple[Setting, ...] = (
         kind="int",
     ),
     Setting(
+        "SOT_PAGE_CACHE_DIR",
+        "",
+        "Folder in which the web workers of one machine share the public pages they "
+        "rendered, so that each page is rendered once per change by one worker "
+        "instead of once by every worker. Empty: `sot serve` gives its workers a "
+        "temporary folder of their own (removed when it stops); other servers keep "
+        "pages per process.",
+    ),
+    Setting(
         "SOT_RUN_TASK_WORKER",
         "true",
         "Whether `sot serve` also starts the background task worker beside the web "

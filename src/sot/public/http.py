@@ -184,16 +184,64 @@ _flights_lock = threading.Lock()
 
 def _build(key, render, content_type, max_age, cache) -> tuple:
     """(fresh until, entry) of the page, rendered unless another flight has just
-    kept a fresh one; ``_MISSING`` when there is no such page."""
+    kept a fresh one; ``_MISSING`` when there is no such page.
+
+    With a store shared by the machine's processes (:func:`pagecache.shared`), a
+    page another process rendered is read from it, and a render is done under
+    the store's lock for that page, so that one process renders it and the
+    others read what it wrote. A process with a copy past its age to send (its
+    own or the store's) does not wait for another's render: it sends that copy
+    (stale while revalidate, as within one process)."""
     stored = cache.get(key)
     if stored is not None and (stored is _MISSING or stored[0] > time.time()):
         return stored
+    store = pagecache.shared()
+    if store is None:
+        return _render(key, render, content_type, max_age, cache)
+    found = _usable(store.get(key), max_age)
+    if found is not None and found[0] > time.time():
+        return _keep(cache, key, found, max_age)
+    older = stored if stored is not None else found
+    if stored is None and found is not None:
+        # the other threads of this process send it while this one renders
+        _keep(cache, key, found, max_age)
+    with store.lock(key, wait_s=0 if older else FLIGHT_WAIT_S) as held:
+        if not held:  # another process renders it
+            return (
+                older
+                if older is not None
+                else _render(key, render, content_type, max_age, cache)
+            )
+        found = _usable(store.get(key), max_age)
+        if found is not None and found[0] > time.time():
+            return _keep(cache, key, found, max_age)
+        stored = _render(key, render, content_type, max_age, cache)
+        if stored is not _MISSING:
+            store.put(key, stored)
+        return stored
+
+
+def _usable(found: tuple | None, max_age: int) -> tuple | None:
+    """A shared entry, unless it is older than a page is ever kept for."""
+    if found is None or found[0] + max_age * KEEP_STALE_FACTOR < time.time():
+        return None
+    return found
+
+
+def _keep(cache, key, stored: tuple, max_age: int) -> tuple:
+    """Keep ``stored`` in this process for as long as the page is kept."""
+    life_s = stored[0] - time.time() + max_age * KEEP_STALE_FACTOR
+    if life_s >= 1:
+        cache.set(key, stored, timeout=life_s)
+    return stored
+
+
+def _render(key, render, content_type, max_age, cache) -> tuple:
     body = render()
     if body is None:
         return _MISSING
     stored = (time.time() + max_age, _representations(body, content_type))
-    cache.set(key, stored, timeout=max_age * (1 + KEEP_STALE_FACTOR))
-    return stored
+    return _keep(cache, key, stored, max_age)
 
 
 def _single_flight(key: str, build: Callable[[], tuple], *, wait: bool = True):

@@ -23,13 +23,22 @@ representations, so a hit costs a cache read and no query at all, and an
 ``If-None-Match`` that matches is a 304 before anything is rendered. The
 ``pages`` cache (``CACHES`` in the settings) is bounded (``MAX_ENTRIES``), so a
 worker's memory does not grow with the number of pages asked for.
+
+Behind it, when ``SOT_PAGE_CACHE_DIR`` names a folder (``sot serve`` gives its
+workers one of their own when it is empty), the rendered pages are also shared by
+the processes of the machine (:func:`shared`, :mod:`sot.public.core.sharedpages`): a
+page is rendered once per version by one process and read by the others. The
+keys hold nothing that differs between processes (the settings stamp is a CRC of
+the environment, not Python's salted ``hash``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
+import zlib
 
 from django.core.cache import caches
 from django.core.signals import setting_changed
@@ -39,6 +48,7 @@ from django.utils import translation
 
 from sot.config import env
 from sot.operations.signals import public_state_changed
+from sot.public.core.sharedpages import SharedPages
 from sot.public.models import PublicChange
 
 #: apps whose data the public pages show
@@ -64,6 +74,34 @@ clock = time.monotonic
 
 def cache():
     return caches[CACHE_ALIAS]
+
+
+#: the shared stores made so far, by folder (one object per folder and process,
+#: for its count of writes between prunings); holds no data
+_stores: dict[str, SharedPages] = {}
+#: what the shared folder keeps: the longest a page is kept (sot.public.http:
+#: MAX_AGE_S x (1 + KEEP_STALE_FACTOR); a test holds them equal) and a bound on
+#: the files, like the per-process cache's MAX_ENTRIES
+SHARED_KEEP_S = 180
+SHARED_MAX_FILES = 5000
+
+
+def shared() -> SharedPages | None:
+    """The store of rendered pages this machine's processes share, in a folder of
+    ``SOT_PAGE_CACHE_DIR`` of its own per database (two installs, or two test
+    databases, on one machine never share a page); None when the setting is empty."""
+    root = env.get("SOT_PAGE_CACHE_DIR")
+    if not root:
+        return None
+    db = connection.settings_dict
+    identity = f"{db['ENGINE']}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db['NAME']}"
+    folder = os.path.join(root, hashlib.sha256(identity.encode()).hexdigest()[:16])
+    store = _stores.get(folder)
+    if store is None:
+        store = _stores[folder] = SharedPages(
+            folder, keep_s=SHARED_KEEP_S, max_files=SHARED_MAX_FILES
+        )
+    return store
 
 
 class _Known:
@@ -121,6 +159,9 @@ def forget() -> None:
     gives its change ids out again)."""
     _bump()
     cache().clear()
+    store = shared()
+    if store is not None:
+        store.clear()
 
 
 def changed() -> None:
@@ -135,12 +176,15 @@ def changed() -> None:
 
 def _settings_stamp() -> int:
     """The ``SOT_*`` settings (a tile server, the site URL) shape pages too; they
-    change with a restart, but a test may change them in place. Hashing the raw
-    environment (already bytes) costs microseconds; the mapping's own items()
-    would decode every variable."""
+    change with a restart, but a test may change them in place. A CRC of the raw
+    environment (already bytes) costs microseconds and is the same in every
+    process with the same environment (Python's ``hash`` is salted per
+    interpreter); the mapping's own items() would decode every variable."""
     raw = getattr(os.environ, "_data", None)
-    items = raw.items() if isinstance(raw, dict) else os.environ.items()
-    return hash(tuple(items))
+    if isinstance(raw, dict):
+        return zlib.crc32(b"\0".join(k + b"=" + v for k, v in sorted(raw.items())))
+    text = "\0".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
+    return zlib.crc32(text.encode("utf-8", "surrogateescape"))
 
 
 def key(path: str, language: str | None = None) -> str:

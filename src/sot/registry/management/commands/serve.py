@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 from django.conf import settings
 from django.core.management import call_command
@@ -49,7 +50,11 @@ class Command(BaseCommand):
             supervisor.add("scheduler", lambda: subprocess.Popen(scheduler))
         bind = f"{o['host']}:{o['port']}"
         web = web_command(bind=bind, workers=o["workers"], threads=o["threads"])
-        web_env = web_environment(os.environ)
+        pages_dir = None
+        if not env.get("SOT_PAGE_CACHE_DIR"):
+            # the workers share their rendered pages in a folder of their own
+            pages_dir = tempfile.mkdtemp(prefix="sot-pages-")
+        web_env = web_environment(os.environ, pages_dir=pages_dir)
         supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"sot serving on http://{bind}/ (database: {engine})")
@@ -65,6 +70,8 @@ class Command(BaseCommand):
             supervisor.run()
         finally:
             supervisor.stop()
+            if pages_dir is not None:
+                shutil.rmtree(pages_dir, ignore_errors=True)
         return None
 
 
@@ -124,12 +131,14 @@ def web_command(*, bind: str, workers: int, threads: int = 2) -> list[str]:
     return web
 
 
-def web_environment(environ) -> dict[str, str]:
-    """The web server's environment: ``environ`` with the settings module and
+def web_environment(environ, *, pages_dir: str | None = None) -> dict[str, str]:
+    """The web server's environment: ``environ`` with the settings module,
     glibc's ``MALLOC_ARENA_MAX`` (:mod:`sot.config.gunicorn_hooks`) unless it
-    already sets it."""
+    already sets it, and ``SOT_PAGE_CACHE_DIR`` set to ``pages_dir`` when given
+    (the folder the workers share rendered pages in, :mod:`sot.public.pagecache`)."""
     return {
         "MALLOC_ARENA_MAX": gunicorn_hooks.MALLOC_ARENA_MAX,
         **environ,
+        **({"SOT_PAGE_CACHE_DIR": pages_dir} if pages_dir else {}),
         "DJANGO_SETTINGS_MODULE": "sot.config.settings",
     }

@@ -1,0 +1,190 @@
+"""Rendered public pages shared by the processes of one machine, in a folder (#15).
+
+Each web worker keeps the pages it rendered in its own memory (the ``pages``
+cache). Alone, that meant every worker rendered every page once per version of
+the data: with two workers, the second one to be asked for the national GeoJSON
+spent two seconds on it while a crowd waited, which was the p99 of the county
+page and the feed under load. This store sits behind the per-process cache: a
+worker that misses a page reads it here before rendering, and one that renders
+writes it here, so a page is rendered once per version by one process of the
+machine and read by the others.
+
+- **One render at a time across processes**: the render of a page is done under
+  an exclusive ``flock`` on one of ``LOCK_STRIPES`` lock files chosen by the key;
+  a process that finds it taken waits (polling, at most ``wait_s``) and reads what
+  the other wrote, or, when it has an older copy to send meanwhile, sends that.
+- **Entries are what is sent**: a small JSON header (the key, fresh-until time,
+  the ETags) and the body (gzip bytes when there are any), written to a temporary
+  file and renamed into place, so a reader never sees half an entry. A file that
+  cannot be read (truncated, another format) is a miss.
+- **Bounded**: entries older than ``keep_s`` are deleted now and then by the
+  process that writes (every ``PRUNE_EVERY`` writes), and so are the oldest when
+  there are more than ``max_files``.
+
+Nothing here imports Django: :mod:`sot.public.http` decides what is kept and for
+how long, :mod:`sot.public.pagecache` names the folder (one per database, so two
+installs or two test runs on one machine never share a page).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+#: lock files a store has at most; two pages whose keys share one wait for each
+#: other's render (a 1 in LOCK_STRIPES chance for any two)
+LOCK_STRIPES = 1024
+#: how often a waiting process looks whether the lock came free, in seconds
+POLL_S = 0.005
+#: writes between two prunings, per process
+PRUNE_EVERY = 64
+FORMAT = 1
+
+#: (fresh until, (identity ETag, gzip bytes or None, gzip ETag or None,
+#: identity bytes or None)): the entry of sot.public.http
+Entry = tuple[float, tuple]
+
+
+class SharedPages:
+    def __init__(self, root: str | os.PathLike, *, keep_s: float, max_files: int):
+        self.root = Path(root)
+        self.keep_s = keep_s
+        self.max_files = max_files
+        self._writes = 0
+
+    # -- entries ------------------------------------------------------------
+
+    def _name(self, key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+    def get(self, key: str) -> Entry | None:
+        """The entry kept under ``key``, fresh or not; None when there is none
+        (or it cannot be read)."""
+        try:
+            with open(self.root / f"{self._name(key)}.page", "rb") as f:
+                raw = f.read()
+        except OSError:
+            return None
+        header, sep, body = raw.partition(b"\n")
+        if not sep:
+            return None
+        try:
+            meta = json.loads(header)
+        except ValueError:
+            return None
+        if (
+            not isinstance(meta, dict)
+            or meta.get("format") != FORMAT
+            or meta.get("key") != key
+            or len(body) != meta.get("length")
+        ):
+            return None
+        packed = meta["packed_etag"] is not None
+        entry = (
+            meta["plain_etag"],
+            body if packed else None,
+            meta["packed_etag"],
+            None if packed else body,
+        )
+        return (meta["fresh_until"], entry)
+
+    def put(self, key: str, stored: Entry) -> None:
+        """Keep ``stored`` under ``key`` for every process (atomically)."""
+        fresh_until, (plain_etag, packed, packed_etag, plain) = stored
+        body = packed if packed is not None else plain
+        header = json.dumps(
+            {
+                "format": FORMAT,
+                "key": key,
+                "fresh_until": fresh_until,
+                "plain_etag": plain_etag,
+                "packed_etag": packed_etag if packed is not None else None,
+                "length": len(body),
+            }
+        ).encode()
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(header + b"\n" + body)
+            os.replace(tmp, self.root / f"{self._name(key)}.page")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self._writes += 1
+        if self._writes % PRUNE_EVERY == 0:
+            self.prune()
+
+    # -- the render lock ----------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, key: str, *, wait_s: float) -> Iterator[bool]:
+        """Hold the render lock of ``key``: yields True when held, False when
+        another process still held it after ``wait_s`` seconds (0: do not wait)."""
+        locks = self.root / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        stripe = int(self._name(key)[:8], 16) % LOCK_STRIPES
+        fd = os.open(locks / f"{stripe}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as e:
+                    if e.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(POLL_S)
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    # -- housekeeping -------------------------------------------------------
+
+    def prune(self, *, now: float | None = None) -> int:
+        """Delete the entries older than ``keep_s`` and, past ``max_files``, the
+        oldest; also temporary files a killed writer left. Returns how many."""
+        now = time.time() if now is None else now
+        try:
+            scanned = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return 0
+        kept: list[tuple[float, str]] = []
+        doomed: list[str] = []
+        for item in scanned:
+            if not item.name.endswith((".page", ".tmp")):
+                continue
+            try:
+                mtime = item.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if now - mtime > self.keep_s:
+                doomed.append(item.path)
+            elif item.name.endswith(".page"):
+                kept.append((mtime, item.path))
+        if len(kept) > self.max_files:
+            kept.sort()
+            doomed += [path for _, path in kept[: len(kept) - self.max_files]]
+        for path in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        return len(doomed)
+
+    def clear(self) -> None:
+        """Delete every entry (the lock files stay)."""
+        self.prune(now=float("inf"))
