@@ -7,6 +7,7 @@ One adapter for every reader of the public state rules: the public site
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sot.operations.conf import stale_after
@@ -18,9 +19,14 @@ from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
 def offers(point) -> tuple[core.Offer, ...]:
     """What the register says ``point`` offers (its ``point_services`` with service,
     prefetched by the caller); payment methods are not offers."""
+    return offers_of(ps.service.code for ps in point.point_services.all())
+
+
+def offers_of(codes: Iterable[str]) -> tuple[core.Offer, ...]:
+    """The offers of a point whose register services have these ``codes`` (in
+    order); payment methods are not offers."""
     out = []
-    for ps in point.point_services.all():
-        code = ps.service.code
+    for code in codes:
         if code in FUEL_SERVICES:
             out.append(core.Offer(code, "fuel", FUEL_PRODUCT_KEYS.get(code, code)))
         elif code not in PAYMENT_SERVICES:

@@ -122,9 +122,7 @@ class PublicData:
             if ids
             else {}
         )
-        messages = state.public_messages(self.now, self.running, states)
-        state.release(point for point, _ in states.values())
-        return messages
+        return state.public_messages(self.now, self.running, states)
 
     @cached_property
     def located(self) -> list[state.Located]:

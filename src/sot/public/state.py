@@ -9,7 +9,6 @@ leave this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -31,7 +30,7 @@ from sot.operations.models import (
 from sot.operations.models import StateChange as OpsStateChange
 from sot.operations.plain import activation_at as _state_at
 from sot.operations.plain import offers as _offers
-from sot.operations.plain import plain_activation, plain_restriction
+from sot.operations.plain import offers_of, plain_activation, plain_restriction
 from sot.public.core import hours
 from sot.public.core.model import (
     OPEN_STATES,
@@ -44,7 +43,15 @@ from sot.public.core.model import (
 from sot.public.core.svgmap import Area
 from sot.public.models import RESTRICTION_LABELS, PublicMessage
 from sot.registry.catalogue import FUEL_SERVICES, PAYMENT_SERVICES
-from sot.registry.models import County, Lifecycle, Municipality, Point
+from sot.registry.models import (
+    CONTACT_ORDER,
+    SERVICE_ORDER,
+    County,
+    Lifecycle,
+    Municipality,
+    Point,
+    PointService,
+)
 
 #: Register fuel service code -> StatusReport.fuel_products key (defined once).
 FUEL_KEYS = FUEL_PRODUCT_KEYS
@@ -134,7 +141,8 @@ def to_public(
         for s in services:
             o = by_key.get(s.key)
             if o is None or not st.live:
-                out.append(replace(s, available=None, limited=False))
+                unknown = s.available is None and not s.limited
+                out.append(s if unknown else replace(s, available=None, limited=False))
                 continue
             out.append(
                 replace(
@@ -189,32 +197,116 @@ def _with_note_conflicts(pt: PublicPoint) -> PublicPoint:
     return replace(pt, note_conflicts=tuple(dict.fromkeys(c.topic for c in found)))
 
 
-def point_base(point: Point) -> PublicPoint:
+@dataclass(frozen=True, slots=True)
+class PointRow:
+    """What the public side reads of a point, as plain values (no model objects:
+    building 30 000 of them and their prefetches was most of a national feed's
+    render): its columns, its services as (code, Swedish name, English name,
+    note) in the register's order and its public contacts as (name, title,
+    phone, email)."""
+
+    pk: int
+    slug: str
+    name: str
+    village: str
+    municipality_code: str
+    municipality_name: str
+    lat: float
+    lon: float
+    address: str
+    postcode: str
+    accessibility_notes: str
+    opening_arrangements: str
+    public_description: str
+    services: tuple[tuple[str, str, str, str], ...]
+    contacts: tuple[tuple[str, str, str, str], ...]
+
+    @property
+    def offers(self):
+        """What the register says the point offers (``core.Offer``s)."""
+        return offers_of(code for code, *_ in self.services)
+
+
+_ROW_COLUMNS = (
+    "pk",
+    "slug",
+    "name",
+    "village",
+    "municipality__code",
+    "municipality__name",
+    "lat",
+    "lon",
+    "address",
+    "postcode",
+    "accessibility_notes",
+    "opening_arrangements",
+    "public_description",
+)
+
+
+def point_rows(where: dict | None = None) -> list[PointRow]:
+    """The public points (those ``where`` selects, Point lookups such as
+    ``{"slug": "kall"}``), in the one order of every build (municipality, name,
+    slug), as :class:`PointRow`: three queries whatever their number."""
+    rows = list(
+        Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES, **(where or {}))
+        .order_by("municipality__name", "name", "slug")
+        .values_list(*_ROW_COLUMNS)
+    )
+    ids = [r[0] for r in rows]
+    services: dict[int, list[tuple[str, str, str, str]]] = {pk: [] for pk in ids}
+    for point_id, *service in (
+        PointService.objects.filter(point_id__in=ids)
+        .order_by(*SERVICE_ORDER)
+        .values_list(
+            "point_id", "service__code", "service__name_sv", "service__name_en", "notes"
+        )
+    ):
+        services[point_id].append(tuple(service))
+    contacts: dict[int, list[tuple[str, str, str, str]]] = {pk: [] for pk in ids}
+    for point_id, *contact in (
+        Point.contacts.through.objects.filter(point_id__in=ids, contact__is_public=True)
+        .order_by(*(f"contact__{field}" for field in CONTACT_ORDER))
+        .values_list(
+            "point_id",
+            "contact__name",
+            "contact__title",
+            "contact__phone",
+            "contact__email",
+        )
+    ):
+        contacts[point_id].append(tuple(contact))
+    return [
+        PointRow(
+            *r,
+            services=tuple(services[r[0]]),
+            contacts=tuple(contacts[r[0]]),
+        )
+        for r in rows
+    ]
+
+
+def point_base(point: PointRow) -> PublicPoint:
+    """The register's view of a point, before its live state is laid over it."""
     services, fuel, payment = [], [], []
-    for ps in point.point_services.all():
-        svc = ps.service
-        if svc.code in FUEL_SERVICES:
-            fuel.append(
-                Service(svc.code, None, label_sv=svc.name_sv, label_en=svc.name_en)
-            )
-        elif svc.code in PAYMENT_SERVICES:
-            payment.append(PAYMENT_KEYS.get(svc.code, svc.code))
+    for code, name_sv, name_en, notes in point.services:
+        if code in FUEL_SERVICES:
+            fuel.append(Service(code, None, label_sv=name_sv, label_en=name_en))
+        elif code in PAYMENT_SERVICES:
+            payment.append(PAYMENT_KEYS.get(code, code))
         else:
             services.append(
-                Service(
-                    svc.code, None, ps.notes, label_sv=svc.name_sv, label_en=svc.name_en
-                )
+                Service(code, None, notes, label_sv=name_sv, label_en=name_en)
             )
-    contacts = [c for c in point.contacts.all() if c.is_public]
     contact = "; ".join(
-        ", ".join(x for x in (c.name, c.title, c.phone, c.email) if x) for c in contacts
+        ", ".join(x for x in contact if x) for contact in point.contacts
     )
     return PublicPoint(
         slug=point.slug,
         name=point.name,
         village=point.village,
-        municipality_code=point.municipality.code,
-        municipality_name=point.municipality.name,
+        municipality_code=point.municipality_code,
+        municipality_name=point.municipality_name,
         lat=point.lat,
         lon=point.lon,
         address=", ".join(
@@ -236,16 +328,6 @@ def point_base(point: Point) -> PublicPoint:
     )
 
 
-def _points_qs(where: dict | None = None):
-    return (
-        Point.objects.filter(lifecycle__in=PUBLIC_LIFECYCLES, **(where or {}))
-        .select_related("municipality")
-        .defer("municipality__boundary")  # a boundary is large JSON: never per point
-        .prefetch_related("point_services__service", "contacts")
-        .order_by("municipality__name", "name", "slug")  # one order, every build
-    )
-
-
 def _restrictions(now, events) -> dict[int, list[core.Restriction]]:
     out: dict[int, list[core.Restriction]] = {}
     for m in (
@@ -261,7 +343,7 @@ def _restrictions(now, events) -> dict[int, list[core.Restriction]]:
 
 def point_states(
     now=None, events: list[Event] | None = None, *, where: dict | None = None
-) -> dict[int, tuple[Point, core.PointPublicState]]:
+) -> dict[int, tuple[PointRow, core.PointPublicState]]:
     """Point id -> (point, its public state) for every public point, or for those
     matching ``where`` (Point lookups such as ``{"slug": "kall"}``). A fixed number
     of queries whatever the number of points."""
@@ -280,13 +362,13 @@ def point_states(
         point.pk: (
             point,
             core.public_state(
-                offers=_offers(point),
+                offers=point.offers,
                 activations=by_point.get(point.pk, ()),
                 restrictions=restrictions.get(point.pk, ()),
                 now=now,
             ),
         )
-        for point in _points_qs(where)
+        for point in point_rows(where)
     }
 
 
@@ -315,20 +397,7 @@ def public_points(
     and nowhere else.
     """
     states = point_states(now, events, where=where)
-    out = [to_public(point_base(point), st, now=now) for point, st in states.values()]
-    release(point for point, _ in states.values())
-    return out
-
-
-def release(points: Iterable[Point]) -> None:
-    """Drop the prefetched rows of points that are done with. Django's prefetch
-    leaves every point in a reference cycle (the point keeps the queryset of its
-    services, which keeps a filter naming the point), which reference counting
-    never frees: a national feed left some 200 000 objects to the cyclic garbage
-    collector after every render, whose full passes stopped every thread of the
-    worker for 150-300 ms (docs/scaling.md). Without the cache they go at once."""
-    for point in points:
-        point.__dict__.pop("_prefetched_objects_cache", None)
+    return [to_public(point_base(point), st, now=now) for point, st in states.values()]
 
 
 @dataclass(frozen=True)
@@ -462,7 +531,7 @@ def areas(points: list[PublicPoint] | None = None, counties=None) -> list[Area]:
 def public_messages(
     now=None,
     events: list[Event] | None = None,
-    states: dict[int, tuple[Point, core.PointPublicState]] | None = None,
+    states: dict[int, tuple[PointRow, core.PointPublicState]] | None = None,
 ) -> list[PublicMessageData]:
     """Current messages from municipalities and the running events' own messages.
 
@@ -551,10 +620,9 @@ def state_changes(since=None, now=None, point_slugs=None) -> list[StateChange]:
     """
     now = now or timezone.now()
     where = {"slug__in": list(point_slugs)} if point_slugs is not None else None
-    points = {p.pk: p for p in _points_qs(where)}
+    points = {p.pk: p for p in point_rows(where)}
     bases = {pk: point_base(p) for pk, p in points.items()}
-    offers = {pk: _offers(p) for pk, p in points.items()}
-    release(points.values())
+    offers = {pk: p.offers for pk, p in points.items()}
     acts = list(
         Activation.objects.filter(point_id__in=points).select_related(
             "event", "last_report"

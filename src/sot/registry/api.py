@@ -21,7 +21,15 @@ from sot.api.auth import token_auth
 from sot.errors import NotFound
 from sot.geo import crs
 from sot.registry import services
-from sot.registry.models import BackupPower, Contact, Lifecycle, Point, PointService
+from sot.registry.models import (
+    CONTACT_ORDER,
+    SERVICE_ORDER,
+    BackupPower,
+    Contact,
+    Lifecycle,
+    Point,
+    PointService,
+)
 from sot.validation import bounds
 from sot.validation import schema as v
 from sot.vocabulary import literal
@@ -290,13 +298,6 @@ def backup_power_dict(bp: BackupPower) -> dict:
         "hours_on_full_tank_at_50_pct": round(hours, 1) if hours is not None else None,
     }
 
-
-#: A point's services in the order they were added and its contacts by
-#: organisation and name (the id breaks ties): the same in every answer of the
-#: API, whichever way it reads them (the database's own order of the services
-#: changed when one was updated, on PostgreSQL).
-SERVICE_ORDER = ("pk",)
-CONTACT_ORDER = ("organisation__name", "name", "pk")
 
 #: the columns of a point :func:`point_dicts` reads (values, no model objects)
 _PUBLIC_VALUES = (

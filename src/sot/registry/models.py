@@ -313,6 +313,14 @@ class Point(models.Model):
         return crs.to_sweref99tm(self.lon, self.lat)
 
 
+#: A point's services in the order they were added and its contacts by
+#: organisation and name (the id breaks ties): the same in every output, the API
+#: and the public pages alike, whichever way they read them (the database's own
+#: order of the services changed when one was updated, on PostgreSQL).
+SERVICE_ORDER = ("pk",)
+CONTACT_ORDER = ("organisation__name", "name", "pk")
+
+
 class PointService(models.Model):
     """That a point offers a service, with its capacity where that applies."""
 
