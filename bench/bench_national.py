@@ -176,7 +176,10 @@ def _pg_ready(url: str, *, fresh: bool = True) -> bool:
         return False
 
 
-def _run_database(label: str, url: str, args, tmp: Path) -> dict:
+def prepare(label: str, url: str, args, tmp: Path) -> tuple[dict, dict, Path]:
+    """The environment to serve the database at ``url`` with, the loaded country's
+    figures and the snapshot's folder: loaded and published now, or reused from
+    ``tmp`` when a ``--keep`` run kept them there."""
     env = dict(os.environ)
     env.update(
         {
@@ -214,6 +217,12 @@ def _run_database(label: str, url: str, args, tmp: Path) -> dict:
         info = json.loads(out.split("RESULT ", 1)[1])
         if args.keep:
             kept.write_text(json.dumps(info))
+    return env, info, site
+
+
+def _run_database(label: str, url: str, args, tmp: Path) -> dict:
+    env, info, site = prepare(label, url, args, tmp)
+    sot = str(VENV_BIN / "sot")
     results: dict = {"info": info, "rows": {}}
     port, nginx_port = free_port(), free_port()
     peer_port = free_port()

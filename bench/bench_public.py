@@ -111,30 +111,51 @@ def run(cmd, env, **kw):
     )
 
 
+def wrk_command(
+    url: str,
+    duration_s: int,
+    connections: int,
+    headers=(),
+    prefix=(),
+    threads=2,
+    script=None,
+) -> list[str]:
+    """wrk for ``url`` (gzip accepted, latency percentiles); ``prefix`` runs it
+    under another command (e.g. ``taskset -c 0``, to keep it off the server's
+    cores), ``script`` is a Lua script of wrk's (``-s``)."""
+    extra = [arg for h in headers for arg in ("-H", h)]
+    return [
+        *prefix,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration_s}s",
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+        *extra,
+        *(("-s", str(script)) if script else ()),
+        url,
+    ]
+
+
 def wrk(
     url: str, duration_s: int, connections: int, headers=(), prefix=(), threads=2
 ) -> dict:
-    """wrk's figures for ``url``; ``prefix`` runs it under another command (e.g.
-    ``taskset -c 0``, to keep it off the server's cores)."""
-    extra = [arg for h in headers for arg in ("-H", h)]
+    """wrk's figures for ``url`` (see :func:`wrk_command`)."""
     out = subprocess.run(
-        [
-            *prefix,
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{duration_s}s",
-            "--latency",
-            "-H",
-            "Accept-Encoding: gzip",
-            *extra,
-            url,
-        ],
+        wrk_command(url, duration_s, connections, headers, prefix, threads),
         check=True,
         capture_output=True,
         text=True,
         timeout=duration_s + 30,
     ).stdout
+    return wrk_figures(out)
+
+
+def wrk_figures(out: str) -> dict:
+    """requests/s, p50 and p99 (ms), non-2xx/3xx responses and timeouts from
+    wrk's output."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def ms(label):

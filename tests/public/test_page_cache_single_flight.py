@@ -137,3 +137,64 @@ def _page_keys() -> list[str]:
     from sot.public import pagecache
 
     return [k.split(":", 2)[-1] for k in pagecache.cache()._cache]
+
+
+def _render_in_background(path: str) -> threading.Thread:
+    def get():
+        try:
+            Client().get(path)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=get)
+    thread.start()
+    return thread
+
+
+def _wait_for(calls: list, n: int) -> None:
+    deadline = time.monotonic() + 10
+    while len(calls) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_while_a_new_version_renders_the_others_get_the_previous_copy(monkeypatch):
+    """After a change the first request renders the page; a request meanwhile
+    gets the copy of the previous version (rendered within its 30 s, what a
+    browser may show anyway) at once, marked max-age=0 and not kept in front,
+    instead of waiting for the render."""
+    from sot.public import pagecache
+
+    calls = _spy_render(monkeypatch)
+    first = Client().get("/")
+    pagecache.changed()
+    renderer = _render_in_background("/")
+    _wait_for(calls, 2)
+    started = time.monotonic()
+    meanwhile = Client().get("/")
+    waited = time.monotonic() - started
+    renderer.join(10)
+    assert waited < 0.25 and len(calls) == 2
+    assert meanwhile.status_code == 200 and meanwhile.content == first.content
+    assert "max-age=0" in meanwhile["Cache-Control"]
+    after = Client().get("/")  # the new version's copy, kept again
+    assert len(calls) == 2 and "max-age=30" in after["Cache-Control"]
+
+
+def test_a_previous_copy_older_than_its_age_is_not_sent(monkeypatch):
+    from sot.public import pagecache
+
+    calls = _spy_render(monkeypatch)
+    Client().get("/")
+    old_key = next(k for k in _page_keys() if k.startswith("sot-page:"))
+    cache = pagecache.cache()
+    fresh_until, entry = cache.get(old_key)
+    cache.set(old_key, (time.time() - 1, entry))  # rendered more than 30 s ago
+    pagecache.changed()
+    renderer = _render_in_background("/")
+    _wait_for(calls, 2)
+    started = time.monotonic()
+    response = Client().get("/")
+    waited = time.monotonic() - started
+    renderer.join(10)
+    assert waited >= 0.1  # it waited for the render of the new version
+    assert len(calls) == 2 and "max-age=30" in response["Cache-Control"]

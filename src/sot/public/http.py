@@ -134,25 +134,38 @@ def cached_page(
     304 at once. None when ``render`` returns None (no such page).
 
     A kept page is fresh for ``max_age`` seconds. A miss (a new version: the data
-    changed) is rendered once, the other requests for it waiting for that render
-    (:func:`_single_flight`). A page past its age but of the current version is
-    rendered again by one request while the others keep getting the kept copy
-    meanwhile (stale while revalidate): only what follows the clock alone (a
-    report growing stale) can be older than ``max_age``, by at most one render."""
+    changed) is rendered once, by the first request for it, which answers what
+    it rendered. The others meanwhile get the copy of the previous version when
+    one was rendered in the last ``max_age`` seconds (what a browser may show
+    anyway), sent with ``max-age=0`` and not kept in front (:func:`_previous`);
+    otherwise they wait for that render (:func:`_single_flight`). A page past its
+    age but of the current version is rendered again by one request while the
+    others keep getting the kept copy meanwhile (stale while revalidate): only
+    what follows the clock alone (a report growing stale) can be older than
+    ``max_age``, by at most one render."""
     key = pagecache.key(request.path)
     cache = pagecache.cache()
     stored = cache.get(key)
+    last = pagecache.last_key(request.path)
 
     def build():
-        return _build(key, render, content_type, max_age, cache)
+        return _build(key, render, content_type, max_age, cache, last=last)
 
+    previous = None
     if stored is None:
-        stored = _single_flight(key, build)
+        previous = _previous(cache, last, key)
+        stored = _single_flight(key, build, wait=previous is None)
+        if stored is None:  # another request renders the new version
+            stored = previous
+        else:
+            previous = None
     elif stored is not _MISSING and stored[0] <= time.time():
         stored = _single_flight(key, build, wait=False) or stored
     if stored is _MISSING:
         return None
     fresh_until, entry = stored
+    if previous is not None:
+        return _respond(request, entry, content_type, max_age=0)
     response = _respond(request, entry, content_type, max_age=max_age)
     if response.status_code == 200:
         # sot.config.frontcache keeps the whole response under this key as long
@@ -182,7 +195,19 @@ _flights: dict[str, _Flight] = {}
 _flights_lock = threading.Lock()
 
 
-def _build(key, render, content_type, max_age, cache) -> tuple:
+def _previous(cache, last: str, key: str) -> tuple | None:
+    """The copy of the page kept under an earlier version than ``key``, when it
+    is still fresh by its own clock (rendered in the last ``max_age`` seconds)."""
+    pointed = cache.get(last)
+    if pointed is None or pointed[0] == key:
+        return None
+    stored = cache.get(pointed[0])
+    if stored is None or stored is _MISSING or stored[0] <= time.time():
+        return None
+    return stored
+
+
+def _build(key, render, content_type, max_age, cache, *, last=None) -> tuple:
     """(fresh until, entry) of the page, rendered unless another flight has just
     kept a fresh one; ``_MISSING`` when there is no such page.
 
@@ -197,25 +222,25 @@ def _build(key, render, content_type, max_age, cache) -> tuple:
         return stored
     store = pagecache.shared()
     if store is None:
-        return _render(key, render, content_type, max_age, cache)
+        return _render(key, render, content_type, max_age, cache, last)
     found = _usable(store.get(key), max_age)
     if found is not None and found[0] > time.time():
-        return _keep(cache, key, found, max_age)
+        return _keep(cache, key, found, max_age, last)
     older = stored if stored is not None else found
     if stored is None and found is not None:
         # the other threads of this process send it while this one renders
-        _keep(cache, key, found, max_age)
+        _keep(cache, key, found, max_age, last)
     with store.lock(key, wait_s=0 if older else FLIGHT_WAIT_S) as held:
         if not held:  # another process renders it
             return (
                 older
                 if older is not None
-                else _render(key, render, content_type, max_age, cache)
+                else _render(key, render, content_type, max_age, cache, last)
             )
         found = _usable(store.get(key), max_age)
         if found is not None and found[0] > time.time():
-            return _keep(cache, key, found, max_age)
-        stored = _render(key, render, content_type, max_age, cache)
+            return _keep(cache, key, found, max_age, last)
+        stored = _render(key, render, content_type, max_age, cache, last)
         if stored is not _MISSING:
             store.put(key, stored)
         return stored
@@ -228,20 +253,23 @@ def _usable(found: tuple | None, max_age: int) -> tuple | None:
     return found
 
 
-def _keep(cache, key, stored: tuple, max_age: int) -> tuple:
-    """Keep ``stored`` in this process for as long as the page is kept."""
+def _keep(cache, key, stored: tuple, max_age: int, last=None) -> tuple:
+    """Keep ``stored`` in this process for as long as the page is kept, and
+    point ``last`` (:func:`pagecache.last_key`) to it."""
     life_s = stored[0] - time.time() + max_age * KEEP_STALE_FACTOR
     if life_s >= 1:
         cache.set(key, stored, timeout=life_s)
+        if last is not None:
+            cache.set(last, (key,), timeout=life_s)
     return stored
 
 
-def _render(key, render, content_type, max_age, cache) -> tuple:
+def _render(key, render, content_type, max_age, cache, last=None) -> tuple:
     body = render()
     if body is None:
         return _MISSING
     stored = (time.time() + max_age, _representations(body, content_type))
-    return _keep(cache, key, stored, max_age)
+    return _keep(cache, key, stored, max_age, last)
 
 
 def _single_flight(key: str, build: Callable[[], tuple], *, wait: bool = True):

@@ -174,17 +174,31 @@ def changed() -> None:
         PublicChange.objects.filter(pk__lt=change.pk - KEEP_ROWS).delete()
 
 
+#: the settings stamp by the environment's salted hash (a few entries at most:
+#: emptied when it holds more)
+_stamps: dict[int, int] = {}
+
+
 def _settings_stamp() -> int:
     """The ``SOT_*`` settings (a tile server, the site URL) shape pages too; they
-    change with a restart, but a test may change them in place. A CRC of the raw
-    environment (already bytes) costs microseconds and is the same in every
-    process with the same environment (Python's ``hash`` is salted per
-    interpreter); the mapping's own items() would decode every variable."""
+    change with a restart, but a test may change them in place. The stamp is a
+    CRC of the raw environment (already bytes), the same in every process with
+    the same environment (Python's ``hash`` is salted per interpreter), looked up
+    by the salted hash, which costs a microsecond; the mapping's own items()
+    would decode every variable."""
     raw = getattr(os.environ, "_data", None)
-    if isinstance(raw, dict):
-        return zlib.crc32(b"\0".join(k + b"=" + v for k, v in sorted(raw.items())))
-    text = "\0".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
-    return zlib.crc32(text.encode("utf-8", "surrogateescape"))
+    if not isinstance(raw, dict):
+        text = "\0".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
+        return zlib.crc32(text.encode("utf-8", "surrogateescape"))
+    salted = hash(tuple(raw.items()))
+    stamp = _stamps.get(salted)
+    if stamp is None:
+        if len(_stamps) >= 8:
+            _stamps.clear()
+        stamp = _stamps[salted] = zlib.crc32(
+            b"\0".join(k + b"=" + v for k, v in sorted(raw.items()))
+        )
+    return stamp
 
 
 def key(path: str, language: str | None = None) -> str:
@@ -193,6 +207,14 @@ def key(path: str, language: str | None = None) -> str:
     language = language or translation.get_language()
     newest, rows = version()
     return f"sot-page:{newest}.{rows}:{_settings_stamp()}:{language}:{path}"
+
+
+def last_key(path: str, language: str | None = None) -> str:
+    """Where the newest copy of the page at ``path`` in ``language`` is pointed
+    to, whatever its version (:func:`sot.public.http.cached_page` answers it
+    while the page of a newer version is being rendered)."""
+    language = language or translation.get_language()
+    return f"sot-last:{_settings_stamp()}:{language}:{path}"
 
 
 def _is_public(sender) -> bool:
