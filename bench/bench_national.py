@@ -176,6 +176,19 @@ def _pg_ready(url: str, *, fresh: bool = True) -> bool:
         return False
 
 
+def shell_result(env: dict, script: str):
+    """What ``script``, run by ``sot shell`` in ``env``, printed after ``RESULT``
+    (JSON)."""
+    out = subprocess.run(
+        [str(VENV_BIN / "sot"), "shell", "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.split("RESULT ", 1)[1])
+
+
 def prepare(label: str, url: str, args, tmp: Path) -> tuple[dict, dict, Path]:
     """The environment to serve the database at ``url`` with, the loaded country's
     figures and the snapshot's folder: loaded and published now, or reused from
@@ -207,14 +220,7 @@ def prepare(label: str, url: str, args, tmp: Path) -> tuple[dict, dict, Path]:
             reports=args.points * 10,
             site=site,
         )
-        out = subprocess.run(
-            [sot, "shell", "-c", script],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        info = json.loads(out.split("RESULT ", 1)[1])
+        info = shell_result(env, script)
         if args.keep:
             kept.write_text(json.dumps(info))
     return env, info, site

@@ -20,7 +20,6 @@ Needs wrk; the servers' task workers are off (the changes are made directly).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from bench_national import (  # noqa: E402
     _pg_ready,
     _server_cpus,
     prepare,
+    shell_result,
     worker_rss_mb,
 )
 from bench_public import VENV_BIN, free_port, wait_for, wrk_command, wrk_figures  # noqa: E402
@@ -85,14 +85,7 @@ end
 
 
 def _paths(env: dict) -> list[str]:
-    out = subprocess.run(
-        [str(VENV_BIN / "sot"), "shell", "-c", PATHS],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    found = json.loads(out.split("RESULT ", 1)[1])
+    found = shell_result(env, PATHS)
     return [
         "/",
         "/punkter.geojson",

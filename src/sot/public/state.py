@@ -438,16 +438,7 @@ def located_points(events: list[Event], now=None) -> list[Located]:
         Located(slug, name, village, code, mname, lat, lon, pk in open_ids)
         for pk, slug, name, village, code, mname, lat, lon in Point.objects.filter(
             lifecycle__in=PUBLIC_LIFECYCLES
-        ).values_list(
-            "pk",
-            "slug",
-            "name",
-            "village",
-            "municipality__code",
-            "municipality__name",
-            "lat",
-            "lon",
-        )
+        ).values_list(*_ROW_COLUMNS[:8])  # pk, slug, ... lat, lon
     ]
 
 
