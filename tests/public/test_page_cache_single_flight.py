@@ -198,3 +198,23 @@ def test_a_previous_copy_older_than_its_age_is_not_sent(monkeypatch):
     renderer.join(10)
     assert waited >= 0.1  # it waited for the render of the new version
     assert len(calls) == 2 and "max-age=30" in response["Cache-Control"]
+
+
+def test_a_signed_in_official_waits_for_the_new_version(monkeypatch, kall_operator):
+    """Who may just have made the change sees it: a request with a session is
+    never answered the previous version's copy."""
+    from sot.public import pagecache
+
+    calls = _spy_render(monkeypatch)
+    Client().get("/")
+    pagecache.changed()
+    renderer = _render_in_background("/")
+    _wait_for(calls, 2)
+    official = Client()
+    official.force_login(kall_operator)
+    started = time.monotonic()
+    response = official.get("/")
+    waited = time.monotonic() - started
+    renderer.join(10)
+    assert waited >= 0.1 and "max-age=30" in response["Cache-Control"]
+    assert len(calls) == 2

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import (
@@ -138,7 +139,8 @@ def cached_page(
     it rendered. The others meanwhile get the copy of the previous version when
     one was rendered in the last ``max_age`` seconds (what a browser may show
     anyway), sent with ``max-age=0`` and not kept in front (:func:`_previous`);
-    otherwise they wait for that render (:func:`_single_flight`). A page past its
+    otherwise, and always for a signed-in official (who may just have made the
+    change), they wait for that render (:func:`_single_flight`). A page past its
     age but of the current version is rendered again by one request while the
     others keep getting the kept copy meanwhile (stale while revalidate): only
     what follows the clock alone (a report growing stale) can be older than
@@ -153,7 +155,8 @@ def cached_page(
 
     previous = None
     if stored is None:
-        previous = _previous(cache, last, key)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            previous = _previous(cache, last, key)
         stored = _single_flight(key, build, wait=previous is None)
         if stored is None:  # another request renders the new version
             stored = previous
