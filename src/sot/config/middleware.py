@@ -1,5 +1,5 @@
-"""Middleware: the language of the page, the Content-Security-Policy header, and the
-one handler of sot errors in views.
+"""Middleware: the language of the page, the Content-Security-Policy header, the
+one handler of sot errors in views, and HEAD without a body.
 
 Swedish first: the language is Swedish unless the user chose English.
 
@@ -39,6 +39,35 @@ def chosen_language(request) -> tuple[str, str | None]:
 
 def _known_languages() -> set[str]:
     return {code for code, _ in settings.LANGUAGES}
+
+
+class HeadMiddleware:
+    """A ``HEAD`` is answered as the ``GET`` of the same URL, with its headers and
+    no body (RFC 9110 9.3.2: every general-purpose server supports both). The
+    rest of the chain and the view see a ``GET``: the API's reads answered
+    ``HEAD`` with 405, and Django's handler sent the pages' bodies, leaving it to
+    gunicorn to drop them with a warning in the log for every such request (an
+    uptime check's every minute). The ``Content-Length`` stays that of the body
+    a ``GET`` gets."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = request.META["REQUEST_METHOD"] = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = request.META["REQUEST_METHOD"] = "HEAD"
+        if response.streaming:  # a file (WhiteNoise's static): not read at all
+            response.streaming_content = []
+        elif response.content:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
 
 
 class ChosenLanguageMiddleware:

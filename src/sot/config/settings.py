@@ -83,6 +83,8 @@ CACHES = {
 
 MIDDLEWARE = [
     "sot.config.requestid.RequestIdMiddleware",
+    # a HEAD gets the GET's headers and no body (gunicorn warned at every one)
+    "sot.config.middleware.HeadMiddleware",
     "sot.config.limits.RequestSizeMiddleware",
     # a public page kept whole answers here, before the rest (sot.config.frontcache)
     "sot.config.frontcache.FrontCacheMiddleware",
