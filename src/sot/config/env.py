@@ -166,7 +166,8 @@ SETTINGS: tuple[Setting, ...] = (
         "rendered, so that each page is rendered once per change by one worker "
         "instead of once by every worker. Empty: `sot serve` gives its workers a "
         "temporary folder of their own (removed when it stops); other servers keep "
-        "pages per process.",
+        "pages per process. Only the server's user may write there: what is in it "
+        "is sent to readers.",
     ),
     Setting(
         "SOT_RUN_TASK_WORKER",

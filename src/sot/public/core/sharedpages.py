@@ -110,7 +110,7 @@ class SharedPages:
                 "length": len(body),
             }
         ).encode()
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -131,7 +131,7 @@ class SharedPages:
         """Hold the render lock of ``key``: yields True when held, False when
         another process still held it after ``wait_s`` seconds (0: do not wait)."""
         locks = self.root / "locks"
-        locks.mkdir(parents=True, exist_ok=True)
+        locks.mkdir(mode=0o700, parents=True, exist_ok=True)
         stripe = int(self._name(key)[:8], 16) % LOCK_STRIPES
         fd = os.open(locks / f"{stripe}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
