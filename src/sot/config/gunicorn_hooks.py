@@ -15,8 +15,9 @@ render of a large page, 150-440 ms each, and every request of that worker waited
   of 700, so a render of 3 000 points starts a few short passes instead of
   hundreds that move its rows into the older generations and so start full
   passes. What a render leaves is freed by reference counting (the public data
-  holds no reference cycles, :func:`sot.public.state.release`), so fewer passes
-  do not mean more memory kept.
+  holds no reference cycles; the points are plain values,
+  :func:`sot.public.state.point_rows`), so fewer passes do not mean more memory
+  kept.
 """
 
 from __future__ import annotations
