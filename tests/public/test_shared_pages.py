@@ -270,3 +270,13 @@ def test_the_keys_are_the_same_in_every_process_with_the_same_environment():
     ]
     assert stamps[0][1] != stamps[1][1]  # the salts differ
     assert stamps[0][0] == stamps[1][0]  # the stamps do not
+
+
+def test_only_the_settings_shape_the_keys(monkeypatch):
+    """gunicorn sets SERVER_SOFTWARE in its workers and not in the page renderer
+    (sot.public.ahead): the keys follow the SOT_* settings alone."""
+    before = pagecache._settings_stamp()
+    monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/23.0.0")
+    assert pagecache._settings_stamp() == before
+    monkeypatch.setenv("SOT_TILE_URL", "https://tiles.example.se/{z}/{x}/{y}.png")
+    assert pagecache._settings_stamp() != before

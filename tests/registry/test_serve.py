@@ -37,6 +37,17 @@ def _children(pid) -> list[tuple[str, str]]:
 @pytest.fixture
 def served(tmp_path):
     """A migrated SQLite database served by `sot serve` on a free loopback port."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture
+def served_rendering_ahead(tmp_path):
+    """As ``served``, with every page counted slow to render: the page renderer
+    keeps each page asked for rendered ahead."""
+    yield from _serve(tmp_path, SOT_RENDER_AHEAD_MS="1")
+
+
+def _serve(tmp_path, **settings):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOT_")}
     # the code under test, whatever the working directory (a relative PYTHONPATH
@@ -47,6 +58,7 @@ def served(tmp_path):
         SOT_PORT=str(port),
         SOT_WORKERS="1",
         SOT_STATIC_ROOT=str(tmp_path / "static"),
+        **settings,
     )
     subprocess.run(
         [sys.executable, "-m", "sot.cli", "migrate", "--no-input"],
@@ -72,13 +84,13 @@ def served(tmp_path):
             if proc.poll() is not None:
                 pytest.fail(proc.stdout.read().decode())
             time.sleep(0.5)
-    yield base, proc
+    yield base, proc, env
     proc.terminate()
     proc.wait(timeout=30)
 
 
 def test_serve_answers_api_admin_and_static(served):
-    base, proc = served
+    base, proc, _ = served
     status, body = _get(base + "/api/v1/points.geojson")
     assert status == 200 and b'"FeatureCollection"' in body
     assert _get(base + "/admin/login/")[0] == 200
@@ -153,7 +165,7 @@ def test_the_web_workers_share_rendered_pages_in_a_folder_of_their_own(served):
     """`sot serve` gives its workers a temporary folder to share the public pages
     they render (SOT_PAGE_CACHE_DIR, sot.public.pagecache), and removes it when
     it stops."""
-    base, proc = served
+    base, proc, _ = served
     assert _get(base + "/")[0] == 200
     gunicorn = [pid for pid, args in _children(proc.pid) if "gunicorn" in args]
     workers = [pid for g in gunicorn for pid, _ in _children(g)]
@@ -169,3 +181,58 @@ def test_the_web_workers_share_rendered_pages_in_a_folder_of_their_own(served):
     proc.terminate()
     proc.wait(timeout=30)
     assert not folder.exists()
+
+
+def test_the_page_renderer_renders_a_slow_page_after_a_change(
+    served_rendering_ahead, tmp_path
+):
+    """`sot serve` starts the page renderer (sot.public.ahead) at a lower CPU
+    priority with the web workers' environment: a page the web worker found
+    slow is rendered again by the renderer when the data changes, under the very
+    key the web worker then reads (no second render, no second copy)."""
+    base, proc, env = served_rendering_ahead
+    assert _get(base + "/")[0] == 200
+    renderers = [
+        (pid, args) for pid, args in _children(proc.pid) if "render_ahead" in args
+    ]
+    assert len(renderers) == 1
+    pid = renderers[0][0]
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    assert int(stat.rsplit(")", 1)[1].split()[16]) > 0  # niced
+    gunicorn = [p for p, args in _children(proc.pid) if "gunicorn" in args]
+    with open(f"/proc/{gunicorn[0]}/environ", "rb") as f:
+        folder = next(
+            Path(item.split(b"=", 1)[1].decode())
+            for item in f.read().split(b"\0")
+            if item.startswith(b"SOT_PAGE_CACHE_DIR=")
+        )
+    deadline = time.monotonic() + 30
+    while not list(folder.rglob("ahead/*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(list(folder.rglob("ahead/*.json"))) == 1  # the start page, marked
+    time.sleep(2)  # rounds of the renderer: it finds the page under the same key
+    assert len(list(folder.rglob("*.page"))) == 1
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sot.cli",
+            "shell",
+            "-c",
+            "from sot.public import pagecache; pagecache.changed()",
+        ],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(list(folder.rglob("*.page"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(list(folder.rglob("*.page"))) == 2  # the new version, rendered ahead
+    time.sleep(1.5)  # the web worker's check of the version (SOT_PAGE_CACHE_CHECK_MS)
+    with urllib.request.urlopen(base + "/", timeout=5) as response:
+        # the new version (not the previous copy, sent with max-age=0 while
+        # the renderer is at it), read and not rendered again
+        assert response.headers["Cache-Control"] == "public, max-age=30"
+    assert len(list(folder.rglob("*.page"))) == 2

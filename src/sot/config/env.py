@@ -170,6 +170,16 @@ SETTINGS: tuple[Setting, ...] = (
         "is sent to readers.",
     ),
     Setting(
+        "SOT_RENDER_AHEAD_MS",
+        "100",
+        "A public page that takes this long or longer to render (the national "
+        "GeoJSON) is kept rendered by the page renderer `sot serve` starts beside "
+        "the web workers, before it ages and after every change, so that no web "
+        "worker renders it while it has a copy to send; in milliseconds. 0: no "
+        "renderer, the web workers render every page themselves.",
+        kind="int",
+    ),
+    Setting(
         "SOT_RUN_TASK_WORKER",
         "true",
         "Whether `sot serve` also starts the background task worker beside the web "

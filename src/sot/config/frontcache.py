@@ -21,9 +21,11 @@ A kept response is fresh as long as the page it came from (its 30 s); past that,
 and as long as the page itself is kept for (``KEEP_STALE_FACTOR`` times more), one
 request goes through the chain to have it rendered again while the others of the
 same variant go on getting the kept bytes (stale while revalidate, as the page
-cache does). A copy the page cache sent past its age (another request is
-rendering the page) is kept the same way, so that the next requests need not go
-through the chain for it either. Before, every request for a page past its age went through the whole
+cache does). A copy the page cache sent past its age (another request, or the
+page renderer of :mod:`sot.public.ahead`, is rendering the page) is kept the same
+way and answered for ``RECHECK_S`` before one request goes through again, so that
+the next requests need not go through the chain for it either (one request after
+another going through for the seconds of a render halved what a worker served). Before, every request for a page past its age went through the whole
 chain until the render was done: for a feed of 3 000 points that was seconds of
 requests each costing ten times a hit. A change of data is a new key, never
 answered from the old one.
@@ -55,6 +57,9 @@ PER_REQUEST = frozenset({"x-request-id", "date", "set-cookie"})
 MAX_PATHS = 50_000
 _paths: set[str] = set()
 API_PREFIX = "/api/v1/"
+#: a copy sent past its age is answered in front this long before one request
+#: goes through the chain again to see whether the new render is done, in seconds
+RECHECK_S = 1.0
 #: the kept responses past their age that one request is having rendered again
 #: (entries only while that request runs)
 _revalidating: set[str] = set()
@@ -149,9 +154,12 @@ class FrontCacheMiddleware:
         elif api_key is not None and _open_api_read(request, response):
             key, fresh_s = api_key, MAX_AGE_S
         # a page past its age (fresh_s < 0: the page cache sent its kept copy
-        # while another request renders it) is kept too, for as long as the page
-        # is, and answered only while a request is having it rendered again
+        # while another request or the page renderer renders it) is kept too,
+        # for as long as the page is, and answered for RECHECK_S before one
+        # request goes through the chain again to see whether the render is done
         life_s = None if key is None else fresh_s + MAX_AGE_S * KEEP_STALE_FACTOR
+        if fresh_s is not None and fresh_s < 0:
+            fresh_s = RECHECK_S
         if (
             life_s is not None
             and life_s >= 1

@@ -21,16 +21,19 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
 
+from sot.config import env
 from sot.public import pagecache
 
 #: Browsers and proxies may reuse a page this long; the state is minutes-fresh anyway.
@@ -144,26 +147,41 @@ def cached_page(
     age but of the current version is rendered again by one request while the
     others keep getting the kept copy meanwhile (stale while revalidate): only
     what follows the clock alone (a report growing stale) can be older than
-    ``max_age``, by at most one render."""
+    ``max_age``, by at most one render.
+
+    A page slow to render (``SOT_RENDER_AHEAD_MS``) is rendered ahead by the
+    page renderer beside the web workers when there is one (:func:`_build`,
+    :mod:`sot.public.ahead`): a web worker with a copy to send then sends it and
+    leaves the render to the renderer, for at most ``max_age`` past the copy's
+    age; past that it renders the page itself, as without a renderer."""
     key = pagecache.key(request.path)
     cache = pagecache.cache()
+    page = _Page(
+        key,
+        render,
+        content_type,
+        max_age,
+        cache,
+        pagecache.last_key(request.path),
+        request.path,
+        translation.get_language(),
+    )
+    if request.META.get(AHEAD) is True:
+        return _respond_ahead(request, page)
     stored = cache.get(key)
-    last = pagecache.last_key(request.path)
-
-    def build():
-        return _build(key, render, content_type, max_age, cache, last=last)
-
     previous = None
     if stored is None:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            previous = _previous(cache, last, key)
-        stored = _single_flight(key, build, wait=previous is None)
+            previous = _previous(cache, page.last, key)
+        stored = _single_flight(
+            key, lambda: _build(page, previous=previous), wait=previous is None
+        )
         if stored is None:  # another request renders the new version
             stored = previous
         else:
             previous = None
     elif stored is not _MISSING and stored[0] <= time.time():
-        stored = _single_flight(key, build, wait=False) or stored
+        stored = _single_flight(key, lambda: _build(page), wait=False) or stored
     if stored is _MISSING:
         return None
     fresh_until, entry = stored
@@ -184,6 +202,27 @@ FLIGHT_WAIT_S = 30.0
 #: a page past its age is kept this many times ``max_age`` more, to be served
 #: while it is rendered again
 KEEP_STALE_FACTOR = 5
+#: the request META key that marks the page renderer's request (sot.public.ahead)
+AHEAD = "sot.render_ahead"
+#: a page that took this long to render is rendered ahead (0: none is)
+AHEAD_MIN_S = env.get("SOT_RENDER_AHEAD_MS") / 1000
+#: the renderer renders a marked page again this long before its copy ages
+AHEAD_LEAD_S = 10.0
+#: the renderer counts as alive this long after it last said so
+AHEAD_ALIVE_S = 10.0
+
+
+class _Page(NamedTuple):
+    """What :func:`_build` needs of a page being asked for."""
+
+    key: str
+    render: Callable[[], bytes | None]
+    content_type: str
+    max_age: int
+    cache: object
+    last: str
+    path: str
+    language: str
 
 
 class _Flight:
@@ -210,7 +249,7 @@ def _previous(cache, last: str, key: str) -> tuple | None:
     return stored
 
 
-def _build(key, render, content_type, max_age, cache, *, last=None) -> tuple:
+def _build(page: _Page, *, previous: tuple | None = None) -> tuple | None:
     """(fresh until, entry) of the page, rendered unless another flight has just
     kept a fresh one; ``_MISSING`` when there is no such page.
 
@@ -219,34 +258,72 @@ def _build(key, render, content_type, max_age, cache, *, last=None) -> tuple:
     the store's lock for that page, so that one process renders it and the
     others read what it wrote. A process with a copy past its age to send (its
     own or the store's) does not wait for another's render: it sends that copy
-    (stale while revalidate, as within one process)."""
+    (stale while revalidate, as within one process).
+
+    A page marked to be rendered ahead, while the renderer is alive, is not
+    rendered here when there is a copy to send that aged less than ``max_age``
+    ago (or ``previous``, the previous version's copy for an anonymous reader):
+    None (send ``previous``) or that copy is returned. A render here that takes
+    ``AHEAD_MIN_S`` or longer marks the page."""
+    key, cache, max_age = page.key, page.cache, page.max_age
     stored = cache.get(key)
     if stored is not None and (stored is _MISSING or stored[0] > time.time()):
         return stored
     store = pagecache.shared()
     if store is None:
-        return _render(key, render, content_type, max_age, cache, last)
+        return _render(page)
     found = _usable(store.get(key), max_age)
     if found is not None and found[0] > time.time():
-        return _keep(cache, key, found, max_age, last)
+        store.touch_ahead(page.path, page.language)  # still asked for
+        return _keep(page, found)
     older = stored if stored is not None else found
     if stored is None and found is not None:
         # the other threads of this process send it while this one renders
-        _keep(cache, key, found, max_age, last)
+        _keep(page, found)
+    if _left_to_renderer(store, page, older, previous):
+        return older if older is not None and older[0] + max_age > time.time() else None
     with store.lock(key, wait_s=0 if older else FLIGHT_WAIT_S) as held:
         if not held:  # another process renders it
-            return (
-                older
-                if older is not None
-                else _render(key, render, content_type, max_age, cache, last)
-            )
+            return older if older is not None else _render(page, store)
         found = _usable(store.get(key), max_age)
         if found is not None and found[0] > time.time():
-            return _keep(cache, key, found, max_age, last)
-        stored = _render(key, render, content_type, max_age, cache, last)
+            return _keep(page, found)
+        stored = _render(page, store)
         if stored is not _MISSING:
             store.put(key, stored)
         return stored
+
+
+def _left_to_renderer(store, page: _Page, older, previous) -> bool:
+    """True when the renderer will render this page and there is a copy to
+    send meanwhile (see :func:`_build`)."""
+    now = time.time()
+    sendable = (
+        older is not None and older is not _MISSING and older[0] + page.max_age > now
+    ) or (previous is not None)
+    return (
+        sendable
+        and store.renderer_alive(within_s=AHEAD_ALIVE_S)
+        and store.touch_ahead(page.path, page.language)
+    )
+
+
+def _respond_ahead(request: HttpRequest, page: _Page) -> HttpResponse | None:
+    """The page renderer's request (:mod:`sot.public.ahead`): render the page
+    into the shared store unless the copy there is fresh for another
+    ``AHEAD_LEAD_S``; answers it (None: no such page)."""
+    store = pagecache.shared()
+    if store is None:
+        return None
+    with store.lock(page.key, wait_s=FLIGHT_WAIT_S):
+        stored = _usable(store.get(page.key), page.max_age)
+        if stored is None or stored[0] - time.time() < AHEAD_LEAD_S:
+            stored = _render(page)
+            if stored is _MISSING:
+                store.unmark_ahead(page.path, page.language)
+                return None
+            store.put(page.key, stored)
+    return _respond(request, stored[1], page.content_type, max_age=page.max_age)
 
 
 def _usable(found: tuple | None, max_age: int) -> tuple | None:
@@ -256,23 +333,27 @@ def _usable(found: tuple | None, max_age: int) -> tuple | None:
     return found
 
 
-def _keep(cache, key, stored: tuple, max_age: int, last=None) -> tuple:
+def _keep(page: _Page, stored: tuple) -> tuple:
     """Keep ``stored`` in this process for as long as the page is kept, and
     point ``last`` (:func:`pagecache.last_key`) to it."""
-    life_s = stored[0] - time.time() + max_age * KEEP_STALE_FACTOR
+    life_s = stored[0] - time.time() + page.max_age * KEEP_STALE_FACTOR
     if life_s >= 1:
-        cache.set(key, stored, timeout=life_s)
-        if last is not None:
-            cache.set(last, (key,), timeout=life_s)
+        page.cache.set(page.key, stored, timeout=life_s)
+        page.cache.set(page.last, (page.key,), timeout=life_s)
     return stored
 
 
-def _render(key, render, content_type, max_age, cache, last=None) -> tuple:
-    body = render()
+def _render(page: _Page, store=None) -> tuple:
+    """Render the page and keep it in this process; with ``store``, mark it to
+    be rendered ahead when that took ``AHEAD_MIN_S`` or longer."""
+    started = time.monotonic()
+    body = page.render()
     if body is None:
         return _MISSING
-    stored = (time.time() + max_age, _representations(body, content_type))
-    return _keep(cache, key, stored, max_age, last)
+    if store is not None and AHEAD_MIN_S and time.monotonic() - started >= AHEAD_MIN_S:
+        store.mark_ahead(page.path, page.language)
+    stored = (time.time() + page.max_age, _representations(body, page.content_type))
+    return _keep(page, stored)
 
 
 def _single_flight(key: str, build: Callable[[], tuple], *, wait: bool = True):

@@ -29,7 +29,8 @@ workers one of their own when it is empty), the rendered pages are also shared b
 the processes of the machine (:func:`shared`, :mod:`sot.public.core.sharedpages`): a
 page is rendered once per version by one process and read by the others. The
 keys hold nothing that differs between processes (the settings stamp is a CRC of
-the environment, not Python's salted ``hash``).
+the ``SOT_*`` settings, not Python's salted ``hash``). A page slow to
+render is rendered there ahead by the page renderer (:mod:`sot.public.ahead`).
 """
 
 from __future__ import annotations
@@ -179,16 +180,25 @@ def changed() -> None:
 _stamps: dict[int, int] = {}
 
 
+def _shapes_pages(name: str) -> bool:
+    """The environment variables the pages depend on: the ``SOT_*`` settings and
+    the settings module (not ``SERVER_SOFTWARE``, which gunicorn sets in its
+    workers and not in the page renderer, nor anything else of the shell)."""
+    return name.startswith("SOT_") or name == "DJANGO_SETTINGS_MODULE"
+
+
 def _settings_stamp() -> int:
     """The ``SOT_*`` settings (a tile server, the site URL) shape pages too; they
     change with a restart, but a test may change them in place. The stamp is a
-    CRC of the raw environment (already bytes), the same in every process with
-    the same environment (Python's ``hash`` is salted per interpreter), looked up
-    by the salted hash, which costs a microsecond; the mapping's own items()
-    would decode every variable."""
+    CRC of those variables (already bytes), the same in every process with the
+    same settings (Python's ``hash`` is salted per interpreter), looked up by the
+    salted hash of the whole raw environment, which costs a microsecond; the
+    mapping's own items() would decode every variable."""
     raw = getattr(os.environ, "_data", None)
     if not isinstance(raw, dict):
-        text = "\0".join(f"{k}={v}" for k, v in sorted(os.environ.items()))
+        text = "\0".join(
+            f"{k}={v}" for k, v in sorted(os.environ.items()) if _shapes_pages(k)
+        )
         return zlib.crc32(text.encode("utf-8", "surrogateescape"))
     salted = hash(tuple(raw.items()))
     stamp = _stamps.get(salted)
@@ -196,7 +206,11 @@ def _settings_stamp() -> int:
         if len(_stamps) >= 8:
             _stamps.clear()
         stamp = _stamps[salted] = zlib.crc32(
-            b"\0".join(k + b"=" + v for k, v in sorted(raw.items()))
+            b"\0".join(
+                k + b"=" + v
+                for k, v in sorted(raw.items())
+                if k.startswith(b"SOT_") or k == b"DJANGO_SETTINGS_MODULE"
+            )
         )
     return stamp
 

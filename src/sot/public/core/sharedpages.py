@@ -20,6 +20,14 @@ machine and read by the others.
 - **Bounded**: entries older than ``keep_s`` are deleted now and then by the
   process that writes (every ``PRUNE_EVERY`` writes), and so are the oldest when
   there are more than ``max_files``.
+- **Rendered ahead**: a page whose render is slow (the national GeoJSON: most of
+  a second) is *marked* (:meth:`SharedPages.mark_ahead`, a small file in
+  ``ahead/`` whose time says when the page was last asked for), and a renderer
+  process beside the web workers (``sot render_ahead``, started by ``sot serve``)
+  keeps the marked pages rendered here before they age or after a change, so that
+  no web worker spends its time on them while it has a copy to send. The renderer
+  says it is alive by touching ``ahead/.renderer`` (:meth:`SharedPages.beat`);
+  a mark not renewed for a while is dropped (:meth:`SharedPages.ahead`).
 
 Nothing here imports Django: :mod:`sot.public.http` decides what is kept and for
 how long, :mod:`sot.public.pagecache` names the folder (one per database, so two
@@ -186,5 +194,88 @@ class SharedPages:
         return len(doomed)
 
     def clear(self) -> None:
-        """Delete every entry (the lock files stay)."""
+        """Delete every entry and every mark (the lock files stay)."""
         self.prune(now=float("inf"))
+        for path, language in self.ahead(idle_s=float("inf")):
+            self.unmark_ahead(path, language)
+
+    # -- pages rendered ahead -----------------------------------------------
+
+    def _mark(self, path: str, language: str) -> Path:
+        return self.root / "ahead" / f"{self._name(language + chr(0) + path)}.json"
+
+    def mark_ahead(self, path: str, language: str) -> None:
+        """Ask the renderer to keep the page at ``path`` in ``language`` rendered
+        (or, when it is marked already, say it was asked for now)."""
+        mark = self._mark(path, language)
+        try:
+            os.utime(mark)
+            return
+        except FileNotFoundError:
+            pass
+        mark.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=mark.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"format": FORMAT, "path": path, "language": language}, f)
+        os.replace(tmp, mark)
+
+    def touch_ahead(self, path: str, language: str) -> bool:
+        """Renew the mark of the page (it was asked for); False when it has none."""
+        try:
+            os.utime(self._mark(path, language))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def is_ahead(self, path: str, language: str) -> bool:
+        return self._mark(path, language).exists()
+
+    def unmark_ahead(self, path: str, language: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._mark(path, language))
+
+    def ahead(
+        self, *, idle_s: float, now: float | None = None
+    ) -> list[tuple[str, str]]:
+        """The marked pages as (path, language), sorted; a mark not renewed in
+        ``idle_s`` seconds (nobody asked for the page) is deleted instead, and so
+        is one that cannot be read."""
+        now = time.time() if now is None else now
+        try:
+            scanned = list(os.scandir(self.root / "ahead"))
+        except FileNotFoundError:
+            return []
+        pages: list[tuple[str, str]] = []
+        for item in scanned:
+            if not item.name.endswith(".json"):
+                continue
+            try:
+                if now - item.stat().st_mtime > idle_s:
+                    os.unlink(item.path)
+                    continue
+                with open(item.path, encoding="utf-8") as f:
+                    meta = json.load(f)
+                pages.append((meta["path"], meta["language"]))
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError, KeyError, TypeError):
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
+        return sorted(pages)
+
+    def beat(self) -> None:
+        """The renderer is alive (:meth:`renderer_alive`)."""
+        beat = self.root / "ahead" / ".renderer"
+        try:
+            os.utime(beat)
+        except FileNotFoundError:
+            beat.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            beat.touch(mode=0o600)
+
+    def renderer_alive(self, *, within_s: float, now: float | None = None) -> bool:
+        """True when a renderer said it was alive in the last ``within_s`` s."""
+        now = time.time() if now is None else now
+        try:
+            return now - (self.root / "ahead" / ".renderer").stat().st_mtime <= within_s
+        except FileNotFoundError:
+            return False

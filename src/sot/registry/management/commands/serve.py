@@ -22,9 +22,10 @@ from sot.registry.supervise import Supervisor
 
 class Command(BaseCommand):
     help = (
-        "Serve sot with gunicorn (static files by WhiteNoise) on SOT_HOST:SOT_PORT, and "
-        "run the background task worker and the periodic scheduler beside it unless "
-        "SOT_RUN_TASK_WORKER=false."
+        "Serve sot with gunicorn (static files by WhiteNoise) on SOT_HOST:SOT_PORT "
+        "with the page renderer (slow public pages rendered ahead, "
+        "SOT_RENDER_AHEAD_MS), and run the background task worker and the periodic "
+        "scheduler beside it unless SOT_RUN_TASK_WORKER=false."
     )
 
     def add_arguments(self, parser):
@@ -56,6 +57,11 @@ class Command(BaseCommand):
             pages_dir = tempfile.mkdtemp(prefix="sot-pages-")
         web_env = web_environment(os.environ, pages_dir=pages_dir)
         supervisor.add("web server", lambda: subprocess.Popen(web, env=web_env))
+        if env.get("SOT_RENDER_AHEAD_MS"):
+            renderer = renderer_command()
+            supervisor.add(
+                "page renderer", lambda: subprocess.Popen(renderer, env=web_env)
+            )
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"sot serving on http://{bind}/ (database: {engine})")
 
@@ -99,6 +105,21 @@ def worker_command(*, slow: bool = False) -> list[str]:
         # queue wait (debounce + poll) near 0.15 s
         "0.5" if slow else "0.1",
         "--no-startup-delay",
+    ]
+
+
+def renderer_command() -> list[str]:
+    """The page renderer (:mod:`sot.public.ahead`) as `sot serve` starts it: at
+    the slow worker's lower CPU priority, so that its renders yield to the web
+    workers' requests when the cores are busy; it gets the web workers'
+    environment, and so their shared folder and the same page keys."""
+    nice = shutil.which("nice")
+    return [
+        *((nice, "-n", str(SLOW_NICENESS)) if nice else ()),
+        sys.executable,
+        "-m",
+        "sot.cli",
+        "render_ahead",
     ]
 
 
