@@ -172,7 +172,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SOT_RENDER_AHEAD_MS",
         "100",
-        "A public page that takes this long or longer to render (the national "
+        "A public page whose render takes this much CPU time or more (the national "
         "GeoJSON) is kept rendered by the page renderer `sot serve` starts beside "
         "the web workers, before it ages and after every change, so that no web "
         "worker renders it while it has a copy to send; in milliseconds. 0: no "

@@ -3,7 +3,7 @@
 The national GeoJSON takes most of a second to render. Rendered by a web worker
 (when its 30 s are up, or after a change), that second is taken from the requests
 the same worker serves meanwhile: the feed's p99 under load was 40 times its p50.
-A page that took ``SOT_RENDER_AHEAD_MS`` or longer to render is marked in the
+A page whose render took ``SOT_RENDER_AHEAD_MS`` or more of CPU is marked in the
 machine's shared store (:mod:`sot.public.core.sharedpages`), and this loop, run
 by ``sot render_ahead`` (which ``sot serve`` starts at a lower CPU priority),
 keeps each marked page rendered there: again ``AHEAD_LEAD_S`` before its copy
