@@ -171,7 +171,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "SOT_RENDER_AHEAD_MS",
-        "250",
+        "50",
         "A public page whose render takes this much CPU time or more (the national "
         "GeoJSON) is kept rendered by the page renderer `sot serve` starts beside "
         "the web workers, before it ages and after every change, so that no web "
