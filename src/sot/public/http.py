@@ -263,8 +263,8 @@ def _build(page: _Page, *, previous: tuple | None = None) -> tuple | None:
     A page marked to be rendered ahead, while the renderer is alive, is not
     rendered here when there is a copy to send that aged less than ``max_age``
     ago (or ``previous``, the previous version's copy for an anonymous reader):
-    None (send ``previous``) or that copy is returned. A render here that takes
-    ``AHEAD_MIN_S`` or longer marks the page."""
+    None (send ``previous``) or that copy is returned. A render here that costs
+    ``AHEAD_MIN_S`` of CPU or more marks the page."""
     key, cache, max_age = page.key, page.cache, page.max_age
     stored = cache.get(key)
     if stored is not None and (stored is _MISSING or stored[0] > time.time()):
