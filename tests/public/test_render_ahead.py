@@ -42,6 +42,19 @@ def test_marks_are_kept_while_renewed_and_dropped_when_idle(tmp_path):
     assert store.ahead(idle_s=60) == []
 
 
+def test_freshness_is_read_from_the_header_alone(tmp_path):
+    store = SharedPages(tmp_path, keep_s=180, max_files=100)
+    assert store.fresh_until("k") is None
+    stored = (1234.5, http._representations(b"x" * 5000, "application/json"))
+    store.put("k", stored)
+    assert store.fresh_until("k") == 1234.5 == store.get("k")[0]
+    path = tmp_path / f"{store._name('k')}.page"
+    path.write_bytes(path.read_bytes().replace(b'"key": "k"', b'"key": "j"'))
+    assert store.fresh_until("k") is None  # another page's entry
+    path.write_bytes(b"not a header\n")
+    assert store.fresh_until("k") is None
+
+
 def test_the_renderer_is_alive_while_it_beats(tmp_path):
     store = SharedPages(tmp_path, keep_s=180, max_files=100)
     assert not store.renderer_alive(within_s=10)

@@ -74,14 +74,14 @@ def render_due(store: SharedPages) -> list[tuple[str, str, int]]:
     (path, language, status)."""
     done = []
     for path, language in store.ahead(idle_s=IDLE_S):
-        found = store.get(pagecache.key(path, language))
-        if found is not None and found[0] - time.time() >= http.AHEAD_LEAD_S:
+        fresh_until = store.fresh_until(pagecache.key(path, language))
+        if fresh_until is not None and fresh_until - time.time() >= http.AHEAD_LEAD_S:
             continue
         started = time.monotonic()
         status = render(path, language)
         if status != 200:
             store.unmark_ahead(path, language)
-        elif found is not None and found[0] < time.time():
+        elif fresh_until is not None and fresh_until < time.time():
             # the web workers sent the copy past its age meanwhile (they render
             # it themselves once it is MAX_AGE_S past): the machine is short of CPU
             log.warning(
@@ -90,7 +90,7 @@ def render_due(store: SharedPages) -> list[tuple[str, str, int]]:
                 path,
                 language,
                 time.monotonic() - started,
-                time.time() - found[0],
+                time.time() - fresh_until,
             )
         done.append((path, language, status))
     return done

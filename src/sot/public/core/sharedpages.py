@@ -55,6 +55,8 @@ POLL_S = 0.005
 #: writes between two prunings, per process
 PRUNE_EVERY = 64
 FORMAT = 1
+#: the longest header read on its own (keys are short; ETags 66 characters)
+HEADER_MAX = 8192
 
 #: (fresh until, (identity ETag, gzip bytes or None, gzip ETag or None,
 #: identity bytes or None)): the entry of sot.public.http
@@ -103,6 +105,28 @@ class SharedPages:
             None if packed else body,
         )
         return (meta["fresh_until"], entry)
+
+    def fresh_until(self, key: str) -> float | None:
+        """Until when the entry under ``key`` is fresh, read from its header
+        alone (the renderer asks four times a second; the national GeoJSON's
+        body is 300 KB); None when there is none."""
+        try:
+            with open(self.root / f"{self._name(key)}.page", "rb") as f:
+                header = f.readline(HEADER_MAX)
+        except OSError:
+            return None
+        try:
+            meta = json.loads(header)
+        except ValueError:
+            return None
+        if (
+            not isinstance(meta, dict)
+            or meta.get("format") != FORMAT
+            or meta.get("key") != key
+            or not isinstance(meta.get("fresh_until"), int | float)
+        ):
+            return None
+        return float(meta["fresh_until"])
 
     def put(self, key: str, stored: Entry) -> None:
         """Keep ``stored`` under ``key`` for every process (atomically)."""
