@@ -1,7 +1,11 @@
 """Republish the snapshot when something public changes.
 
-Listens to the operations app's ``public_state_changed`` (sent on commit) and to
-saves of public messages and points. With ``SOT_PUBLISH_DIR`` set, each change is
+Listens to the operations app's ``public_state_changed`` (sent on commit), to
+saves of public messages and points, and to the saves and deletes of every other
+register row the public pages show (a county's fallback numbers and radio, the
+names of counties and municipalities, organisations and their public contacts,
+service labels: the whole site, since any point may show them; a point's services
+and backup power: its pages). With ``SOT_PUBLISH_DIR`` set, each change is
 written down and one debounced ``publish_pending`` task is enqueued for the task
 worker (:func:`sot.public.tasks.request_publish`); the web process publishes nothing
 itself and starts no thread.
@@ -9,14 +13,29 @@ itself and starts no thread.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sot.operations.signals import public_state_changed
 from sot.public import tasks
 from sot.public.models import PublicMessage
-from sot.registry.models import Point
+from sot.registry.models import (
+    BackupPower,
+    Contact,
+    County,
+    Municipality,
+    Organisation,
+    Point,
+    PointService,
+    Service,
+)
+
+#: register rows besides points that pages of any point may show
+SHOWN_EVERYWHERE = (County, Municipality, Organisation, Contact, Service)
+#: register rows that belong to one point and show on its pages
+SHOWN_WITH_A_POINT = (PointService, BackupPower)
 
 
 @receiver(public_state_changed, dispatch_uid="sot.public.republish")
@@ -38,3 +57,42 @@ def on_message_saved(sender, instance, **kwargs):
 def on_point_saved(sender, instance, **kwargs):
     slug = instance.slug
     transaction.on_commit(lambda: tasks.request_publish(slugs=[slug]))
+
+
+@receiver(post_delete, sender=Point, dispatch_uid="sot.public.point_deleted")
+def on_point_deleted(sender, instance, **kwargs):
+    # publish_points removes the pages of a slug that is gone
+    slug = instance.slug
+    transaction.on_commit(lambda: tasks.request_publish(slugs=[slug]))
+
+
+def on_shown_everywhere(sender, instance=None, raw=False, **kwargs):
+    """A county's numbers, a contact, a service's label, ...: the whole site (a
+    change of register data, rare; the live pages follow it at once too)."""
+    if not raw and settings.PUBLISH_DIR:
+        transaction.on_commit(tasks.request_publish)
+
+
+def on_shown_with_a_point(sender, instance=None, raw=False, **kwargs):
+    if raw or not settings.PUBLISH_DIR:
+        return
+    point_id = instance.point_id
+    slugs = list(Point.objects.filter(pk=point_id).values_list("slug", flat=True))
+    if slugs:  # none when the point itself is being deleted (its own receiver)
+        transaction.on_commit(lambda: tasks.request_publish(slugs=slugs))
+
+
+for _model in SHOWN_EVERYWHERE:
+    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
+        _signal.connect(
+            on_shown_everywhere,
+            sender=_model,
+            dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
+        )
+for _model in SHOWN_WITH_A_POINT:
+    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
+        _signal.connect(
+            on_shown_with_a_point,
+            sender=_model,
+            dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
+        )

@@ -190,3 +190,36 @@ def test_the_lists_follow_in_the_slow_queue(
     assert tasks.sweep_pending()
     assert _run_worker("publish_lists") == 1
     assert not incremental.lists_marker(published).exists()
+
+
+def test_register_rows_the_pages_show_republish_them(
+    published, kall, superuser, django_capture_on_commit_callbacks
+):
+    """A county's radio and numbers show on every point's page and notice, a
+    contact on its points' pages: the snapshot follows them as the live site does
+    (only points, messages and states republished it before)."""
+    from sot.accounts import policy
+    from sot.registry import services as register
+    from sot.registry.models import BackupPower, County
+
+    page = published / "punkt" / "kall" / "index.html"
+    assert "P4 Jämtland 100,4 MHz" in page.read_text()
+    county = County.objects.get(code=kall.municipality.county_code)
+    county.crisis_radio = "P4 Jämtland 99,9 MHz"
+    with django_capture_on_commit_callbacks(execute=True):
+        register.save_record(actor=superuser, obj=county, action=policy.ADMINISTER)
+    assert PendingPublish.objects.filter(everything=True).count() == 1
+    assert _run_worker() == 1
+    assert "P4 Jämtland 99,9 MHz" in page.read_text()
+    assert (
+        "P4 Jämtland 99,9 MHz"
+        in (published / "en" / "punkt" / "kall" / "index.html").read_text()
+    )
+    # a point's own row beside it: that point's pages
+    with django_capture_on_commit_callbacks(execute=True):
+        BackupPower.objects.filter(point=kall).delete()
+    assert list(PendingPublish.objects.values_list("slug", flat=True)) == ["kall"]
+    # a register row deleted: the whole site
+    with django_capture_on_commit_callbacks(execute=True):
+        register.delete_record(actor=superuser, obj=county, action=policy.ADMINISTER)
+    assert PendingPublish.objects.filter(everything=True).count() == 1
