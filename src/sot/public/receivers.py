@@ -4,8 +4,9 @@ Listens to the operations app's ``public_state_changed`` (sent on commit), to
 saves of public messages and points, and to the saves and deletes of every other
 register row the public pages show (a county's fallback numbers and radio, the
 names of counties and municipalities, organisations and their public contacts,
-service labels: the whole site, since any point may show them; a point's services
-and backup power: its pages). With ``SOT_PUBLISH_DIR`` set, each change is
+service labels: the whole site; a point's services and backup power: its pages;
+a warning stored, updated or ended by the poller: the pages of the points and
+municipalities under it, with the start pages). With ``SOT_PUBLISH_DIR`` set, each change is
 written down and one debounced ``publish_pending`` task is enqueued for the task
 worker (:func:`sot.public.tasks.request_publish`); the web process publishes nothing
 itself and starts no thread.
@@ -31,6 +32,7 @@ from sot.registry.models import (
     PointService,
     Service,
 )
+from sot.warnings.models import WarningMessage
 
 #: register rows besides points that pages of any point may show
 SHOWN_EVERYWHERE = (County, Municipality, Organisation, Contact, Service)
@@ -96,3 +98,36 @@ for _model in SHOWN_WITH_A_POINT:
             sender=_model,
             dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
         )
+
+
+@receiver(post_save, sender=WarningMessage, dispatch_uid="sot.public.warning_saved")
+def on_warning_saved(sender, instance, raw=False, **kwargs):
+    """A warning shows on the start pages and on the pages of the points and
+    municipalities under it (``pages.present_warnings``); what it is under is
+    set after it is saved, so it is read once the transaction commits."""
+    if raw or not settings.PUBLISH_DIR:
+        return
+    pk = instance.pk
+    transaction.on_commit(lambda: _publish_warning(pk))
+
+
+@receiver(post_delete, sender=WarningMessage, dispatch_uid="sot.public.warning_deleted")
+def on_warning_deleted(sender, instance, **kwargs):
+    # what it was under is gone with it: the whole site
+    if settings.PUBLISH_DIR:
+        transaction.on_commit(tasks.request_publish)
+
+
+def _publish_warning(pk: int) -> None:
+    warning = WarningMessage.objects.filter(pk=pk).first()
+    if warning is None:
+        tasks.request_publish()
+        return
+    codes = list(warning.municipalities.values_list("code", flat=True))
+    slugs = set(warning.points.values_list("slug", flat=True))
+    slugs |= set(
+        Point.objects.filter(municipality__code__in=codes).values_list(
+            "slug", flat=True
+        )
+    )
+    tasks.request_publish(slugs=sorted(slugs), municipalities=codes)

@@ -12,6 +12,10 @@ from django.utils import timezone
 @pytest.fixture
 def smhi_orange(jamtland):
     """An orange SMHI wind warning in force over Åre municipality (and Kall)."""
+    return _orange_warning()
+
+
+def _orange_warning():
     from sot.registry.models import Municipality, Point
     from sot.warnings.models import WarningMessage
 
@@ -158,3 +162,34 @@ def test_an_exercise_warning_goes_when_the_exercise_ends(
     smhi_orange.status = "actual"
     smhi_orange.save()
     assert "Övningsvarning vind" in client.get("/").content.decode()
+
+
+def test_a_warning_that_comes_in_is_republished_to_the_snapshot(
+    tmp_path, settings, jamtland, django_capture_on_commit_callbacks
+):
+    """The poller stores an SMHI warning: the live pages show it at once, and
+    the snapshot (the crowd's and the USB stick's copy) is republished with it;
+    when it ends, it leaves the snapshot too."""
+    from sot.public import site, tasks
+    from sot.public.models import PendingPublish
+
+    settings.PUBLISH_DIR = str(tmp_path / "site")
+    site.publish(settings.PUBLISH_DIR)
+    page = tmp_path / "site" / "punkt" / "kall" / "index.html"
+    assert "Mycket hårt väder" not in page.read_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        warning = _orange_warning()
+    # the pages under it: Åre's points and its municipality (and the start pages)
+    pending = PendingPublish.objects.all()
+    assert not pending.filter(everything=True).exists()
+    assert {p.slug for p in pending if p.slug} == {"kall", "ottsjo", "hallen"}
+    assert {p.municipality_code for p in pending if p.municipality_code} == {"2321"}
+    tasks.publish_pending.call()
+    assert "Mycket hårt väder i fjällen" in page.read_text()
+    for other in ("punkt/ottsjo/index.html", "kommun/2321/index.html", "index.html"):
+        assert "Mycket hårt väder" in (tmp_path / "site" / other).read_text(), other
+    warning.state, warning.ended_reason = "ended", "expired"
+    with django_capture_on_commit_callbacks(execute=True):
+        warning.save(update_fields=["state", "ended_reason"])
+    tasks.publish_pending.call()
+    assert "Mycket hårt väder" not in page.read_text()
