@@ -84,20 +84,17 @@ def on_shown_with_a_point(sender, instance=None, raw=False, **kwargs):
         transaction.on_commit(lambda: tasks.request_publish(slugs=slugs))
 
 
-for _model in SHOWN_EVERYWHERE:
-    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
-        _signal.connect(
-            on_shown_everywhere,
-            sender=_model,
-            dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
-        )
-for _model in SHOWN_WITH_A_POINT:
-    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
-        _signal.connect(
-            on_shown_with_a_point,
-            sender=_model,
-            dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
-        )
+for _models, _receiver in (
+    (SHOWN_EVERYWHERE, on_shown_everywhere),
+    (SHOWN_WITH_A_POINT, on_shown_with_a_point),
+):
+    for _model in _models:
+        for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
+            _signal.connect(
+                _receiver,
+                sender=_model,
+                dispatch_uid=f"sot.public.{_model._meta.model_name}_{_what}",
+            )
 
 
 @receiver(post_save, sender=WarningMessage, dispatch_uid="sot.public.warning_saved")

@@ -84,18 +84,8 @@ class SharedPages:
         except OSError:
             return None
         header, sep, body = raw.partition(b"\n")
-        if not sep:
-            return None
-        try:
-            meta = json.loads(header)
-        except ValueError:
-            return None
-        if (
-            not isinstance(meta, dict)
-            or meta.get("format") != FORMAT
-            or meta.get("key") != key
-            or len(body) != meta.get("length")
-        ):
+        meta = _header(header, key) if sep else None
+        if meta is None or len(body) != meta.get("length"):
             return None
         packed = meta["packed_etag"] is not None
         entry = (
@@ -115,18 +105,8 @@ class SharedPages:
                 header = f.readline(HEADER_MAX)
         except OSError:
             return None
-        try:
-            meta = json.loads(header)
-        except ValueError:
-            return None
-        if (
-            not isinstance(meta, dict)
-            or meta.get("format") != FORMAT
-            or meta.get("key") != key
-            or not isinstance(meta.get("fresh_until"), int | float)
-        ):
-            return None
-        return float(meta["fresh_until"])
+        meta = _header(header, key)
+        return None if meta is None else float(meta["fresh_until"])
 
     def put(self, key: str, stored: Entry) -> None:
         """Keep ``stored`` under ``key`` for every process (atomically)."""
@@ -303,3 +283,20 @@ class SharedPages:
             return now - (self.root / "ahead" / ".renderer").stat().st_mtime <= within_s
         except FileNotFoundError:
             return False
+
+
+def _header(line: bytes, key: str) -> dict | None:
+    """The header of an entry kept under ``key``, or None when ``line`` is not
+    one (another format, another key, not JSON)."""
+    try:
+        meta = json.loads(line)
+    except ValueError:
+        return None
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != FORMAT
+        or meta.get("key") != key
+        or not isinstance(meta.get("fresh_until"), int | float)
+    ):
+        return None
+    return meta
